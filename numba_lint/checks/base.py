@@ -1,0 +1,211 @@
+"""The rule framework: what a rule is, what it may see, and the one walk that runs them all.
+
+A rule is a small class carrying its code, kebab-case name, severity, message, documentation
+(the class docstring, with fixed headings) and proven examples. Static rules are libcst visitors
+that *report*; they never print, read configuration, touch the filesystem or import user code.
+Dynamic rules (NB9xx) carry the same documentation; the dynamic pass emits their diagnostics.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import libcst as cst
+from libcst._batched_visitor import _BatchedCSTVisitor, _get_visitor_methods
+from libcst.metadata import CodeRange, PositionProvider
+
+from ..diagnostic import DOCS_URL, Diagnostic, Location, Pass, Severity
+from ..jit_index import JitFunction, JitIndex
+from ..parse import ParsedModule
+
+if TYPE_CHECKING:
+    from ..knowledge import Knowledge
+
+DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead")
+OPTIONAL_HEADINGS = ("Known limitations", "References")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A complete module. `call` is Python run after it to trigger the compile (lazy functions).
+
+    `numba` says what real Numba does with it: "fails" (nopython compile error), "compiles",
+    or "warns" (compiles, with a NumbaWarning). Invalid examples mark each line the rule must
+    report with a trailing `# expect: NBxxx` comment.
+    """
+
+    code: str
+    call: str | None = None
+    numba: str = ""
+
+    @property
+    def source(self) -> str:
+        return textwrap.dedent(self.code).strip("\n") + "\n"
+
+    def expected(self, code: str) -> list[int]:
+        marker = f"# expect: {code}"
+        return [n for n, line in enumerate(self.source.splitlines(), 1) if marker in line]
+
+
+@dataclass
+class ProjectFacts:
+    """What the static pass knows about the whole project being checked (all modules)."""
+
+    # Attribute names that project types legitimately carry in jitted code: jitclass and
+    # structref fields, namedtuple fields, structured dtype field names.
+    field_names: frozenset[str] = frozenset()
+    # Top-level names of every module in the run: module name -> names bound at module level.
+    module_names: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass
+class RuleContext:
+    parsed: ParsedModule
+    index: JitIndex
+    knowledge: Knowledge | None
+    project: ProjectFacts
+    # The innermost jitted function whose body is being walked (None outside jitted code).
+    function: JitFunction | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class RuleInfo:
+    """Documentation and identity, shared by static and dynamic rules."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+    pass_: ClassVar[Pass] = Pass.STATIC
+    # One line: what is wrong (used in lists, SARIF shortDescription).
+    summary: ClassVar[str]
+    # Format string for the diagnostic message.
+    message: ClassVar[str]
+    # Imprecise rules ship off by default (select them explicitly).
+    default_enabled: ClassVar[bool] = True
+    valid: ClassVar[Sequence[Example]] = ()
+    invalid: ClassVar[Sequence[Example]] = ()
+
+    @classmethod
+    def page_name(cls) -> str:
+        return f"{cls.code}-{cls.name}.md"
+
+    @classmethod
+    def url(cls) -> str:
+        return DOCS_URL.format(page=cls.page_name())
+
+    @classmethod
+    def docs(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+
+class StaticRule(RuleInfo, cst.BatchableCSTVisitor):
+    METADATA_DEPENDENCIES: ClassVar[Sequence[Any]] = (PositionProvider,)
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__()
+        self.context = context
+
+    @property
+    def function(self) -> JitFunction | None:
+        return self.context.function
+
+    @property
+    def knowledge(self) -> Knowledge | None:
+        return self.context.knowledge
+
+    def check_function(self, function: JitFunction) -> None:
+        """Called once per jitted function before its body is walked (decorator checks)."""
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str | None = None,
+        *,
+        function: JitFunction | None = None,
+        **arguments: Any,
+    ) -> None:
+        where: CodeRange = self.get_metadata(PositionProvider, node)
+        owner = function or self.context.function
+        self.context.diagnostics.append(
+            Diagnostic(
+                filename=self.context.parsed.source.display,
+                location=Location(where.start.line, where.start.column + 1),
+                end_location=Location(where.end.line, where.end.column + 1),
+                code=self.code,
+                message=message if message is not None else self.message.format(**arguments),
+                severity=self.severity,
+                pass_=Pass.STATIC,
+                function=owner.qualname if owner else None,
+                url=self.url(),
+            )
+        )
+
+
+class DynamicRule(RuleInfo):
+    """A trial-compile result class; the dynamic pass builds its diagnostics."""
+
+    pass_ = Pass.DYNAMIC
+
+
+def _outermost(functions: Sequence[JitFunction], parsed: ParsedModule) -> list[JitFunction]:
+    """Jitted functions not nested inside another jitted function (their bodies cover the rest)."""
+    positions = parsed.wrapper.resolve(PositionProvider)
+    spans = [(positions[f.node].start, positions[f.node].end, f) for f in functions]
+    result = []
+    for start, end, function in spans:
+        nested = any(
+            other is not function and (o_start.line, o_start.column) <= (start.line, start.column)
+            and (end.line, end.column) <= (o_end.line, o_end.column)
+            for o_start, o_end, other in spans
+        )
+        if not nested:
+            result.append(function)
+    return result
+
+
+def run_static_rules(
+    parsed: ParsedModule,
+    index: JitIndex,
+    rule_classes: Iterable[type[StaticRule]],
+    knowledge: Knowledge | None,
+    project: ProjectFacts,
+) -> list[Diagnostic]:
+    """One walk over each jitted function's body, shared by every enabled rule."""
+    context = RuleContext(parsed=parsed, index=index, knowledge=knowledge, project=project)
+    rules = [rule_class(context) for rule_class in rule_classes]
+    if not rules or not index.functions:
+        return []
+    by_node = index.by_node()
+    stack: list[JitFunction] = []
+
+    def before_visit(node: cst.CSTNode) -> None:
+        function = by_node.get(node)  # type: ignore[arg-type]
+        if function is not None:
+            stack.append(function)
+            context.function = function
+
+    def after_leave(node: cst.CSTNode) -> None:
+        if stack and stack[-1].node is node:
+            stack.pop()
+            context.function = stack[-1] if stack else None
+
+    with ExitStack() as resolved:
+        for rule in rules:
+            resolved.enter_context(rule.resolve(parsed.wrapper))
+        walker = _BatchedCSTVisitor(
+            _get_visitor_methods(rules), before_visit=before_visit, after_leave=after_leave
+        )
+        for function in index.functions:
+            context.function = function
+            for rule in rules:
+                rule.check_function(function)
+        for function in _outermost(index.functions, parsed):
+            context.function = None
+            stack.clear()
+            function.node.visit(walker)
+    return context.diagnostics

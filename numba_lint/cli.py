@@ -1,0 +1,218 @@
+"""Command line: `numba-lint check|rule|rules|server|harvest ...` -> exit code.
+
+Each subcommand body parses its flags and calls the library; the exit-code contract lives
+here only: 0 no findings at the fail level, 1 findings, 2 usage/configuration error or a file
+that cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .catalog import render_rule, rules_table
+from .config import SEVERITY_NAMES, Config, ConfigError, apply_table, load_config
+from .diagnostic import Report, Severity
+from .discover import SourceFile
+from .formats import RenderOptions, available_formats, renderer
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+SUBCOMMANDS = ("check", "rule", "rules", "server", "harvest", "knowledge")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, exit 2 (argparse's own contract)
+        self.exit(EXIT_USAGE, f"numba-lint: error: {message} (see 'numba-lint --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="numba-lint",
+        description="Find what stops @njit from compiling: a static pass over the source and a "
+        "trial compile of every jitted function in isolated worker processes.",
+    )
+    parser.add_argument("--version", action="version", version=f"numba-lint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="check files and folders (the default command)",
+                           description="Check Python files and folders for code that "
+                           "Numba's nopython mode rejects.")
+    check.add_argument("paths", nargs="*", default=None, metavar="PATH",
+                       help="files or folders to check (default: .); '-' reads one file "
+                       "from standard input")
+    check.add_argument("--format", choices=available_formats(), default="text",
+                       help="output format (default: text)")
+    check.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to "
+                       "report (replaces the default set; ALL for every rule)")
+    check.add_argument("--extend-select", type=_codes, help="codes or prefixes to add to the "
+                       "selection (e.g. rules that are off by default)")
+    check.add_argument("--ignore", type=_codes, help="codes or prefixes not to report")
+    check.add_argument("--static-only", action="store_true", default=None,
+                       help="skip the trial compile: never import or run the checked code")
+    check.add_argument("--full-compile", action="store_true", default=None,
+                       help="trial-compile through LLVM lowering too (slower; finds the rare "
+                       "failures that only appear while lowering)")
+    check.add_argument("--jobs", "-j", type=_positive_int,
+                       help="worker processes for the trial compile (default: CPU count)")
+    check.add_argument("--timeout", type=float, help="seconds allowed per module in the trial "
+                       "compile (default: 60)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="do not read or write cached trial-compile results")
+    check.add_argument("--stdin-filename", metavar="PATH", help="the path of the file given on "
+                       "standard input (for configuration, imports and messages)")
+    check.add_argument("--config", type=Path, metavar="PYPROJECT",
+                       help="use this pyproject.toml instead of the nearest one")
+    check.add_argument("--force-exclude", action="store_true", help="apply the configured "
+                       "excludes to files named on the command line too (for pre-commit)")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when there are findings")
+    check.add_argument("--fail-level", choices=SEVERITY_NAMES, help="lowest severity that "
+                       "makes the exit code 1 (default: error)")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour text output (default: auto, only on a terminal)")
+    check.add_argument("--verbose", "-v", action="store_true", help="list info diagnostics "
+                       "(functions not trial-compiled) and Numba's own error text")
+
+    rule = sub.add_parser("rule", help="explain one rule: what it flags, why, and the fix")
+    rule.add_argument("code", help="a rule code such as NB101, or its name")
+    sub.add_parser("rules", help="list every rule with its code, severity and summary")
+    sub.add_parser("server", help="run the language server on standard input/output")
+    harvest = sub.add_parser("harvest", help="run a command (e.g. your tests) and record the "
+                             "signatures Numba compiles, for the trial compile")
+    harvest.add_argument("--output", type=Path, help="signatures file (default: "
+                         ".numba-lint/signatures.json)")
+    harvest.add_argument("--replace", action="store_true",
+                         help="start a new file instead of merging into the existing one")
+    harvest.add_argument("cmd", nargs=argparse.REMAINDER, help="-- then the command to run")
+    knowledge = sub.add_parser("knowledge", help="show (or rebuild) what numba-lint derived "
+                               "from the installed Numba")
+    knowledge.add_argument("--rebuild", action="store_true", help="derive it again now")
+    return parser
+
+
+def _codes(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `numba-lint PATHS` means `numba-lint check PATHS`.
+    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "check")
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rule":
+            return _rule(args.code)
+        if args.command == "rules":
+            sys.stdout.write(rules_table())
+            return EXIT_CLEAN
+        if args.command == "server":
+            from .server import serve
+
+            return serve()
+        if args.command == "harvest":
+            from .harvest import harvest_main
+
+            return harvest_main(args)
+        if args.command == "knowledge":
+            from .knowledge import knowledge_main
+
+            return knowledge_main(rebuild=args.rebuild)
+    except ConfigError as exc:
+        sys.stderr.write(f"numba-lint: error: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("numba-lint: interrupted\n")
+        return 130
+    return EXIT_USAGE
+
+
+def _rule(code: str) -> int:
+    text = render_rule(code)
+    if text is None:
+        sys.stderr.write(f"numba-lint: error: unknown rule '{code}' (see 'numba-lint rules')\n")
+        return EXIT_USAGE
+    sys.stdout.write(text)
+    return EXIT_CLEAN
+
+
+def configure(args: argparse.Namespace) -> Config:
+    """The configuration file for the checked paths, with command-line flags on top."""
+    anchor = Path(args.stdin_filename) if args.stdin_filename else Path(
+        (args.paths or ["."])[0] if args.paths != ["-"] else ".")
+    if args.config is not None and not args.config.is_file():
+        raise ConfigError(f"--config {args.config}: no such file")
+    config = load_config(anchor if anchor.exists() else Path.cwd(), args.config)
+    overrides = {
+        "select": args.select,
+        "extend-select": args.extend_select,
+        "ignore": args.ignore,
+        "static-only": args.static_only,
+        "full-compile": args.full_compile,
+        "jobs": args.jobs,
+        "timeout": args.timeout,
+        "fail-level": args.fail_level,
+    }
+    apply_table(config, {k: v for k, v in overrides.items() if v is not None}, "command line")
+    if args.no_cache:
+        config.cache = False
+    return config
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .pipeline import Options, run
+
+    config = configure(args)
+    options = Options(paths=args.paths or ["."], force_exclude=args.force_exclude)
+    if args.paths == ["-"] or args.stdin_filename and args.paths in (None, [], ["-"]):
+        name = args.stdin_filename or "<stdin>"
+        text = sys.stdin.buffer.read()
+        from .parse import decode
+
+        source = SourceFile(path=Path(args.stdin_filename or "stdin.py"), display=name)
+        decoded = decode(source, text)
+        if not isinstance(decoded, str):
+            sys.stderr.write(f"numba-lint: error: {name}: {decoded.reason}\n")
+            return EXIT_USAGE
+        options.stdin_source = SourceFile(path=source.path, display=name, text=decoded)
+    elif "-" in (args.paths or []):
+        raise ConfigError("'-' (standard input) cannot be mixed with other paths")
+    report = run(config, options)
+    color = args.color == "always" or (
+        args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
+    rendered = renderer(args.format)(
+        report, RenderOptions(color=color, verbose=args.verbose, root=config.project_root)
+    )
+    sys.stdout.write(rendered)
+    for line in report.notes:
+        sys.stderr.write(f"numba-lint: note: {line}\n")
+    for line in report.errors:
+        sys.stderr.write(f"numba-lint: error: {line}\n")
+    return exit_code(report, config.fail_level, args.exit_zero)
+
+
+def exit_code(report: Report, fail_level: str, exit_zero: bool = False) -> int:
+    if report.errors:
+        return EXIT_USAGE
+    if exit_zero:
+        return EXIT_CLEAN
+    threshold = Severity(fail_level).rank
+    failing = any(d.severity.rank >= threshold for d in report.diagnostics)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN

@@ -1,0 +1,149 @@
+"""`[tool.numba-lint]` in pyproject.toml plus command-line overrides -> Config.
+
+Called by the CLI and the language server before anything is checked. Every bad value raises
+ConfigError with one clear sentence; nothing here knows about rules beyond their codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DEFAULT_EXCLUDES = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "__pycache__",
+    "__pypackages__",
+    "build",
+    "dist",
+    "site-packages",
+    "node_modules",
+    ".eggs",
+    "*.egg-info",
+)
+
+SEVERITY_NAMES = ("error", "warning", "info")
+
+
+class ConfigError(Exception):
+    """A bad flag or configuration value: reported as one line, exit code 2."""
+
+
+@dataclass
+class Config:
+    project_root: Path
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    extend_exclude: list[str] = field(default_factory=list)
+    fail_level: str = "error"
+    jobs: int | None = None
+    timeout: float = 60.0
+    signatures_file: str = ".numba-lint/signatures.json"
+    full_compile: bool = False
+    static_only: bool = False
+    cache: bool = True
+    # Where pyproject.toml came from, for messages.
+    source: Path | None = None
+
+    def excludes(self) -> list[str]:
+        return [*(self.exclude or DEFAULT_EXCLUDES), *self.extend_exclude]
+
+
+# pyproject key -> (attribute, expected type description, checker)
+_LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start` (a file or a folder)."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(start: Path, explicit: Path | None = None) -> Config:
+    """Read the configuration that applies to paths under `start`."""
+    pyproject = explicit if explicit is not None else find_pyproject(start)
+    if pyproject is None:
+        root = start.resolve()
+        return Config(project_root=root if root.is_dir() else root.parent)
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {pyproject}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{pyproject} is not valid TOML: {exc}") from exc
+    table = data.get("tool", {}).get("numba-lint", {})
+    config = Config(project_root=pyproject.parent.resolve(), source=pyproject)
+    apply_table(config, table, where=f"[tool.numba-lint] in {pyproject}")
+    return config
+
+
+def apply_table(config: Config, table: Any, where: str) -> None:
+    """Apply a `[tool.numba-lint]`-shaped mapping (also used for LSP settings)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    known = {f.name.replace("_", "-") for f in fields(Config)} - {"project-root", "source"}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown option '{key}' (known: {', '.join(sorted(known))})")
+        attr = key.replace("-", "_")
+        if key in _LIST_KEYS:
+            setattr(config, attr, _string_list(value, key, where))
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: 'per-file-ignores' must be a table of glob = [codes]")
+            config.per_file_ignores = {
+                str(glob): _string_list(codes, f"per-file-ignores.{glob}", where)
+                for glob, codes in value.items()
+            }
+        elif key == "fail-level":
+            if value not in SEVERITY_NAMES:
+                raise ConfigError(f"{where}: 'fail-level' must be one of {', '.join(SEVERITY_NAMES)}")
+            config.fail_level = value
+        elif key == "jobs":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{where}: 'jobs' must be a positive integer")
+            config.jobs = value
+        elif key == "timeout":
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(f"{where}: 'timeout' must be a positive number of seconds")
+            config.timeout = float(value)
+        elif key == "signatures-file":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{where}: 'signatures-file' must be a path")
+            config.signatures_file = value
+        elif key in ("full-compile", "static-only", "cache"):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: '{key}' must be true or false")
+            setattr(config, attr, value)
+
+
+def _string_list(value: Any, key: str, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of strings")
+    return list(value)

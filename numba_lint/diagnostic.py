@@ -1,0 +1,142 @@
+"""The values that flow between the steps: positions, severities and the Diagnostic itself.
+
+Every step produces or consumes these frozen dataclasses. Field names are the JSON contract's
+(shared/design.md), so the JSON formatter is a plain conversion and no rename layer can drift.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+DOCS_URL = "https://github.com/numba-lint/numba-lint/blob/main/rules/{page}"
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe; used by --fail-level."""
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+class Pass(str, enum.Enum):
+    STATIC = "static"
+    DYNAMIC = "dynamic"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based row and 1-based column, as in ruff's JSON."""
+
+    row: int
+    column: int
+
+    def to_json(self) -> dict[str, int]:
+        return {"row": self.row, "column": self.column}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    filename: str
+    location: Location
+    end_location: Location
+    code: str
+    message: str
+    severity: Severity
+    pass_: Pass
+    function: str | None = None
+    confirmed: bool = False
+    url: str | None = None
+    # Extra machine-readable detail (Numba's own error text, signatures tried, call chain).
+    detail: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.filename, self.location.row, self.location.column, self.code)
+
+    def with_changes(self, **changes: Any) -> Diagnostic:
+        return replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "filename": self.filename,
+            "location": self.location.to_json(),
+            "end_location": self.end_location.to_json(),
+            "code": self.code,
+            "message": self.message,
+            "severity": self.severity.value,
+            "pass": self.pass_.value,
+            "function": self.function,
+            "confirmed": self.confirmed,
+            "url": self.url,
+        }
+        if self.detail:
+            data["detail"] = self.detail
+        return data
+
+
+@dataclass(frozen=True)
+class FunctionCoverage:
+    """One jitted function and whether the dynamic pass could check it (JSON `functions`)."""
+
+    filename: str
+    name: str
+    line: int
+    checked: bool
+    signature_source: str | None = None
+    signatures: tuple[str, ...] = ()
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "filename": self.filename,
+            "name": self.name,
+            "line": self.line,
+            "checked": self.checked,
+            "signature_source": self.signature_source,
+            "signatures": list(self.signatures),
+        }
+        if not self.checked:
+            data["reason"] = self.reason
+        return data
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    jit_functions: int = 0
+    dynamically_checked: int = 0
+    unchecked_no_signature: int = 0
+    seconds: float = 0.0
+    # Not in the JSON contract's required set, but useful: files that could not be read at all.
+    unreadable_files: int = 0
+    dynamic_ran: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "jit_functions": self.jit_functions,
+            "dynamically_checked": self.dynamically_checked,
+            "unchecked_no_signature": self.unchecked_no_signature,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class Report:
+    """Everything one run produced, handed to a formatter."""
+
+    diagnostics: list[Diagnostic]
+    summary: Summary
+    functions: list[FunctionCoverage] = field(default_factory=list)
+    # Problems that are not findings about code: unreadable files, bad paths. Printed to
+    # stderr; any of them makes the exit code 2.
+    errors: list[str] = field(default_factory=list)
+    # Things the user should know that are not errors (no Python files in a folder, knowledge
+    # base built). Printed to stderr.
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,113 @@
+"""Command-line paths -> the Python source files to check.
+
+Called first by the pipeline. Walks folders recursively, honours the configured excludes
+(gitignore-style patterns, matched against paths relative to the project root) and reads
+stdin for "-". Never parses code; reading a file's bytes happens here, decoding in `parse`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file to check. `display` is the path as the user should see it."""
+
+    path: Path
+    display: str
+    # Source given directly (stdin, editor buffer); None means read `path` from disk.
+    text: str | None = None
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile]
+    # Paths that do not exist: exit code 2.
+    errors: list[str]
+    # Folders without Python files: said on stderr, not an error (as ruff does).
+    notes: list[str]
+
+
+class ExcludeMatcher:
+    def __init__(self, patterns: Iterable[str], root: Path) -> None:
+        self.root = root.resolve()
+        self.spec = pathspec.PathSpec.from_lines("gitwildmatch", list(patterns))
+
+    def excluded(self, path: Path) -> bool:
+        try:
+            relative = path.resolve().relative_to(self.root)
+        except ValueError:
+            relative = Path(path.name)
+        text = relative.as_posix()
+        if path.is_dir():
+            text += "/"
+        # Match every ancestor too, so "build" excludes "build/x/y.py".
+        parts = relative.parts
+        for depth in range(1, len(parts)):
+            if self.spec.match_file("/".join(parts[:depth]) + "/"):
+                return True
+        return self.spec.match_file(text)
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    cwd = cwd or Path.cwd()
+    try:
+        return path.resolve().relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(
+    paths: Iterable[str],
+    excludes: Iterable[str],
+    root: Path,
+    force_exclude: bool = False,
+) -> Discovery:
+    """Expand `paths` into source files.
+
+    Files named explicitly are checked even when an exclude matches them, unless
+    `force_exclude` is set (pre-commit passes every staged file explicitly).
+    """
+    matcher = ExcludeMatcher(excludes, root)
+    files: list[SourceFile] = []
+    errors: list[str] = []
+    notes: list[str] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(SourceFile(path=path, display=display_path(path)))
+
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            errors.append(f"{raw}: no such file or directory")
+            continue
+        if path.is_file():
+            if force_exclude and matcher.excluded(path):
+                continue
+            add(path)
+            continue
+        found = 0
+        for folder, subfolders, names in os.walk(path):
+            here = Path(folder)
+            subfolders[:] = sorted(d for d in subfolders if not matcher.excluded(here / d))
+            for name in sorted(names):
+                candidate = here / name
+                if candidate.suffix in PYTHON_SUFFIXES and not matcher.excluded(candidate):
+                    add(candidate)
+                    found += 1
+        if found == 0:
+            notes.append(f"{raw}: no Python files found")
+    files.sort(key=lambda f: f.display)
+    return Discovery(files=files, errors=errors, notes=notes)

@@ -1,0 +1,169 @@
+"""Numba's own pipeline, stopped before lowering: type a dispatcher for a signature, make no code.
+
+Used inside worker processes only (it imports Numba). `typing_only()` swaps Dispatcher.compile
+so that the checked function and every jitted callee or @overload implementation it reaches is
+typed but never lowered; `check()` types one (dispatcher, signature). It never loads or writes
+Numba's on-disk cache, and it leaves stubs behind: a worker that used it must not run user code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from numba.core import errors, sigutils
+from numba.core.compiler import CompilerBase, DefaultPassBuilder
+from numba.core.compiler_lock import global_compiler_lock
+from numba.core.compiler_machinery import AnalysisPass, PassManager, register_pass
+from numba.core.dispatcher import Dispatcher
+from numba.core.typed_passes import IRLegalization, NoPythonSupportedFeatureValidation
+
+
+@register_pass(mutates_CFG=False, analysis_only=True)
+class _StopBeforeLowering(AnalysisPass):
+    """Ends the pipeline with a result that carries the types but no machine code."""
+
+    _name = "numba_lint_stop_before_lowering"
+
+    def __init__(self) -> None:
+        AnalysisPass.__init__(self)
+
+    def run_pass(self, state: Any) -> bool:
+        func_id = state.func_id
+        state.cr = TypedResult(
+            signature=state.typemap and _signature(state),
+            typemap=state.typemap,
+            calltypes=state.calltypes,
+            func_ir=state.func_ir,
+            fndesc=SimpleNamespace(
+                modname=func_id.modname,
+                qualname=func_id.func_qualname,
+                uid=func_id.unique_id,
+                mangled_name=f"numba_lint_typed_{func_id.unique_id}",
+            ),
+        )
+        return False
+
+
+def _signature(state: Any) -> Any:
+    from numba.core.typing import signature
+
+    return signature(state.return_type, *state.args)
+
+
+@dataclass
+class TypedResult:
+    """Stands in for a CompileResult in `Dispatcher.overloads`: types, no entry point."""
+
+    signature: Any
+    typemap: Any
+    calltypes: Any
+    func_ir: Any
+    fndesc: Any
+    objectmode: bool = False
+    entry_point: Any = None
+    typing_error: Any = None
+    library: Any = None
+    lifted: tuple[Any, ...] = ()
+    environment: Any = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+class TypingOnlyCompiler(CompilerBase):
+    """The untyped pipeline, nopython type inference and the typed passes; then stop."""
+
+    def define_pipelines(self) -> list[PassManager]:
+        state = self.state
+        manager = PassManager("nopython")
+        manager.passes.extend(DefaultPassBuilder.define_untyped_pipeline(state).passes)
+        manager.passes.extend(DefaultPassBuilder.define_typed_pipeline(state).passes)
+        # The legality checks of the lowering pipeline, without lowering itself: they reject
+        # reflected lists and typed containers used as globals.
+        manager.add_pass(NoPythonSupportedFeatureValidation, "ensure features are valid")
+        manager.add_pass(IRLegalization, "ensure IR is legal prior to lowering")
+        manager.add_pass(_StopBeforeLowering, "numba-lint: stop before lowering")
+        manager.finalize()
+        return [manager]
+
+
+@dataclass
+class TypedLog:
+    """Every (dispatcher, argument types) typed while a check ran, callees included."""
+
+    typed: list[tuple[Any, tuple[Any, ...]]] = field(default_factory=list)
+
+
+_ACTIVE_LOG: list[TypedLog] = []
+
+
+def _typing_only_compile(self: Dispatcher, sig: Any) -> Any:
+    if self.targetoptions.get("forceobj"):
+        return _ORIGINAL_COMPILE(self, sig)
+    with global_compiler_lock:
+        if not self._can_compile:
+            raise RuntimeError("compilation disabled")
+        with self._compiling_counter:
+            args, return_type = sigutils.normalize_signature(sig)
+            existing = self.overloads.get(tuple(args))
+            if existing is not None:
+                return existing.entry_point
+            compiler = self._compiler
+            saved = compiler.pipeline_class
+            compiler.pipeline_class = TypingOnlyCompiler
+            try:
+                result = compiler.compile(tuple(args), return_type)
+            except errors.ForceLiteralArg as exc:
+
+                def folded(args: Any, kws: Any) -> Any:
+                    return compiler.fold_argument_types(args, kws)[1]
+
+                raise exc.bind_fold_arguments(folded) from None
+            finally:
+                compiler.pipeline_class = saved
+            # Record without `_insert`: there is no entry point to register.
+            self.overloads[tuple(args)] = result
+            if _ACTIVE_LOG:
+                _ACTIVE_LOG[-1].typed.append((self, tuple(args)))
+            return None
+
+
+_ORIGINAL_COMPILE = Dispatcher.compile
+
+
+@contextlib.contextmanager
+def typing_only() -> Iterator[TypedLog]:
+    """While active, every Dispatcher.compile types its function and stops before lowering."""
+    log = TypedLog()
+    _ACTIVE_LOG.append(log)
+    Dispatcher.compile = _typing_only_compile  # type: ignore[method-assign]
+    try:
+        yield log
+    finally:
+        Dispatcher.compile = _ORIGINAL_COMPILE  # type: ignore[method-assign]
+        _ACTIVE_LOG.pop()
+
+
+@contextlib.contextmanager
+def full_compile() -> Iterator[TypedLog]:
+    """The --full-compile mode: Numba's real compile, with callees logged the same way."""
+    log = TypedLog()
+
+    def logging_compile(self: Dispatcher, sig: Any) -> Any:
+        entry = _ORIGINAL_COMPILE(self, sig)
+        args, _ = sigutils.normalize_signature(sig)
+        log.typed.append((self, tuple(args)))
+        return entry
+
+    Dispatcher.compile = logging_compile  # type: ignore[method-assign]
+    try:
+        yield log
+    finally:
+        Dispatcher.compile = _ORIGINAL_COMPILE  # type: ignore[method-assign]
+
+
+def check(dispatcher: Dispatcher, sig: Any) -> None:
+    """Type `dispatcher` for `sig` under whichever mode is active; raises Numba's error."""
+    dispatcher.compile(sig)

@@ -1,0 +1,47 @@
+"""Report -> text, one module per output format, all with the same `render(report, options)`.
+
+Formatters never know about rules; rules never know about formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+
+from ..diagnostic import Report
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    color: bool = False
+    verbose: bool = False
+    # Used to make SARIF URIs relative to the repository root.
+    root: Path | None = None
+
+
+Renderer = Callable[[Report, RenderOptions], str]
+
+FORMATS: dict[str, str] = {
+    "text": "numba_lint.formats.text",
+    "json": "numba_lint.formats.json_format",
+    "sarif": "numba_lint.formats.sarif",
+    "github": "numba_lint.formats.github",
+}
+
+
+def available_formats() -> list[str]:
+    names = []
+    for name, module in FORMATS.items():
+        try:
+            import_module(module)
+        except ImportError:
+            continue
+        names.append(name)
+    return names
+
+
+def renderer(name: str) -> Renderer:
+    module = import_module(FORMATS[name])
+    return module.render  # type: ignore[no-any-return]

@@ -1,0 +1,101 @@
+"""Report -> flake8/ruff-style text: `path:row:col: CODE [severity] message`, source line, caret.
+
+Info-level diagnostics (functions the trial compile could not check) are counted in the summary
+and listed only with --verbose, so a large lazy codebase does not drown its real findings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from ..diagnostic import Diagnostic, Report, Severity
+from . import RenderOptions
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    out: list[str] = []
+    sources: dict[str, list[str]] = {}
+    for diagnostic in report.diagnostics:
+        if diagnostic.severity is Severity.INFO and not options.verbose:
+            continue
+        out.append(_headline(diagnostic, options.color))
+        lines = sources.setdefault(diagnostic.filename, _read_lines(diagnostic.filename))
+        out.extend(_excerpt(diagnostic, lines, options.color))
+        if options.verbose and diagnostic.detail.get("numba"):
+            out.extend("    | " + line for line in str(diagnostic.detail["numba"]).splitlines())
+    out.append(summary_line(report))
+    return "\n".join(out) + "\n"
+
+
+def _headline(diagnostic: Diagnostic, color: bool) -> str:
+    where = f"{diagnostic.filename}:{diagnostic.location.row}:{diagnostic.location.column}:"
+    severity = diagnostic.severity.value
+    confirmed = " (confirmed by trial compile)" if diagnostic.confirmed else ""
+    if color:
+        tint = _COLORS[severity]
+        return (f"{_BOLD}{where}{_RESET} {tint}{_BOLD}{diagnostic.code}{_RESET} "
+                f"{tint}[{severity}]{_RESET} {diagnostic.message}{_DIM}{confirmed}{_RESET}")
+    return f"{where} {diagnostic.code} [{severity}] {diagnostic.message}{confirmed}"
+
+
+def _read_lines(filename: str) -> list[str]:
+    try:
+        return Path(filename).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _excerpt(diagnostic: Diagnostic, lines: list[str], color: bool) -> list[str]:
+    row = diagnostic.location.row
+    if not 1 <= row <= len(lines):
+        return []
+    line = lines[row - 1].rstrip()
+    start = max(diagnostic.location.column - 1, 0)
+    if diagnostic.end_location.row == row:
+        width = max(diagnostic.end_location.column - diagnostic.location.column, 1)
+    else:
+        width = max(len(line) - start, 1)
+    caret = " " * start + "^" * width
+    if color:
+        caret = _COLORS[diagnostic.severity.value] + caret + _RESET
+    return [f"    {line}", f"    {caret}"]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(report: Report) -> str:
+    counts = Counter(d.severity.value for d in report.diagnostics)
+    summary = report.summary
+    parts = [f"{_plural(summary.files, 'file')}", f"{_plural(summary.jit_functions, 'jit function')}"]
+    if summary.dynamic_ran:
+        parts.append(coverage_phrase(report))
+    elif summary.jit_functions:
+        parts.append("static pass only")
+    scope = ", ".join(parts)
+    if not counts.get("error") and not counts.get("warning"):
+        found = "All checks passed"
+    else:
+        found = f"Found {_plural(counts.get('error', 0), 'error')}, " \
+                f"{_plural(counts.get('warning', 0), 'warning')}"
+    if counts.get("info"):
+        found += f", {counts['info']} info"
+    return f"{found} ({scope}, {summary.seconds:.2f}s)."
+
+
+def coverage_phrase(report: Report) -> str:
+    """"30 trial-compiled (12 decorator, 9 annotations), 12 not checked (no argument types)"."""
+    checked = Counter(f.signature_source for f in report.functions if f.checked)
+    unchecked = Counter(f.reason or "unknown" for f in report.functions if not f.checked)
+    phrase = f"{sum(checked.values())} trial-compiled"
+    if checked:
+        phrase += " (" + ", ".join(f"{n} {source}" for source, n in checked.most_common()) + ")"
+    if unchecked:
+        phrase += f", {sum(unchecked.values())} not checked (" + ", ".join(
+            f"{n} {reason}" for reason, n in unchecked.most_common()) + ")"
+    return phrase

@@ -1,0 +1,384 @@
+"""ParsedModule -> JitIndex: every function whose body Numba compiles, with its decorator options.
+
+Called once per module by the pipeline; static rules and the dynamic pass both read the result.
+Names resolve through libcst's QualifiedNameProvider (computed once per module) plus the
+project's own re-exports of numba's decorators (`ProjectAliases`). Never imports Numba.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import PositionProvider, QualifiedNameProvider
+
+from .parse import ParsedModule
+
+# Fully qualified decorator name -> the kind of jitted code it makes.
+JIT_DECORATORS: dict[str, str] = {
+    "numba.jit": "jit",
+    "numba.core.decorators.jit": "jit",
+    "numba.njit": "njit",
+    "numba.core.decorators.njit": "njit",
+    "numba.generated_jit": "generated_jit",
+    "numba.core.decorators.generated_jit": "generated_jit",
+    "numba.vectorize": "vectorize",
+    "numba.np.ufunc.vectorize": "vectorize",
+    "numba.np.ufunc.decorators.vectorize": "vectorize",
+    "numba.guvectorize": "guvectorize",
+    "numba.np.ufunc.guvectorize": "guvectorize",
+    "numba.np.ufunc.decorators.guvectorize": "guvectorize",
+    "numba.cfunc": "cfunc",
+    "numba.core.decorators.cfunc": "cfunc",
+    "numba.stencil": "stencil",
+    "numba.stencils.stencil.stencil": "stencil",
+    "numba.experimental.jitclass": "jitclass",
+    "numba.experimental.jitclass.decorators.jitclass": "jitclass",
+    "numba.jitclass": "jitclass",
+    "numba.extending.overload": "overload",
+    "numba.core.extending.overload": "overload",
+    "numba.extending.overload_method": "overload",
+    "numba.core.extending.overload_method": "overload",
+    "numba.extending.overload_attribute": "overload",
+    "numba.core.extending.overload_attribute": "overload",
+    "numba.extending.register_jitable": "register_jitable",
+    "numba.core.extending.register_jitable": "register_jitable",
+    "numba.cuda.jit": "cuda_jit",
+}
+
+# Kinds whose decorated function is itself compiled. jitclass compiles the methods of the class;
+# overload compiles the implementation functions defined inside the decorated one.
+FUNCTION_KINDS = frozenset(
+    {"jit", "njit", "generated_jit", "vectorize", "guvectorize", "cfunc", "stencil",
+     "register_jitable", "cuda_jit"}
+)
+
+
+@dataclass(frozen=True)
+class JitDecorator:
+    """A resolved jit decorator: its kind, its literal options and its signature arguments."""
+
+    kind: str
+    qualified_name: str
+    # Keyword options whose values are literals (nopython=True, cache=True, ...).
+    options: Mapping[str, Any] = field(default_factory=dict)
+    # Keyword options present but not literal, by source text.
+    option_sources: Mapping[str, str] = field(default_factory=dict)
+    # Positional arguments as source text: signatures for jit/njit/cfunc/vectorize, spec for jitclass.
+    positional: tuple[str, ...] = ()
+    line: int = 0
+
+    def option(self, name: str, default: Any = None) -> Any:
+        return self.options.get(name, default)
+
+
+@dataclass(frozen=True, eq=False)
+class JitFunction:
+    """One function whose body Numba compiles."""
+
+    name: str
+    qualname: str
+    node: cst.FunctionDef
+    decorator: JitDecorator
+    # How it became jitted: "decorator", "call" (fast = njit(slow)), "jitclass-method",
+    # "overload-implementation".
+    form: str
+    line: int
+    # The name that holds the dispatcher, when it differs from `name` (fast = njit(slow)).
+    dispatcher_name: str | None = None
+    class_name: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.decorator.kind
+
+    @property
+    def signatures(self) -> tuple[str, ...]:
+        """Explicit signatures in the decorator (source text), empty for lazy functions."""
+        if self.kind in ("jitclass", "overload", "register_jitable", "stencil"):
+            return ()
+        return self.decorator.positional[:1]
+
+
+@dataclass
+class JitIndex:
+    functions: list[JitFunction]
+    # Classes decorated with @jitclass: name -> field names (from the spec and annotations).
+    jitclasses: dict[str, frozenset[str]]
+    # Module-level names bound to a jit decorator (possibly pre-configured): name -> decorator.
+    decorator_aliases: dict[str, JitDecorator]
+
+    def by_node(self) -> dict[cst.FunctionDef, JitFunction]:
+        return {function.node: function for function in self.functions}
+
+
+# Qualified name in the project -> numba decorator name, e.g. {"pkg._jit.jit": "numba.njit"}.
+ProjectAliases = Mapping[str, JitDecorator]
+
+
+def literal(node: cst.BaseExpression, module: cst.Module) -> tuple[bool, Any]:
+    """(True, value) when `node` is a Python literal, else (False, None)."""
+    try:
+        return True, ast.literal_eval(module.code_for_node(node))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False, None
+
+
+class _Indexer(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider)
+
+    def __init__(self, parsed: ParsedModule, project_aliases: ProjectAliases) -> None:
+        super().__init__()
+        self.parsed = parsed
+        self.project_aliases = project_aliases
+        self.functions: list[JitFunction] = []
+        self.jitclasses: dict[str, frozenset[str]] = {}
+        self.aliases: dict[str, JitDecorator] = {}
+        self.scope: list[str] = []
+        self.function_depth = 0
+        self.top_level_defs: dict[str, cst.FunctionDef] = {}
+        self.pending_calls: list[tuple[str, JitDecorator, str | None, int]] = []
+        self.overload_depth = 0
+        self.jitclass_stack: list[str | None] = []
+        self.jitclass_decorators: dict[str, JitDecorator] = {}
+        self.overload_decorator: JitDecorator | None = None
+
+    # ---- name resolution -------------------------------------------------------------
+    def resolve_decorator(self, expression: cst.BaseExpression) -> JitDecorator | None:
+        """The jit decorator an expression names or configures, if any."""
+        call_options: cst.Call | None = None
+        target = expression
+        if isinstance(expression, cst.Call):
+            call_options = expression
+            target = expression.func
+        base = self._decorator_for_name(target)
+        if base is None:
+            return None
+        if call_options is None:
+            return base
+        return self._with_call(base, call_options)
+
+    def _decorator_for_name(self, node: cst.BaseExpression) -> JitDecorator | None:
+        if isinstance(node, cst.Name) and node.value in self.aliases:
+            return self.aliases[node.value]
+        try:
+            names = self.get_metadata(QualifiedNameProvider, node, set())
+        except KeyError:
+            names = set()
+        for qualified in names:
+            name = self._absolute(qualified.name)
+            if name in JIT_DECORATORS:
+                return JitDecorator(kind=JIT_DECORATORS[name], qualified_name=name)
+            if name in self.project_aliases:
+                return self.project_aliases[name]
+        return None
+
+    def _absolute(self, name: str) -> str:
+        if not name.startswith("."):
+            return name
+        dots = len(name) - len(name.lstrip("."))
+        package = self.parsed.module_name.split(".")
+        is_package = self.parsed.source.path.stem == "__init__"
+        base = package if is_package else package[:-1]
+        base = base[: len(base) - (dots - 1)] if dots > 1 else base
+        return ".".join([*base, name.lstrip(".")])
+
+    def _with_call(self, base: JitDecorator, call: cst.Call) -> JitDecorator:
+        module = self.parsed.module
+        options = dict(base.options)
+        sources = dict(base.option_sources)
+        positional = list(base.positional)
+        for arg in call.args:
+            if arg.star:
+                continue
+            if arg.keyword is None:
+                positional.append(module.code_for_node(arg.value))
+                continue
+            ok, value = literal(arg.value, module)
+            if ok:
+                options[arg.keyword.value] = value
+            else:
+                sources[arg.keyword.value] = module.code_for_node(arg.value)
+        line = self.get_metadata(PositionProvider, call).start.line
+        return JitDecorator(
+            kind=base.kind,
+            qualified_name=base.qualified_name,
+            options=options,
+            option_sources=sources,
+            positional=tuple(positional),
+            line=line,
+        )
+
+    # ---- walking ------------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        is_jitclass = None
+        for decorator in node.decorators:
+            resolved = self.resolve_decorator(decorator.decorator)
+            if resolved is not None and resolved.kind == "jitclass":
+                is_jitclass = resolved
+        self.scope.append(node.name.value)
+        self.jitclass_stack.append(node.name.value if is_jitclass else None)
+        if is_jitclass is not None:
+            self.jitclasses[node.name.value] = frozenset(self._class_fields(node, is_jitclass))
+            self.jitclass_decorators[node.name.value] = is_jitclass
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scope.pop()
+        self.jitclass_stack.pop()
+
+    def _class_fields(self, node: cst.ClassDef, decorator: JitDecorator) -> set[str]:
+        fields_: set[str] = set()
+        for statement in node.body.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        fields_.add(small.target.value)
+        for spec in decorator.positional[:1]:
+            try:
+                value = ast.literal_eval(spec)
+            except (ValueError, SyntaxError):
+                value = None
+            if isinstance(value, (list, tuple)):
+                fields_.update(item[0] for item in value if isinstance(item, tuple) and item)
+            elif isinstance(value, dict):
+                fields_.update(str(key) for key in value)
+            else:
+                # A spec we cannot evaluate statically: keep its string literals as field names.
+                try:
+                    tree = ast.parse(spec, mode="eval")
+                except SyntaxError:
+                    continue
+                fields_.update(
+                    n.value for n in ast.walk(tree)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                )
+        return fields_
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        qualname = ".".join([*self.scope, node.name.value])
+        if self.function_depth == 0 and not self.scope:
+            self.top_level_defs[node.name.value] = node
+        found: JitDecorator | None = None
+        for decorator in node.decorators:
+            resolved = self.resolve_decorator(decorator.decorator)
+            if resolved is not None:
+                found = resolved
+        line = self.get_metadata(PositionProvider, node.name).start.line
+        enclosing_jitclass = self.jitclass_stack[-1] if self.jitclass_stack else None
+        if found is not None and found.kind in FUNCTION_KINDS:
+            self.functions.append(JitFunction(node.name.value, qualname, node, found,
+                                              "decorator", line))
+        elif enclosing_jitclass is not None and self.function_depth == 0:
+            decorator = self.jitclass_decorators[enclosing_jitclass]
+            self.functions.append(JitFunction(node.name.value, qualname, node, decorator,
+                                              "jitclass-method", line,
+                                              class_name=enclosing_jitclass))
+        elif self.overload_depth > 0 and self.overload_decorator is not None:
+            self.functions.append(JitFunction(node.name.value, qualname, node,
+                                              self.overload_decorator, "overload-implementation",
+                                              line))
+        if found is not None and found.kind == "overload":
+            self.overload_depth += 1
+            self.overload_decorator = found
+        self.scope.append(node.name.value)
+        self.function_depth += 1
+        # A jitted function's nested defs are part of its body, not separate entries.
+        return None
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scope.pop()
+        self.function_depth -= 1
+        for decorator in original_node.decorators:
+            resolved = self.resolve_decorator(decorator.decorator)
+            if resolved is not None and resolved.kind == "overload":
+                self.overload_depth -= 1
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        # `from numba import njit as jit` in a module makes `module.jit` a project alias.
+        if self.function_depth or self.scope or isinstance(node.names, cst.ImportStar):
+            return
+        source = "." * len(node.relative)
+        if node.module is not None:
+            source += self.parsed.module.code_for_node(node.module)
+        source = self._absolute(source) if source.startswith(".") else source
+        for alias in node.names:
+            local = alias.asname.name if alias.asname else alias.name
+            if not isinstance(local, cst.Name) or not isinstance(alias.name, cst.Name):
+                continue
+            full = f"{source}.{alias.name.value}"
+            if full in JIT_DECORATORS:
+                self.aliases[local.value] = JitDecorator(JIT_DECORATORS[full], full)
+            elif full in self.project_aliases:
+                self.aliases[local.value] = self.project_aliases[full]
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value
+        targets = [t.target for t in node.targets]
+        # name = numba.njit(cache=True)  /  name = numba.njit  : a pre-configured decorator.
+        if self.function_depth == 0 and not self.scope:
+            resolved = self.resolve_decorator(value)
+            if resolved is not None and not (
+                isinstance(value, cst.Call) and self._wraps_function(value)
+            ):
+                for target in targets:
+                    if isinstance(target, cst.Name):
+                        self.aliases[target.value] = resolved
+                return
+        # fast = njit(slow)  /  fast = jit(nopython=True)(slow)
+        if isinstance(value, cst.Call) and self._wraps_function(value):
+            decorator = self.resolve_decorator(value.func)
+            wrapped = value.args[0].value
+            if decorator is not None and isinstance(wrapped, cst.Name):
+                target_name = targets[0].value if isinstance(targets[0], cst.Name) else None
+                line = self.get_metadata(PositionProvider, value).start.line
+                self.pending_calls.append((wrapped.value, decorator, target_name, line))
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        # njit(f) as a bare expression still compiles f lazily when called through the result;
+        # record it so the body is checked.
+        value = node.value
+        if isinstance(value, cst.Call) and self._wraps_function(value):
+            decorator = self.resolve_decorator(value.func)
+            wrapped = value.args[0].value
+            if decorator is not None and isinstance(wrapped, cst.Name):
+                line = self.get_metadata(PositionProvider, value).start.line
+                self.pending_calls.append((wrapped.value, decorator, None, line))
+
+    def _wraps_function(self, call: cst.Call) -> bool:
+        """True for njit(f)-style calls: one positional argument that names a function."""
+        if not call.args or call.args[0].keyword is not None or call.args[0].star:
+            return False
+        first = call.args[0].value
+        return isinstance(first, cst.Name) and first.value in self.top_level_defs
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        already = {function.node for function in self.functions}
+        for wrapped, decorator, target, line in self.pending_calls:
+            node = self.top_level_defs.get(wrapped)
+            if node is None or node in already or decorator.kind not in FUNCTION_KINDS:
+                continue
+            # Positional arguments of jit(sig)(f) are signatures; those of njit(f) are the function.
+            fixed = decorator
+            already.add(node)
+            def_line = self.get_metadata(PositionProvider, node.name).start.line
+            self.functions.append(JitFunction(wrapped, wrapped, node, fixed, "call", def_line,
+                                              dispatcher_name=target))
+        self.functions.sort(key=lambda function: function.line)
+
+
+def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = None) -> JitIndex:
+    indexer = _Indexer(parsed, project_aliases or {})
+    parsed.wrapper.visit(indexer)
+    return JitIndex(indexer.functions, indexer.jitclasses, indexer.aliases)
+
+
+def project_aliases(indexes: Iterable[tuple[ParsedModule, JitIndex]]) -> dict[str, JitDecorator]:
+    """Module-level decorator aliases of every module, by their importable qualified name."""
+    aliases: dict[str, JitDecorator] = {}
+    for parsed, index in indexes:
+        for name, decorator in index.decorator_aliases.items():
+            aliases[f"{parsed.module_name}.{name}"] = decorator
+    return aliases

@@ -1,0 +1,186 @@
+"""The whole run in one place: paths -> Report.
+
+discover -> read and parse -> jit index -> static rules -> (dynamic pass) -> merge -> filter.
+Called by the CLI and the language server. Never prints, never exits; the caller formats the
+Report. The static steps never import Numba; the dynamic pass runs in worker processes.
+"""
+
+from __future__ import annotations
+
+import ast
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import ALL_RULES, RuleInfo, static_rules
+from .checks.base import ProjectFacts, run_static_rules
+from .checks.syntax_error import SyntaxErrorRule
+from .config import Config
+from .diagnostic import Diagnostic, Location, Pass, Report, Summary
+from .discover import SourceFile, discover
+from .jit_index import JitIndex, build_index, project_aliases
+from .parse import ParsedModule, SyntaxProblem, Unreadable, may_use_numba, parse, read_text
+from .project import collect_facts
+from .suppress import Selection, is_suppressed
+
+
+@dataclass
+class Options:
+    """Per-run choices that are not configuration (they come from the command line)."""
+
+    paths: Sequence[str] = (".",)
+    stdin_source: SourceFile | None = None
+    force_exclude: bool = False
+
+
+def known_codes() -> dict[str, bool]:
+    return {rule.code: rule.default_enabled for rule in ALL_RULES}
+
+
+def run(config: Config, options: Options) -> Report:
+    started = time.perf_counter()
+    selection = Selection(config, known_codes())
+    report = Report(diagnostics=[], summary=Summary())
+
+    sources: list[SourceFile]
+    if options.stdin_source is not None:
+        sources = [options.stdin_source]
+    else:
+        found = discover(options.paths, config.excludes(), config.project_root,
+                         options.force_exclude)
+        report.errors.extend(found.errors)
+        report.notes.extend(found.notes)
+        sources = found.files
+    report.summary.files = len(sources)
+
+    texts: dict[SourceFile, str] = {}
+    for source in sources:
+        text = read_text(source)
+        if isinstance(text, Unreadable):
+            report.errors.append(f"{source.display}: {text.reason}")
+        else:
+            texts[source] = text
+
+    modules, syntax_problems = _parse_relevant(texts)
+    diagnostics = [_syntax_diagnostic(problem) for problem in syntax_problems]
+    indexed = _index(modules)
+    facts = collect_facts(indexed)
+    report.summary.jit_functions = sum(len(index.functions) for _, index in indexed)
+
+    rules = [rule for rule in ALL_RULES if rule.code in selection.selected]
+    diagnostics.extend(_static(indexed, rules, facts, report))
+
+    if not config.static_only and report.summary.jit_functions:
+        from .dynamic import run_dynamic  # the parent only schedules; workers import Numba
+        from .merge import merge
+
+        dynamic = run_dynamic([(p, i) for p, i in indexed if i.functions], config)
+        diagnostics = merge(diagnostics, dynamic.diagnostics)
+        report.functions = dynamic.functions
+        report.errors.extend(dynamic.errors)
+        report.summary.dynamic_ran = True
+        report.summary.dynamically_checked = sum(1 for f in dynamic.functions if f.checked)
+        report.summary.unchecked_no_signature = sum(
+            1 for f in dynamic.functions if not f.checked and f.signature_source is None
+        )
+
+    lines = {source.display: text.splitlines() for source, text in texts.items()}
+    paths = {source.display: source.path for source in sources}
+    report.diagnostics = sorted(
+        (
+            d
+            for d in diagnostics
+            if selection.wants(d, paths.get(d.filename))
+            and not is_suppressed(d, lines.get(d.filename, []))
+        ),
+        key=lambda d: d.sort_key,
+    )
+    report.summary.seconds = time.perf_counter() - started
+    return report
+
+
+def _parse_relevant(
+    texts: dict[SourceFile, str],
+) -> tuple[list[ParsedModule], list[SyntaxProblem]]:
+    """Parse only files that can involve Numba: they mention it, or import a project module
+    that re-exports its decorators."""
+    modules: list[ParsedModule] = []
+    problems: list[SyntaxProblem] = []
+    pending = dict(texts)
+
+    def parse_some(selected: list[SourceFile]) -> None:
+        for source in selected:
+            result = parse(source, pending.pop(source))
+            (problems if isinstance(result, SyntaxProblem) else modules).append(result)
+
+    parse_some([s for s, text in pending.items() if may_use_numba(text)])
+    reexporting = [
+        m.module_name for m, index in ((m, build_index(m)) for m in modules)
+        if index.decorator_aliases
+    ]
+    if reexporting and pending:
+        parse_some([s for s, text in pending.items() if may_use_numba(text, reexporting)])
+    # A syntax error in a file without "numba" still matters: it is a broken file.
+    for source, text in list(pending.items()):
+        try:
+            compile(text, source.display, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        except SyntaxError:
+            parse_some([source])
+        except (ValueError, RecursionError, MemoryError):
+            parse_some([source])
+    return modules, problems
+
+
+def _index(modules: list[ParsedModule]) -> list[tuple[ParsedModule, JitIndex]]:
+    first = [(module, build_index(module)) for module in modules]
+    aliases = project_aliases(first)
+    if not aliases:
+        return first
+    return [(module, build_index(module, aliases)) for module in modules]
+
+
+def _static(
+    indexed: list[tuple[ParsedModule, JitIndex]],
+    rules: list[type[RuleInfo]],
+    facts: ProjectFacts,
+    report: Report,
+) -> list[Diagnostic]:
+    static = static_rules(rules)
+    if not static or not any(index.functions for _, index in indexed):
+        return []
+    knowledge = None
+    try:
+        from .knowledge import load_knowledge
+    except ImportError:  # knowledge builder not present in this build
+        load_knowledge = None
+    if load_knowledge is not None:
+        knowledge, note = load_knowledge()
+        if note:
+            report.notes.append(note)
+    diagnostics: list[Diagnostic] = []
+    for parsed, index in indexed:
+        diagnostics.extend(run_static_rules(parsed, index, static, knowledge, facts))
+    return diagnostics
+
+
+def _syntax_diagnostic(problem: SyntaxProblem) -> Diagnostic:
+    rule = SyntaxErrorRule
+    return Diagnostic(
+        filename=problem.source.display,
+        location=Location(problem.row, problem.column),
+        end_location=Location(problem.row, problem.column + 1),
+        code=rule.code,
+        message=rule.message.format(detail=problem.message),
+        severity=rule.severity,
+        pass_=Pass.STATIC,
+        url=rule.url(),
+    )
+
+
+def check_paths(paths: Sequence[str], config: Config | None = None) -> Report:
+    """Library entry point: check files and folders with the configuration found for them."""
+    from .config import load_config
+
+    config = config or load_config(Path(paths[0]) if paths else Path.cwd())
+    return run(config, Options(paths=paths))

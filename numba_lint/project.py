@@ -1,0 +1,95 @@
+"""All parsed modules -> ProjectFacts: names the project itself gives meaning to.
+
+Called by the pipeline after parsing, before the static rules. Collects field names of the
+project's jitclasses, structrefs, namedtuples and structured dtypes so that attribute rules do
+not mistake them for plain-class attributes. Reads the CSTs only; never imports anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import libcst as cst
+
+from .checks.base import ProjectFacts
+from .jit_index import JitIndex
+from .parse import ParsedModule
+
+# Calls whose string arguments name fields: np.dtype([...]), namedtuple("P", "x y"),
+# structref.define_proxy(P, T, ["a", "b"]), jitclass(spec), numba.from_dtype(...).
+_FIELD_CALLS = frozenset(
+    {"dtype", "namedtuple", "define_proxy", "define_boxing", "jitclass", "Record", "make",
+     "from_dtype", "NamedTuple", "recarray", "zeros", "empty", "array", "fromrecords"}
+)
+_FIELD_BASES = frozenset({"NamedTuple", "StructRefProxy", "StructRef", "TypedDict"})
+
+
+class _FieldCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def _strings(self, node: cst.CSTNode) -> None:
+        for string in _string_literals(node):
+            for word in string.replace(",", " ").split():
+                if word.isidentifier():
+                    self.names.add(word)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        if name in _FIELD_CALLS:
+            for arg in node.args:
+                self._strings(arg.value)
+
+    def visit_Tuple(self, node: cst.Tuple) -> None:
+        # ("name", type) pairs: dtype and jitclass specs written as lists of tuples.
+        if len(node.elements) in (2, 3) and isinstance(node.elements[0].value, cst.SimpleString):
+            self._strings(node.elements[0].value)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        bases = {_last_name(base.value) for base in node.bases}
+        decorated = {_last_name(d.decorator) for d in node.decorators}
+        if not (bases & _FIELD_BASES or decorated & {"jitclass", "register"}):
+            return
+        for statement in node.body.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        self.names.add(small.target.value)
+            elif isinstance(statement, cst.FunctionDef):
+                # Properties of structref proxies are how jitted code reads their fields.
+                self.names.add(statement.name.value)
+
+
+def _last_name(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Call):
+        node = node.func
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Name):
+        return node.value
+    return ""
+
+
+def _string_literals(node: cst.CSTNode) -> Iterable[str]:
+    found: list[str] = []
+
+    class _Strings(cst.CSTVisitor):
+        def visit_SimpleString(self, string: cst.SimpleString) -> None:
+            value = string.evaluated_value
+            if isinstance(value, str):
+                found.append(value)
+
+    node.visit(_Strings())
+    return found
+
+
+def collect_facts(modules: Iterable[tuple[ParsedModule, JitIndex]]) -> ProjectFacts:
+    names: set[str] = set()
+    for parsed, index in modules:
+        collector = _FieldCollector()
+        parsed.module.visit(collector)
+        names |= collector.names
+        for fields in index.jitclasses.values():
+            names |= fields
+    return ProjectFacts(field_names=frozenset(names))

@@ -1,0 +1,74 @@
+"""Run rule examples through real Numba, in one process: stdin JSON list -> stdout JSON list.
+
+Each example is executed as its own module (a fresh namespace under a real file name), then its
+`call` runs. The outcome is what Numba did: "fails" (a NumbaError), "compiles" (some dispatcher
+compiled a signature, no Numba warning), "warns" (compiled with a NumbaWarning), "syntax-error",
+or "other" (any other exception: the example itself is broken).
+Used by tests/test_rule_examples.py; never imported by the package.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import traceback
+import types
+import warnings
+from pathlib import Path
+
+
+def compiled_something(namespace: dict) -> bool:
+    from numba.core.dispatcher import Dispatcher
+
+    for value in namespace.values():
+        if isinstance(value, Dispatcher) and value.signatures:
+            return True
+        # vectorize/guvectorize/cfunc/jitclass objects compile eagerly or expose no signatures.
+        kind = type(value).__module__
+        if kind.startswith(("numba.np.ufunc", "numba.core.ccallback", "numba.experimental")):
+            return True
+        if isinstance(value, type) and hasattr(value, "class_type"):
+            return True
+    return False
+
+
+def prove(index: int, code: str, call: str | None, folder: Path) -> dict:
+    from numba.core.errors import NumbaError, NumbaWarning
+
+    path = folder / f"example_{index}.py"
+    path.write_text(code, encoding="utf-8")
+    module = types.ModuleType(f"example_{index}")
+    module.__file__ = str(path)
+    sys.modules[module.__name__] = module
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            exec(compile(code, str(path), "exec"), module.__dict__)
+            if call:
+                exec(compile(call, f"<call {index}>", "exec"), module.__dict__)
+        except SyntaxError as exc:
+            return {"outcome": "syntax-error", "detail": str(exc)}
+        except NumbaError as exc:
+            return {"outcome": "fails", "detail": f"{type(exc).__name__}: {exc}"[:2000]}
+        except Exception as exc:  # noqa: BLE001 - any other error means the example is broken
+            return {"outcome": "other", "detail": traceback.format_exc()[-2000:] + repr(exc)}
+    numba_warnings = [str(w.message) for w in caught if issubclass(w.category, NumbaWarning)]
+    if not compiled_something(module.__dict__):
+        return {"outcome": "nothing-compiled", "detail": "no dispatcher compiled a signature"}
+    if numba_warnings:
+        return {"outcome": "warns", "detail": numba_warnings[0][:2000]}
+    return {"outcome": "compiles", "detail": ""}
+
+
+def main() -> None:
+    examples = json.load(sys.stdin)
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for index, example in enumerate(examples):
+            results.append(prove(index, example["code"], example.get("call"), Path(folder)))
+    json.dump(results, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

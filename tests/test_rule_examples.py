@@ -1,0 +1,65 @@
+"""Every rule's examples are tests: statically (the rule reports exactly the marked lines) and
+with real Numba (flagged examples fail or warn, the others compile)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from numba_lint.checks import ALL_RULES, RuleInfo, StaticRule
+from numba_lint.checks.base import Example
+from numba_lint.config import Config
+from numba_lint.discover import SourceFile
+from numba_lint.pipeline import Options, run
+
+PROVER = Path(__file__).with_name("numba_prover.py")
+
+CASES: list[tuple[str, type[RuleInfo], str, Example]] = [
+    (f"{rule.code}-{kind}-{n}", rule, kind, example)
+    for rule in ALL_RULES
+    for kind, examples in (("invalid", rule.invalid), ("valid", rule.valid))
+    for n, example in enumerate(examples, 1)
+]
+
+
+@pytest.fixture(scope="module")
+def numba_outcomes() -> dict[str, dict]:
+    """All examples through real Numba in one process (Numba is imported once)."""
+    payload = [{"code": example.source, "call": example.call} for _, _, _, example in CASES]
+    done = subprocess.run([sys.executable, str(PROVER)], input=json.dumps(payload),
+                          capture_output=True, text=True, timeout=600, check=True)
+    results = json.loads(done.stdout)
+    return {case_id: result for (case_id, *_), result in zip(CASES, results, strict=True)}
+
+
+def test_every_rule_has_examples() -> None:
+    for rule in ALL_RULES:
+        assert rule.invalid, f"{rule.code} has no flagged example"
+        assert rule.valid, f"{rule.code} has no example that passes"
+
+
+@pytest.mark.parametrize(("case_id", "rule", "kind", "example"), CASES,
+                         ids=[case[0] for case in CASES])
+def test_example_proven_by_numba(numba_outcomes, case_id, rule, kind, example) -> None:
+    outcome = numba_outcomes[case_id]
+    wanted = example.numba or ("fails" if kind == "invalid" else "compiles")
+    assert outcome["outcome"] == wanted, outcome["detail"]
+
+
+@pytest.mark.parametrize(("case_id", "rule", "kind", "example"),
+                         [c for c in CASES if issubclass(c[1], StaticRule) or c[1].code == "NB001"],
+                         ids=[c[0] for c in CASES
+                              if issubclass(c[1], StaticRule) or c[1].code == "NB001"])
+def test_example_reported_statically(tmp_path, case_id, rule, kind, example) -> None:
+    path = tmp_path / "example.py"
+    config = Config(project_root=tmp_path, select=[rule.code], static_only=True)
+    source = SourceFile(path=path, display="example.py", text=example.source)
+    report = run(config, Options(stdin_source=source))
+    reported = sorted({d.location.row for d in report.diagnostics if d.code == rule.code})
+    assert reported == example.expected(rule.code), [d.message for d in report.diagnostics]
+    if kind == "invalid":
+        assert reported, "a flagged example must mark at least one line with # expect:"
