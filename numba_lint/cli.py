@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .catalog import render_rule, rules_table
@@ -50,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "report (replaces the default set; ALL for every rule)")
     check.add_argument("--extend-select", type=_codes, help="codes or prefixes to add to the "
                        "selection (e.g. rules that are off by default)")
-    check.add_argument("--ignore", type=_codes, help="codes or prefixes not to report")
+    check.add_argument("--ignore", type=_codes, help="codes or prefixes not to report (added "
+                       "to the configured ignores)")
     check.add_argument("--static-only", action="store_true", default=None,
                        help="skip the trial compile: never import or run the checked code")
     check.add_argument("--full-compile", action="store_true", default=None,
@@ -72,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="exit 0 even when there are findings")
     check.add_argument("--fail-level", choices=SEVERITY_NAMES, help="lowest severity that "
                        "makes the exit code 1 (default: error)")
+    check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings "
+                       "not recorded in this baseline file (see --write-baseline)")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE", help="record today's "
+                       "findings in FILE (by rule, file, function and line content) and exit 0")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour text output (default: auto, only on a terminal)")
     check.add_argument("--verbose", "-v", action="store_true", help="list info diagnostics "
@@ -162,7 +168,8 @@ def configure(args: argparse.Namespace) -> Config:
     overrides = {
         "select": args.select,
         "extend-select": args.extend_select,
-        "ignore": args.ignore,
+        # --ignore adds to the configured ignores; --select replaces the configured selection.
+        "ignore": [*config.ignore, *args.ignore] if args.ignore else None,
         "static-only": args.static_only,
         "full-compile": args.full_compile,
         "jobs": args.jobs,
@@ -194,6 +201,7 @@ def _check(args: argparse.Namespace) -> int:
     elif "-" in (args.paths or []):
         raise ConfigError("'-' (standard input) cannot be mixed with other paths")
     report = run(config, options)
+    baseline_exit = _apply_baseline(args, report, config, options)
     color = args.color == "always" or (
         args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     )
@@ -205,7 +213,34 @@ def _check(args: argparse.Namespace) -> int:
         sys.stderr.write(f"numba-lint: note: {line}\n")
     for line in report.errors:
         sys.stderr.write(f"numba-lint: error: {line}\n")
+    if baseline_exit is not None:
+        return baseline_exit
     return exit_code(report, config.fail_level, args.exit_zero)
+
+
+def _apply_baseline(args: argparse.Namespace, report: Report, config: Config,
+                    options: Any) -> int | None:
+    """--write-baseline records the findings (exit 0, unless files could not be read);
+    --baseline drops the recorded ones from the report."""
+    if args.baseline is None and args.write_baseline is None:
+        return None
+    from .baseline import SourceLines, load_baseline, new_findings, write_baseline
+
+    stdin = options.stdin_source
+    lines = SourceLines({stdin.display: stdin.text} if stdin and stdin.text else None)
+    if args.write_baseline is not None:
+        count = write_baseline(args.write_baseline, report.diagnostics, config.project_root,
+                               lines)
+        report.notes.append(f"recorded {count} finding{'' if count == 1 else 's'} in "
+                            f"{args.write_baseline}")
+        return EXIT_USAGE if report.errors else EXIT_CLEAN
+    accepted = load_baseline(args.baseline)
+    before = len(report.diagnostics)
+    report.diagnostics = new_findings(report.diagnostics, accepted, config.project_root, lines)
+    if before > len(report.diagnostics):
+        report.notes.append(f"{before - len(report.diagnostics)} known finding(s) hidden by "
+                            f"the baseline {args.baseline}")
+    return None
 
 
 def exit_code(report: Report, fail_level: str, exit_zero: bool = False) -> int:

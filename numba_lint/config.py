@@ -62,6 +62,12 @@ class Config:
     cache: bool = True
     # Where pyproject.toml came from, for messages.
     source: Path | None = None
+    # Option name -> where its value was set ("command line", "[tool.numba-lint] in ..."),
+    # so an error about a value can say where to fix it.
+    origins: dict[str, str] = field(default_factory=dict)
+
+    def origin(self, key: str) -> str:
+        return self.origins.get(key, key)
 
     def excludes(self) -> list[str]:
         return [*(self.exclude or DEFAULT_EXCLUDES), *self.extend_exclude]
@@ -105,11 +111,13 @@ def apply_table(config: Config, table: Any, where: str) -> None:
     """Apply a `[tool.numba-lint]`-shaped mapping (also used for LSP settings)."""
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table")
-    known = {f.name.replace("_", "-") for f in fields(Config)} - {"project-root", "source"}
+    known = {f.name.replace("_", "-") for f in fields(Config)} - {
+        "project-root", "source", "origins"}
     for key, value in table.items():
         if key not in known:
             raise ConfigError(f"{where}: unknown option '{key}' (known: {', '.join(sorted(known))})")
         attr = key.replace("-", "_")
+        config.origins[key] = where
         if key in _LIST_KEYS:
             setattr(config, attr, _string_list(value, key, where))
         elif key == "per-file-ignores":

@@ -39,7 +39,7 @@ class Discovery:
 class ExcludeMatcher:
     def __init__(self, patterns: Iterable[str], root: Path) -> None:
         self.root = root.resolve()
-        self.spec = pathspec.PathSpec.from_lines("gitwildmatch", list(patterns))
+        self.spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
 
     def excluded(self, path: Path) -> bool:
         try:

@@ -1,14 +1,28 @@
 """What the installed Numba supports, as plain data the static rules can read.
 
-Loaded by the pipeline for the static pass. The data is derived from the installed Numba's own
-typing registries and from syntax probes compiled with real Numba (see `knowledge_build`), in a
-subprocess, once per environment key, and cached as JSON. This module never imports Numba.
+`load_knowledge()` is called by the pipeline for the static pass: it returns the knowledge for
+this environment from the user cache, else from the prebuilt files in `numba_lint/data`, else
+builds it with real Numba in a subprocess (`numba_lint.knowledge_build`) and caches it. This
+module never imports Numba.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from .knowledge_build.environment import environment_key, key_name
+
+FORMAT = 1
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CACHE_ENV = "NUMBA_LINT_CACHE_DIR"
+BUILD_TIMEOUT = 600.0
 
 
 @dataclass(frozen=True)
@@ -19,7 +33,7 @@ class CallableInfo:
     # Parameter names Numba's implementation accepts; None when they cannot be derived
     # (ufuncs, intrinsics that parse their arguments in code).
     parameters: tuple[str, ...] | None = None
-    # True when the implementation takes **kwargs or *args and so accepts any keyword.
+    # True when the implementation takes **kwargs and so accepts any keyword.
     open_parameters: bool = False
 
 
@@ -27,13 +41,195 @@ class CallableInfo:
 class Knowledge:
     # The environment the data was derived in: numba, numpy, python versions, scipy present.
     key: dict[str, Any]
-    # Fully qualified name -> info, for the modules Numba supports ("numpy.sum", "math.sqrt",
-    # "builtins.len", "numpy.random.normal", "operator.add", ...). A name of a covered module
-    # that is missing here is one Numba does not type.
+    # Fully qualified name -> info, for every public callable of the covered modules
+    # ("numpy.sum", "math.sqrt", "builtins.len", "numpy.random.normal", "operator.add", ...),
+    # supported or not.
     callables: dict[str, CallableInfo] = field(default_factory=dict)
     # The modules whose every public callable was examined (so absence means "unsupported").
     covered_modules: frozenset[str] = frozenset()
     # Every attribute or method name Numba resolves on some type.
     attributes: frozenset[str] = frozenset()
-    # Syntax probe name -> True if it compiled in nopython mode.
+    # Syntax probe name -> True if it compiled in nopython mode (and behaved as in Python).
     syntax: dict[str, bool] = field(default_factory=dict)
+    # Covered module -> its public names that are not callables (constants, submodules).
+    module_attributes: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Top-level modules from which the registry types nothing at all (os, re, pandas, ...).
+    unsupported_modules: frozenset[str] = frozenset()
+    # Numba type class -> attribute/method names its templates resolve.
+    type_attributes: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Numba type classes whose attributes are open-ended (records, jitclasses, namedtuples).
+    open_attribute_types: frozenset[str] = frozenset()
+    # Probe name -> the first informative line of Numba's error, for failed probes.
+    probe_errors: dict[str, str] = field(default_factory=dict)
+    # Builtins the registry cannot type and whose probe failed with "Untyped global name".
+    untyped_builtins: frozenset[str] = frozenset()
+    # Where this knowledge was read from (a file path), for `numba-lint knowledge`.
+    origin: str = ""
+
+    # ---- questions the rules ask -------------------------------------------------
+    def probe(self, name: str) -> bool | None:
+        """The probe verdict: True compiled, False failed, None not probed (never guess)."""
+        return self.syntax.get(name)
+
+    def covering_module(self, qualified: str) -> str | None:
+        """The covered module `qualified` is a direct member of ("numpy.fft.fft" -> numpy.fft)."""
+        module, _, name = qualified.rpartition(".")
+        return module if module in self.covered_modules and name else None
+
+    def lookup(self, qualified: str) -> CallableInfo | None:
+        return self.callables.get(qualified)
+
+    def is_absent(self, qualified: str) -> bool:
+        """A direct member of a covered module that the module does not have at all."""
+        module = self.covering_module(qualified)
+        if module is None or qualified in self.callables:
+            return False
+        name = qualified.rpartition(".")[2]
+        return name not in self.module_attributes.get(module, frozenset())
+
+    def unsupported_module(self, qualified: str) -> str | None:
+        """The wholly unsupported top-level module `qualified` belongs to, if any."""
+        top = qualified.split(".")[0]
+        return top if top in self.unsupported_modules else None
+
+    # ---- (de)serialisation ---------------------------------------------------------
+    @classmethod
+    def from_json(cls, data: dict[str, Any], origin: str = "") -> Knowledge:
+        callables = {
+            name: CallableInfo(
+                supported=bool(entry.get("supported")),
+                parameters=tuple(entry["parameters"])
+                if entry.get("parameters") is not None
+                else None,
+                open_parameters=bool(entry.get("open")),
+            )
+            for name, entry in data.get("callables", {}).items()
+        }
+        return cls(
+            key=dict(data.get("key", {})),
+            callables=callables,
+            covered_modules=frozenset(data.get("covered_modules", ())),
+            attributes=frozenset(data.get("attributes", ())),
+            syntax={k: bool(v) for k, v in data.get("syntax", {}).items()},
+            module_attributes={
+                k: frozenset(v) for k, v in data.get("module_attributes", {}).items()
+            },
+            unsupported_modules=frozenset(data.get("unsupported_modules", ())),
+            type_attributes={k: frozenset(v) for k, v in data.get("type_attributes", {}).items()},
+            open_attribute_types=frozenset(data.get("open_attribute_types", ())),
+            probe_errors=dict(data.get("probe_errors", {})),
+            untyped_builtins=frozenset(data.get("untyped_builtins", ())),
+            origin=origin,
+        )
+
+
+# ---- finding the knowledge for this environment ------------------------------------------
+def default_cache_dir() -> Path:
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "numba-lint"
+
+
+def knowledge_file_name(key: dict[str, Any]) -> str:
+    return f"knowledge-{key_name(key)}.json"
+
+
+def _read(path: Path, key: dict[str, Any]) -> Knowledge | None:
+    """The knowledge in `path` when it is readable, of this format, and for exactly `key`."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+        return None
+    return Knowledge.from_json(data, origin=str(path))
+
+
+def build_into(path: Path, timeout: float = BUILD_TIMEOUT) -> str | None:
+    """Derive the knowledge with real Numba in a subprocess into `path`; None or why it failed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "numba_lint.knowledge_build", "--output", str(path)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return f"the build did not finish in {timeout:.0f} s"
+    except OSError as exc:
+        return f"the build could not start: {exc}"
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["(no output)"]
+        return f"the build failed: {tail[0]}"
+    return None
+
+
+def load_knowledge(
+    cache_dir: Path | None = None, build: bool = True
+) -> tuple[Knowledge | None, str | None]:
+    """The knowledge for this environment and a note for the user (None when nothing to say).
+
+    Order: user cache -> prebuilt file shipped in numba_lint/data -> build in a subprocess and
+    cache (only when `build`). Without knowledge the rules that need it stay silent.
+    """
+    key = environment_key()
+    if key.get("numba") is None:
+        return None, "numba is not installed: rules that need knowledge of Numba are off"
+    name = knowledge_file_name(key)
+    cache = (cache_dir or default_cache_dir()) / name
+    for path in (cache, DATA_DIR / name):
+        found = _read(path, key)
+        if found is not None:
+            return found, None
+    if not build:
+        return None, (
+            f"no knowledge for numba {key['numba']} in this environment ({key_name(key)}); "
+            "run `numba-lint knowledge --rebuild` to derive it"
+        )
+    started = time.perf_counter()
+    problem = build_into(cache)
+    seconds = time.perf_counter() - started
+    found = None if problem else _read(cache, key)
+    if found is None:
+        reason = problem or "the built file does not match this environment"
+        return None, (
+            f"could not derive knowledge for numba {key['numba']}: {reason}; "
+            "rules that need it are off"
+        )
+    return found, (
+        f"derived knowledge for numba {key['numba']} built in {seconds:.1f} s and cached at {cache}"
+    )
+
+
+def rebuild_knowledge(cache_dir: Path | None = None) -> tuple[Knowledge | None, str]:
+    """Rebuild the cached knowledge for this environment now (`numba-lint knowledge --rebuild`)."""
+    key = environment_key()
+    cache = (cache_dir or default_cache_dir()) / knowledge_file_name(key)
+    started = time.perf_counter()
+    problem = build_into(cache)
+    if problem:
+        return None, f"could not derive knowledge: {problem}"
+    found = _read(cache, key)
+    seconds = time.perf_counter() - started
+    if found is None:
+        return None, "the built file does not match this environment"
+    return found, f"derived knowledge built in {seconds:.1f} s and cached at {cache}"
+
+
+def describe(knowledge: Knowledge) -> str:
+    """A short human summary (`numba-lint knowledge`)."""
+    supported = sum(1 for info in knowledge.callables.values() if info.supported)
+    failing = sorted(name for name, ok in knowledge.syntax.items() if not ok)
+    key = ", ".join(f"{k}={v}" for k, v in knowledge.key.items() if k != "extensions")
+    lines = [
+        f"environment: {key}",
+        f"source: {knowledge.origin or '(in memory)'}",
+        f"callables: {supported} supported of {len(knowledge.callables)} examined in "
+        f"{len(knowledge.covered_modules)} modules",
+        f"attribute names: {len(knowledge.attributes)}",
+        f"syntax probes: {len(knowledge.syntax) - len(failing)} compile, {len(failing)} fail",
+    ]
+    lines += [f"  fails: {name}: {knowledge.probe_errors.get(name, '')}" for name in failing]
+    return "\n".join(lines)

@@ -72,17 +72,19 @@ class Selection:
         """`known` maps every rule code to whether it is enabled by default."""
         codes = list(known)
         if config.select:
-            selected = expand(config.select, codes, "select")
+            selected = expand(config.select, codes, config.origin("select"))
         else:
             selected = {code for code, default in known.items() if default}
-        selected |= expand(config.extend_select, codes, "extend-select")
-        selected -= expand(config.ignore, codes, "ignore")
+        selected |= expand(config.extend_select, codes, config.origin("extend-select"))
+        selected -= expand(config.ignore, codes, config.origin("ignore"))
         self.selected = frozenset(selected)
         self.root = config.project_root
         self.per_file: list[tuple[pathspec.PathSpec, frozenset[str]]] = [
             (
-                pathspec.PathSpec.from_lines("gitwildmatch", [glob]),
-                frozenset(expand(ignored, codes, f"per-file-ignores '{glob}'")),
+                pathspec.GitIgnoreSpec.from_lines([glob]),
+                frozenset(
+                    expand(ignored, codes, f"{config.origin('per-file-ignores')} ('{glob}')")
+                ),
             )
             for glob, ignored in config.per_file_ignores.items()
         ]

@@ -60,6 +60,9 @@ def run_probe(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
+    from numba_lint.knowledge_build.environment import install_hider
+
+    install_hider()
     import numba  # noqa: F401  (imported once, before the first probe is timed)
 
     print(json.dumps({"ready": True}), flush=True)

@@ -147,12 +147,19 @@ PROBES: tuple[Probe, ...] = (
             del b
             return a
         """),
-    _p("del-subscript", """
+    _p("del-subscript-list", """
         @njit
         def probe(a):
             b = [a, a + 1]
             del b[0]
             return len(b)
+        """),
+    _p("del-subscript-dict", """
+        @njit
+        def probe(a):
+            d = {1: a, 2: a}
+            del d[a]
+            return len(d)
         """),
     _p("with-objmode", """
         @njit
@@ -335,11 +342,16 @@ PROBES: tuple[Probe, ...] = (
         def probe(a, *args):
             return a + len(args)
         """, call="probe(1, 2, 3)"),
-    _p("def-keyword-only", """
+    _p("def-keyword-only-default", """
         @njit
         def probe(a, *, b=2):
             return a + b
         """),
+    _p("def-keyword-only-passed", """
+        @njit
+        def probe(a, *, b=2):
+            return a + b
+        """, call="probe(1, b=3)"),
     _p("call-star-args", """
         @njit
         def add(x, y):
@@ -388,17 +400,6 @@ PROBES: tuple[Probe, ...] = (
             def inner(x):
                 return x + a
             return inner
-        """),
-    _p("inner-function-decorated", """
-        def deco(f):
-            return f
-
-        @njit
-        def probe(a):
-            @deco
-            def inner(x):
-                return x + 1
-            return inner(a)
         """),
     # ---- assignment forms ------------------------------------------------------------
     _p("starred-assignment", """

@@ -1,0 +1,226 @@
+"""Job dicts -> one Outcome per module, each computed in its own worker process.
+
+Called by the dynamic pass in the linter's process, which never imports Numba: workers are
+forked by a zygote interpreter that preloaded Numba (`zygote.py`), one per module, at most
+`workers` at a time. A worker that hangs past the timeout, exits early or dies (segfault,
+os._exit) becomes an Outcome with a reason; the other modules are still checked.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one module's worker produced: a result, or why there is none."""
+
+    job: dict[str, Any]
+    result: dict[str, Any] | None
+    # "timeout", "crashed", "exited", "error" when result is None.
+    failure: str | None = None
+    reason: str = ""
+    # The user-code line the worker was running when it died, from faulthandler's trace.
+    where: tuple[str, int] | None = None
+    seconds: float = 0.0
+
+
+class ZygoteError(RuntimeError):
+    """The worker factory could not start or died."""
+
+
+class Zygote:
+    """The long-lived factory process; reused by every run of this linter process."""
+
+    def __init__(self) -> None:
+        env = dict(os.environ)
+        # The zygote must import this package from where the parent imported it.
+        package_root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (package_root, env.get("PYTHONPATH", "")) if p
+        )
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "numba_lint.dynamic.zygote"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=env, close_fds=True,
+        )
+        self.buffer = b""
+        ready = self.read(timeout=120.0)
+        if not ready or not ready[0].get("ready"):
+            self.close()
+            raise ZygoteError("the worker process could not import numba")
+        # Seconds to import and warm Numba once (reported by the benchmark).
+        self.startup_seconds = time.perf_counter() - self.started
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def send(self, message: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write((json.dumps(message) + "\n").encode())
+        self.process.stdin.flush()
+
+    def read(self, timeout: float) -> list[dict[str, Any]]:
+        """Messages available within `timeout` seconds (possibly none)."""
+        assert self.process.stdout is not None
+        fd = self.process.stdout.fileno()
+        readable, _, _ = select.select([fd], [], [], max(0.0, timeout))
+        if readable:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise ZygoteError("the worker process ended unexpectedly")
+            self.buffer += chunk
+        messages = []
+        while b"\n" in self.buffer:
+            line, self.buffer = self.buffer.split(b"\n", 1)
+            messages.append(json.loads(line))
+        return messages
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+_ZYGOTE: Zygote | None = None
+
+
+def zygote() -> Zygote:
+    global _ZYGOTE
+    if _ZYGOTE is None or not _ZYGOTE.alive():
+        _ZYGOTE = Zygote()
+        atexit.register(_ZYGOTE.close)
+    return _ZYGOTE
+
+
+@dataclass
+class _Running:
+    job: dict[str, Any]
+    files: dict[str, str]
+    pid: int | None = None
+    status: int | None = None
+    started: float = field(default_factory=time.perf_counter)
+
+
+def _kill(pid: int) -> None:
+    try:
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _last_user_frame(log: str, user_files: set[str]) -> tuple[str, int] | None:
+    try:
+        text = Path(log).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for filename, line in reversed(_FRAME.findall(text)):
+        if str(Path(filename).resolve()) in user_files:
+            return filename, int(line)
+    return None
+
+
+def _finished(run: _Running, timed_out: float | None) -> Outcome:
+    elapsed = time.perf_counter() - run.started
+    user_files = {str(Path(run.job["path"]).resolve())}
+    where = _last_user_frame(run.files["log"], user_files)
+    if timed_out is not None:
+        return Outcome(run.job, None, "timeout", f"no result after {timed_out:g} s", where,
+                       elapsed)
+    try:
+        payload = json.loads(Path(run.files["result"]).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        payload = None
+    if payload is not None and payload.get("status") == "ok":
+        return Outcome(run.job, payload["result"], seconds=elapsed)
+    if payload is not None:
+        last = payload.get("error", "").strip().splitlines() or ["unknown error"]
+        return Outcome(run.job, None, "error", last[-1], where, elapsed)
+    code = run.status
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return Outcome(run.job, None, "crashed", f"the worker was killed by {name}", where,
+                       elapsed)
+    return Outcome(run.job, None, "exited", f"the worker exited with status {code}", where,
+                   elapsed)
+
+
+def run_jobs(jobs: Sequence[dict[str, Any]], workers: int, timeout: float) -> list[Outcome]:
+    """Run every job, `workers` at a time; outcomes in the order of `jobs`."""
+    if not jobs:
+        return []
+    factory = zygote()
+    pending = list(enumerate(jobs))
+    running: dict[int, _Running] = {}
+    killed: dict[int, float] = {}
+    outcomes: dict[int, Outcome] = {}
+    folder = tempfile.mkdtemp(prefix="numba-lint-")
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, workers):
+                number, job = pending.pop(0)
+                files = {k: os.path.join(folder, f"{number}.{k}") for k in ("job", "result", "log")}
+                Path(files["job"]).write_text(json.dumps({**job, "timeout": timeout}),
+                                              encoding="utf-8")
+                factory.send({"id": number, **files})
+                running[number] = _Running(job, files)
+            now = time.perf_counter()
+            deadline = min(
+                (r.started + timeout for n, r in running.items() if n not in killed),
+                default=now + 0.1,
+            )
+            for message in factory.read(timeout=min(deadline - now, 1.0)):
+                run = running.get(message.get("id", -1))
+                if run is None:
+                    continue
+                if "pid" in message:
+                    run.pid = int(message["pid"])
+                    run.started = time.perf_counter()
+                elif "status" in message:
+                    run.status = int(message["status"])
+                    number = int(message["id"])
+                    outcomes[number] = _finished(run, killed.pop(number, None))
+                    del running[number]
+            now = time.perf_counter()
+            for number, run in running.items():
+                if number not in killed and run.pid and now - run.started >= timeout:
+                    killed[number] = timeout
+                    _kill(run.pid)
+    except ZygoteError as exc:
+        for number, run in running.items():
+            if run.pid:
+                _kill(run.pid)
+            outcomes[number] = Outcome(run.job, None, "error", str(exc))
+        for number, job in pending:
+            outcomes[number] = Outcome(job, None, "error", str(exc))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return [outcomes[number] for number in range(len(jobs))]

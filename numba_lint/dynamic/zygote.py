@@ -1,0 +1,96 @@
+"""The worker factory: a fresh interpreter that preloads Numba, then forks one child per job.
+
+Started by trial.py as `python -m numba_lint.dynamic.zygote`; speaks JSON lines on stdin/stdout.
+Request {"id", "job", "result", "log"} (file paths) -> {"id", "pid"} when forked and
+{"id", "status"} when the child ended. The zygote itself never runs user code, so every child
+starts from a process that only imported Numba (forking after user code ran is unsafe).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import sys
+
+
+def _child(request: dict[str, str]) -> None:
+    """In the forked child: own session, output to the log, result to a file, then exit."""
+    os.setsid()
+    fd = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    import faulthandler
+    import traceback
+
+    faulthandler.enable(file=sys.stderr)
+    try:
+        with open(request["job"], encoding="utf-8") as handle:
+            job = json.load(handle)
+        limit = float(job.get("timeout", 0))
+        if limit > 1:
+            # Leaves the stack of a hang in the log before the parent's SIGKILL.
+            faulthandler.dump_traceback_later(limit - 0.5, exit=False, file=sys.stderr)
+        from .worker import run_job
+
+        payload = {"status": "ok", "result": run_job(job)}
+    except BaseException:  # noqa: BLE001 - everything becomes a report, SystemExit included
+        payload = {"status": "error", "error": traceback.format_exc()}
+    temporary = request["result"] + ".part"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(payload, handle, default=str)
+    os.replace(temporary, request["result"])
+
+
+def _send(message: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def serve() -> None:
+    from . import warm  # noqa: F401 - imports and warms Numba once, before any fork
+
+    _send({"ready": True})
+    children: dict[int, object] = {}
+    stdin = sys.stdin.fileno()
+    buffer = b""
+    open_input = True
+    while open_input or children:
+        if open_input:
+            readable, _, _ = select.select([stdin], [], [], 0.02)
+            if readable:
+                chunk = os.read(stdin, 65536)
+                if not chunk:
+                    open_input = False
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    request = json.loads(line)
+                    sys.stdout.flush()
+                    pid = os.fork()
+                    if pid == 0:
+                        try:
+                            _child(request)
+                        finally:
+                            os._exit(0)
+                    children[pid] = request["id"]
+                    _send({"id": request["id"], "pid": pid})
+        else:
+            select.select([], [], [], 0.02)
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                children.clear()
+                break
+            if pid == 0:
+                break
+            ident = children.pop(pid, None)
+            if ident is not None:
+                _send({"id": ident, "status": os.waitstatus_to_exitcode(status)})
+
+
+if __name__ == "__main__":
+    serve()

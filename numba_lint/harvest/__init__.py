@@ -1,0 +1,141 @@
+"""`numba-lint harvest [--output FILE] [--replace] -- CMD...`: record the signatures CMD compiles.
+
+harvest_main runs the steps in order: hook directory -> run CMD (runner) -> read the records
+(collect) -> merge into the signatures file (signatures_file) -> print a summary on stderr.
+It returns CMD's exit code (2 for a usage error); it never alters CMD's own output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ..config import ConfigError, load_config
+from ..signatures_file import (
+    SignaturesFile,
+    SignaturesFileError,
+    merge_files,
+    read_file,
+    write_file,
+)
+from .collect import Harvest, read_records
+from .runner import hook_directory, run_command
+
+__all__ = ["build_parser", "harvest_main", "run_harvest"]
+
+PROG = "numba-lint harvest"
+
+
+def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    """The harvest options; cli.py can pass its subparser to get the same ones."""
+    if parser is None:
+        parser = argparse.ArgumentParser(
+            prog=PROG,
+            description="Run a command (usually your test suite) and record the signature of "
+            "every jitted function of the project that Numba compiles during it.",
+        )
+    parser.add_argument(
+        "--output", metavar="FILE", type=Path, default=None,
+        help="signatures file to update (default: signatures-file from [tool.numba-lint], "
+        "else .numba-lint/signatures.json under the project root)",
+    )
+    parser.add_argument(
+        "--replace", action="store_true",
+        help="start the file over instead of merging this run into it",
+    )
+    parser.add_argument("command", nargs=argparse.REMAINDER, metavar="-- CMD ...",
+                        help="the command to run, after `--`")
+    return parser
+
+
+def harvest_main(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    options = parser.parse_args(list(argv))
+    command = list(options.command)
+    if command and command[0] == "--":
+        command = command[1:]
+    if not command:
+        print(f"{PROG}: error: give the command to run after `--`, "
+              f"e.g. `{PROG} -- pytest tests/`", file=sys.stderr)
+        return 2
+    try:
+        config = load_config(Path.cwd())
+    except ConfigError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    root = config.project_root
+    output = options.output if options.output is not None else root / config.signatures_file
+    return run_harvest(command, root, output, replace=options.replace)
+
+
+def run_harvest(
+    command: Sequence[str], root: Path, output: Path, replace: bool = False,
+    stream: TextIO | None = None,
+) -> int:
+    """Run `command`, update `output` with what it compiled, return the command's exit code."""
+    stream = stream if stream is not None else sys.stderr
+    try:
+        existing = SignaturesFile() if replace else read_file(output)
+    except SignaturesFileError as exc:
+        # Checked before running CMD: a long test run must not end in "cannot write".
+        print(f"{PROG}: error: {exc} (use --replace to start it over)", file=stream)
+        return 2
+    with hook_directory() as base:
+        try:
+            result = run_command(command, base, root)
+        except FileNotFoundError:
+            print(f"{PROG}: error: command not found: {command[0]}", file=stream)
+            return 127
+        except PermissionError:
+            print(f"{PROG}: error: cannot run {command[0]}: permission denied", file=stream)
+            return 126
+        if result.interrupted:
+            print(f"{PROG}: interrupted; {output} left unchanged", file=stream)
+            return result.exit_code
+        harvest = read_records(result.record_files)
+    merged = merge_files(existing, harvest.file, project_root=root)
+    write_file(output, merged)
+    _summarise(harvest, existing, merged, output, result.exit_code, stream)
+    return result.exit_code
+
+
+def _summarise(
+    harvest: Harvest, existing: SignaturesFile, merged: SignaturesFile, output: Path,
+    exit_code: int, stream: TextIO,
+) -> None:
+    entries = harvest.file.entries
+    signatures = sum(len(entry.signatures) for entry in entries.values())
+    new = sum(
+        len(set(entry.signatures) - set(existing.entries[key].signatures))
+        if key in existing.entries else len(entry.signatures)
+        for key, entry in entries.items()
+    )
+    print(
+        f"{PROG}: {signatures} signatures of {len(entries)} functions recorded "
+        f"({new} new) from {harvest.processes} processes; {output} now holds "
+        f"{len(merged.entries)} functions",
+        file=stream,
+    )
+    if harvest.eager_skipped:
+        print(f"{PROG}: {harvest.eager_skipped} signatures skipped: explicit in the decorator",
+              file=stream)
+    if not harvest.processes:
+        print(f"{PROG}: warning: no Python process of the command loaded the hook (was it run "
+              "with `python -I`/`-E`, or with NUMBA_DISABLE_JIT=1?)", file=stream)
+    capped = sorted(key for key, entry in merged.entries.items() if entry.note)
+    if capped:
+        print(f"{PROG}: {len(capped)} functions hit the cap on signatures: {', '.join(capped)}",
+              file=stream)
+    if harvest.not_recorded:
+        print(f"{PROG}: {len(harvest.not_recorded)} signatures not recorded:", file=stream)
+        for item in harvest.not_recorded:
+            print(f"  {item.key} {item.shown}: {item.why}", file=stream)
+    if harvest.bad_lines:
+        print(f"{PROG}: {harvest.bad_lines} unreadable record lines skipped (a process was "
+              "killed while writing)", file=stream)
+    if exit_code != 0:
+        print(f"{PROG}: the command exited with {exit_code}; the signatures it compiled before "
+              "that are recorded", file=stream)

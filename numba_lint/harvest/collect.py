@@ -1,0 +1,95 @@
+"""Per-process record files (JSON lines) -> one SignaturesFile of this run, plus what could not be
+stored and why.
+
+Called by `harvest_main` after CMD ended. Union over processes: the same signature recorded by
+pytest and by its xdist workers is one signature. Tolerates the half-written last line of a
+process that was killed. Never reads or writes the user's signatures file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..signatures_file import MAX_SIGNATURES, HarvestEntry, SignaturesFile, entry_key
+
+
+@dataclass(frozen=True)
+class NotRecorded:
+    key: str
+    shown: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Harvest:
+    file: SignaturesFile
+    not_recorded: tuple[NotRecorded, ...] = ()
+    eager_skipped: int = 0
+    processes: int = 0
+    bad_lines: int = 0
+
+
+@dataclass
+class _Function:
+    path: str
+    qualname: str
+    params: tuple[str, ...]
+    source_hash: str | None
+    signatures: set[tuple[str, ...]] = field(default_factory=set)
+    unstorable: set[str] = field(default_factory=set)
+
+
+def read_records(files: Iterable[Path]) -> Harvest:
+    functions: dict[str, _Function] = {}
+    not_recorded: dict[tuple[str, str], NotRecorded] = {}
+    eager: set[tuple[str, tuple[str, ...]]] = set()
+    numba_version = None
+    processes = bad = 0
+    for path in files:
+        processes += 1
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+                key = entry_key(record["path"], record["qualname"])
+                params = tuple(record["params"])
+            except (json.JSONDecodeError, KeyError, TypeError):
+                bad += 1
+                continue
+            numba_version = record.get("numba") or numba_version
+            args = record.get("args")
+            if record.get("eager"):
+                # Explicit in the decorator already: the linter reads it from there.
+                eager.add((key, tuple(args or ())))
+                continue
+            function = functions.get(key)
+            if function is None or function.params != params:
+                # A changed parameter list between processes cannot happen in one run unless
+                # two definitions share a qualname; the last one wins, like in the module.
+                function = functions[key] = _Function(
+                    record["path"], record["qualname"], params, record.get("source_hash")
+                )
+            if args is None:
+                why = str(record.get("why", "unknown"))
+                function.unstorable.add(why)
+                not_recorded[(key, why)] = NotRecorded(key, str(record.get("shown", "")), why)
+            else:
+                function.signatures.add(tuple(str(arg) for arg in args))
+    entries = {}
+    for key, function in functions.items():
+        signatures = sorted(function.signatures)
+        note = None
+        if len(signatures) > MAX_SIGNATURES:
+            signatures = signatures[:MAX_SIGNATURES]
+            note = "capped"
+        entries[key] = HarvestEntry(
+            function.path, function.qualname, function.params, function.source_hash,
+            tuple(signatures), note, tuple(sorted(function.unstorable)),
+        )
+    return Harvest(
+        SignaturesFile(numba_version, entries),
+        tuple(sorted(not_recorded.values(), key=lambda item: (item.key, item.why))),
+        len(eager), processes, bad,
+    )

@@ -1,0 +1,138 @@
+"""Run CMD with the harvest hook in every Python process it starts -> the per-process record files.
+
+Called by `harvest_main`. It builds a temporary directory holding a `sitecustomize.py` (put first
+on PYTHONPATH), copies of the hook modules, an empty NUMBA_CACHE_DIR and the record folder; runs
+CMD unchanged (same arguments, stdin/stdout/stderr, working directory) and removes the
+directory afterwards, whatever happened. Never interprets CMD's output.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import signatures_file
+from . import hook, spelling
+
+# Module copies placed next to sitecustomize.py; names chosen not to clash with user modules.
+_COPIES = {
+    "_numba_lint_signatures_file.py": Path(signatures_file.__file__),
+    "_numba_lint_spelling.py": Path(spelling.__file__),
+    "_numba_lint_hook.py": Path(hook.__file__),
+}
+
+_SITECUSTOMIZE = '''"""Written by `numba-lint harvest` for one run; deleted when the run ends."""
+import os as _os
+import sys as _sys
+
+if _os.environ.get("{dir_variable}"):
+    try:
+        import _numba_lint_hook
+        _numba_lint_hook.install_from_environment()
+    except Exception:
+        pass
+
+
+def _chain_to_shadowed_sitecustomize():
+    # This file hides any sitecustomize.py later on sys.path (a distribution's or a venv's):
+    # run that one too, so the program behaves exactly as without the harvest.
+    import importlib.machinery
+    import importlib.util
+
+    here = _os.path.dirname(_os.path.abspath(__file__))
+    rest = [entry for entry in _sys.path if _os.path.abspath(entry or ".") != here]
+    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    _sys.modules["sitecustomize"] = module
+    spec.loader.exec_module(module)
+
+
+_chain_to_shadowed_sitecustomize()
+'''
+
+
+@dataclass(frozen=True)
+class RunResult:
+    exit_code: int
+    record_files: tuple[Path, ...]
+    interrupted: bool
+
+
+@contextmanager
+def hook_directory() -> Iterator[Path]:
+    """A temporary directory with the hook, the record folder and the Numba cache; removed on
+    exit, also after an exception or KeyboardInterrupt."""
+    base = Path(tempfile.mkdtemp(prefix="numba-lint-harvest-"))
+    try:
+        site = base / "site"
+        site.mkdir()
+        (base / "records").mkdir()
+        (base / "numba-cache").mkdir()
+        for name, source in _COPIES.items():
+            shutil.copyfile(source, site / name)
+        (site / "sitecustomize.py").write_text(
+            _SITECUSTOMIZE.format(dir_variable=hook.DIR_VARIABLE), encoding="utf-8"
+        )
+        yield base
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def child_environment(base: Path, project_root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    site = str(base / "site")
+    env["PYTHONPATH"] = site + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env[hook.DIR_VARIABLE] = str(base / "records")
+    env[hook.ROOT_VARIABLE] = str(project_root.resolve())
+    # A caller loaded from Numba's disk cache is never typed, so its callees never compile.
+    env["NUMBA_CACHE_DIR"] = str(base / "numba-cache")
+    return env
+
+
+def run_command(command: Sequence[str], base: Path, project_root: Path) -> RunResult:
+    """Run `command` to completion; Ctrl-C reaches it (same process group) and ends it."""
+    env = child_environment(base, project_root)
+    interrupted = False
+
+    def note_interrupt(signum: int, frame: object) -> None:
+        nonlocal interrupted
+        interrupted = True
+
+    previous_int = signal.signal(signal.SIGINT, note_interrupt)
+    previous_term = signal.getsignal(signal.SIGTERM)
+    process = None
+    try:
+        process = subprocess.Popen(list(command), env=env)
+
+        def forward_term(signum: int, frame: object) -> None:
+            nonlocal interrupted
+            interrupted = True
+            process.send_signal(signum)
+
+        signal.signal(signal.SIGTERM, forward_term)
+        while True:
+            try:
+                code = process.wait()
+                break
+            except InterruptedError:  # pragma: no cover - PEP 475 retries; kept for clarity
+                continue
+    finally:
+        signal.signal(signal.SIGINT, previous_int)
+        signal.signal(signal.SIGTERM, previous_term)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+    if code < 0:  # killed by a signal: report it the way a shell does
+        interrupted = interrupted or -code in (signal.SIGINT, signal.SIGTERM)
+        code = 128 - code
+    records = tuple(sorted((base / "records").glob("records-*.jsonl")))
+    return RunResult(code, records, interrupted)

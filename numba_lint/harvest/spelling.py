@@ -1,0 +1,248 @@
+"""Numba type <-> text that reads back: `float64[:, ::1]`, `UniTuple(int64, 2)`, references.
+
+`encode_args` runs inside a harvested process (the hook); `decode_signature` runs inside a
+dynamic-pass worker. Both import Numba lazily: the linter process never imports this module's
+Numba side. A spelling is only ever written after it was read back and compared equal.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import inspect
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+try:  # inside a harvested process the hook directory holds a copy of the format module
+    import _numba_lint_signatures_file as _format  # type: ignore[import-not-found]
+except ImportError:
+    from numba_lint import signatures_file as _format
+
+NOT_PASSED = _format.NOT_PASSED
+
+
+class Unstorable(Exception):
+    """A type without a text form; the message says why, in words a user can act on."""
+
+
+def _types() -> Any:
+    from numba.core import types
+
+    return types
+
+
+def _namespace() -> dict[str, Any]:
+    # The namespace numba.core.sigutils evaluates signature strings in.
+    return vars(_types())
+
+
+def parse_type(text: str) -> Any:
+    """A Numba type from its spelling, exactly as `numba.core.sigutils` reads it."""
+    return eval(text, {"__builtins__": {}}, _namespace())  # noqa: S307 - Numba's own scheme
+
+
+def _reads_back(text: str, numba_type: Any) -> bool:
+    try:
+        return bool(parse_type(text) == numba_type)
+    except Exception:
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Encoding (hook side).
+
+
+def encode_args(args: Sequence[Any]) -> list[str]:
+    """One spelling per argument type; raises Unstorable naming the argument that has none."""
+    spelled = []
+    for index, numba_type in enumerate(args):
+        try:
+            spelled.append(encode_argument(numba_type))
+        except Unstorable as exc:
+            raise Unstorable(f"argument {index + 1} ({numba_type}): {exc}") from None
+    return spelled
+
+
+def encode_argument(numba_type: Any) -> str:
+    """A top-level argument: a type, `<not passed>` or a reference marker."""
+    types = _types()
+    if isinstance(numba_type, types.Omitted):
+        return NOT_PASSED
+    if isinstance(numba_type, types.Dispatcher):
+        return _object_reference("dispatcher", numba_type.dispatcher.py_func,
+                                 numba_type.dispatcher, "a jitted function")
+    if isinstance(numba_type, types.ClassInstanceType):
+        python_class = numba_type.class_type.class_def
+        resolved = _resolve_quietly(python_class.__module__, python_class.__qualname__)
+        if getattr(getattr(resolved, "class_type", None), "instance_type", None) != numba_type:
+            raise Unstorable(_why_no_name(python_class, "a jitclass"))
+        return _format.reference("jitclass", python_class.__module__, python_class.__qualname__)
+    if isinstance(numba_type, (types.NamedTuple, types.NamedUniTuple)):
+        python_class = numba_type.instance_class
+        fields = [encode_type(field) for field in numba_type.types]
+        _object_reference("namedtuple", python_class, python_class, "a namedtuple class")
+        return _format.reference("namedtuple", python_class.__module__,
+                                 python_class.__qualname__, fields)
+    if isinstance(numba_type, (types.EnumMember, types.IntEnumMember)):
+        python_class = numba_type.instance_class
+        _object_reference("enum", python_class, python_class, "an enum class")
+        return _format.reference("enum", python_class.__module__, python_class.__qualname__,
+                                 [encode_type(numba_type.dtype)])
+    return encode_type(numba_type)
+
+
+def _object_reference(kind: str, named: Any, expected: Any, what: str) -> str:
+    module, qualname = named.__module__, named.__qualname__
+    if _resolve_quietly(module, qualname) is not expected:
+        raise Unstorable(_why_no_name(named, what))
+    return _format.reference(kind, module, qualname)
+
+
+def _why_no_name(named: Any, what: str) -> str:
+    qualname = getattr(named, "__qualname__", "?")
+    if "<locals>" in qualname:
+        return f"{what} defined inside a function ({qualname}) has no importable name"
+    if getattr(named, "__module__", None) == "__main__":
+        return f"{what} defined in a script (__main__) has no importable name"
+    return f"{what} that is not reachable as {named.__module__}:{qualname}"
+
+
+def _resolve_quietly(module: str, qualname: str) -> Any:
+    if "<locals>" in qualname or module == "__main__" or module not in sys.modules:
+        return None
+    try:
+        return _walk(sys.modules[module], qualname)
+    except AttributeError:
+        return None
+
+
+def encode_type(numba_type: Any) -> str:
+    """A plain type (no markers) as text that parses back equal, or Unstorable."""
+    for candidate in _candidates(numba_type):
+        if candidate is not None and _reads_back(candidate, numba_type):
+            return candidate
+    if isinstance(numba_type, _types().Dispatcher):
+        raise Unstorable("a jitted function inside a container has no text form")
+    raise Unstorable(f"no text form for Numba type {type(numba_type).__name__}")
+
+
+def _candidates(numba_type: Any) -> list[str | None]:
+    types = _types()
+    found: list[str | None] = []
+    try:
+        if isinstance(numba_type, types.Array):
+            found += _array_spellings(numba_type)
+        elif isinstance(numba_type, (types.NPDatetime, types.NPTimedelta)):
+            found.append(f"{type(numba_type).__name__}({numba_type.unit!r})")
+        elif isinstance(numba_type, types.StarArgUniTuple):
+            found.append(f"StarArgUniTuple({encode_type(numba_type.dtype)}, {numba_type.count})")
+        elif isinstance(numba_type, types.StarArgTuple):
+            found.append(f"StarArgTuple({_tuple_of(numba_type.types)})")
+        elif isinstance(numba_type, types.UniTuple):
+            found.append(f"UniTuple({encode_type(numba_type.dtype)}, {numba_type.count})")
+        elif isinstance(numba_type, types.Tuple):
+            found.append(f"Tuple({_tuple_of(numba_type.types)})")
+        elif isinstance(numba_type, types.Optional):
+            found.append(f"Optional({encode_type(numba_type.type)})")
+        elif isinstance(numba_type, types.ListType):
+            found.append(f"ListType({encode_type(numba_type.item_type)})")
+        elif isinstance(numba_type, types.DictType):
+            found.append(f"DictType({encode_type(numba_type.key_type)}, "
+                         f"{encode_type(numba_type.value_type)})")
+        elif isinstance(numba_type, types.List):
+            found.append(f"List({encode_type(numba_type.dtype)}, "
+                         f"reflected={numba_type.reflected})")
+        elif isinstance(numba_type, types.Set):
+            found.append(f"Set({encode_type(numba_type.dtype)}, "
+                         f"reflected={numba_type.reflected})")
+        elif isinstance(numba_type, types.Literal):
+            found.append(f"literal({numba_type.literal_value!r})")
+    except Unstorable:
+        pass
+    found += [str(numba_type), repr(numba_type)]
+    name = type(numba_type).__name__
+    if name in _namespace():
+        found.append(f"{name}({getattr(numba_type, 'name', '')!r})")
+    return found
+
+
+def _tuple_of(members: Sequence[Any]) -> str:
+    return "(" + "".join(encode_type(member) + ", " for member in members).rstrip(" ") + ")"
+
+
+def _array_spellings(array: Any) -> list[str | None]:
+    dtype = encode_type(array.dtype)
+    spellings: list[str | None] = []
+    if not array.readonly and array.aligned and array.ndim > 0:
+        dims = [":"] * array.ndim
+        if array.layout == "C":
+            dims[-1] = "::1"
+        elif array.layout == "F":
+            dims[0] = "::1"
+        spellings.append(f"{dtype}[{', '.join(dims)}]")
+    extra = (", readonly=True" if array.readonly else "") + (
+        "" if array.aligned else ", aligned=False")
+    spellings.append(f"Array({dtype}, {array.ndim}, {array.layout!r}{extra})")
+    return spellings
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding (worker side).
+
+Resolver = Callable[[str, str], Any]
+
+
+def default_resolver(module: str, qualname: str) -> Any:
+    """`module:qualname` -> the object, importing the module (a worker may pass its own)."""
+    return _walk(importlib.import_module(module), qualname)
+
+
+def _walk(root: Any, qualname: str) -> Any:
+    found = root
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found
+
+
+def decode_argument(text: str, resolver: Resolver = default_resolver) -> Any:
+    """One stored argument -> a Numba type; `<not passed>` -> NOT_PASSED (a str)."""
+    types = _types()
+    if text == NOT_PASSED:
+        return NOT_PASSED
+    ref = _format.parse_reference(text)
+    if ref is None:
+        return parse_type(text)
+    target = resolver(ref.module, ref.qualname)
+    if ref.kind == "dispatcher":
+        return types.Dispatcher(target)
+    if ref.kind == "jitclass":
+        return target.class_type.instance_type
+    fields = parse_type("(" + (ref.fields or "") + ",)") if ref.fields else ()
+    if ref.kind == "namedtuple":
+        return types.BaseTuple.from_types(tuple(fields), target)
+    if ref.kind == "enum":
+        member = types.IntEnumMember if issubclass(target, enum.IntEnum) else types.EnumMember
+        return member(target, fields[0])
+    raise ValueError(f"unknown reference kind {ref.kind!r} in {text!r}")
+
+
+def decode_signature(
+    args: Sequence[str], py_func: Callable[..., Any] | None = None,
+    resolver: Resolver = default_resolver,
+) -> tuple[Any, ...]:
+    """A stored signature -> the argument types to pass to `Dispatcher.compile`.
+
+    `<not passed>` becomes `types.Omitted(default)`, the way Numba types a call that leaves the
+    argument out; that needs `py_func` (the dispatcher's Python function) for the default.
+    """
+    types = _types()
+    decoded = [decode_argument(text, resolver) for text in args]
+    if NOT_PASSED in decoded:
+        if py_func is None:
+            raise ValueError("a signature with <not passed> arguments needs the function")
+        parameters = list(inspect.signature(py_func).parameters.values())
+        for index, value in enumerate(decoded):
+            if value == NOT_PASSED:
+                decoded[index] = types.Omitted(parameters[index].default)
+    return tuple(decoded)
