@@ -24,6 +24,8 @@ from .annotations import annotation_candidates
 from .typing_only import check, full_compile, typing_only
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Numba names places as `File "rel/path.py", line N` (innermost first) and `at /abs/path.py (N)`.
+_TEXT_LOC = re.compile(r'File "([^"]+)", line (\d+)|(?:at|Raised from) (/[^\n]+?\.py) \((\d+)\)')
 _NUMBA_DIR = str(Path(numba.__file__).resolve().parent)
 
 
@@ -61,9 +63,17 @@ def describe_error(exc: BaseException) -> dict[str, Any]:
     fallback = None
     if last is not None and _is_user_file(getattr(last, "filename", None)):
         fallback = {"file": str(Path(last.filename).resolve()), "line": int(last.line)}
+    text = clean(str(exc))
+    mentioned = []
+    for match in _TEXT_LOC.finditer(text):
+        filename = match.group(1) or match.group(3)
+        line = match.group(2) or match.group(4)
+        if _is_user_file(filename):
+            mentioned.append({"file": str(Path(filename).resolve()), "line": int(line)})
     return {
         "types": [cls.__name__ for cls in type(exc).__mro__],
-        "text": clean(str(exc)),
+        "text_locs": mentioned,
+        "text": text,
         "root_text": clean(str(innermost)),
         "chain": chain,
         "fallback": fallback,

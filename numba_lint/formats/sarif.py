@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
@@ -29,13 +30,14 @@ def render(report: Report, options: RenderOptions) -> str:
 
 
 def as_data(report: Report, options: RenderOptions) -> dict[str, Any]:
+    root = source_root(options.root)
     rules = list(ALL_RULES)
     index = {rule.code: position for position, rule in enumerate(rules)}
     lines = SourceLines()
     seen: Counter[str] = Counter()
     results = []
     for diagnostic in report.diagnostics:
-        path = relative_path(diagnostic.filename, options.root)
+        path = relative_path(diagnostic.filename, root)
         base = fingerprint(diagnostic, path, lines)
         seen[base] += 1  # identical findings stay distinct, in source order
         results.append(
@@ -62,9 +64,21 @@ def as_data(report: Report, options: RenderOptions) -> dict[str, Any]:
             }
         ],
     }
-    if options.root is not None:
-        run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": options.root.resolve().as_uri() + "/"}}
+    if root is not None:
+        run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": root.as_uri() + "/"}}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def source_root(project_root: Path | None) -> Path | None:
+    """The repository root above the project (code scanning resolves URIs against the
+    repository, and pyproject.toml may sit in a subfolder); the project root outside git."""
+    if project_root is None:
+        return None
+    start = project_root.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
 
 
 def _rule(rule: type[RuleInfo]) -> dict[str, Any]:

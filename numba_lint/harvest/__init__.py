@@ -123,8 +123,8 @@ def _summarise(
         print(f"{PROG}: {harvest.eager_skipped} signatures skipped: explicit in the decorator",
               file=stream)
     if not harvest.processes:
-        print(f"{PROG}: warning: no Python process of the command loaded the hook (was it run "
-              "with `python -I`/`-E`, or with NUMBA_DISABLE_JIT=1?)", file=stream)
+        print(f"{PROG}: warning: no process of the command imported Numba with the hook loaded "
+              "(was Python started with -I, -E or -S?)", file=stream)
     capped = sorted(key for key, entry in merged.entries.items() if entry.note)
     if capped:
         print(f"{PROG}: {len(capped)} functions hit the cap on signatures: {', '.join(capped)}",

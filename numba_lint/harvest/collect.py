@@ -53,6 +53,8 @@ def read_records(files: Iterable[Path]) -> Harvest:
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
                 record = json.loads(line)
+                if "process" in record:
+                    continue
                 key = entry_key(record["path"], record["qualname"])
                 params = tuple(record["params"])
             except (json.JSONDecodeError, KeyError, TypeError):

@@ -92,6 +92,15 @@ class Recorder:
         described["line"] = code.co_firstlineno
         return relative, py_func.__qualname__, described
 
+    def announce(self) -> None:
+        """One line per process that imported Numba, so the summary can count processes."""
+        try:
+            # Numba is half-imported here (its dispatcher module just ran): no `import numba`.
+            version = getattr(sys.modules.get("numba"), "__version__", None)
+            self._write(json.dumps({"process": os.getpid(), "numba": version}) + "\n")
+        except Exception:
+            pass
+
     def _write(self, text: str) -> None:
         # Reopen after a fork: a multiprocessing child writes its own file, line by line, because
         # it leaves through os._exit and never runs atexit.
@@ -147,6 +156,8 @@ def patch_dispatcher(module: Any) -> None:
     compile._numba_lint_wrapped = True  # type: ignore[attr-defined]
     compile.__wrapped__ = original  # type: ignore[attr-defined]
     module.Dispatcher.compile = compile
+    if _recorder is not None:
+        _recorder.announce()
 
 
 def patch_ufuncbuilder(module: Any) -> None:

@@ -90,6 +90,27 @@ PROBES: tuple[Probe, ...] = (
                 a = 0
             return a
         """),
+    _p("try-except-base-exception", """
+        @njit
+        def probe(a):
+            try:
+                a = a + 1
+            except BaseException:
+                a = 0
+            return a
+        """),
+    _p("try-except-user-class", """
+        class MyError(Exception):
+            pass
+
+        @njit
+        def probe(a):
+            try:
+                a = a + 1
+            except MyError:
+                a = 0
+            return a
+        """),
     _p("try-finally", """
         @njit
         def probe(a):
@@ -331,6 +352,13 @@ PROBES: tuple[Probe, ...] = (
                 pass
             return 1
         """),
+    _p("async-with", """
+        @njit
+        async def probe(a):
+            async with a:
+                pass
+            return 1
+        """),
     # ---- functions ----------------------------------------------------------------
     _p("def-var-keyword", """
         @njit
@@ -409,6 +437,14 @@ PROBES: tuple[Probe, ...] = (
             x, *rest = t
             return x
         """),
+    _p("starred-for-target", """
+        @njit
+        def probe(a):
+            total = 0
+            for x, *rest in [(a, a, a)]:
+                total += x
+            return total
+        """),
     _p("tuple-unpacking", """
         @njit
         def probe(a):
@@ -476,6 +512,12 @@ PROBES: tuple[Probe, ...] = (
         @njit
         def probe(a):
             return {i * 2 for i in range(a)}
+        """),
+    _p("set-comprehension-list", """
+        @njit
+        def probe(a):
+            items = [a, a + 1, a]
+            return {i * 2 for i in items}
         """),
     _p("generator-expression", """
         @njit
