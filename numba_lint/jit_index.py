@@ -119,6 +119,18 @@ class JitIndex:
 ProjectAliases = Mapping[str, JitDecorator]
 
 
+def absolute_name(name: str, parsed: ParsedModule) -> str:
+    """`.sub.name` as written in `parsed` -> `package.sub.name` (absolute names pass through)."""
+    if not name.startswith("."):
+        return name
+    dots = len(name) - len(name.lstrip("."))
+    package = parsed.module_name.split(".")
+    is_package = parsed.source.path.stem == "__init__"
+    base = package if is_package else package[:-1]
+    base = base[: len(base) - (dots - 1)] if dots > 1 else base
+    return ".".join([*base, name.lstrip(".")]).rstrip(".")
+
+
 def literal(node: cst.BaseExpression, module: cst.Module) -> tuple[bool, Any]:
     """(True, value) when `node` is a Python literal, else (False, None)."""
     try:
@@ -177,14 +189,7 @@ class _Indexer(cst.CSTVisitor):
         return None
 
     def _absolute(self, name: str) -> str:
-        if not name.startswith("."):
-            return name
-        dots = len(name) - len(name.lstrip("."))
-        package = self.parsed.module_name.split(".")
-        is_package = self.parsed.source.path.stem == "__init__"
-        base = package if is_package else package[:-1]
-        base = base[: len(base) - (dots - 1)] if dots > 1 else base
-        return ".".join([*base, name.lstrip(".")])
+        return absolute_name(name, self.parsed)
 
     def _with_call(self, base: JitDecorator, call: cst.Call) -> JitDecorator:
         module = self.parsed.module

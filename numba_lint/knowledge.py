@@ -8,6 +8,7 @@ module never imports Numba.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .knowledge_build.environment import environment_key, key_name
+from .knowledge_build.environment import builder_digest, environment_key, key_name
 
 FORMAT = 1
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -136,15 +137,27 @@ def knowledge_file_name(key: dict[str, Any]) -> str:
     return f"knowledge-{key_name(key)}.json"
 
 
+# (path, content digest) -> knowledge: an editor server loads the same file on every check.
+_LOADED: dict[tuple[str, str], Knowledge] = {}
+
+
 def _read(path: Path, key: dict[str, Any]) -> Knowledge | None:
-    """The knowledge in `path` when it is readable, of this format, and for exactly `key`."""
+    """The knowledge in `path` when it is readable, current, and for exactly `key`."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        memo = (str(path), hashlib.sha256(raw).hexdigest())
+        if memo in _LOADED:
+            return _LOADED[memo] if _LOADED[memo].key == key else None
+        data = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
         return None
-    return Knowledge.from_json(data, origin=str(path))
+    if data.get("builder") != builder_digest():
+        return None  # built by another version of numba-lint's probes or registry pass
+    found = Knowledge.from_json(data, origin=str(path))
+    _LOADED[memo] = found
+    return found
 
 
 def build_into(path: Path, timeout: float = BUILD_TIMEOUT) -> str | None:
@@ -233,3 +246,18 @@ def describe(knowledge: Knowledge) -> str:
     ]
     lines += [f"  fails: {name}: {knowledge.probe_errors.get(name, '')}" for name in failing]
     return "\n".join(lines)
+
+
+def knowledge_main(rebuild: bool = False) -> int:
+    """`numba-lint knowledge [--rebuild]`: show (or derive again) this environment's knowledge."""
+    if rebuild:
+        knowledge, note = rebuild_knowledge()
+    else:
+        knowledge, maybe_note = load_knowledge()
+        note = maybe_note or ""
+    if note:
+        sys.stderr.write(f"numba-lint: {note}\n")
+    if knowledge is None:
+        return 2
+    sys.stdout.write(describe(knowledge) + "\n")
+    return 0

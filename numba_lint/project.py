@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import libcst as cst
 
+from .bindings import module_bindings
 from .checks.base import ProjectFacts
 from .jit_index import JitIndex
 from .parse import ParsedModule
@@ -27,6 +28,8 @@ _FIELD_BASES = frozenset({"NamedTuple", "StructRefProxy", "StructRef", "TypedDic
 class _FieldCollector(cst.CSTVisitor):
     def __init__(self) -> None:
         self.names: set[str] = set()
+        # Last name component of every Name/Attribute passed as a call or decorator argument.
+        self.arguments: set[str] = set()
 
     def _strings(self, node: cst.CSTNode) -> None:
         for string in _string_literals(node):
@@ -35,6 +38,12 @@ class _FieldCollector(cst.CSTVisitor):
                     self.names.add(word)
 
     def visit_Call(self, node: cst.Call) -> None:
+        for arg in node.args:
+            value = arg.value
+            if isinstance(value, cst.Attribute):
+                self.arguments.add(value.attr.value)
+            elif isinstance(value, cst.Name):
+                self.arguments.add(value.value)
         func = node.func
         name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
         if name in _FIELD_CALLS:
@@ -86,10 +95,15 @@ def _string_literals(node: cst.CSTNode) -> Iterable[str]:
 
 def collect_facts(modules: Iterable[tuple[ParsedModule, JitIndex]]) -> ProjectFacts:
     names: set[str] = set()
+    arguments: set[str] = set()
+    bindings: dict[str, dict[str, str]] = {}
     for parsed, index in modules:
         collector = _FieldCollector()
         parsed.module.visit(collector)
         names |= collector.names
+        arguments |= collector.arguments
         for fields in index.jitclasses.values():
             names |= fields
-    return ProjectFacts(field_names=frozenset(names))
+        bindings[parsed.module_name] = module_bindings(parsed, index)
+    return ProjectFacts(field_names=frozenset(names), bindings=bindings,
+                        registered=frozenset(arguments))

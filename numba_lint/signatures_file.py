@@ -55,7 +55,9 @@ MAX_SIGNATURES = 8
 NOT_PASSED = "<not passed>"
 CAP_NOTE = f"more than {MAX_SIGNATURES} signatures were compiled; {MAX_SIGNATURES} are kept"
 
-_REFERENCE = re.compile(r"^<(?P<kind>[a-z]+) (?P<module>[\w.]+):(?P<qualname>[\w.]+)(?:\((?P<fields>.*)\))?>$")
+_REFERENCE = re.compile(
+    r"^<(?P<kind>[a-z]+) (?P<module>[\w.]+):(?P<qualname>[\w.]+)(?:\((?P<fields>.*)\))?>$"
+)
 
 
 class SignaturesFileError(Exception):
@@ -170,7 +172,7 @@ def params_of(args: ast.arguments) -> tuple[str, ...]:
         names.append("*" + args.vararg.arg)
     elif args.kwonlyargs:
         names.append("*")
-    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
         names.append(arg.arg + ("=" if default is not None else ""))
     if args.kwarg is not None:
         names.append("**" + args.kwarg.arg)
@@ -202,7 +204,7 @@ def function_sources(text: str) -> dict[str, ast.FunctionDef | ast.AsyncFunction
 
 
 def staleness(entry: HarvestEntry, current: FunctionShape) -> str | None:
-    """"params" when the parameters changed since the harvest (drop the signatures), "body"
+    """ "params" when the parameters changed since the harvest (drop the signatures), "body"
     when only the body changed (keep them, say they are from an older version), else None."""
     if entry.params != current.params:
         return "params"
@@ -211,9 +213,7 @@ def staleness(entry: HarvestEntry, current: FunctionShape) -> str | None:
     return None
 
 
-def lookup(
-    entries: Mapping[str, HarvestEntry], path: str, qualname: str
-) -> HarvestEntry | None:
+def lookup(entries: Mapping[str, HarvestEntry], path: str, qualname: str) -> HarvestEntry | None:
     """The entry for `path::qualname`; `qualname` may omit `<locals>` (the jit index's form)."""
     found = entries.get(entry_key(path, qualname))
     if found is not None:
@@ -330,7 +330,9 @@ def merge_files(
     `project_root` are dropped (when a root is given)."""
     entries = dict(old.entries)
     if project_root is not None:
-        entries = {key: entry for key, entry in entries.items() if _still_exists(entry, project_root)}
+        entries = {
+            key: entry for key, entry in entries.items() if _still_exists(entry, project_root)
+        }
     for key, entry in new.entries.items():
         entries[key] = merge_entry(entries.get(key), entry)
     return SignaturesFile(new.numba or old.numba, entries)

@@ -8,12 +8,66 @@ Add a rule by writing its class in a module here and listing it below.
 from __future__ import annotations
 
 from .base import DynamicRule, RuleInfo, StaticRule
+from .calls import (
+    UnsupportedKeyword,
+    UnsupportedLibraryFunction,
+    UnsupportedModuleCall,
+    UntypedBuiltin,
+)
+from .dynamic import DYNAMIC_RULES
 from .plain_class import PlainClassAttribute
+from .syntax import (
+    ClassDefinition,
+    ContextManager,
+    DelName,
+    ExceptAs,
+    ExceptSpecific,
+    GlobalWrite,
+    ImportInJit,
+    MatchPattern,
+    RaiseForm,
+)
 from .syntax_error import SyntaxErrorRule
+from .syntax_expressions import (
+    AsyncConstruct,
+    DictUnpackingCall,
+    FStringFormatSpec,
+    GeneratorExpression,
+    SetComprehension,
+    StarredAssignment,
+    StringFormatting,
+    VarKeywordParameter,
+    Walrus,
+    YieldFrom,
+)
 
 ALL_RULES: list[type[RuleInfo]] = [
     SyntaxErrorRule,
     PlainClassAttribute,
+    ExceptAs,
+    ExceptSpecific,
+    RaiseForm,
+    DelName,
+    ContextManager,
+    ClassDefinition,
+    ImportInJit,
+    GlobalWrite,
+    MatchPattern,
+    YieldFrom,
+    GeneratorExpression,
+    SetComprehension,
+    AsyncConstruct,
+    VarKeywordParameter,
+    DictUnpackingCall,
+    StarredAssignment,
+    StringFormatting,
+    FStringFormatSpec,
+    Walrus,
+    UnsupportedLibraryFunction,
+    UnsupportedModuleCall,
+    UnsupportedKeyword,
+    UntypedBuiltin,
+    *DYNAMIC_RULES,
 ]
 
 

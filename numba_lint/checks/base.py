@@ -61,6 +61,13 @@ class ProjectFacts:
     field_names: frozenset[str] = frozenset()
     # Top-level names of every module in the run: module name -> names bound at module level.
     module_names: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Module-level bindings of every parsed module: module name -> name -> kind (see
+    # numba_lint/bindings.py: "jitted", "plain-function", "plain-class", "import:<name>", ...).
+    bindings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Names passed as arguments to calls or decorators outside jitted code anywhere in the
+    # project (`overload(helper)`, `typeof_impl.register(Point)`): an extension may have taught
+    # Numba to type them, so rules about plain functions and classes leave them alone.
+    registered: frozenset[str] = frozenset()
 
 
 @dataclass

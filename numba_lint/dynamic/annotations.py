@@ -65,15 +65,18 @@ def candidates_for(annotation: Any) -> list[Any]:
         if not args or Ellipsis in args:
             raise Unmappable("a tuple of unknown length")
         parts = [candidates_for(a) for a in args]
-        return [types.Tuple(combo) if len(set(combo)) > 1 else types.UniTuple(combo[0], len(combo))
-                for combo in itertools.product(*parts)]
+        return [
+            types.Tuple(combo) if len(set(combo)) > 1 else types.UniTuple(combo[0], len(combo))
+            for combo in itertools.product(*parts)
+        ]
     if origin is list and len(args) == 1:
         return [types.List(t, reflected=True) for t in candidates_for(args[0])]
     if origin is set and len(args) == 1:
         return [types.Set(t, reflected=True) for t in candidates_for(args[0])]
     if origin is dict and len(args) == 2:
-        return [types.DictType(k, v) for k in candidates_for(args[0])
-                for v in candidates_for(args[1])]
+        return [
+            types.DictType(k, v) for k in candidates_for(args[0]) for v in candidates_for(args[1])
+        ]
     if origin in (typing.Union, pytypes.UnionType):
         members = [a for a in args if a is not type(None)]
         if len(members) == 1 and len(args) == 2:

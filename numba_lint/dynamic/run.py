@@ -1,2 +1,346 @@
-class DynamicResult: pass
-def run_dynamic(*a): pass
+"""(ParsedModule, JitIndex) pairs + Config -> DynamicResult: diagnostics and per-function coverage.
+
+The dynamic pass's one entry point, called by the pipeline: plan signature sources, run one
+worker job per module (cached by content), then locate failures and warnings, add callee
+coverage and the "not trial-compiled" notes. Runs in the linter's process: never imports Numba.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..checks import dynamic as rules
+from ..config import Config
+from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass
+from ..jit_index import JitIndex
+from ..parse import ParsedModule
+from .cache import ResultCache
+from .locate import Finding, Locator, SourceFile, to_diagnostics
+from .numba_warnings import warning_findings
+from .signatures import FunctionPlan, load_harvest, plan_module
+from .trial import Outcome, run_jobs
+
+STATEMENT_SECONDS = 5.0
+
+
+@dataclass
+class DynamicResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    functions: list[FunctionCoverage] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    # Seconds each module's worker took (not cached ones), for --verbose and the benchmark.
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Module:
+    parsed: ParsedModule
+    index: JitIndex
+    plans: list[FunctionPlan]
+    job: dict[str, Any]
+    source: SourceFile
+
+
+def _job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) -> dict[str, Any]:
+    return {
+        "path": str(parsed.source.path.resolve()),
+        "project_root": str(config.project_root.resolve()),
+        "module_name": parsed.module_name,
+        "text": parsed.text,
+        "functions": [plan.to_job() for plan in plans],
+        "full_compile": bool(config.full_compile),
+        "statement_seconds": STATEMENT_SECONDS,
+    }
+
+
+def run_dynamic(modules: Sequence[tuple[ParsedModule, JitIndex]], config: Config) -> DynamicResult:
+    result = DynamicResult()
+    harvest, problem = load_harvest(config.project_root, config.signatures_file)
+    if problem:
+        result.errors.append(problem)
+    prepared: list[_Module] = []
+    for parsed, index in modules:
+        plans = plan_module(parsed, index, config.project_root, harvest)
+        path = str(parsed.source.path.resolve())
+        source = SourceFile(
+            parsed.source.display,
+            path,
+            parsed.wrapper,
+            lines=parsed.lines,
+            jitted={f.node: f.qualname for f in index.functions},
+        )
+        prepared.append(_Module(parsed, index, plans, _job(parsed, plans, config), source))
+
+    outcomes = _run(prepared, config, result)
+    display = {m.source.path: m.source.filename for m in prepared}
+    locator = Locator({m.source.path: m.source for m in prepared}, display)
+    findings: list[Finding] = []
+    typed: dict[tuple[str, str], list[str]] = {}
+    coverage: list[tuple[_Module, FunctionPlan, dict[str, Any]]] = []
+    unavailable = [o.reason for o in outcomes if o.failure == "unavailable"]
+    if unavailable:
+        result.errors.append(f"dynamic pass skipped: {unavailable[0]}")
+    for module, outcome in zip(prepared, outcomes, strict=True):
+        if outcome.failure == "unavailable":
+            for plan in module.plans:
+                coverage.append(
+                    (
+                        module,
+                        plan,
+                        {
+                            "checked": False,
+                            "source": None,
+                            "reason": "dynamic pass unavailable",
+                            "module_failed": True,
+                        },
+                    )
+                )
+            continue
+        if outcome.result is None:
+            result.diagnostics.append(_module_failure(module, outcome))
+            for plan in module.plans:
+                coverage.append(
+                    (
+                        module,
+                        plan,
+                        {
+                            "checked": False,
+                            "source": None,
+                            "reason": f"module not checked: {outcome.reason}",
+                            "module_failed": True,
+                        },
+                    )
+                )
+            continue
+        worker = outcome.result
+        dropped = set(worker.get("dropped_names", []))
+        by_name = {plan.qualname: plan for plan in module.plans}
+        for raw in worker["failures"]:
+            plan = by_name.get(raw["function"])
+            findings.extend(locator.failure(raw, module.source, plan.line if plan else 1, dropped))
+        decorated = _statement_findings(module, worker, locator, dropped, findings)
+        lines = {plan.qualname: plan.line for plan in module.plans}
+        findings.extend(warning_findings(worker.get("warnings", []), module.source, lines, locator))
+        for item in worker["typed"]:
+            typed.setdefault((item["file"], item["qualname"]), []).append(item["signature"])
+        for plan in module.plans:
+            status = worker["functions"].get(plan.qualname, {})
+            if plan.qualname in decorated:
+                # Its decorator compiled it at import and failed: it was checked.
+                status = {"checked": True, "source": "decorator", "signatures": plan.decorator}
+            elif f"callsite:{plan.qualname}" in decorated and not status.get("checked"):
+                status = {"checked": True, "source": "callsite", "signatures": ()}
+            coverage.append((module, plan, status))
+
+    result.diagnostics.extend(to_diagnostics(findings, display))
+    for module, plan, status in coverage:
+        entry = _coverage(module, plan, status, typed)
+        result.functions.append(entry)
+        if not entry.checked and not status.get("module_failed"):
+            result.diagnostics.append(_not_checked(module, plan, entry))
+    return result
+
+
+def _run(prepared: list[_Module], config: Config, result: DynamicResult) -> list[Outcome]:
+    cache = ResultCache() if config.cache else None
+    outcomes: dict[int, Outcome] = {}
+    todo: list[int] = []
+    for number, module in enumerate(prepared):
+        hit = cache.get(module.job) if cache else None
+        if hit is not None:
+            outcomes[number] = Outcome(module.job, hit)
+        else:
+            todo.append(number)
+    workers = config.jobs or os.cpu_count() or 1
+    fresh = run_jobs([prepared[n].job for n in todo], workers, config.timeout)
+    for number, outcome in zip(todo, fresh, strict=True):
+        outcomes[number] = outcome
+        result.timings[prepared[number].source.filename] = outcome.seconds
+        if cache is not None and outcome.result is not None:
+            cache.put(prepared[number].job, outcome.result)
+    return [outcomes[n] for n in range(len(prepared))]
+
+
+def _diagnostic(
+    rule: type[rules.DynamicRule],
+    module: _Module,
+    start: tuple[int, int],
+    end: tuple[int, int],
+    message: str,
+    function: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> Diagnostic:
+    return Diagnostic(
+        filename=module.source.filename,
+        location=Location(*start),
+        end_location=Location(*end),
+        code=rule.code,
+        message=message,
+        severity=rule.severity,
+        pass_=Pass.DYNAMIC,
+        function=function,
+        url=rule.url(),
+        detail=detail or {},
+    )
+
+
+def _module_failure(module: _Module, outcome: Outcome) -> Diagnostic:
+    rule: type[rules.DynamicRule]
+    rule = rules.WorkerTimeout if outcome.failure == "timeout" else rules.WorkerCrashed
+    line = 1
+    detail = outcome.reason
+    if outcome.where is not None:
+        line = outcome.where[1]
+        detail += f" while running line {line}"
+    if outcome.failure == "error":
+        detail = f"the worker failed: {outcome.reason}"
+    lines = module.parsed.lines
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = len(text) - len(text.lstrip())
+    return _diagnostic(
+        rule,
+        module,
+        (line, indent + 1),
+        (line, len(text) + 1),
+        rule.message.format(detail=detail),
+        detail={"reason": outcome.reason},
+    )
+
+
+def _statement_findings(
+    module: _Module,
+    worker: dict[str, Any],
+    locator: Locator,
+    dropped: set[str],
+    findings: list[Finding],
+) -> set[str]:
+    """Top-level statements that failed while the skeleton was imported -> `findings`; returns
+    the functions whose decorator compiled them at import and failed."""
+    decorated: set[str] = set()
+    plans: dict[str, list[FunctionPlan]] = {}
+    for plan in module.plans:
+        if plan.class_name and "." not in plan.class_name:
+            plans.setdefault(plan.class_name, []).append(plan)
+        elif "." not in plan.qualname:
+            plans.setdefault(plan.dispatcher_name or plan.name, []).append(plan)
+    for statement in worker.get("statements", []):
+        raw = statement.get("detail") or {}
+        owners = [p for name in statement["names"] for p in plans.get(name, ())]
+        compile_error = raw.get("numba_error") or "UnsupportedBytecodeError" in raw.get("types", [])
+        if owners:
+            # The decorator itself failed: it compiles at decoration (cfunc, vectorize with
+            # signatures, jitclass) or rejected its signature, layout or spec.
+            plan = owners[0]
+            decorated.update(p.qualname for p in owners)
+            hint: dict[str, Any] = {} if compile_error else {"kind_hint": "invalid-signature"}
+            if plan.class_name:
+                hint["class_line"] = statement["line"]
+            findings.extend(
+                locator.failure(
+                    {
+                        **raw,
+                        **hint,
+                        "function": plan.qualname,
+                        "signature": ", ".join(plan.decorator),
+                        "source": "decorator",
+                    },
+                    module.source,
+                    plan.line,
+                    dropped,
+                )
+            )
+            continue
+        if compile_error and raw.get("chain"):
+            # A module-level statement compiled jitted code for real (`c = Counter(3)`): the
+            # failure is in that code, located like any other.
+            found = locator.failure(
+                {**raw, "function": None, "signature": None, "source": "callsite"},
+                module.source,
+                statement["line"],
+                dropped,
+            )
+            findings.extend(found)
+            # The function that failed was trial-compiled, by the module-level call.
+            decorated.update(f"callsite:{f.function}" for f in found if f.function)
+            continue
+        line = statement["line"]
+        start, end = _span(module, line)
+        missing = ", ".join(statement["names"]) or "nothing"
+        message = rules.ImportFailed.message.format(
+            detail=f"line {line} raised {statement['error']}; defines {missing}"
+        )
+        findings.append(
+            Finding(
+                rules.ImportFailed,
+                message,
+                module.source.path,
+                line,
+                start,
+                end,
+                None,
+                {"error": statement["error"]},
+            )
+        )
+    return decorated
+
+
+def _span(module: _Module, line: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    lines = module.parsed.lines
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = len(text) - len(text.lstrip())
+    return (line, indent + 1), (line, max(len(text), indent) + 1)
+
+
+def _coverage(
+    module: _Module,
+    plan: FunctionPlan,
+    status: dict[str, Any],
+    typed: dict[tuple[str, str], list[str]],
+) -> FunctionCoverage:
+    checked = bool(status.get("checked"))
+    source = status.get("source")
+    signatures = tuple(status.get("signatures", ()))
+    reason = status.get("reason")
+    if reason and status.get("notes"):
+        reason += " (" + "; ".join(status["notes"]) + ")"
+    if not checked and not status.get("module_failed"):
+        reached = typed.get((module.source.path, plan.qualname))
+        if reached:
+            checked, source, signatures, reason = (
+                True,
+                "callee",
+                tuple(dict.fromkeys(reached)),
+                None,
+            )
+    return FunctionCoverage(
+        filename=module.source.filename,
+        name=plan.qualname,
+        line=plan.line,
+        checked=checked,
+        signature_source=source if checked else None,
+        signatures=signatures,
+        reason=None if checked else reason,
+    )
+
+
+def _not_checked(module: _Module, plan: FunctionPlan, entry: FunctionCoverage) -> Diagnostic:
+    function = next((f for f in module.index.functions if f.qualname == plan.qualname), None)
+    if function is not None:
+        where = module.source.position(function.node.name)
+        start = (where.start.line, where.start.column + 1)
+        end = (where.end.line, where.end.column + 1)
+    else:
+        start, end = _span(module, plan.line)
+    reason = entry.reason or "no argument types"
+    return _diagnostic(
+        rules.NotTrialCompiled,
+        module,
+        start,
+        end,
+        rules.NotTrialCompiled.message.format(reason=reason),
+        plan.qualname,
+        {"reason": reason},
+    )

@@ -44,7 +44,8 @@ class FunctionPlan:
     class_name: str | None
     params: tuple[str, ...]
     decorator: tuple[str, ...] = ()
-    harvest: tuple[str, ...] = ()
+    harvest: tuple[tuple[str, ...], ...] = ()
+    harvest_note: str | None = None
     annotated: bool = False
     callsites: tuple[CallSite, ...] = ()
     # Why nothing can be checked, when the function is out of reach whatever its types.
@@ -62,7 +63,8 @@ class FunctionPlan:
             "class_name": self.class_name,
             "params": list(self.params),
             "decorator": list(self.decorator),
-            "harvest": list(self.harvest),
+            "harvest": [list(sig) for sig in self.harvest],
+            "harvest_note": self.harvest_note,
             "annotated": self.annotated,
             "callsites": [
                 {"line": c.line, "args": list(c.args), "kwargs": dict(c.kwargs)}
@@ -82,6 +84,8 @@ def _params(node: cst.FunctionDef) -> tuple[list[cst.Param], bool]:
 
 def _annotated(function: JitFunction) -> bool:
     params, variadic = _params(function.node)
+    if function.form == "jitclass-method":
+        params = params[1:]  # self: typed as the jitclass instance
     if variadic or not params:
         return False
     needed = [p for p in params if p.default is None]
@@ -140,29 +144,43 @@ def call_sites(parsed: ParsedModule, names: set[str]) -> dict[str, list[CallSite
     return visitor.found
 
 
-def harvest_key(parsed: ParsedModule, project_root: Path, qualname: str) -> str:
+def relative_path(parsed: ParsedModule, project_root: Path) -> str:
     try:
-        relative = parsed.source.path.resolve().relative_to(project_root.resolve()).as_posix()
+        return parsed.source.path.resolve().relative_to(project_root.resolve()).as_posix()
     except ValueError:
-        relative = parsed.source.path.as_posix()
-    return f"{relative}::{qualname}"
+        return parsed.source.path.as_posix()
 
 
-def harvested(entry: Any) -> tuple[str, ...]:
-    """Signature strings from one signatures-file entry, whatever its exact shape."""
+def _harvested(
+    parsed: ParsedModule,
+    project_root: Path,
+    harvest: Mapping[str, Any],
+    qualname: str,
+    shapes: dict[str, Any],
+) -> tuple[tuple[tuple[str, ...], ...], str | None]:
+    """(argument spellings per signature, note) from the signatures file for one function."""
+    if not harvest:
+        return (), None
+    from .. import signatures_file as sf
+
+    entry = sf.lookup(harvest, relative_path(parsed, project_root), qualname)
     if entry is None:
-        return ()
-    if isinstance(entry, str):
-        return (entry,)
-    if isinstance(entry, (list, tuple)):
-        return tuple(s for item in entry for s in harvested(item))
-    if isinstance(entry, Mapping):
-        for key in ("signatures", "signature", "repr"):
-            if key in entry:
-                return harvested(entry[key])
-        return ()
-    signatures = getattr(entry, "signatures", None)
-    return harvested(list(signatures)) if signatures is not None else ()
+        return (), None
+    if not shapes:
+        try:
+            shapes.update(sf.function_sources(parsed.text))
+        except SyntaxError:
+            pass
+        shapes.setdefault("", None)
+    node = shapes.get(entry.qualname)
+    stale = sf.staleness(entry, sf.shape_of(node)) if node is not None else None
+    if stale == "params":
+        return (), (
+            "harvested signatures are stale (the parameters changed since the harvest): "
+            "re-run `numba-lint harvest`"
+        )
+    note = "harvested before the body last changed" if stale == "body" else None
+    return tuple(tuple(sig) for sig in entry.signatures), note
 
 
 def plan_module(
@@ -177,11 +195,15 @@ def plan_module(
         if function.form in ("decorator", "call") and "." not in function.qualname:
             by_name[function.dispatcher_name or function.name] = function
     sites = call_sites(parsed, set(by_name))
+    shapes: dict[str, Any] = {}
     plans = []
     for function in index.functions:
         params, _ = _params(function.node)
         names = tuple(p.name.value for p in params)
         holder = function.dispatcher_name or function.name
+        harvest_sigs, harvest_note = _harvested(
+            parsed, project_root, harvest, function.qualname, shapes
+        )
         unreachable = None
         if function.form == "overload-implementation":
             unreachable = "an @overload implementation is checked through the calls it serves"
@@ -202,11 +224,10 @@ def plan_module(
                 class_name=function.class_name,
                 params=names,
                 decorator=_decorator_signatures(function),
-                harvest=harvested(harvest.get(harvest_key(parsed, project_root,
-                                                          function.qualname))),
+                harvest=harvest_sigs,
+                harvest_note=harvest_note,
                 annotated=_annotated(function),
-                callsites=tuple(sites.get(holder, ()))
-                if by_name.get(holder) is function else (),
+                callsites=tuple(sites.get(holder, ())) if by_name.get(holder) is function else (),
                 unreachable=unreachable,
                 options=dict(function.decorator.options),
             )
@@ -221,10 +242,8 @@ def load_harvest(project_root: Path, signatures_file: str) -> tuple[dict[str, An
         path = project_root / path
     if not path.is_file():
         return {}, None
-    try:
-        from .. import signatures_file as reader  # written by the harvest helper
-    except ImportError:
-        return {}, f"{path}: no reader for the signatures file in this build"
+    from .. import signatures_file as reader
+
     try:
         return dict(reader.load_signatures(path)), None
     except Exception as exc:  # noqa: BLE001 - a broken file is reported, not fatal

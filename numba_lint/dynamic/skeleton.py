@@ -9,6 +9,7 @@ blocks and assignments that call a jitted function are dropped, not executed.
 from __future__ import annotations
 
 import ast
+import copy
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -19,11 +20,22 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+NodeT = TypeVar("NodeT", bound=ast.AST)
 
 # Top-level calls that only configure the process; keeping them makes imports behave as usual.
-_SETUP_PREFIXES = ("sys.path.", "os.environ", "warnings.", "numba.config.", "np.random.seed",
-                   "numpy.random.seed", "matplotlib.use", "np.seterr", "numpy.seterr")
+_SETUP_PREFIXES = (
+    "sys.path.",
+    "os.environ",
+    "warnings.",
+    "numba.config.",
+    "np.random.seed",
+    "numpy.random.seed",
+    "matplotlib.use",
+    "np.seterr",
+    "numpy.seterr",
+)
 
 
 @dataclass(frozen=True)
@@ -53,16 +65,24 @@ def _dotted(node: ast.expr) -> str:
 
 
 def bound_names(statement: ast.stmt) -> set[str]:
-    """Names a top-level statement binds in the module namespace."""
+    """Names a top-level statement binds in the module namespace (not inside nested bodies)."""
     names: set[str] = set()
-    for node in ast.walk(statement):
+    pending: list[ast.AST] = [statement]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue  # its body binds names of its own scope
+        if isinstance(
+            node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+        ):
+            continue
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 names.add((alias.asname or alias.name).split(".")[0])
+        pending.extend(ast.iter_child_nodes(node))
     return names
 
 
@@ -83,13 +103,17 @@ def _is_main_guard(node: ast.If) -> bool:
     )
 
 
-def keep(statements: Sequence[ast.stmt], jitted: Collection[str]) -> tuple[list[ast.stmt], set[str]]:
+def keep(
+    statements: Sequence[ast.stmt], jitted: Collection[str]
+) -> tuple[list[ast.stmt], set[str]]:
     """The statements a skeleton runs (compound ones filtered) and the names it leaves unbound."""
     kept: list[ast.stmt] = []
     dropped: set[str] = set()
     for statement in statements:
-        if isinstance(statement, (ast.Import, ast.ImportFrom, ast.FunctionDef,
-                                  ast.AsyncFunctionDef, ast.ClassDef)):
+        if isinstance(
+            statement,
+            (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef),
+        ):
             kept.append(statement)
         elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             value = statement.value
@@ -111,9 +135,7 @@ def keep(statements: Sequence[ast.stmt], jitted: Collection[str]) -> tuple[list[
             orelse, lost_else = keep(statement.orelse, jitted)
             dropped |= lost_body | lost_else
             if body or orelse:
-                kept.append(ast.If(test=statement.test, body=body or [_pass(statement)],
-                                   orelse=orelse, lineno=statement.lineno,
-                                   col_offset=statement.col_offset))
+                kept.append(_filtered(statement, body=body or [_pass(statement)], orelse=orelse))
         elif isinstance(statement, ast.Try):
             body, lost = keep(statement.body, jitted)
             dropped |= lost
@@ -122,15 +144,15 @@ def keep(statements: Sequence[ast.stmt], jitted: Collection[str]) -> tuple[list[
                 for handler in statement.handlers:
                     handler_body, lost = keep(handler.body, jitted)
                     dropped |= lost
-                    handlers.append(ast.ExceptHandler(
-                        type=handler.type, name=handler.name,
-                        body=handler_body or [_pass(handler)],
-                        lineno=handler.lineno, col_offset=handler.col_offset))
+                    handlers.append(_filtered(handler, body=handler_body or [_pass(handler)]))
                 orelse, lost_else = keep(statement.orelse, jitted)
                 final, lost_final = keep(statement.finalbody, jitted)
                 dropped |= lost_else | lost_final
-                kept.append(ast.Try(body=body, handlers=handlers, orelse=orelse, finalbody=final,
-                                    lineno=statement.lineno, col_offset=statement.col_offset))
+                kept.append(
+                    _filtered(
+                        statement, body=body, handlers=handlers, orelse=orelse, finalbody=final
+                    )
+                )
         else:
             dropped |= bound_names(statement)
     for statement in kept:
@@ -138,13 +160,24 @@ def keep(statements: Sequence[ast.stmt], jitted: Collection[str]) -> tuple[list[
     return kept, dropped
 
 
+def _filtered(node: NodeT, **fields: Any) -> NodeT:
+    """A copy of a compound statement with filtered bodies; every position is kept."""
+    clone = copy.copy(node)
+    for name, value in fields.items():
+        setattr(clone, name, value)
+    return clone
+
+
 def _pass(anchor: ast.AST) -> ast.Pass:
-    return ast.Pass(lineno=anchor.lineno, col_offset=anchor.col_offset)  # type: ignore[attr-defined]
+    where = {
+        k: getattr(anchor, k) for k in ("lineno", "col_offset", "end_lineno", "end_col_offset")
+    }
+    return ast.Pass(**where)
 
 
 @contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """SIGALRM after `seconds`: interrupts Python code (not native loops; the parent handles those)."""
+def time_limit(seconds: float) -> Iterator[None]:
+    """SIGALRM after `seconds`: stops Python code (not native loops: the parent kills those)."""
 
     def expired(signum: int, frame: Any) -> None:
         raise TimeoutError(f"statement ran longer than {seconds:g} s")
@@ -171,17 +204,21 @@ def execute(
     kept, dropped = keep(tree.body, jitted)
     skeleton = Skeleton(module=module, dropped_names=set(dropped))
     for statement in kept:
-        code = compile(ast.fix_missing_locations(ast.Module(body=[statement], type_ignores=[])),
-                       filename, "exec")
+        code = compile(
+            ast.fix_missing_locations(ast.Module(body=[statement], type_ignores=[])),
+            filename,
+            "exec",
+        )
         if on_statement is not None:
             on_statement(statement)
         try:
-            with _time_limit(statement_seconds):
+            with time_limit(statement_seconds):
                 exec(code, module.__dict__)
         except (Exception, SystemExit, KeyboardInterrupt) as exc:  # noqa: BLE001 - user code
             names = tuple(sorted(bound_names(statement)))
+            first = (str(exc).strip().splitlines() or [""])[0]
             skeleton.failures.append(
-                StatementFailure(statement.lineno, names, f"{type(exc).__name__}: {exc}", exc)
+                StatementFailure(statement.lineno, names, f"{type(exc).__name__}: {first}", exc)
             )
             skeleton.dropped_names.update(n for n in names if n not in module.__dict__)
     return skeleton
@@ -217,7 +254,9 @@ class SkeletonFinder(importlib.abc.MetaPathFinder):
         if self.root not in origin.parents:
             return None
         return importlib.util.spec_from_file_location(
-            fullname, spec.origin, loader=_SkeletonLoader(self, spec.origin),
+            fullname,
+            spec.origin,
+            loader=_SkeletonLoader(self, spec.origin),
             submodule_search_locations=spec.submodule_search_locations,
         )
 

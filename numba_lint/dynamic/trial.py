@@ -9,6 +9,7 @@ os._exit) becomes an Outcome with a reason; the other modules are still checked.
 from __future__ import annotations
 
 import atexit
+import itertools
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,7 +35,7 @@ class Outcome:
 
     job: dict[str, Any]
     result: dict[str, Any] | None
-    # "timeout", "crashed", "exited", "error" when result is None.
+    # "timeout", "crashed", "exited", "error", "unavailable" (no worker) when result is None.
     failure: str | None = None
     reason: str = ""
     # The user-code line the worker was running when it died, from faulthandler's trace.
@@ -56,18 +58,31 @@ class Zygote:
             p for p in (package_root, env.get("PYTHONPATH", "")) if p
         )
         self.started = time.perf_counter()
+        # Its own stderr (import errors) goes to a file: said in the error, never on our output.
+        self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "numba_lint.dynamic.zygote"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env=env, close_fds=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            env=env,
+            close_fds=True,
         )
         self.buffer = b""
-        ready = self.read(timeout=120.0)
+        try:
+            ready = self.read(timeout=120.0)
+        except ZygoteError:
+            ready = []
         if not ready or not ready[0].get("ready"):
             self.close()
-            raise ZygoteError("the worker process could not import numba")
+            raise ZygoteError(f"the worker process could not start: {self.last_error()}")
         # Seconds to import and warm Numba once (reported by the benchmark).
         self.startup_seconds = time.perf_counter() - self.started
+
+    def last_error(self) -> str:
+        self.errors.seek(0)
+        lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else "no error output"
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -150,8 +165,7 @@ def _finished(run: _Running, timed_out: float | None) -> Outcome:
     user_files = {str(Path(run.job["path"]).resolve())}
     where = _last_user_frame(run.files["log"], user_files)
     if timed_out is not None:
-        return Outcome(run.job, None, "timeout", f"no result after {timed_out:g} s", where,
-                       elapsed)
+        return Outcome(run.job, None, "timeout", f"no result after {timed_out:g} s", where, elapsed)
     try:
         payload = json.loads(Path(run.files["result"]).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -167,19 +181,35 @@ def _finished(run: _Running, timed_out: float | None) -> Outcome:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
-        return Outcome(run.job, None, "crashed", f"the worker was killed by {name}", where,
-                       elapsed)
-    return Outcome(run.job, None, "exited", f"the worker exited with status {code}", where,
-                   elapsed)
+        return Outcome(run.job, None, "crashed", f"the worker was killed by {name}", where, elapsed)
+    return Outcome(run.job, None, "exited", f"the worker exited with status {code}", where, elapsed)
+
+
+_LOCK = threading.Lock()
+# Request ids unique for the zygote's lifetime: a late message of an earlier run never matches.
+_IDS = itertools.count()
 
 
 def run_jobs(jobs: Sequence[dict[str, Any]], workers: int, timeout: float) -> list[Outcome]:
-    """Run every job, `workers` at a time; outcomes in the order of `jobs`."""
+    """Run every job, `workers` at a time; outcomes in the order of `jobs`.
+
+    Runs are serialised (the language server may ask from several threads): one zygote, one
+    conversation at a time.
+    """
     if not jobs:
         return []
-    factory = zygote()
+    with _LOCK:
+        return _run_jobs(jobs, workers, timeout)
+
+
+def _run_jobs(jobs: Sequence[dict[str, Any]], workers: int, timeout: float) -> list[Outcome]:
+    try:
+        factory = zygote()
+    except (ZygoteError, OSError) as exc:
+        return [Outcome(job, None, "unavailable", str(exc)) for job in jobs]
     pending = list(enumerate(jobs))
     running: dict[int, _Running] = {}
+    identities: dict[int, int] = {}
     killed: dict[int, float] = {}
     outcomes: dict[int, Outcome] = {}
     folder = tempfile.mkdtemp(prefix="numba-lint-")
@@ -188,9 +218,12 @@ def run_jobs(jobs: Sequence[dict[str, Any]], workers: int, timeout: float) -> li
             while pending and len(running) < max(1, workers):
                 number, job = pending.pop(0)
                 files = {k: os.path.join(folder, f"{number}.{k}") for k in ("job", "result", "log")}
-                Path(files["job"]).write_text(json.dumps({**job, "timeout": timeout}),
-                                              encoding="utf-8")
-                factory.send({"id": number, **files})
+                Path(files["job"]).write_text(
+                    json.dumps({**job, "timeout": timeout}), encoding="utf-8"
+                )
+                ident = next(_IDS)
+                identities[ident] = number
+                factory.send({"id": ident, **files})
                 running[number] = _Running(job, files)
             now = time.perf_counter()
             deadline = min(
@@ -198,7 +231,8 @@ def run_jobs(jobs: Sequence[dict[str, Any]], workers: int, timeout: float) -> li
                 default=now + 0.1,
             )
             for message in factory.read(timeout=min(deadline - now, 1.0)):
-                run = running.get(message.get("id", -1))
+                number = identities.get(message.get("id", -1), -1)
+                run = running.get(number)
                 if run is None:
                     continue
                 if "pid" in message:
@@ -206,7 +240,6 @@ def run_jobs(jobs: Sequence[dict[str, Any]], workers: int, timeout: float) -> li
                     run.started = time.perf_counter()
                 elif "status" in message:
                     run.status = int(message["status"])
-                    number = int(message["id"])
                     outcomes[number] = _finished(run, killed.pop(number, None))
                     del running[number]
             now = time.perf_counter()
@@ -221,6 +254,12 @@ def run_jobs(jobs: Sequence[dict[str, Any]], workers: int, timeout: float) -> li
             outcomes[number] = Outcome(run.job, None, "error", str(exc))
         for number, job in pending:
             outcomes[number] = Outcome(job, None, "error", str(exc))
+    except BaseException:
+        # Interrupted (Ctrl-C): leave no worker behind.
+        for run in running.values():
+            if run.pid:
+                _kill(run.pid)
+        raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return [outcomes[number] for number in range(len(jobs))]

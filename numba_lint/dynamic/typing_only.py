@@ -110,6 +110,9 @@ def _typing_only_compile(self: Dispatcher, sig: Any) -> Any:
             existing = self.overloads.get(tuple(args))
             if existing is not None:
                 return existing.entry_point
+            if _ACTIVE_LOG:
+                # Logged before typing: a callee that fails was still checked.
+                _ACTIVE_LOG[-1].typed.append((self, tuple(args)))
             compiler = self._compiler
             saved = compiler.pipeline_class
             compiler.pipeline_class = TypingOnlyCompiler
@@ -125,8 +128,6 @@ def _typing_only_compile(self: Dispatcher, sig: Any) -> Any:
                 compiler.pipeline_class = saved
             # Record without `_insert`: there is no entry point to register.
             self.overloads[tuple(args)] = result
-            if _ACTIVE_LOG:
-                _ACTIVE_LOG[-1].typed.append((self, tuple(args)))
             return None
 
 
@@ -152,10 +153,9 @@ def full_compile() -> Iterator[TypedLog]:
     log = TypedLog()
 
     def logging_compile(self: Dispatcher, sig: Any) -> Any:
-        entry = _ORIGINAL_COMPILE(self, sig)
         args, _ = sigutils.normalize_signature(sig)
         log.typed.append((self, tuple(args)))
-        return entry
+        return _ORIGINAL_COMPILE(self, sig)
 
     Dispatcher.compile = logging_compile  # type: ignore[method-assign]
     try:

@@ -12,8 +12,9 @@ import os
 # Numba reads these when it is imported: plain messages, and a throw-away cache directory so a
 # --full-compile of a cache=True function never writes next to the user's sources.
 os.environ.setdefault("NUMBA_COLOR_SCHEME", "no_color")
-os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache",
-                                                      "numba-lint", "numba-cache"))
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "numba-lint", "numba-cache")
+)
 
 import numba  # noqa: E402
 from numba.core import utils  # noqa: E402
@@ -22,15 +23,27 @@ from numba.core import utils  # noqa: E402
 utils.DEVELOPER_MODE = True
 
 
-def _warm() -> None:
-    from .typing_only import check, typing_only
+# Why the typing-only engine cannot be used with this Numba (workers then fully compile).
+SELF_TEST_ERROR: str | None = None
+
+
+def _self_test() -> None:
+    """Type a known function typing-only; it must leave types and no machine code behind."""
+    global SELF_TEST_ERROR
+    from .typing_only import TypedResult, check, typing_only
 
     @numba.njit
-    def _probe(x: float) -> float:  # pragma: no cover - compiled, not run
+    def _probe(x: float) -> float:  # pragma: no cover - typed, never run
         return x + 1.0
 
-    with typing_only():
-        check(_probe, (numba.float64,))
+    try:
+        with typing_only():
+            check(_probe, (numba.float64,))
+        result = _probe.overloads.get((numba.float64,))
+        if not isinstance(result, TypedResult) or result.entry_point is not None:
+            SELF_TEST_ERROR = "typing-only check left a compiled function behind"
+    except Exception as exc:  # noqa: BLE001 - any failure means: do not trust the engine
+        SELF_TEST_ERROR = f"typing-only self-test failed: {type(exc).__name__}: {exc}"
 
 
-_warm()
+_self_test()

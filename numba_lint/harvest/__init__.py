@@ -38,16 +38,24 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
             "every jitted function of the project that Numba compiles during it.",
         )
     parser.add_argument(
-        "--output", metavar="FILE", type=Path, default=None,
+        "--output",
+        metavar="FILE",
+        type=Path,
+        default=None,
         help="signatures file to update (default: signatures-file from [tool.numba-lint], "
         "else .numba-lint/signatures.json under the project root)",
     )
     parser.add_argument(
-        "--replace", action="store_true",
+        "--replace",
+        action="store_true",
         help="start the file over instead of merging this run into it",
     )
-    parser.add_argument("command", nargs=argparse.REMAINDER, metavar="-- CMD ...",
-                        help="the command to run, after `--`")
+    parser.add_argument(
+        "command",
+        nargs=argparse.REMAINDER,
+        metavar="-- CMD ...",
+        help="the command to run, after `--`",
+    )
     return parser
 
 
@@ -58,8 +66,10 @@ def harvest_main(argv: Sequence[str]) -> int:
     if command and command[0] == "--":
         command = command[1:]
     if not command:
-        print(f"{PROG}: error: give the command to run after `--`, "
-              f"e.g. `{PROG} -- pytest tests/`", file=sys.stderr)
+        print(
+            f"{PROG}: error: give the command to run after `--`, e.g. `{PROG} -- pytest tests/`",
+            file=sys.stderr,
+        )
         return 2
     try:
         config = load_config(Path.cwd())
@@ -72,7 +82,10 @@ def harvest_main(argv: Sequence[str]) -> int:
 
 
 def run_harvest(
-    command: Sequence[str], root: Path, output: Path, replace: bool = False,
+    command: Sequence[str],
+    root: Path,
+    output: Path,
+    replace: bool = False,
     stream: TextIO | None = None,
 ) -> int:
     """Run `command`, update `output` with what it compiled, return the command's exit code."""
@@ -103,14 +116,19 @@ def run_harvest(
 
 
 def _summarise(
-    harvest: Harvest, existing: SignaturesFile, merged: SignaturesFile, output: Path,
-    exit_code: int, stream: TextIO,
+    harvest: Harvest,
+    existing: SignaturesFile,
+    merged: SignaturesFile,
+    output: Path,
+    exit_code: int,
+    stream: TextIO,
 ) -> None:
     entries = harvest.file.entries
     signatures = sum(len(entry.signatures) for entry in entries.values())
     new = sum(
         len(set(entry.signatures) - set(existing.entries[key].signatures))
-        if key in existing.entries else len(entry.signatures)
+        if key in existing.entries
+        else len(entry.signatures)
         for key, entry in entries.items()
     )
     print(
@@ -120,22 +138,35 @@ def _summarise(
         file=stream,
     )
     if harvest.eager_skipped:
-        print(f"{PROG}: {harvest.eager_skipped} signatures skipped: explicit in the decorator",
-              file=stream)
+        print(
+            f"{PROG}: {harvest.eager_skipped} signatures skipped: explicit in the decorator",
+            file=stream,
+        )
     if not harvest.processes:
-        print(f"{PROG}: warning: no process of the command imported Numba with the hook loaded "
-              "(was Python started with -I, -E or -S?)", file=stream)
+        print(
+            f"{PROG}: warning: no process of the command imported Numba with the hook loaded "
+            "(was Python started with -I, -E or -S?)",
+            file=stream,
+        )
     capped = sorted(key for key, entry in merged.entries.items() if entry.note)
     if capped:
-        print(f"{PROG}: {len(capped)} functions hit the cap on signatures: {', '.join(capped)}",
-              file=stream)
+        print(
+            f"{PROG}: {len(capped)} functions hit the cap on signatures: {', '.join(capped)}",
+            file=stream,
+        )
     if harvest.not_recorded:
         print(f"{PROG}: {len(harvest.not_recorded)} signatures not recorded:", file=stream)
         for item in harvest.not_recorded:
             print(f"  {item.key} {item.shown}: {item.why}", file=stream)
     if harvest.bad_lines:
-        print(f"{PROG}: {harvest.bad_lines} unreadable record lines skipped (a process was "
-              "killed while writing)", file=stream)
+        print(
+            f"{PROG}: {harvest.bad_lines} unreadable record lines skipped (a process was "
+            "killed while writing)",
+            file=stream,
+        )
     if exit_code != 0:
-        print(f"{PROG}: the command exited with {exit_code}; the signatures it compiled before "
-              "that are recorded", file=stream)
+        print(
+            f"{PROG}: the command exited with {exit_code}; the signatures it compiled before "
+            "that are recorded",
+            file=stream,
+        )

@@ -87,11 +87,18 @@ def read_records(files: Iterable[Path]) -> Harvest:
             signatures = signatures[:MAX_SIGNATURES]
             note = "capped"
         entries[key] = HarvestEntry(
-            function.path, function.qualname, function.params, function.source_hash,
-            tuple(signatures), note, tuple(sorted(function.unstorable)),
+            function.path,
+            function.qualname,
+            function.params,
+            function.source_hash,
+            tuple(signatures),
+            note,
+            tuple(sorted(function.unstorable)),
         )
     return Harvest(
         SignaturesFile(numba_version, entries),
         tuple(sorted(not_recorded.values(), key=lambda item: (item.key, item.why))),
-        len(eager), processes, bad,
+        len(eager),
+        processes,
+        bad,
     )

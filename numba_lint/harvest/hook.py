@@ -38,13 +38,14 @@ class Recorder:
         self.out_dir = out_dir
         self.root = os.path.realpath(root)
         self.lock = threading.Lock()
-        self.seen: set[tuple[int, tuple[Any, ...]]] = set()
+        # Keyed by the function object itself (kept alive here), so an id cannot be reused.
+        self.seen: set[tuple[Any, tuple[Any, ...]]] = set()
         self.shapes: dict[Any, tuple[str, str, dict[str, Any]] | None] = {}
         self.pid = -1
         self.fd = -1
 
     def record(self, py_func: Any, args: tuple[Any, ...], eager: bool) -> None:
-        key = (id(py_func), args)
+        key = (py_func, args)
         with self.lock:
             if key in self.seen:
                 return
@@ -56,9 +57,14 @@ class Recorder:
             line: dict[str, Any] = {"path": path, "qualname": qualname, **shape, "eager": eager}
             try:
                 line["args"] = _spelling.encode_args(args)
-            except _spelling.Unstorable as exc:
+            except Exception as exc:
+                # Listed by the summary, never dropped silently; a bug in the encoder shows too.
                 line["args"] = None
-                line["why"] = str(exc)
+                line["why"] = (
+                    str(exc)
+                    if isinstance(exc, _spelling.Unstorable)
+                    else (f"numba-lint could not encode it ({type(exc).__name__}: {exc})")
+                )
                 line["shown"] = "(" + ", ".join(str(arg) for arg in args) + ")"
             self._write(json.dumps(line) + "\n")
 
@@ -71,8 +77,10 @@ class Recorder:
         return self.shapes[code]
 
     def _shape(self, py_func: Any, code: Any) -> tuple[str, str, dict[str, Any]] | None:
+        if code.co_filename.startswith("<"):  # generated code: exec'd strings, jitclass ctors
+            return None
         filename = os.path.realpath(code.co_filename)
-        if not filename.startswith(self.root + os.sep):
+        if not filename.startswith(self.root + os.sep) or not os.path.isfile(filename):
             return None
         relative = os.path.relpath(filename, self.root).replace(os.sep, "/")
         if any(part in _NOT_PROJECT for part in relative.split("/")):
@@ -176,8 +184,10 @@ def patch_ufuncbuilder(module: Any) -> None:
     module.UFuncDispatcher.compile = compile
 
 
-_PATCHES = {"numba.core.dispatcher": patch_dispatcher,
-            "numba.np.ufunc.ufuncbuilder": patch_ufuncbuilder}
+_PATCHES = {
+    "numba.core.dispatcher": patch_dispatcher,
+    "numba.np.ufunc.ufuncbuilder": patch_ufuncbuilder,
+}
 
 
 class _PatchingLoader(importlib.abc.Loader):

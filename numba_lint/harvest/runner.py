@@ -12,7 +12,9 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -99,35 +101,30 @@ def child_environment(base: Path, project_root: Path) -> dict[str, str]:
 
 
 def run_command(command: Sequence[str], base: Path, project_root: Path) -> RunResult:
-    """Run `command` to completion; Ctrl-C reaches it (same process group) and ends it."""
+    """Run `command` to completion and return its exit code (a shell's 128+N for signal N).
+
+    Ctrl-C in a terminal reaches the command directly (same process group); a SIGINT or SIGTERM
+    sent to the harvest alone is passed on. Either way the run counts as interrupted.
+    """
     env = child_environment(base, project_root)
     interrupted = False
+    process: subprocess.Popen[bytes] | None = None
 
-    def note_interrupt(signum: int, frame: object) -> None:
+    def pass_on(signum: int, frame: object) -> None:
         nonlocal interrupted
         interrupted = True
-
-    previous_int = signal.signal(signal.SIGINT, note_interrupt)
-    previous_term = signal.getsignal(signal.SIGTERM)
-    process = None
-    try:
-        process = subprocess.Popen(list(command), env=env)
-
-        def forward_term(signum: int, frame: object) -> None:
-            nonlocal interrupted
-            interrupted = True
+        if process is not None and (signum != signal.SIGINT or not _terminal_delivers()):
             process.send_signal(signum)
 
-        signal.signal(signal.SIGTERM, forward_term)
-        while True:
-            try:
-                code = process.wait()
-                break
-            except InterruptedError:  # pragma: no cover - PEP 475 retries; kept for clarity
-                continue
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        handlers = {sig: signal.signal(sig, pass_on) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        process = subprocess.Popen(list(command), env=env)
+        code = process.wait()
     finally:
-        signal.signal(signal.SIGINT, previous_int)
-        signal.signal(signal.SIGTERM, previous_term)
+        for sig, previous in handlers.items():
+            signal.signal(sig, previous)
         if process is not None and process.poll() is None:
             process.kill()
             process.wait()
@@ -136,3 +133,11 @@ def run_command(command: Sequence[str], base: Path, project_root: Path) -> RunRe
         code = 128 - code
     records = tuple(sorted((base / "records").glob("records-*.jsonl")))
     return RunResult(code, records, interrupted)
+
+
+def _terminal_delivers() -> bool:
+    """True when Ctrl-C came from our terminal: it already went to the whole process group."""
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError, AttributeError):
+        return False

@@ -60,7 +60,7 @@ def encode_args(args: Sequence[Any]) -> list[str]:
         try:
             spelled.append(encode_argument(numba_type))
         except Unstorable as exc:
-            raise Unstorable(f"argument {index + 1} ({numba_type}): {exc}") from None
+            raise Unstorable(f"argument {index + 1}: {exc}") from None
     return spelled
 
 
@@ -70,26 +70,47 @@ def encode_argument(numba_type: Any) -> str:
     if isinstance(numba_type, types.Omitted):
         return NOT_PASSED
     if isinstance(numba_type, types.Dispatcher):
-        return _object_reference("dispatcher", numba_type.dispatcher.py_func,
-                                 numba_type.dispatcher, "a jitted function")
+        return _object_reference(
+            "dispatcher", numba_type.dispatcher.py_func, numba_type.dispatcher, "a jitted function"
+        )
     if isinstance(numba_type, types.ClassInstanceType):
-        python_class = numba_type.class_type.class_def
-        resolved = _resolve_quietly(python_class.__module__, python_class.__qualname__)
-        if getattr(getattr(resolved, "class_type", None), "instance_type", None) != numba_type:
-            raise Unstorable(_why_no_name(python_class, "a jitclass"))
-        return _format.reference("jitclass", python_class.__module__, python_class.__qualname__)
+        return _jitclass_reference(numba_type)
     if isinstance(numba_type, (types.NamedTuple, types.NamedUniTuple)):
         python_class = numba_type.instance_class
         fields = [encode_type(field) for field in numba_type.types]
         _object_reference("namedtuple", python_class, python_class, "a namedtuple class")
-        return _format.reference("namedtuple", python_class.__module__,
-                                 python_class.__qualname__, fields)
+        return _format.reference(
+            "namedtuple", python_class.__module__, python_class.__qualname__, fields
+        )
     if isinstance(numba_type, (types.EnumMember, types.IntEnumMember)):
         python_class = numba_type.instance_class
         _object_reference("enum", python_class, python_class, "an enum class")
-        return _format.reference("enum", python_class.__module__, python_class.__qualname__,
-                                 [encode_type(numba_type.dtype)])
+        return _format.reference(
+            "enum",
+            python_class.__module__,
+            python_class.__qualname__,
+            [encode_type(numba_type.dtype)],
+        )
     return encode_type(numba_type)
+
+
+def _jitclass_reference(instance_type: Any) -> str:
+    # The class type keeps no link to the Python class; its methods know where they live.
+    methods = list(instance_type.class_type.jit_methods.values())
+    if not methods:
+        raise Unstorable("a jitclass without methods cannot be located")
+    py_func = methods[0].py_func
+    module, qualname = py_func.__module__, py_func.__qualname__.rpartition(".")[0]
+    resolved = _resolve_quietly(module, qualname)
+    if getattr(getattr(resolved, "class_type", None), "instance_type", None) != instance_type:
+        raise Unstorable(_why_no_name(_Named(module, qualname), "a jitclass"))
+    return _format.reference("jitclass", module, qualname)
+
+
+class _Named:
+    def __init__(self, module: str, qualname: str) -> None:
+        self.__module__ = module
+        self.__qualname__ = qualname
 
 
 def _object_reference(kind: str, named: Any, expected: Any, what: str) -> str:
@@ -148,14 +169,14 @@ def _candidates(numba_type: Any) -> list[str | None]:
         elif isinstance(numba_type, types.ListType):
             found.append(f"ListType({encode_type(numba_type.item_type)})")
         elif isinstance(numba_type, types.DictType):
-            found.append(f"DictType({encode_type(numba_type.key_type)}, "
-                         f"{encode_type(numba_type.value_type)})")
+            found.append(
+                f"DictType({encode_type(numba_type.key_type)}, "
+                f"{encode_type(numba_type.value_type)})"
+            )
         elif isinstance(numba_type, types.List):
-            found.append(f"List({encode_type(numba_type.dtype)}, "
-                         f"reflected={numba_type.reflected})")
+            found.append(f"List({encode_type(numba_type.dtype)}, reflected={numba_type.reflected})")
         elif isinstance(numba_type, types.Set):
-            found.append(f"Set({encode_type(numba_type.dtype)}, "
-                         f"reflected={numba_type.reflected})")
+            found.append(f"Set({encode_type(numba_type.dtype)}, reflected={numba_type.reflected})")
         elif isinstance(numba_type, types.Literal):
             found.append(f"literal({numba_type.literal_value!r})")
     except Unstorable:
@@ -174,15 +195,15 @@ def _tuple_of(members: Sequence[Any]) -> str:
 def _array_spellings(array: Any) -> list[str | None]:
     dtype = encode_type(array.dtype)
     spellings: list[str | None] = []
-    if not array.readonly and array.aligned and array.ndim > 0:
+    readonly = not array.mutable
+    if not readonly and array.aligned and array.ndim > 0:
         dims = [":"] * array.ndim
         if array.layout == "C":
             dims[-1] = "::1"
         elif array.layout == "F":
             dims[0] = "::1"
         spellings.append(f"{dtype}[{', '.join(dims)}]")
-    extra = (", readonly=True" if array.readonly else "") + (
-        "" if array.aligned else ", aligned=False")
+    extra = (", readonly=True" if readonly else "") + ("" if array.aligned else ", aligned=False")
     spellings.append(f"Array({dtype}, {array.ndim}, {array.layout!r}{extra})")
     return spellings
 
@@ -228,7 +249,8 @@ def decode_argument(text: str, resolver: Resolver = default_resolver) -> Any:
 
 
 def decode_signature(
-    args: Sequence[str], py_func: Callable[..., Any] | None = None,
+    args: Sequence[str],
+    py_func: Callable[..., Any] | None = None,
     resolver: Resolver = default_resolver,
 ) -> tuple[Any, ...]:
     """A stored signature -> the argument types to pass to `Dispatcher.compile`.

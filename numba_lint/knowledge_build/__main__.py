@@ -1,7 +1,8 @@
 """`python -m numba_lint.knowledge_build --output FILE`: derive the knowledge JSON for this Python.
 
-Used by `knowledge.load_knowledge` (in a subprocess, with a timeout) and to refresh the prebuilt
-files in `numba_lint/data`. Writes the file atomically; prints nothing else on success.
+Used by `knowledge.load_knowledge` (in a subprocess, with a timeout). `--ship` refreshes the
+prebuilt file in `numba_lint/data` (`--ship --hide scipy` the one for environments without
+SciPy). Writes the file atomically; prints nothing on success.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m numba_lint.knowledge_build")
-    parser.add_argument("--output", type=Path, required=True, help="JSON file to write")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--output", type=Path, help="JSON file to write")
+    target.add_argument(
+        "--ship", action="store_true", help="write the prebuilt file in numba_lint/data"
+    )
     parser.add_argument("--no-probes", action="store_true", help="registry pass only")
     parser.add_argument("--probe", action="append", help="run only this probe (repeatable)")
     parser.add_argument(
@@ -33,13 +38,18 @@ def main(argv: list[str] | None = None) -> int:
     from .build import build_knowledge
 
     data = build_knowledge(probes=not args.no_probes, probe_names=args.probe)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=args.output.parent, suffix=".tmp")
+    output: Path = args.output
+    if args.ship:
+        from ..knowledge import DATA_DIR, knowledge_file_name
+
+        output = DATA_DIR / knowledge_file_name(data["key"])
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=output.parent, suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         json.dump(data, stream, indent=0, sort_keys=True)
         stream.write("\n")
     os.chmod(temporary, 0o644)
-    os.replace(temporary, args.output)
+    os.replace(temporary, output)
     return 0
 
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from .environment import environment_key
+from .environment import builder_digest, environment_key
 from .probe_runner import run_probes
 from .probes import PROBES, PROBES_BY_NAME, Probe, builtin_probe
 
@@ -36,7 +36,11 @@ def build_knowledge(
     from .registry import build_registry
 
     started = time.perf_counter()
-    data: dict[str, Any] = {"format": FORMAT, "key": environment_key()}
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "key": environment_key(),
+        "builder": builder_digest(),
+    }
     data.update(build_registry())
     registry_seconds = time.perf_counter() - started
     syntax: dict[str, bool] = {}

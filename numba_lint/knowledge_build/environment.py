@@ -92,3 +92,17 @@ def install_hider() -> None:
     names = hidden_modules()
     if names:
         sys.meta_path.insert(0, _Hider(names))  # type: ignore[arg-type]
+
+
+def builder_digest() -> str:
+    """Fingerprint of the builder (probe sources and the code that derives the data).
+
+    Stored in every knowledge file; a file with another digest is stale and is not used, so a
+    new numba-lint release never reads knowledge built by an older one.
+    """
+    folder = os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha256()
+    for name in ("probes.py", "registry.py", "build.py", "probe_worker.py"):
+        with open(os.path.join(folder, name), "rb") as stream:
+            digest.update(stream.read().replace(b"\r\n", b"\n"))  # checkouts may use CRLF
+    return digest.hexdigest()[:16]

@@ -53,8 +53,12 @@ class _Worker:
 
     def ask(self, probe: Probe, timeout: float) -> dict[str, Any] | None:
         assert self.process.stdin is not None
-        request = {"name": probe.name, "source": probe.source, "call": probe.call,
-                   "expect": probe.expect}
+        request = {
+            "name": probe.name,
+            "source": probe.source,
+            "call": probe.call,
+            "expect": probe.expect,
+        }
         try:
             self.process.stdin.write(json.dumps(request) + "\n")
             self.process.stdin.flush()
@@ -84,9 +88,13 @@ def run_probes(
             if answer is None:  # crashed or hung: record it, start a fresh worker
                 worker.close()
                 worker = None
-                answer = {"name": probe.name, "compiled": False, "supported": False,
-                          "error": "probe crashed or timed out the worker",
-                          "seconds": round(time.perf_counter() - started, 3)}
+                answer = {
+                    "name": probe.name,
+                    "compiled": False,
+                    "supported": False,
+                    "error": "probe crashed or timed out the worker",
+                    "seconds": round(time.perf_counter() - started, 3),
+                }
             results[probe.name] = answer
     finally:
         if worker is not None:

@@ -36,7 +36,9 @@ def _p(name: str, body: str, call: str = "probe(1)", expect: str | None = None) 
 
 PROBES: tuple[Probe, ...] = (
     # ---- exceptions -----------------------------------------------------------------
-    _p("try-except-bare", """
+    _p(
+        "try-except-bare",
+        """
         @njit
         def probe(a):
             try:
@@ -44,8 +46,11 @@ PROBES: tuple[Probe, ...] = (
             except:
                 a = 0
             return a
-        """),
-    _p("try-except-exception", """
+        """,
+    ),
+    _p(
+        "try-except-exception",
+        """
         @njit
         def probe(a):
             try:
@@ -53,8 +58,11 @@ PROBES: tuple[Probe, ...] = (
             except Exception:
                 a = 0
             return a
-        """),
-    _p("try-except-specific", """
+        """,
+    ),
+    _p(
+        "try-except-specific",
+        """
         @njit
         def probe(a):
             try:
@@ -62,8 +70,11 @@ PROBES: tuple[Probe, ...] = (
             except ValueError:
                 a = 0
             return a
-        """),
-    _p("try-except-tuple", """
+        """,
+    ),
+    _p(
+        "try-except-tuple",
+        """
         @njit
         def probe(a):
             try:
@@ -71,8 +82,11 @@ PROBES: tuple[Probe, ...] = (
             except (ValueError, KeyError):
                 a = 0
             return a
-        """),
-    _p("try-except-as", """
+        """,
+    ),
+    _p(
+        "try-except-as",
+        """
         @njit
         def probe(a):
             try:
@@ -80,8 +94,11 @@ PROBES: tuple[Probe, ...] = (
             except Exception as e:
                 a = 0
             return a
-        """),
-    _p("try-except-specific-as", """
+        """,
+    ),
+    _p(
+        "try-except-specific-as",
+        """
         @njit
         def probe(a):
             try:
@@ -89,8 +106,11 @@ PROBES: tuple[Probe, ...] = (
             except ValueError as e:
                 a = 0
             return a
-        """),
-    _p("try-except-base-exception", """
+        """,
+    ),
+    _p(
+        "try-except-base-exception",
+        """
         @njit
         def probe(a):
             try:
@@ -98,8 +118,11 @@ PROBES: tuple[Probe, ...] = (
             except BaseException:
                 a = 0
             return a
-        """),
-    _p("try-except-user-class", """
+        """,
+    ),
+    _p(
+        "try-except-user-class",
+        """
         class MyError(Exception):
             pass
 
@@ -110,8 +133,11 @@ PROBES: tuple[Probe, ...] = (
             except MyError:
                 a = 0
             return a
-        """),
-    _p("try-finally", """
+        """,
+    ),
+    _p(
+        "try-finally",
+        """
         @njit
         def probe(a):
             try:
@@ -119,8 +145,11 @@ PROBES: tuple[Probe, ...] = (
             finally:
                 a = a + 2
             return a
-        """),
-    _p("try-else", """
+        """,
+    ),
+    _p(
+        "try-else",
+        """
         @njit
         def probe(a):
             try:
@@ -130,15 +159,21 @@ PROBES: tuple[Probe, ...] = (
             else:
                 a = a + 3
             return a
-        """),
-    _p("raise-exception", """
+        """,
+    ),
+    _p(
+        "raise-exception",
+        """
         @njit
         def probe(a):
             if a > 5:
                 raise ValueError("too big", a)
             return a
-        """),
-    _p("raise-bare", """
+        """,
+    ),
+    _p(
+        "raise-bare",
+        """
         @njit
         def probe(a):
             try:
@@ -146,50 +181,71 @@ PROBES: tuple[Probe, ...] = (
             except Exception:
                 raise
             return a
-        """),
-    _p("raise-from", """
+        """,
+    ),
+    _p(
+        "raise-from",
+        """
         @njit
         def probe(a):
             if a > 5:
                 raise ValueError("too big") from None
             return a
-        """),
-    _p("assert", """
+        """,
+    ),
+    _p(
+        "assert",
+        """
         @njit
         def probe(a):
             assert a > 0, "positive"
             return a
-        """),
+        """,
+    ),
     # ---- statements -----------------------------------------------------------------
-    _p("del-local", """
+    _p(
+        "del-local",
+        """
         @njit
         def probe(a):
             b = a + 1
             del b
             return a
-        """),
-    _p("del-subscript-list", """
+        """,
+    ),
+    _p(
+        "del-subscript-list",
+        """
         @njit
         def probe(a):
             b = [a, a + 1]
             del b[0]
             return len(b)
-        """),
-    _p("del-subscript-dict", """
+        """,
+    ),
+    _p(
+        "del-subscript-dict",
+        """
         @njit
         def probe(a):
             d = {1: a, 2: a}
             del d[a]
             return len(d)
-        """),
-    _p("with-objmode", """
+        """,
+    ),
+    _p(
+        "with-objmode",
+        """
         @njit
         def probe(a):
             with objmode(b="int64"):
                 b = a + 1
             return b
-        """),
-    _p("with-user-context-manager", """
+        """,
+    ),
+    _p(
+        "with-user-context-manager",
+        """
         class Manager:
             def __enter__(self):
                 return self
@@ -203,27 +259,39 @@ PROBES: tuple[Probe, ...] = (
             with cm:
                 a = a + 1
             return a
-        """),
-    _p("class-definition", """
+        """,
+    ),
+    _p(
+        "class-definition",
+        """
         @njit
         def probe(a):
             class Inner:
                 pass
             return a
-        """),
-    _p("import-in-body", """
+        """,
+    ),
+    _p(
+        "import-in-body",
+        """
         @njit
         def probe(a):
             import math
             return math.sqrt(a)
-        """),
-    _p("from-import-in-body", """
+        """,
+    ),
+    _p(
+        "from-import-in-body",
+        """
         @njit
         def probe(a):
             from math import sqrt
             return sqrt(a)
-        """),
-    _p("global-write", """
+        """,
+    ),
+    _p(
+        "global-write",
+        """
         G = 1
 
         @njit
@@ -231,16 +299,22 @@ PROBES: tuple[Probe, ...] = (
             global G
             G = a
             return a
-        """),
-    _p("global-read", """
+        """,
+    ),
+    _p(
+        "global-read",
+        """
         G = 1
 
         @njit
         def probe(a):
             global G
             return a + G
-        """),
-    _p("nonlocal", """
+        """,
+    ),
+    _p(
+        "nonlocal",
+        """
         @njit
         def probe(a):
             b = a
@@ -249,8 +323,11 @@ PROBES: tuple[Probe, ...] = (
                 b = b + 1
             inner()
             return b
-        """),
-    _p("for-else", """
+        """,
+    ),
+    _p(
+        "for-else",
+        """
         @njit
         def probe(a):
             for i in range(a):
@@ -258,8 +335,11 @@ PROBES: tuple[Probe, ...] = (
             else:
                 a = a + 1
             return a
-        """),
-    _p("while-else", """
+        """,
+    ),
+    _p(
+        "while-else",
+        """
         @njit
         def probe(a):
             while a < 0:
@@ -267,8 +347,11 @@ PROBES: tuple[Probe, ...] = (
             else:
                 a = a + 2
             return a
-        """),
-    _p("match-literal", """
+        """,
+    ),
+    _p(
+        "match-literal",
+        """
         @njit
         def probe(a):
             match a:
@@ -276,8 +359,11 @@ PROBES: tuple[Probe, ...] = (
                     return 10
                 case _:
                     return 0
-        """),
-    _p("match-sequence", """
+        """,
+    ),
+    _p(
+        "match-sequence",
+        """
         @njit
         def probe(a):
             t = (a, a)
@@ -286,8 +372,11 @@ PROBES: tuple[Probe, ...] = (
                     return x + y
                 case _:
                     return 0
-        """),
-    _p("match-capture", """
+        """,
+    ),
+    _p(
+        "match-capture",
+        """
         @njit
         def probe(a):
             match a:
@@ -295,8 +384,11 @@ PROBES: tuple[Probe, ...] = (
                     return 10
                 case other:
                     return other
-        """),
-    _p("match-class", """
+        """,
+    ),
+    _p(
+        "match-class",
+        """
         @njit
         def probe(a):
             match a:
@@ -304,8 +396,11 @@ PROBES: tuple[Probe, ...] = (
                     return 10
                 case _:
                     return 0
-        """),
-    _p("match-mapping", """
+        """,
+    ),
+    _p(
+        "match-mapping",
+        """
         @njit
         def probe(a):
             d = {1: a}
@@ -314,9 +409,12 @@ PROBES: tuple[Probe, ...] = (
                     return v
                 case _:
                     return 0
-        """),
+        """,
+    ),
     # ---- generators and async ---------------------------------------------------------
-    _p("yield", """
+    _p(
+        "yield",
+        """
         @njit
         def gen(a):
             for i in range(a):
@@ -328,59 +426,93 @@ PROBES: tuple[Probe, ...] = (
             for v in gen(a):
                 t += v
             return t
-        """),
-    _p("yield-from", """
+        """,
+    ),
+    _p(
+        "yield-from",
+        """
         @njit
         def probe(a):
             yield from range(a)
-        """, call="list(probe(3))"),
-    _p("async-def", """
+        """,
+        call="list(probe(3))",
+    ),
+    _p(
+        "async-def",
+        """
         @njit
         async def probe(a):
             return a
-        """, expect="hasattr(result, '__await__')"),
-    _p("await", """
+        """,
+        expect="hasattr(result, '__await__')",
+    ),
+    _p(
+        "await",
+        """
         @njit
         async def probe(a):
             await a
             return a
-        """),
-    _p("async-for", """
+        """,
+    ),
+    _p(
+        "async-for",
+        """
         @njit
         async def probe(a):
             async for i in a:
                 pass
             return 1
-        """),
-    _p("async-with", """
+        """,
+    ),
+    _p(
+        "async-with",
+        """
         @njit
         async def probe(a):
             async with a:
                 pass
             return 1
-        """),
+        """,
+    ),
     # ---- functions ----------------------------------------------------------------
-    _p("def-var-keyword", """
+    _p(
+        "def-var-keyword",
+        """
         @njit
         def probe(a, **kw):
             return a
-        """),
-    _p("def-var-positional", """
+        """,
+    ),
+    _p(
+        "def-var-positional",
+        """
         @njit
         def probe(a, *args):
             return a + len(args)
-        """, call="probe(1, 2, 3)"),
-    _p("def-keyword-only-default", """
+        """,
+        call="probe(1, 2, 3)",
+    ),
+    _p(
+        "def-keyword-only-default",
+        """
         @njit
         def probe(a, *, b=2):
             return a + b
-        """),
-    _p("def-keyword-only-passed", """
+        """,
+    ),
+    _p(
+        "def-keyword-only-passed",
+        """
         @njit
         def probe(a, *, b=2):
             return a + b
-        """, call="probe(1, b=3)"),
-    _p("call-star-args", """
+        """,
+        call="probe(1, b=3)",
+    ),
+    _p(
+        "call-star-args",
+        """
         @njit
         def add(x, y):
             return x + y
@@ -389,8 +521,11 @@ PROBES: tuple[Probe, ...] = (
         def probe(a):
             t = (a, a)
             return add(*t)
-        """),
-    _p("call-dict-unpack", """
+        """,
+    ),
+    _p(
+        "call-dict-unpack",
+        """
         @njit
         def add(x, y):
             return x + y
@@ -399,8 +534,11 @@ PROBES: tuple[Probe, ...] = (
         def probe(a):
             d = {"x": a, "y": a}
             return add(**d)
-        """),
-    _p("call-keywords", """
+        """,
+    ),
+    _p(
+        "call-keywords",
+        """
         @njit
         def add(x, y=1):
             return x + y
@@ -408,175 +546,261 @@ PROBES: tuple[Probe, ...] = (
         @njit
         def probe(a):
             return add(a, y=2)
-        """),
-    _p("lambda", """
+        """,
+    ),
+    _p(
+        "lambda",
+        """
         @njit
         def probe(a):
             f = lambda x: x + 1
             return f(a)
-        """),
-    _p("closure-local", """
+        """,
+    ),
+    _p(
+        "closure-local",
+        """
         @njit
         def probe(a):
             def inner(x):
                 return x + a
             return inner(2)
-        """),
-    _p("closure-returned", """
+        """,
+    ),
+    _p(
+        "closure-returned",
+        """
         @njit
         def probe(a):
             def inner(x):
                 return x + a
             return inner
-        """),
+        """,
+    ),
     # ---- assignment forms ------------------------------------------------------------
-    _p("starred-assignment", """
+    _p(
+        "starred-assignment",
+        """
         @njit
         def probe(a):
             t = (a, a, a)
             x, *rest = t
             return x
-        """),
-    _p("starred-for-target", """
+        """,
+    ),
+    _p(
+        "starred-for-target",
+        """
         @njit
         def probe(a):
             total = 0
             for x, *rest in [(a, a, a)]:
                 total += x
             return total
-        """),
-    _p("tuple-unpacking", """
+        """,
+    ),
+    _p(
+        "tuple-unpacking",
+        """
         @njit
         def probe(a):
             x, y = a, a + 1
             return x + y
-        """),
-    _p("walrus-if", """
+        """,
+    ),
+    _p(
+        "walrus-if",
+        """
         @njit
         def probe(a):
             if (b := a + 1) > 1:
                 return b
             return 0
-        """),
-    _p("walrus-expression", """
+        """,
+    ),
+    _p(
+        "walrus-expression",
+        """
         @njit
         def probe(a):
             c = (b := a + 1) + b
             return c
-        """),
-    _p("annotated-assignment", """
+        """,
+    ),
+    _p(
+        "annotated-assignment",
+        """
         @njit
         def probe(a):
             b: int = a + 1
             return b
-        """),
-    _p("augmented-assignment", """
+        """,
+    ),
+    _p(
+        "augmented-assignment",
+        """
         @njit
         def probe(a):
             a += 1
             a *= 2
             return a
-        """),
+        """,
+    ),
     # ---- literals and unpacking --------------------------------------------------------
-    _p("list-starred-literal", """
+    _p(
+        "list-starred-literal",
+        """
         @njit
         def probe(a):
             t = (a, a)
             return [*t, 4]
-        """),
-    _p("dict-unpack-literal", """
+        """,
+    ),
+    _p(
+        "dict-unpack-literal",
+        """
         @njit
         def probe(a):
             d = {1: a}
             e = {**d, 2: a}
             return len(e)
-        """),
-    _p("set-literal", """
+        """,
+    ),
+    _p(
+        "set-literal",
+        """
         @njit
         def probe(a):
             s = {a, a + 1}
             return len(s)
-        """),
+        """,
+    ),
     # ---- comprehensions ------------------------------------------------------------
-    _p("list-comprehension", """
+    _p(
+        "list-comprehension",
+        """
         @njit
         def probe(a):
             return [i * 2 for i in range(a)]
-        """),
-    _p("dict-comprehension", """
+        """,
+    ),
+    _p(
+        "dict-comprehension",
+        """
         @njit
         def probe(a):
             return {i: i * 2 for i in range(a)}
-        """),
-    _p("set-comprehension", """
+        """,
+    ),
+    _p(
+        "set-comprehension",
+        """
         @njit
         def probe(a):
             return {i * 2 for i in range(a)}
-        """),
-    _p("set-comprehension-list", """
+        """,
+    ),
+    _p(
+        "set-comprehension-list",
+        """
         @njit
         def probe(a):
             items = [a, a + 1, a]
             return {i * 2 for i in items}
-        """),
-    _p("generator-expression", """
+        """,
+    ),
+    _p(
+        "generator-expression",
+        """
         @njit
         def probe(a):
             return sum(i for i in range(a))
-        """),
-    _p("generator-expression-list", """
+        """,
+    ),
+    _p(
+        "generator-expression-list",
+        """
         @njit
         def probe(a):
             return list(i for i in range(a))
-        """),
-    _p("nested-comprehension", """
+        """,
+    ),
+    _p(
+        "nested-comprehension",
+        """
         @njit
         def probe(a):
             return [i + j for i in range(a) for j in range(a)]
-        """),
+        """,
+    ),
     # ---- string formatting ------------------------------------------------------------
-    _p("f-string", """
+    _p(
+        "f-string",
+        """
         @njit
         def probe(a):
             return f"value {a} and {a + 1.5} and {'s'}"
-        """),
-    _p("f-string-format-spec", """
+        """,
+    ),
+    _p(
+        "f-string-format-spec",
+        """
         @njit
         def probe(a):
             return f"value {a:.2f}"
-        """, call="probe(1.5)"),
-    _p("f-string-conversion", """
+        """,
+        call="probe(1.5)",
+    ),
+    _p(
+        "f-string-conversion",
+        """
         @njit
         def probe(a):
             return f"value {a!r}"
-        """),
-    _p("percent-format", """
+        """,
+    ),
+    _p(
+        "percent-format",
+        """
         @njit
         def probe(a):
             return "value %d" % a
-        """),
-    _p("str-format-method", """
+        """,
+    ),
+    _p(
+        "str-format-method",
+        """
         @njit
         def probe(a):
             return "value {}".format(a)
-        """),
+        """,
+    ),
     # ---- expressions ---------------------------------------------------------------
-    _p("conditional-expression", """
+    _p(
+        "conditional-expression",
+        """
         @njit
         def probe(a):
             return a if a > 0 else -a
-        """),
-    _p("chained-comparison", """
+        """,
+    ),
+    _p(
+        "chained-comparison",
+        """
         @njit
         def probe(a):
             return 0 < a < 10
-        """),
-    _p("starred-call-builtin", """
+        """,
+    ),
+    _p(
+        "starred-call-builtin",
+        """
         @njit
         def probe(a):
             t = (a, a + 1)
             return max(*t)
-        """),
+        """,
+    ),
 )
 
 PROBES_BY_NAME: dict[str, Probe] = {probe.name: probe for probe in PROBES}

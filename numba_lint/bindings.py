@@ -1,0 +1,248 @@
+"""ParsedModule + JitIndex -> what each module-level name is bound to; resolving names across
+the project's modules.
+
+Called by `project.collect_facts` once per parsed module; rules resolve the qualified names of
+the code they see with `resolve`. Reads the CST only; never imports anything. A name bound in
+more than one way, or in a way this module does not recognise, is "other": rules stay silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import libcst as cst
+from libcst.metadata import QualifiedNameProvider
+
+from .jit_index import FUNCTION_KINDS, JitIndex, absolute_name
+from .parse import ParsedModule
+
+JITTED = "jitted"
+PLAIN_FUNCTION = "plain-function"
+PLAIN_CLASS = "plain-class"
+MUTABLE_CONTAINER = "mutable-container"
+ARRAY = "array"
+OTHER = "other"
+IMPORT = "import:"
+
+# Decorators that leave a class an ordinary Python class (Numba still cannot type it).
+_PLAIN_CLASS_DECORATORS = frozenset({"dataclass", "total_ordering"})
+# Bases that keep a class plain: nothing Numba knows how to type derives from these alone.
+_PLAIN_BASES = frozenset({"object", "ABC"})
+_CONTAINER_CALLS = frozenset({"list", "dict", "set"})
+# NumPy constructors whose result is a fresh ndarray.
+_ARRAY_CALLS = frozenset(
+    {"zeros", "ones", "empty", "full", "array", "arange", "linspace", "zeros_like",
+     "ones_like", "empty_like", "full_like", "eye", "identity", "asarray"}
+)
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr.value}" if inner else ""
+    return ""
+
+
+def _top_level_statements(body: list[cst.BaseStatement] | tuple) -> Iterator[cst.CSTNode]:
+    """Module-level statements, descending into if/try/with/for blocks but not defs/classes."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With, cst.For, cst.While)):
+            for block in _blocks(statement):
+                yield from _top_level_statements(block)
+
+
+def _blocks(statement: cst.CSTNode) -> Iterator[list[cst.BaseStatement]]:
+    body = getattr(statement, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        yield list(body.body)
+    for handler in getattr(statement, "handlers", ()):
+        if isinstance(handler.body, cst.IndentedBlock):
+            yield list(handler.body.body)
+    for name in ("orelse", "finalbody"):
+        other = getattr(statement, name, None)
+        if other is None:
+            continue
+        if isinstance(other, cst.If):
+            yield [other]
+        elif isinstance(getattr(other, "body", None), cst.IndentedBlock):
+            yield list(other.body.body)
+
+
+def _target_names(target: cst.BaseExpression) -> Iterator[str]:
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)
+
+
+class _Collector:
+    def __init__(self, parsed: ParsedModule, index: JitIndex) -> None:
+        self.parsed = parsed
+        self.index = index
+        self.kinds: dict[str, list[str]] = {}
+        self.class_bases: dict[str, list[str]] = {}
+        self.qualified = parsed.wrapper.resolve(QualifiedNameProvider)
+
+    def bind(self, name: str, kind: str) -> None:
+        self.kinds.setdefault(name, []).append(kind)
+
+    def value_kind(self, value: cst.BaseExpression) -> str:
+        if isinstance(value, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp,
+                              cst.SetComp)):
+            return MUTABLE_CONTAINER
+        if isinstance(value, cst.Call):
+            names = {q.name for q in self.qualified.get(value.func, set())}
+            if names and names <= {f"builtins.{c}" for c in _CONTAINER_CALLS}:
+                return MUTABLE_CONTAINER
+            if names and all(
+                n.startswith("numpy.") and n.rsplit(".", 1)[1] in _ARRAY_CALLS
+                and n.count(".") == 1 for n in names
+            ):
+                return ARRAY
+        return OTHER
+
+    def collect(self) -> dict[str, str]:
+        module = self.parsed.module
+        for statement in _top_level_statements(module.body):
+            if isinstance(statement, cst.FunctionDef):
+                decorated = bool(statement.decorators) or statement.asynchronous is not None
+                self.bind(statement.name.value, OTHER if decorated else PLAIN_FUNCTION)
+            elif isinstance(statement, cst.ClassDef):
+                self.bind(statement.name.value, self.class_kind(statement))
+            elif isinstance(statement, (cst.For, cst.With)):
+                for name in self._block_targets(statement):
+                    self.bind(name, OTHER)
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    self.small_statement(small)
+        self.resolve_class_bases()
+        result = {name: kinds[0] if len(set(kinds)) == 1 and (
+            kinds[0] != MUTABLE_CONTAINER and kinds[0] != ARRAY or len(kinds) == 1
+        ) else OTHER for name, kinds in self.kinds.items()}
+        for name in self.jitted_names():
+            result[name] = JITTED
+        return result
+
+    def _block_targets(self, statement: cst.CSTNode) -> Iterator[str]:
+        if isinstance(statement, cst.For):
+            yield from _target_names(statement.target)
+        elif isinstance(statement, cst.With):
+            for item in statement.items:
+                if item.asname is not None:
+                    yield from _target_names(item.asname.name)
+
+    def small_statement(self, small: cst.BaseSmallStatement) -> None:
+        if isinstance(small, cst.Assign):
+            kind = self.value_kind(small.value) if len(small.targets) == 1 else OTHER
+            for target in small.targets:
+                single = isinstance(target.target, cst.Name)
+                for name in _target_names(target.target):
+                    self.bind(name, kind if single else OTHER)
+        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+            kind = self.value_kind(small.value) if small.value is not None else OTHER
+            self.bind(small.target.value, kind)
+        elif isinstance(small, cst.AugAssign):
+            for name in _target_names(small.target):
+                self.bind(name, OTHER)
+        elif isinstance(small, cst.Import):
+            for alias in small.names:
+                local = alias.asname.name if alias.asname else alias.name
+                name = _dotted(local).split(".")[0]  # type: ignore[arg-type]
+                if name:
+                    self.bind(name, OTHER)
+        elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+            source = "." * len(small.relative) + (_dotted(small.module) if small.module else "")
+            source = absolute_name(source, self.parsed) if source.startswith(".") else source
+            for alias in small.names:
+                if not isinstance(alias.name, cst.Name):
+                    continue
+                local = alias.asname.name if alias.asname else alias.name
+                if isinstance(local, cst.Name):
+                    self.bind(local.value, f"{IMPORT}{source}.{alias.name.value}")
+        elif isinstance(small, (cst.Global, cst.Del)):
+            names = small.names if isinstance(small, cst.Global) else ()
+            for item in names:
+                self.bind(item.name.value, OTHER)
+            if isinstance(small, cst.Del):
+                for name in _target_names(small.target):
+                    self.bind(name, OTHER)
+
+    def class_kind(self, node: cst.ClassDef) -> str:
+        if node.keywords or node.name.value in self.index.jitclasses:
+            return OTHER
+        for decorator in node.decorators:
+            target = decorator.decorator
+            target = target.func if isinstance(target, cst.Call) else target
+            if _dotted(target).rsplit(".", 1)[-1] not in _PLAIN_CLASS_DECORATORS:
+                return OTHER
+        bases = []
+        for arg in node.bases:
+            base = _dotted(arg.value)
+            if not base or arg.keyword is not None or arg.star:
+                return OTHER
+            bases.append(base.rsplit(".", 1)[-1] if base.startswith("abc.") else base)
+        self.class_bases[node.name.value] = bases
+        return PLAIN_CLASS
+
+    def resolve_class_bases(self) -> None:
+        """A class is plain only if every base is `object`/`ABC` or another plain class here."""
+        changed = True
+        while changed:
+            changed = False
+            for name, bases in self.class_bases.items():
+                if self.kinds.get(name) != [PLAIN_CLASS]:
+                    continue
+                for base in bases:
+                    if base in _PLAIN_BASES:
+                        continue
+                    if self.kinds.get(base) == [PLAIN_CLASS]:
+                        continue
+                    self.kinds[name] = [OTHER]
+                    changed = True
+                    break
+
+    def jitted_names(self) -> Iterator[str]:
+        for function in self.index.functions:
+            if function.form == "decorator" and function.kind in FUNCTION_KINDS:
+                if "." not in function.qualname:
+                    yield function.name
+            elif function.form == "call" and function.dispatcher_name:
+                yield function.dispatcher_name
+
+
+def module_bindings(parsed: ParsedModule, index: JitIndex) -> dict[str, str]:
+    """Module-level name -> one of the kinds above (or "import:<absolute qualified name>")."""
+    return _Collector(parsed, index).collect()
+
+
+def resolve(
+    bindings: Mapping[str, Mapping[str, str]], module: str, qualified: str, hops: int = 8
+) -> str | None:
+    """What `qualified` (as seen from `module`) is bound to, following project imports.
+
+    None when it leads outside the checked modules (third-party code, builtins, unparsed files)
+    or to a name the module does not bind.
+    """
+    if "<locals>" in qualified or "<" in qualified:
+        return None
+    if "." not in qualified:
+        target_module, name = module, qualified
+    else:
+        target_module, name = qualified.rsplit(".", 1)
+    for _ in range(hops):
+        kinds = bindings.get(target_module)
+        if kinds is None:
+            # `import pkg.mod` then `pkg.mod.helper`: the module part may itself be a package
+            # re-export; without more we cannot tell, so stay silent.
+            return None
+        kind = kinds.get(name)
+        if kind is None or not kind.startswith(IMPORT):
+            return kind
+        target_module, name = kind[len(IMPORT):].rsplit(".", 1)
+    return None

@@ -1,0 +1,489 @@
+"""NB201-NB204: calls nopython mode cannot type, decided by the derived registry knowledge.
+
+Names resolve through libcst's QualifiedNameProvider (imports, aliases) and ScopeProvider (a
+builtin shadowed by a local or a module global is the user's, never flagged). Only negative
+registry verdicts are reported: "not registered", "keyword not accepted".
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import (
+    BuiltinAssignment,
+    PositionProvider,
+    QualifiedName,
+    QualifiedNameProvider,
+    QualifiedNameSource,
+    ScopeProvider,
+)
+
+from ..knowledge import Knowledge
+from .base import Example
+from .syntax import NopythonRule
+
+_OVERLOAD_DECORATORS = frozenset(
+    {"numba.extending.overload", "numba.core.extending.overload", "numba.generated_jit"}
+)
+
+
+class CallRule(NopythonRule):
+    """Shared resolution: the one imported (or builtin) qualified name a call target has."""
+
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
+
+    def in_nopython(self) -> bool:
+        # The registry is the CPU target's; CUDA kernels type calls with their own.
+        function = self.function
+        return super().in_nopython() and function is not None and function.kind != "cuda_jit"
+
+    def imported_name(self, node: cst.BaseExpression) -> str | None:
+        """The qualified name `node` refers to when it is an import (never a local/global)."""
+        names: set[QualifiedName] = self.get_metadata(QualifiedNameProvider, node, set())
+        if len(names) != 1:
+            return None
+        (name,) = names
+        return name.name if name.source is QualifiedNameSource.IMPORT else None
+
+    def builtin_name(self, node: cst.BaseExpression) -> str | None:
+        """The builtin `node` names, when no scope shadows it."""
+        if not isinstance(node, cst.Name):
+            return None
+        names: set[QualifiedName] = self.get_metadata(QualifiedNameProvider, node, set())
+        if len(names) != 1:
+            return None
+        (name,) = names
+        if name.source is not QualifiedNameSource.BUILTIN:
+            return None
+        scope = self.get_metadata(ScopeProvider, node, None)
+        if scope is None:
+            return None
+        if not all(isinstance(a, BuiltinAssignment) for a in scope[node.value]):
+            return None
+        return name.name
+
+    def call_target(self, node: cst.Call) -> str | None:
+        return self.imported_name(node.func) or self.builtin_name(node.func)
+
+    def user_overloads(self) -> frozenset[str]:
+        """Qualified names the module itself gives an implementation with `@overload(...)`."""
+        cached = getattr(self, "_user_overloads", None)
+        if cached is None:
+            finder = _OverloadTargets(self)
+            self.context.parsed.module.visit(finder)
+            cached = frozenset(finder.targets)
+            self._user_overloads = cached
+        return cached
+
+
+class _OverloadTargets(cst.CSTVisitor):
+    def __init__(self, rule: CallRule) -> None:
+        super().__init__()
+        self.rule = rule
+        self.targets: set[str] = set()
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        call = node.decorator
+        if not isinstance(call, cst.Call) or not call.args:
+            return
+        decorator = self.rule.imported_name(call.func)
+        if decorator in _OVERLOAD_DECORATORS:
+            target = self.rule.imported_name(call.args[0].value) or self.rule.builtin_name(
+                call.args[0].value
+            )
+            if target:
+                self.targets.add(target)
+
+
+def _numba_version(knowledge: Knowledge) -> str:
+    return str(knowledge.key.get("numba") or "")
+
+
+class UnsupportedLibraryFunction(CallRule):
+    """
+    ## What it does
+    Flags calls, in jitted code, to functions of NumPy (including `numpy.linalg`,
+    `numpy.random`, `numpy.fft`), `math`, `cmath`, `random`, `operator`, `heapq` and
+    `functools` that the installed Numba does not implement, and to names those modules do not
+    have at all.
+
+    ## Why is this bad?
+    Nopython mode can only call library functions Numba reimplements. Anything else stops
+    compilation with "Use of unsupported NumPy function" or "Unknown attribute".
+
+    ## Example
+    ```python
+    @njit
+    def spectrum(a):
+        return np.fft.fft(a)
+    ```
+
+    ## Use instead
+    Call the function outside the jitted code and pass the result in, use a supported
+    equivalent, or wrap the call in `with objmode(...)`.
+
+    ## Known limitations
+    The list comes from the installed Numba's typing registry. An `@overload` for the function
+    in another module of the project (or an extension package that registers it lazily) is not
+    seen; one in the same module is.
+    """
+
+    code = "NB201"
+    name = "unsupported-library-function"
+    summary = "call to a library function Numba does not implement"
+    message = "`{target}` is not supported in nopython mode by numba {version}"
+    invalid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def spectrum(a):
+                return np.fft.fft(a)  # expect: NB201
+            """,
+            call="spectrum(np.ones(4))",
+            numba="fails",
+        ),
+        Example(
+            """
+            import math
+            from numba import njit
+
+            @njit
+            def f(a):
+                return math.fmod(a, 2.0)  # expect: NB201
+            """,
+            call="f(3.0)",
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def total(a):
+                return np.sum(a) + np.linalg.norm(a) + np.random.normal(0.0, 1.0)
+            """,
+            call="total(np.ones(4))",
+            numba="compiles",
+        ),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        knowledge = self.knowledge
+        if knowledge is None or not self.in_nopython():
+            return
+        target = self.imported_name(node.func)
+        if target is None or knowledge.covering_module(target) in (None, "builtins"):
+            return
+        info = knowledge.lookup(target)
+        if info is not None and info.supported:
+            return
+        if info is None and not knowledge.is_absent(target):
+            return  # a constant or submodule of the module, not a function
+        if target in self.user_overloads():
+            return
+        if info is None:
+            module, _, attribute = target.rpartition(".")
+            self.report(
+                node.func,
+                message=f"`{module}` has no function `{attribute}` in this environment",
+            )
+            return
+        self.report(node.func, target=target, version=_numba_version(knowledge))
+
+
+class UnsupportedModuleCall(CallRule):
+    """
+    ## What it does
+    Flags calls, in jitted code, into modules from which Numba supports nothing: `os`, `sys`,
+    `re`, `json`, `time`, `itertools`, `collections`, `pathlib`, SciPy (without numba-scipy),
+    pandas and others.
+
+    ## Why is this bad?
+    Nopython mode cannot call into a module Numba has no implementation for: compilation stops
+    with "Untyped global name" or "Unknown attribute".
+
+    ## Example
+    ```python
+    import time
+
+    @njit
+    def timed(a):
+        start = time.time()
+        return a, start
+    ```
+
+    ## Use instead
+    Do the work outside the jitted function and pass the result in, or wrap it in
+    `with objmode(...)`.
+
+    ## Known limitations
+    Exception classes of these modules can be raised from jitted code and are not flagged.
+    """
+
+    code = "NB202"
+    name = "unsupported-module-call"
+    summary = "call into a module Numba does not support"
+    message = "`{target}`: numba {version} supports nothing from the `{module}` module"
+    invalid = (
+        Example(
+            """
+            import time
+            from numba import njit
+
+            @njit
+            def timed(a):
+                start = time.time()  # expect: NB202
+                return a + start
+            """,
+            call="timed(1.0)",
+            numba="fails",
+        ),
+        Example(
+            """
+            import os.path
+            from numba import njit
+
+            @njit
+            def joined(a):
+                return os.path.join(a, "x")  # expect: NB202
+            """,
+            call="joined('d')",
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            import os
+            from numba import njit
+
+            SEP = os.sep
+
+            @njit
+            def joined(a):
+                return a + SEP + "x"
+            """,
+            call="joined('d')",
+            numba="compiles",
+        ),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        knowledge = self.knowledge
+        if knowledge is None or not self.in_nopython():
+            return
+        target = self.imported_name(node.func)
+        if target is None:
+            return
+        module = knowledge.unsupported_module(target)
+        if module is None:
+            return
+        info = knowledge.lookup(target)
+        if info is not None and info.supported:
+            return  # typeable after all (an exception class, for instance)
+        if target.rpartition(".")[2].endswith(("Error", "Exception", "Warning")):
+            return
+        self.report(node.func, target=target, module=module, version=_numba_version(knowledge))
+
+
+class UnsupportedKeyword(CallRule):
+    """
+    ## What it does
+    Flags a keyword argument, in a call from jitted code to a supported library function, that
+    none of Numba's implementations of that function accepts (`np.mean(a, axis=0)`).
+
+    ## Why is this bad?
+    Numba reimplements NumPy and the standard library, often with fewer parameters than the
+    originals. A keyword its implementation does not declare stops compilation with "No
+    implementation of function ... found for signature".
+
+    ## Example
+    ```python
+    @njit
+    def col_means(a):
+        return np.mean(a, axis=0)
+    ```
+
+    ## Use instead
+    Write the reduction out, or call the function without the keyword:
+    ```python
+    @njit
+    def col_means(a):
+        out = np.empty(a.shape[1])
+        for j in range(a.shape[1]):
+            out[j] = np.mean(a[:, j])
+        return out
+    ```
+
+    ## Known limitations
+    Only functions implemented with `@overload` declare their parameters; ufuncs and
+    functions whose keyword handling is code (`np.argsort`, `print`, `range`, ...) are left to
+    the trial compile. A keyword Numba declares can still be rejected for its value's type.
+    """
+
+    code = "NB203"
+    name = "unsupported-keyword-argument"
+    summary = "keyword argument Numba's implementation does not accept"
+    message = "`{target}` in numba {version} accepts no keyword `{keyword}` (it takes: {accepted})"
+    invalid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def col_means(a):
+                return np.mean(a, axis=0)  # expect: NB203
+            """,
+            call="col_means(np.ones((2, 2)))",
+            numba="fails",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def grid(n):
+                return np.linspace(0.0, 1.0, n, endpoint=False)  # expect: NB203
+            """,
+            call="grid(5)",
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def col_sums(a):
+                return np.sum(a, axis=0), np.zeros(3, dtype=np.int64), sorted([2, 1], reverse=True)
+            """,
+            call="col_sums(np.ones((2, 2)))",
+            numba="compiles",
+        ),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        knowledge = self.knowledge
+        if knowledge is None or not self.in_nopython():
+            return
+        if any(arg.star for arg in node.args):
+            return
+        target = self.call_target(node)
+        if target is None:
+            return
+        info = knowledge.lookup(target)
+        if info is None or not info.supported or info.parameters is None:
+            return
+        if info.open_parameters or target in self.user_overloads():
+            return
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value not in info.parameters:
+                self.report(
+                    arg,
+                    target=target.removeprefix("builtins."),
+                    version=_numba_version(knowledge),
+                    keyword=arg.keyword.value,
+                    accepted=", ".join(info.parameters) or "no parameters",
+                )
+
+
+class UntypedBuiltin(CallRule):
+    """
+    ## What it does
+    Flags uses, in jitted code, of builtins that nopython mode cannot type at all: `any`,
+    `all`, `reversed`, `id`, `open`, `format`, `frozenset`, `hex`, `super`, `eval` and others
+    (the list comes from the installed Numba's registry, confirmed by a probe compile).
+
+    ## Why is this bad?
+    Numba has no implementation of these builtins; compilation stops with "Untyped global name
+    'any'".
+
+    ## Example
+    ```python
+    @njit
+    def has_negative(a):
+        return any(a < 0)
+    ```
+
+    ## Use instead
+    The NumPy equivalent or a loop:
+    ```python
+    @njit
+    def has_negative(a):
+        return np.any(a < 0)
+    ```
+
+    ## Known limitations
+    A name that the module or the function binds itself (a user `any`) is never flagged.
+    """
+
+    code = "NB204"
+    name = "untyped-builtin"
+    summary = "builtin that nopython mode cannot type"
+    message = "the builtin `{builtin}` is not supported in nopython mode by numba {version}"
+    invalid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def has_negative(a):
+                return any(a < 0)  # expect: NB204
+            """,
+            call="has_negative(np.ones(3))",
+            numba="fails",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def backwards(a):
+                out = [0]
+                for x in reversed(a):  # expect: NB204
+                    out.append(x)
+                return out
+            """,
+            call="backwards([1, 2])",
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def any(a):
+                return a.sum() > 0
+
+            @njit
+            def has_positive(a):
+                return any(a > 0) and np.any(a > 0)
+            """,
+            call="has_positive(np.ones(3))",
+            numba="compiles",
+        ),
+    )
+
+    def visit_Name(self, node: cst.Name) -> None:
+        knowledge = self.knowledge
+        if knowledge is None or not self.in_nopython():
+            return
+        if node.value not in knowledge.untyped_builtins:
+            return
+        builtin = self.builtin_name(node)
+        if builtin is None:
+            return
+        self.report(node, builtin=node.value, version=_numba_version(knowledge))

@@ -1,0 +1,755 @@
+"""NB9xx: what the trial compile found. The dynamic pass (numba_lint.dynamic) emits these.
+
+Each class documents one failure class of a nopython trial compile, or a reason a module or
+function was not trial-compiled. The classes only carry identity, wording and examples.
+"""
+
+from __future__ import annotations
+
+from ..diagnostic import Severity
+from .base import DynamicRule, Example
+
+
+class UntypableArgument(DynamicRule):
+    """
+    ## What it does
+    Reports an argument, found at a module-level call of a jitted function, whose value Numba
+    cannot type: typically an instance of a plain Python class. The finding points at the first
+    place the function uses that argument (`a.x`), not at the decorator as Numba's own message
+    does. The call itself is never executed by numba-lint.
+
+    ## Why is this bad?
+    Nopython mode needs a Numba type for every argument. `numba.typeof` fails on instances of
+    ordinary classes, so the call raises "Cannot determine Numba type of <class ...>".
+
+    ## Example
+    ```python
+    class MyInt:
+        def __init__(self, x):
+            self.x = x
+
+    @njit
+    def add(a, b):
+        return a.x + b.x
+
+    add(MyInt(5), MyInt(6))
+    ```
+
+    ## Use instead
+    Pass the numbers, or make the class a `@jitclass`:
+    ```python
+    @njit
+    def add(a, b):
+        return a + b
+
+    add(5, 6)
+    ```
+    """
+
+    code = "NB901"
+    name = "untypable-argument"
+    summary = "a call passes an argument nopython mode cannot type"
+    message = (
+        "argument '{param}' is an instance of the plain class '{cls}', which nopython mode "
+        "cannot type (passed at line {line})"
+    )
+    invalid = (
+        Example(
+            """
+            from numba import njit
+
+            class MyInt:
+                def __init__(self, x):
+                    self.x = x
+
+            @njit
+            def add(a, b):
+                return a.x + b.x  # expect: NB901
+
+            add(MyInt(5), MyInt(6))
+            """,
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def add(a, b):
+                return a + b
+
+            add(5, 6)
+            """,
+            numba="compiles",
+        ),
+    )
+
+
+class UntypedGlobal(DynamicRule):
+    """
+    ## What it does
+    Reports a global name used in jitted code whose value Numba cannot type, most often a plain
+    Python function or an object of an ordinary class. The finding points at the use.
+
+    ## Why is this bad?
+    Nopython code can only call jitted functions and what Numba supports. A plain function is
+    "Untyped global name 'helper'".
+
+    ## Example
+    ```python
+    def helper(x):
+        return x + 1
+
+    @njit("int64(int64)")
+    def f(x):
+        return helper(x)
+    ```
+
+    ## Use instead
+    ```python
+    @njit
+    def helper(x):
+        return x + 1
+    ```
+    """
+
+    code = "NB902"
+    name = "untyped-global"
+    summary = "a global nopython mode cannot type"
+    message = "global '{name}' cannot be used in nopython mode: {detail}"
+    invalid = (
+        Example(
+            """
+            from numba import njit
+
+            def helper(x):
+                return x + 1
+
+            @njit("int64(int64)")
+            def f(x):
+                return helper(x)  # expect: NB902
+            """,
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def helper(x):
+                return x + 1
+
+            @njit("int64(int64)")
+            def f(x):
+                return helper(x)
+            """,
+            numba="compiles",
+        ),
+    )
+
+
+class TypingFailure(DynamicRule):
+    """
+    ## What it does
+    Reports a nopython typing error the more specific NB9xx codes do not cover (for example
+    "Cannot unify", an undefined name, a wrong number of arguments to a jitted callee).
+
+    ## Why is this bad?
+    Numba cannot compile the function with these argument types; calling it raises
+    `TypingError`.
+
+    ## Example
+    ```python
+    @njit("int64(int64)")
+    def f(n):
+        x = 1
+        if n:
+            x = "s"
+        return x
+    ```
+
+    ## Use instead
+    Keep each variable to one type.
+    """
+
+    code = "NB903"
+    name = "typing-error"
+    summary = "the trial compile failed to type the function"
+    message = "{detail}"
+    invalid = (
+        Example(
+            """
+            from numba import njit
+
+            @njit("int64(int64)")
+            def f(n):
+                return undefined_name + n  # expect: NB903
+            """,
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            "from numba import njit\n\n@njit('int64(int64)')\ndef f(n):\n    return n\n",
+            numba="compiles",
+        ),
+    )
+
+
+class UnknownAttribute(DynamicRule):
+    """
+    ## What it does
+    Reports an attribute or method that the value's Numba type does not have, including a NumPy
+    function Numba does not implement (`np.foo` is an unknown attribute of `Module(numpy)`).
+
+    ## Why is this bad?
+    Nopython mode only knows the attributes Numba registers for each type.
+
+    ## Example
+    ```python
+    @njit("float64(float64[:])")
+    def f(a):
+        return a.nope
+    ```
+
+    ## Use instead
+    Use an attribute Numba supports for that type (see Numba's "Supported NumPy features").
+    """
+
+    code = "NB904"
+    name = "unknown-attribute"
+    summary = "an attribute the value's Numba type does not have"
+    message = "unknown attribute '{attribute}' of {owner}"
+    invalid = (
+        Example(
+            """
+            from numba import njit
+
+            @njit("float64(float64[:])")
+            def f(a):
+                return a.nope  # expect: NB904
+            """,
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            from numba import njit
+
+            @njit("float64(float64[:])")
+            def f(a):
+                return a.sum()
+            """,
+            numba="compiles",
+        ),
+    )
+
+
+class NoMatchingImplementation(DynamicRule):
+    """
+    ## What it does
+    Reports a call or operator for which Numba has no implementation accepting these argument
+    types ("No implementation of function ... found for signature").
+
+    ## Why is this bad?
+    The function exists in nopython mode, but not for these types or keywords.
+
+    ## Example
+    ```python
+    @njit("float64[:](int64)")
+    def f(n):
+        return np.zeros("a")
+    ```
+
+    ## Use instead
+    Pass the types the implementation accepts, e.g. `np.zeros(n)`.
+    """
+
+    code = "NB905"
+    name = "no-matching-implementation"
+    summary = "no nopython implementation for these argument types"
+    message = "no implementation of '{name}' for {signature}{reason}"
+    invalid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit("float64[:](int64)")
+            def f(n):
+                return np.zeros("a")  # expect: NB905
+            """,
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit("float64[:](int64)")
+            def f(n):
+                return np.zeros(n)
+            """,
+            numba="compiles",
+        ),
+    )
+
+
+class UnsupportedConstruct(DynamicRule):
+    """
+    ## What it does
+    Reports Python constructs nopython mode rejects while reading the function's bytecode or
+    rewriting it (`try/except E as e`, class definitions, `with` on unsupported objects,
+    generators in closures, non-constant exception classes, ...).
+
+    ## Why is this bad?
+    Numba cannot translate the construct at all, whatever the argument types.
+
+    ## Example
+    ```python
+    @njit("int64(int64)")
+    def f(n):
+        class C:
+            pass
+        return n
+    ```
+
+    ## Use instead
+    Move the construct out of the jitted function.
+    """
+
+    code = "NB906"
+    name = "unsupported-construct"
+    summary = "a construct nopython mode cannot translate"
+    message = "{detail}"
+    invalid = (
+        Example(
+            """
+            from numba import njit
+
+            @njit("int64(int64)")
+            def f(n):
+                try:
+                    return n
+                except ValueError as exc:  # expect: NB906
+                    return 0
+            """,
+            # Numba raises UnsupportedBytecodeError, which is not a NumbaError.
+            numba="other",
+        ),
+    )
+    valid = (
+        Example(
+            "from numba import njit\n\n@njit('int64(int64)')\ndef f(n):\n    return n\n",
+            numba="compiles",
+        ),
+    )
+
+
+class LoweringFailure(DynamicRule):
+    """
+    ## What it does
+    Reports a failure that only Numba's code generation (lowering) finds. Only `--full-compile`
+    runs lowering; the default typing-only check stops before it.
+
+    ## Why is this bad?
+    The function types fine but cannot be compiled to machine code: for example returning
+    `zip(...)`/`enumerate(...)` iterators, or using a global jitclass instance as a constant.
+
+    ## Example
+    ```python
+    @njit("int64(int64)")
+    def f(n):
+        return zip(range(n), range(n))
+    ```
+
+    ## Use instead
+    Return concrete values (tuples, arrays) instead of iterators.
+
+    ## Known limitations
+    Found only with `--full-compile`.
+    """
+
+    code = "NB907"
+    name = "lowering-error"
+    summary = "code generation failed (found by --full-compile)"
+    message = "code generation failed: {detail}"
+    # Proven with --full-compile (tests/test_dynamic_examples.py); typing alone passes it.
+    invalid = (
+        Example(
+            """
+            from numba import int64, njit
+            from numba.experimental import jitclass
+
+            @jitclass([("v", int64)])
+            class Box:
+                def __init__(self, v):
+                    self.v = v
+
+            BOX = Box(1)
+
+            @njit("int64()")
+            def f():
+                return BOX.v  # expect: NB907
+            """,
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            "from numba import njit\n\n@njit('int64(int64)')\ndef f(n):\n    return n\n",
+            numba="compiles",
+        ),
+    )
+
+
+class InvalidSignature(DynamicRule):
+    """
+    ## What it does
+    Reports an explicit signature (decorator, harvested file, annotation), a `@guvectorize`
+    layout or a `@jitclass` spec that Numba cannot parse or resolve.
+
+    ## Why is this bad?
+    A bad signature in a decorator raises when the module is imported.
+
+    ## Example
+    ```python
+    @njit("float65(float64)")
+    def f(x):
+        return x
+    ```
+
+    ## Use instead
+    ```python
+    @njit("float64(float64)")
+    def f(x):
+        return x
+    ```
+    """
+
+    code = "NB908"
+    name = "invalid-signature"
+    summary = "a signature Numba cannot parse"
+    message = "invalid {what}: {detail}"
+    # Numba raises a plain NameError at import for it (not a NumbaError): "other".
+    invalid = (
+        Example(
+            """
+            from numba import njit
+
+            @njit("float65(float64)")  # expect: NB908
+            def f(x):
+                return x
+            """,
+            numba="other",
+        ),
+    )
+    valid = (
+        Example(
+            "from numba import njit\n\n@njit('float64(float64)')\ndef f(x):\n    return x\n",
+            numba="compiles",
+        ),
+    )
+
+
+class ImportFailed(DynamicRule):
+    """
+    ## What it does
+    Reports a top-level statement of the module (an import, a definition, a module-level
+    assignment) that failed while numba-lint imported the module's skeleton. Jitted functions
+    that need what it defines are not trial-compiled.
+
+    ## Why is this bad?
+    It is not a bug in the code: usually a dependency missing where numba-lint runs (the
+    pre-commit virtualenv). Install the project's dependencies there, list them in
+    `additional_dependencies`, or run the hook with `language: system`.
+
+    ## Example
+    ```python
+    import package_not_installed
+    ```
+
+    ## Use instead
+    Run numba-lint in an environment with the project's dependencies.
+    """
+
+    code = "NB950"
+    name = "module-import-failed"
+    severity = Severity.INFO
+    summary = "a top-level statement failed while the module was loaded"
+    message = "module not fully checked: {detail}"
+    invalid = (
+        Example(
+            """
+            import package_that_is_not_installed  # expect: NB950
+            from numba import njit
+
+            @njit("int64(int64)")
+            def f(x):
+                return x
+            """,
+            numba="other",
+        ),
+    )
+    valid = (
+        Example(
+            "import math\nfrom numba import njit\n\n@njit('int64(int64)')\n"
+            "def f(x):\n    return x\n",
+            numba="compiles",
+        ),
+    )
+
+
+class WorkerTimeout(DynamicRule):
+    """
+    ## What it does
+    Reports a module whose trial compile did not finish within the timeout (`timeout` in
+    `[tool.numba-lint]`, default 60 s): for example a module-level assignment that never ends.
+
+    ## Why is this bad?
+    Its functions are not trial-compiled. Other modules are still checked.
+
+    ## Example
+    ```python
+    LIMIT = spin_forever()
+    ```
+
+    ## Use instead
+    Compute expensive values inside functions, or raise the timeout.
+    """
+
+    code = "NB951"
+    name = "module-timeout"
+    severity = Severity.WARNING
+    summary = "the module's trial compile timed out"
+    message = "module not trial-compiled: {detail}"
+
+
+class WorkerCrashed(DynamicRule):
+    """
+    ## What it does
+    Reports a module whose worker process died: a segmentation fault, `os._exit`, an abort in
+    native code while its skeleton was imported or a function compiled.
+
+    ## Why is this bad?
+    Its functions are not trial-compiled. Other modules are still checked.
+
+    ## Example
+    ```python
+    import ctypes
+    ctypes.string_at(1, 1)
+    VALUE = ctypes.string_at(1, 1)
+    ```
+
+    ## Use instead
+    Keep crashing or exiting code out of import time.
+    """
+
+    code = "NB952"
+    name = "module-crashed"
+    severity = Severity.WARNING
+    summary = "the worker checking the module died"
+    message = "module not trial-compiled: {detail}"
+
+
+class NotTrialCompiled(DynamicRule):
+    """
+    ## What it does
+    Lists a jitted function the dynamic pass could not trial-compile, with the reason: most
+    often no argument types (lazy `@njit` without signature, annotations, module-level call or
+    harvested signatures).
+
+    ## Why is this bad?
+    Nothing is wrong with the code; the finding says what was not verified.
+
+    ## Example
+    ```python
+    @njit
+    def f(x):
+        return x
+    ```
+
+    ## Use instead
+    ```python
+    @njit
+    def f(x: float) -> float:
+        return x
+    ```
+    """
+
+    code = "NB960"
+    name = "not-trial-compiled"
+    severity = Severity.INFO
+    summary = "a jitted function was not trial-compiled"
+    message = "not trial-compiled: {reason}"
+    invalid = (
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def f(x):  # expect: NB960
+                return x
+            """,
+            numba="nothing-compiled",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def f(x: float) -> float:
+                return x
+            """,
+            call="f(1.0)",
+            numba="compiles",
+        ),
+    )
+
+
+class GlobalFromSkippedCode(DynamicRule):
+    """
+    ## What it does
+    Reports a global used by jitted code that only top-level code numba-lint does not run
+    defines (a loop, a `__main__` block, a call of a jitted function, a failing statement).
+
+    ## Why is this bad?
+    It may be fine at run time; the function could not be fully checked.
+
+    ## Example
+    ```python
+    for i in range(3):
+        LAST = i
+
+    @njit("int64()")
+    def f():
+        return LAST
+    ```
+
+    ## Use instead
+    Define the global with a plain module-level assignment.
+    """
+
+    code = "NB961"
+    name = "global-from-skipped-code"
+    severity = Severity.INFO
+    summary = "a global only skipped top-level code defines"
+    message = (
+        "not fully trial-compiled: global '{name}' is computed by top-level code numba-lint "
+        "does not run"
+    )
+    # Fine at run time (the loop runs): numba-lint only says it could not check it.
+    invalid = (
+        Example(
+            """
+            from numba import njit
+
+            for i in range(3):
+                LAST = i
+
+            @njit("int64()")
+            def f():
+                return LAST  # expect: NB961
+            """,
+            numba="compiles",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            from numba import njit
+
+            LAST = 2
+
+            @njit("int64()")
+            def f():
+                return LAST
+            """,
+            numba="compiles",
+        ),
+    )
+
+
+class NumbaWarningRule(DynamicRule):
+    """
+    ## What it does
+    Reports a warning Numba raised while compiling the function: deprecations (reflected
+    lists), performance warnings (`parallel=True` without a parallel loop, `@` on
+    non-contiguous arrays), and others.
+
+    ## Why is this bad?
+    The code compiles, but slower than it could, or it will stop compiling in a later Numba.
+
+    ## Example
+    ```python
+    @njit(parallel=True)
+    def f(x):
+        return x + 1
+    ```
+
+    ## Use instead
+    ```python
+    @njit
+    def f(x):
+        return x + 1
+    ```
+    """
+
+    code = "NB970"
+    name = "numba-warning"
+    severity = Severity.WARNING
+    summary = "Numba warned while compiling"
+    message = "{category}: {detail}"
+    invalid = (
+        Example(
+            """
+            from numba import njit
+
+            @njit(parallel=True)  # expect: NB970
+            def f(x: float) -> float:
+                return x + 1
+            """,
+            call="f(1.0)",
+            numba="warns",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def f(x: float) -> float:
+                return x + 1
+            """,
+            call="f(1.0)",
+            numba="compiles",
+        ),
+    )
+
+
+DYNAMIC_RULES: tuple[type[DynamicRule], ...] = (
+    UntypableArgument,
+    UntypedGlobal,
+    TypingFailure,
+    UnknownAttribute,
+    NoMatchingImplementation,
+    UnsupportedConstruct,
+    LoweringFailure,
+    InvalidSignature,
+    ImportFailed,
+    WorkerTimeout,
+    WorkerCrashed,
+    NotTrialCompiled,
+    GlobalFromSkippedCode,
+    NumbaWarningRule,
+)

@@ -1,0 +1,387 @@
+"""NB205, NB130, NB131: module-level names jitted code cannot use as it does.
+
+Names resolve through libcst's QualifiedNameProvider and the project's module-level bindings
+(`ProjectFacts.bindings`): a function imported from another checked module counts as jitted when
+that module's jit index says so. Anything that leads outside the checked modules (third-party
+code, unparsed files) is left alone: these rules never guess.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import PositionProvider, QualifiedName, QualifiedNameProvider
+
+from .. import bindings as kinds
+from ..diagnostic import Severity
+from .base import Example
+from .syntax import NopythonRule
+
+
+class GlobalRule(NopythonRule):
+    """Shared resolution: what a name in jitted code is bound to at module level."""
+
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
+
+    def binding(self, node: cst.BaseExpression) -> str | None:
+        """The one kind every qualified name of `node` resolves to, or None."""
+        names: set[QualifiedName] = self.get_metadata(QualifiedNameProvider, node, set())
+        if not names:
+            return None
+        project = self.context.project
+        module = self.context.parsed.module_name
+        found = {kinds.resolve(project.bindings, module, name.name) for name in names}
+        if len(found) != 1:
+            return None
+        (kind,) = found
+        return kind
+
+    def registered(self, node: cst.BaseExpression) -> bool:
+        name = node.attr.value if isinstance(node, cst.Attribute) else getattr(node, "value", "")
+        return name in self.context.project.registered
+
+
+class UntypedGlobalCall(GlobalRule):
+    """
+    ## What it does
+    Flags a call, inside jitted code, to a function of the project that is not jitted: a
+    module-level `def` without a jit decorator, in this module or imported from another
+    checked module.
+
+    ## Why is this bad?
+    Nopython mode can only call functions it can compile. A plain Python function is an
+    object Numba cannot type, and compilation stops with "Untyped global name 'helper':
+    Cannot determine Numba type of <class 'function'>", even when the call sits in a branch
+    that never runs.
+
+    ## Example
+    ```python
+    def helper(x):
+        return 2 * x
+
+    @njit
+    def f(x):
+        return helper(x)
+    ```
+
+    ## Use instead
+    Jit the helper too (`@njit` or `@register_jitable`), or call it outside jitted code:
+    ```python
+    @njit
+    def helper(x):
+        return 2 * x
+    ```
+
+    ## Known limitations
+    Functions defined in files outside the run, or in modules that never mention Numba, are
+    not looked at. A function that any code passes as an argument (for example to
+    `overload(...)`) is assumed to be taught to Numba by an extension and is not flagged.
+    Calls inside `with objmode(...)` run in the interpreter and are not flagged.
+    """
+
+    code = "NB205"
+    name = "untyped-global-call"
+    severity = Severity.ERROR
+    summary = "call to a project function that is not jitted"
+    message = (
+        "'{callee}' is a plain Python function: nopython mode cannot call it "
+        "(Untyped global name); decorate it with @njit or @register_jitable"
+    )
+
+    invalid = (
+        Example(
+            """
+            from numba import njit
+
+            def helper(x):
+                return 2 * x
+
+            @njit
+            def f(x):
+                return helper(x) + 1  # expect: NB205
+            """,
+            call="f(1)",
+            numba="fails",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            def scale(x):
+                return 2 * x
+
+            fast_scale = njit(scale)
+
+            @njit
+            def f(x):
+                return scale(x)  # expect: NB205
+            """,
+            call="f(1)",
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            from numba import njit
+            from numba.extending import register_jitable
+
+            @register_jitable
+            def double(x):
+                return 2 * x
+
+            @njit
+            def triple(x):
+                return 3 * x
+
+            def plain(x):
+                return x
+
+            plain = njit(plain)
+
+            @njit
+            def f(x):
+                return double(x) + triple(x) + plain(x)
+            """,
+            call="f(1)",
+            numba="compiles",
+        ),
+        Example(
+            """
+            from numba import njit, objmode
+
+            def log(x):
+                print("value", x)
+
+            @njit
+            def f(x):
+                with objmode():
+                    log(x)
+                return x
+            """,
+            call="f(1)",
+            numba="compiles",
+        ),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.in_nopython() or not isinstance(node.func, (cst.Name, cst.Attribute)):
+            return
+        if self.binding(node.func) == kinds.PLAIN_FUNCTION and not self.registered(node.func):
+            self.report(node.func, callee=self.context.parsed.module.code_for_node(node.func))
+
+
+class GlobalMutableContainer(GlobalRule):
+    """
+    ## What it does
+    Flags a module-level list, dict or set (a literal, a comprehension or `list()`/`dict()`/
+    `set()`) that jitted code reads or writes.
+
+    ## Why is this bad?
+    Numba treats globals as compile-time constants and has no way to freeze a mutable Python
+    container: a global list or set fails with "The use of a reflected list ... assigned to
+    variable 'X' in globals, is not supported", a global dict with "Untyped global name".
+
+    ## Example
+    ```python
+    WEIGHTS = [0.2, 0.3, 0.5]
+
+    @njit
+    def score(i):
+        return WEIGHTS[i]
+    ```
+
+    ## Use instead
+    Use a tuple or a NumPy array for constants, or pass the container as an argument:
+    ```python
+    WEIGHTS = (0.2, 0.3, 0.5)
+    ```
+
+    ## Known limitations
+    Only names bound once, to a container, are flagged; a name rebound elsewhere in the
+    module is left to the trial compile.
+    """
+
+    code = "NB130"
+    name = "global-mutable-container"
+    severity = Severity.ERROR
+    summary = "module-level list, dict or set used in jitted code"
+    message = (
+        "'{global_name}' is a module-level {what}: Numba freezes globals as constants and cannot "
+        "use a mutable container; use a tuple or an array, or pass it as an argument"
+    )
+
+    invalid = (
+        Example(
+            """
+            from numba import njit
+
+            WEIGHTS = [0.2, 0.3, 0.5]
+            TABLE = {1: 2.0}
+
+            @njit
+            def score(i):
+                return WEIGHTS[i]  # expect: NB130
+
+            @njit
+            def lookup(k):
+                return TABLE[k]  # expect: NB130
+            """,
+            call="score(0)",
+            numba="fails",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            SEEN = set()
+
+            @njit
+            def known(k):
+                return k in SEEN  # expect: NB130
+            """,
+            call="known(0)",
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            WEIGHTS = (0.2, 0.3, 0.5)
+            TABLE = np.array([1.0, 2.0])
+
+            @njit
+            def score(i):
+                WEIGHTS_LOCAL = [1.0, 2.0]
+                return WEIGHTS[i] + TABLE[i] + WEIGHTS_LOCAL[i]
+            """,
+            call="score(0)",
+            numba="compiles",
+        ),
+    )
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if not self.in_nopython():
+            return
+        if self.binding(node) == kinds.MUTABLE_CONTAINER:
+            self.report(node, global_name=node.value, what="mutable container")
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        # module.CONSTANT: the Name visit never sees the qualified attribute.
+        if not self.in_nopython() or not isinstance(node.value, (cst.Name, cst.Attribute)):
+            return
+        if self.binding(node) == kinds.MUTABLE_CONTAINER:
+            self.report(node, global_name=node.attr.value, what="mutable container")
+
+
+class GlobalArrayWrite(GlobalRule):
+    """
+    ## What it does
+    Flags a write, inside jitted code, into a NumPy array bound at module level
+    (`A[i] = v`, `A[i] += v`, `A.fill(v)`).
+
+    ## Why is this bad?
+    Numba freezes a global array into the compiled code as a read-only constant. Writing to it
+    fails with "No implementation of function setitem(readonly array(...), ...)", and a
+    change made by Python after compilation is never seen by the jitted function.
+
+    ## Example
+    ```python
+    COUNTS = np.zeros(10)
+
+    @njit
+    def bump(i):
+        COUNTS[i] += 1
+    ```
+
+    ## Use instead
+    Pass the array as an argument; it is then a normal, writable array:
+    ```python
+    @njit
+    def bump(counts, i):
+        counts[i] += 1
+
+    bump(COUNTS, 3)
+    ```
+
+    ## Known limitations
+    Only direct writes through the global's own name are seen (not through a local alias).
+    """
+
+    code = "NB131"
+    name = "global-array-write"
+    severity = Severity.ERROR
+    summary = "write into a module-level array from jitted code"
+    message = (
+        "'{global_name}' is a module-level array: Numba makes it a read-only constant; "
+        "pass it as an argument to write into it"
+    )
+
+    invalid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            COUNTS = np.zeros(10)
+
+            @njit
+            def bump(i):
+                COUNTS[i] += 1  # expect: NB131
+                COUNTS[0] = 0.0  # expect: NB131
+                return COUNTS[i]
+            """,
+            call="bump(3)",
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            COUNTS = np.zeros(10)
+
+            @njit
+            def bump(counts, i):
+                counts[i] += 1
+                return COUNTS[i] + counts[i]
+            """,
+            call="bump(np.zeros(10), 3)",
+            numba="compiles",
+        ),
+    )
+
+    def _check_target(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Subscript) and isinstance(target.value,
+                                                             (cst.Name, cst.Attribute)):
+            if self.binding(target.value) == kinds.ARRAY:
+                self.report(target, global_name=self._name(target.value))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._check_target(element.value)
+
+    @staticmethod
+    def _name(node: cst.BaseExpression) -> str:
+        return node.attr.value if isinstance(node, cst.Attribute) else getattr(node, "value", "")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self.in_nopython():
+            for target in node.targets:
+                self._check_target(target.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if self.in_nopython():
+            self._check_target(node.target)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not self.in_nopython() or not isinstance(func, cst.Attribute):
+            return
+        if func.attr.value == "fill" and isinstance(
+            func.value, (cst.Name, cst.Attribute)
+        ) and self.binding(func.value) == kinds.ARRAY:
+            self.report(node, global_name=self._name(func.value))

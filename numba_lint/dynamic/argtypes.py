@@ -1,0 +1,131 @@
+"""A function's signature sources (job data) -> Numba argument types to check (worker side).
+
+Used by worker.py after the skeleton import: reads signatures the decorator recorded, decodes
+harvested spellings, maps annotations, and evaluates module-level call arguments (2 s each) to
+type them with `numba.typeof`; a value Numba cannot type becomes a placeholder type that fails
+at its first use.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numba
+from numba.core import types
+from numba.core.dispatcher import Dispatcher
+
+from . import skeleton as skeleton_mod
+from .annotations import annotation_candidates
+from .describe import without_addresses
+
+
+def _type_of(value: Any, param: str) -> tuple[Any, dict[str, Any] | None]:
+    """Numba's type of a call-site value, or a placeholder that fails at its first use."""
+    try:
+        return numba.typeof(value), None
+    except (ValueError, TypeError):
+        cls = type(value)
+        placeholder = types.Opaque(f"untypable({param}: {cls.__qualname__})")
+        return placeholder, {"param": param, "class": cls.__qualname__, "module": cls.__module__}
+
+
+def _call_site_signatures(
+    disp: Any, plan: dict[str, Any], namespace: dict[str, Any], notes: list[str]
+) -> list[tuple[tuple[Any, ...], list[dict[str, Any]], int]]:
+    """(argument types, untypable arguments, line) for every call site that evaluates."""
+    found = []
+    py_sig = inspect.signature(disp.py_func)
+    for site in plan["callsites"]:
+        try:
+            with skeleton_mod.time_limit(2.0):
+                args = [eval(src, namespace) for src in site["args"]]  # noqa: S307
+                kwargs = {k: eval(src, namespace) for k, src in site["kwargs"].items()}  # noqa: S307
+            bound = py_sig.bind(*args, **kwargs)
+        except NameError as exc:
+            notes.append(f"call at line {site['line']} skipped: {exc}")
+            continue
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
+            notes.append(f"call at line {site['line']} skipped: {type(exc).__name__}: {exc}")
+            continue
+        argtypes, untypable = [], []
+        for name in py_sig.parameters:
+            if name not in bound.arguments:
+                break
+            typ, bad = _type_of(bound.arguments[name], name)
+            argtypes.append(typ)
+            if bad is not None:
+                untypable.append(bad)
+        found.append((tuple(argtypes), untypable, site["line"]))
+    return found
+
+
+def _harvest_signature(args: list[str], py_func: Any) -> tuple[Any, ...]:
+    """Stored argument spellings -> Numba types (markers resolved in the skeleton modules)."""
+    from ..harvest.spelling import decode_signature
+
+    return decode_signature(args, py_func)
+
+
+def target_of(module: Any, plan: dict[str, Any]) -> tuple[Any, str | None]:
+    """The object to check (dispatcher / jitclass method dispatcher) or why there is none."""
+    if plan["form"] == "jitclass-method":
+        cls = getattr(module, plan["class_name"] or "", None)
+        class_type = getattr(cls, "class_type", None)
+        method = class_type.jit_methods.get(plan["name"]) if class_type is not None else None
+        if method is None:
+            return None, f"jitclass {plan['class_name']} is not defined at import"
+        return method, None
+    holder = plan["dispatcher_name"] or plan["name"]
+    value = getattr(module, holder, None)
+    if value is None:
+        return None, f"'{holder}' is not defined when the module's skeleton is imported"
+    return value, None
+
+
+def signatures_for(
+    target: Any, plan: dict[str, Any], module: Any, notes: list[str]
+) -> tuple[str | None, list[tuple[Any, list[dict[str, Any]], int | None]]]:
+    """(source name, [(signature, untypable arguments, call line)]) by order of trust."""
+    declared = (
+        target.__dict__.get("_numba_lint_declared") if isinstance(target, Dispatcher) else None
+    )
+    if declared:
+        return "decorator", [(sig, [], None) for sig in declared]
+    if plan["decorator"]:
+        # cfunc / vectorize / guvectorize: compiled for real when the decorator ran.
+        return "decorator", []
+    if plan["harvest"] and isinstance(target, Dispatcher):
+        if plan.get("harvest_note"):
+            notes.append(plan["harvest_note"])
+        return "harvest", [
+            (_harvest_signature(args, target.py_func), [], None) for args in plan["harvest"]
+        ]
+    if plan.get("harvest_note"):
+        notes.append(plan["harvest_note"])
+    prefix: tuple[Any, ...] = ()
+    if plan["form"] == "jitclass-method":
+        prefix = (getattr(module, plan["class_name"]).class_type.instance_type,)
+    if plan["annotated"] and isinstance(target, Dispatcher):
+        candidates = annotation_candidates(target.py_func, skip_first=bool(prefix), notes=notes)
+        if candidates:
+            return "annotations", [(prefix + c, [], None) for c in candidates]
+    if plan["callsites"] and isinstance(target, Dispatcher):
+        sites = _call_site_signatures(target, plan, module.__dict__, notes)
+        if sites:
+            unique: dict[Any, tuple[Any, list[dict[str, Any]], int | None]] = {}
+            for argtypes, untypable, line in sites:
+                unique.setdefault(argtypes, (argtypes, untypable, line))
+            return "callsite", list(unique.values())
+    return None, []
+
+
+def signature_text(sig: Any) -> str:
+    """A signature for people, stable across runs (no object addresses)."""
+    if isinstance(sig, str):
+        text = sig
+    elif isinstance(sig, tuple):
+        text = "(" + ", ".join(str(t) for t in sig) + ")"
+    else:
+        text = str(sig)
+    return without_addresses(text)

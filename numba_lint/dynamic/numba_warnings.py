@@ -1,0 +1,83 @@
+"""Numba warnings recorded by a worker -> NB970 findings at the line and node they concern.
+
+Called by run.py in the linter's process; never imports Numba. An argument warning (reflected
+list) points at the argument's first use, a decorator-option warning (`parallel=True`,
+`nopython=False`) at that keyword; otherwise the warning's own line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+
+from ..checks import dynamic as rules
+from .locate import Finding, Locator, SourceFile, first_use, line_range, node_range
+
+_URL_TAIL = re.compile(r"\s*For more information visit (\S+)\s*$", re.S)
+_ARGUMENT = re.compile(r"(?<!keyword )argument '(\w+)'")
+_KEYWORD = re.compile(r"keyword argument '(\w+)")
+
+
+def warning_findings(
+    warnings: list[dict[str, Any]],
+    home: SourceFile,
+    function_lines: dict[str, int],
+    locator: Locator,
+) -> list[Finding]:
+    """NB970 findings for the warnings a worker recorded for the module `home`."""
+    findings = []
+    for warning in warnings:
+        text = warning["text"].strip()
+        url_match = _URL_TAIL.search(text)
+        text = _URL_TAIL.sub("", text).strip()
+        first = " ".join(text.split("\n\n")[0].split())
+        where = warning.get("where")
+        function_line = function_lines.get(warning.get("function") or "")
+        source = (locator.source(where["file"]) if where else None) or home
+        line = where["line"] if where else (function_line or 1)
+        node = None
+        function_node, owner = source.function_at(line)
+        if function_node is None and function_line is not None:
+            function_node, owner = source.function_at(function_line)
+        argument = _ARGUMENT.search(first)
+        if argument and function_node is not None:
+            node = first_use(function_node, argument.group(1))
+        elif "parallel=True" in first and function_node is not None:
+            node = keyword_argument(function_node, "parallel")
+        elif (keyword := _KEYWORD.search(first)) and function_node is not None:
+            node = keyword_argument(function_node, keyword.group(1))
+        if node is not None:
+            start, end = node_range(source, node)
+            line = start[0]
+        else:
+            start, end = line_range(source, line)
+        message = rules.NumbaWarningRule.message.format(category=warning["category"], detail=first)
+        detail = {"numba": warning["text"]}
+        if url_match:
+            detail["more"] = url_match.group(1)
+        findings.append(
+            Finding(
+                rules.NumbaWarningRule,
+                message,
+                source.path,
+                line,
+                start,
+                end,
+                owner or warning.get("function"),
+                detail,
+            )
+        )
+    return findings
+
+
+def keyword_argument(function: cst.FunctionDef, name: str) -> cst.CSTNode | None:
+    """The `name=...` argument of the function's decorator call, if written."""
+    for decorator in function.decorators:
+        call = decorator.decorator
+        if isinstance(call, cst.Call):
+            for arg in call.args:
+                if arg.keyword is not None and arg.keyword.value == name:
+                    return arg
+    return None

@@ -1,0 +1,312 @@
+"""The language server: LSP requests and notifications -> the same pipeline the CLI runs.
+
+On open and (debounced) change: the static pass on the editor's text, in a thread, never
+importing Numba or the user's code. On save: the full pipeline (static + trial compile, in the
+dynamic pass's worker processes) on the saved file, then the type job that feeds hover. Quick
+fixes add `# noqa: CODE`. A thin adapter: every decision about findings is the pipeline's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
+
+from .. import __version__
+from ..config import Config, ConfigError
+from ..diagnostic import Diagnostic
+from ..discover import SourceFile
+from ..parse import ParsedModule, parse
+from ..pipeline import Options, run
+from . import hover, settings
+from .convert import SOURCE, noqa_edit, to_lsp
+
+log = logging.getLogger(__name__)
+CONFIGURATION_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What was published for a document, and the text it was computed from."""
+
+    text: str
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class NumbaLintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "numba-lint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+        )
+        self.raw_layers: dict[str, dict[str, Any]] = {}
+        self.table: dict[str, Any] = {}
+        self.options = settings.ServerOptions()
+        # Set once the client's workspace/configuration answer (if any) is in: no check runs
+        # with settings the user did not ask for.
+        self.configured = asyncio.Event()
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.saving: dict[str, asyncio.Task[None]] = {}
+        # Findings of the last save (static + trial compile) per document.
+        self.saved: dict[str, Checked] = {}
+        self.types: dict[str, hover.TypeStore] = {}
+        # Static checks are quick and may overlap; trial compiles run one at a time.
+        self.static_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="static")
+        self.dynamic_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamic")
+
+    # --- settings -----------------------------------------------------------------------
+
+    def set_layer(self, where: str, raw: Any) -> None:
+        """Record one source of editor settings; workspace/configuration wins over
+        initializationOptions."""
+        self.raw_layers[where] = settings.normalise(raw)
+        merged: dict[str, Any] = {}
+        for layer in ("initializationOptions", "workspace/configuration"):
+            merged.update(self.raw_layers.get(layer, {}))
+        try:
+            self.table, self.options = settings.split(merged)
+        except ConfigError as exc:
+            self.warn(str(exc))
+
+    def config_for(self, path: Path) -> Config | None:
+        try:
+            return settings.document_config(path, [("numba-lint editor settings", self.table)])
+        except ConfigError as exc:
+            self.warn(str(exc))
+            try:
+                return settings.document_config(path, [])
+            except ConfigError as again:
+                self.warn(str(again))
+                return None
+
+    def can_pull_configuration(self) -> bool:
+        capabilities = self.client_capabilities.workspace
+        return bool(capabilities is not None and capabilities.configuration)
+
+    async def settled(self) -> None:
+        try:
+            await asyncio.wait_for(self.configured.wait(), CONFIGURATION_SECONDS)
+        except asyncio.TimeoutError:
+            self.configured.set()  # a client that never answers gets the defaults
+
+    async def pull_configuration(self) -> None:
+        if not self.can_pull_configuration():
+            return
+        try:
+            answer = await self.workspace_configuration_async(
+                lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section=settings.SECTION)])
+            )
+        except Exception as exc:  # noqa: BLE001 - a client that fails this keeps the defaults
+            log.warning("workspace/configuration failed: %s", exc)
+            return
+        if answer and isinstance(answer[0], dict):
+            self.set_layer("workspace/configuration", answer[0])
+
+    def warn(self, message: str) -> None:
+        self.window_show_message(
+            lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=f"numba-lint: {message}")
+        )
+
+    # --- checking -----------------------------------------------------------------------
+
+    def schedule_static(self, uri: str, delay: float) -> None:
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        self.pending[uri] = asyncio.ensure_future(self._static_later(uri, delay))
+
+    async def _static_later(self, uri: str, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)  # debounce: a newer change cancels this task
+        await self.settled()
+        document = self.workspace.get_text_document(uri)
+        text, version = document.source, document.version
+        path = document_path(document)
+        config = self.config_for(path)
+        if config is None:
+            return
+        loop = asyncio.get_running_loop()
+        found = await loop.run_in_executor(self.static_pool, check_static, path, text, config)
+        current = self.workspace.get_text_document(uri)
+        if current.version != version:
+            return  # a newer check is on its way
+        saved = self.saved.get(uri)
+        if saved is not None and saved.text == text:
+            found = saved.diagnostics  # the trial compile's verdict on this very text
+        self.publish(uri, text, found, version)
+
+    def schedule_save(self, uri: str) -> None:
+        running = self.saving.get(uri)
+        task = asyncio.ensure_future(self._check_saved(uri, running))
+        self.saving[uri] = task
+
+    async def _check_saved(self, uri: str, previous: asyncio.Task[None] | None) -> None:
+        if previous is not None and not previous.done():
+            await asyncio.gather(previous, return_exceptions=True)
+        await self.settled()
+        document = self.workspace.get_text_document(uri)
+        path = document_path(document)
+        config = self.config_for(path)
+        if config is None or not path.is_file():
+            return
+        loop = asyncio.get_running_loop()
+        text, found = await loop.run_in_executor(self.dynamic_pool, check_saved, path, config)
+        self.saved[uri] = Checked(text, tuple(found))
+        current = self.workspace.get_text_document(uri)
+        if current.source == text:
+            self.publish(uri, text, found, current.version)
+        answer = await loop.run_in_executor(
+            self.dynamic_pool, hover.infer_types, path, text, config
+        )
+        if answer is not None:
+            self.types.setdefault(uri, hover.TypeStore()).update(answer)
+
+    def publish(self, uri: str, text: str, found: Any, version: int | None) -> None:
+        document = self.workspace.get_text_document(uri)
+        lines = text.splitlines()
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri,
+                diagnostics=[to_lsp(d, lines, document.position_codec) for d in found],
+                version=version,
+            )
+        )
+
+
+def document_path(document: TextDocument) -> Path:
+    """The file behind a document; an unsaved buffer is checked as if in the working folder."""
+    return Path(document.path) if document.path else Path.cwd() / "untitled.py"
+
+
+def check_static(path: Path, text: str, config: Config) -> list[Diagnostic]:
+    source = SourceFile(path=path, display=str(path), text=text)
+    report = run(replace(config, static_only=True), Options(stdin_source=source))
+    return report.diagnostics
+
+
+def check_saved(path: Path, config: Config) -> tuple[str, list[Diagnostic]]:
+    """The saved file through the whole pipeline: (the text checked, its findings)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    report = run(config, Options(paths=[str(path)]))
+    mine = path.resolve()
+    return text, [d for d in report.diagnostics if Path(d.filename).resolve() == mine]
+
+
+server = NumbaLintServer()
+
+
+@server.feature(lsp.INITIALIZE)
+def initialize(ls: NumbaLintServer, params: lsp.InitializeParams) -> None:
+    if params.initialization_options:
+        ls.set_layer("initializationOptions", params.initialization_options)
+    if not ls.can_pull_configuration():
+        ls.configured.set()
+
+
+@server.feature(lsp.INITIALIZED)
+async def initialized(ls: NumbaLintServer, params: lsp.InitializedParams) -> None:
+    try:
+        await ls.pull_configuration()
+    finally:
+        ls.configured.set()
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def configuration_changed(ls: NumbaLintServer, params: lsp.DidChangeConfigurationParams):
+    if params.settings:
+        ls.set_layer("workspace/configuration", params.settings)
+    await ls.pull_configuration()
+    for uri in list(ls.workspace.text_documents):
+        ls.schedule_static(uri, 0)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: NumbaLintServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    ls.schedule_static(params.text_document.uri, 0)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: NumbaLintServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    ls.schedule_static(params.text_document.uri, ls.options.debounce)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
+def did_save(ls: NumbaLintServer, params: lsp.DidSaveTextDocumentParams) -> None:
+    if ls.options.check_on_save:
+        ls.schedule_save(params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: NumbaLintServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    task = ls.pending.pop(uri, None)
+    if task is not None:
+        task.cancel()
+    ls.saved.pop(uri, None)
+    ls.types.pop(uri, None)
+    ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(
+    lsp.TEXT_DOCUMENT_CODE_ACTION,
+    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+)
+def code_action(ls: NumbaLintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    lines = document.lines
+    actions = []
+    for diagnostic in params.context.diagnostics:
+        if diagnostic.source != SOURCE or not isinstance(diagnostic.code, str):
+            continue
+        row = diagnostic.range.start.line
+        if row >= len(lines):
+            continue
+        edit = noqa_edit(row, lines[row], diagnostic.code, document.position_codec)
+        if edit is None:
+            continue
+        actions.append(
+            lsp.CodeAction(
+                title=f"Ignore {diagnostic.code} on this line (# noqa: {diagnostic.code})",
+                kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                edit=lsp.WorkspaceEdit(changes={params.text_document.uri: [edit]}),
+            )
+        )
+    return actions
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+async def on_hover(ls: NumbaLintServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    uri = params.text_document.uri
+    saving = ls.saving.get(uri)
+    if saving is not None and not saving.done():
+        # A save is being checked: answer from its typing, not the one before.
+        await asyncio.gather(saving, return_exceptions=True)
+    store = ls.types.get(uri)
+    if store is None:
+        return None
+    document = ls.workspace.get_text_document(uri)
+    where = document.position_from_client_units(params.position)
+    lines = document.lines
+    if where.line >= len(lines):
+        return None
+    name = hover.identifier_at(lines[where.line], where.character)
+    if name is None:
+        return None
+    text = document.source
+    parsed = parse(SourceFile(path=document_path(document), display=uri, text=text), text)
+    if not isinstance(parsed, ParsedModule):
+        return None
+    function = hover.enclosing_function(parsed, where.line + 1)
+    if function is None:
+        return None
+    markdown = hover.describe(store, function.qualname, name, where.line + 1)
+    if markdown is None:
+        return None
+    return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=markdown))

@@ -1,0 +1,24 @@
+"""Every NB9xx example through the real dynamic pass: reported exactly on its `# expect:` lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dynamic_support import check_source
+
+from numba_lint.checks.dynamic import DYNAMIC_RULES
+
+CASES = [
+    (f"{rule.code}-{kind}-{n}", rule, example)
+    for rule in DYNAMIC_RULES
+    for kind, examples in (("invalid", rule.invalid), ("valid", rule.valid))
+    for n, example in enumerate(examples, 1)
+]
+
+
+@pytest.mark.parametrize(("case_id", "rule", "example"), CASES, ids=[c[0] for c in CASES])
+def test_example_reported_by_trial_compile(tmp_path: Path, case_id, rule, example) -> None:
+    result = check_source(tmp_path, example.source, full_compile=rule.code == "NB907")
+    reported = sorted({d.location.row for d in result.diagnostics if d.code == rule.code})
+    assert reported == example.expected(rule.code), [d.message for d in result.diagnostics]

@@ -1,0 +1,61 @@
+"""The seed script: the finding lands on `a.x`, is confirmed, and no top-level statement runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from dynamic_support import FIXTURES, by_code, check_files
+
+from numba_lint.merge import merge
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("seed")
+    shutil.copy(FIXTURES / "seed" / "script.py", folder / "script.py")
+    return folder / "script.py"
+
+
+def test_finding_at_first_use_of_untypable_argument(seed: Path) -> None:
+    result = check_files([seed], seed.parent)
+    found = by_code(result, "NB901")
+    assert [(d.location.row, d.location.column, d.end_location.column) for d in found] == [
+        (12, 12, 15),  # a.x
+        (12, 18, 21),  # b.x
+    ]
+    first = found[0]
+    assert "argument 'a'" in first.message and "plain class 'MyInt'" in first.message
+    assert first.function == "add_object"
+    assert first.detail["signature_source"] == "callsite"
+    assert [f.signature_source for f in result.functions] == ["callsite"]
+    # The script's top-level work (the call, the file it writes) never ran.
+    assert not Path(str(seed) + ".ran").exists()
+
+
+def test_static_finding_confirmed_end_to_end(seed: Path, cli) -> None:
+    done = cli("check", str(seed), "--format", "json", "--no-cache", cwd=seed.parent)
+    report = json.loads(done.stdout)
+    rows = {(d["location"]["row"], d["location"]["column"]): d for d in report["diagnostics"]}
+    assert rows[(12, 12)]["confirmed"] is True, report["diagnostics"]
+    assert rows[(12, 12)]["detail"]["dynamic"]["code"] == "NB901"
+    assert not Path(str(seed) + ".ran").exists()
+
+
+def test_merge_marks_static_confirmed_and_drops_duplicate(seed: Path) -> None:
+    from numba_lint.diagnostic import Diagnostic, Location, Pass, Severity
+
+    dynamic = by_code(check_files([seed], seed.parent), "NB901")
+    static = Diagnostic(
+        dynamic[0].filename,
+        Location(12, 12),
+        Location(12, 15),
+        "NB101",
+        "attribute 'x' of 'a'",
+        Severity.ERROR,
+        Pass.STATIC,
+    )
+    merged = merge([static], dynamic)
+    assert [(d.code, d.confirmed) for d in merged] == [("NB101", True), ("NB901", False)]

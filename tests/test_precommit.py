@@ -1,0 +1,164 @@
+"""The real pre-commit runs both hooks of .pre-commit-hooks.yaml from this checkout.
+
+pre-commit installs the hook environment from PyPI (about a minute per run). `try-repo` builds a
+fresh store per call, so the two calls here (failing, then fixed) are the minimum. try-repo only
+carries *tracked* uncommitted changes into its shadow commit, so new files of a working tree (or
+a source tree without git) would be missing: the test commits a snapshot of the checkout first.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+BAD = """\
+from numba import njit
+
+
+class MyInt:
+    def __init__(self, x):
+        self.x = x
+
+
+@njit
+def add_object(a, b):
+    return a.x + b.x
+
+
+add_object(MyInt(5), MyInt(6))
+"""
+
+FIXED = """\
+from numba import njit
+
+
+class MyInt:
+    def __init__(self, x):
+        self.x = x
+
+
+@njit
+def add_object(a, b):
+    return a + b
+
+
+add_object(MyInt(5).x, MyInt(6).x)
+"""
+
+GOOD = """\
+import numpy as np
+from numba import njit
+
+
+@njit
+def total(values):
+    return np.sum(values) * 2.0
+
+
+total(np.ones(3))
+"""
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "test",
+    "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "test",
+    "GIT_COMMITTER_EMAIL": "test@example.invalid",
+}
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+
+
+def _env() -> dict[str, str]:
+    # The hook must run numba-lint as pre-commit installed it, never this checkout.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return {**env, **GIT_ENV, "NO_COLOR": "1", "TERM": "dumb"}
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=_env(), check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _project_files() -> list[str]:
+    if (ROOT / ".git").exists():
+        listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=ROOT)
+        return [name for name in listed.split("\0") if name and (ROOT / name).is_file()]
+    skip = {".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".venv", "build", "dist"}
+    return [
+        path.relative_to(ROOT).as_posix()
+        for path in ROOT.rglob("*")
+        if path.is_file() and not skip.intersection(path.relative_to(ROOT).parts)
+    ]
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This checkout as it is on disk, committed into a throw-away repository."""
+    snapshot = tmp_path_factory.mktemp("numba-lint-snapshot")
+    for name in _project_files():
+        target = snapshot / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    assert (snapshot / ".pre-commit-hooks.yaml").is_file()
+    git("init", "-q", cwd=snapshot)
+    git("add", "-A", cwd=snapshot)
+    git("commit", "-q", "-m", "snapshot", cwd=snapshot)
+    return snapshot
+
+
+def try_repo(hook_repo: Path, user_repo: Path) -> subprocess.CompletedProcess[str]:
+    # No hook id: try-repo runs every hook in the manifest, both of ours, in one install.
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(hook_repo),
+            "--all-files",
+            "--color",
+            "never",
+        ],
+        cwd=user_repo,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_hooks_fail_on_the_bad_line_then_pass_once_fixed(hook_repo: Path, tmp_path: Path):
+    user = tmp_path / "user"
+    user.mkdir()
+    git("init", "-q", cwd=user)
+    (user / "bad.py").write_text(BAD)
+    (user / "good.py").write_text(GOOD)
+    git("add", "-A", cwd=user)
+
+    failed = try_repo(hook_repo, user)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode == 1, output
+    for hook in ("numba-lint (static only)", "numba-lint"):
+        assert any(
+            line.startswith(hook + ".") and line.endswith("Failed") for line in output.splitlines()
+        ), output
+    # Both hooks point at `a.x` on line 11 of bad.py; good.py is clean.
+    assert output.count("bad.py:11:12: NB101") == 2, output
+    assert "good.py:" not in output
+
+    (user / "bad.py").write_text(FIXED)
+    git("add", "-A", cwd=user)
+    passed = try_repo(hook_repo, user)
+    output = passed.stdout + passed.stderr
+    assert passed.returncode == 0, output
+    for hook in ("numba-lint (static only)", "numba-lint"):
+        assert any(
+            line.startswith(hook + ".") and line.endswith("Passed") for line in output.splitlines()
+        ), output
