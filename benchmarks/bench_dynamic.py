@@ -74,14 +74,18 @@ IN_PROCESS = textwrap.dedent(
     import json, sys, time, types
     from numba.core import utils
     from numba_lint.dynamic import typing_only as engine
-    from numba_lint.dynamic.worker import _EagerDeferral, describe_error
+    from numba_lint.dynamic.worker import EagerDeferral, describe_error
     utils.DEVELOPER_MODE = True
     mode, path = sys.argv[1], sys.argv[2]
     module = types.ModuleType("corpus"); module.__file__ = path
     sys.modules["corpus"] = module
-    with _EagerDeferral():
+    with EagerDeferral():
         exec(compile(open(path).read(), path, "exec"), module.__dict__)
     context = engine.typing_only if mode == "typing" else engine.full_compile
+    # Warm Numba's contexts first, as the worker factory does, so f0 is not charged for it.
+    from numba import njit, float64
+    with context():
+        engine.check(njit(lambda x: x + 1.0), (float64,))
     out = {}
     for name, disp in vars(module).items():
         sigs = getattr(disp, "__dict__", {}).get("_numba_lint_declared")

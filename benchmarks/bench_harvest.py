@@ -29,9 +29,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from numba_lint.discover import SourceFile  # noqa: E402
-from numba_lint.jit_index import build_index  # noqa: E402
-from numba_lint.parse import ParsedModule, parse  # noqa: E402
 from numba_lint.signatures_file import load_signatures, lookup  # noqa: E402
 
 # name -> (pytest arguments, library folder). Tests as shipped in the sdist.
@@ -77,8 +74,18 @@ def fetch(work: Path, name: str, version: str, sha256: str) -> Path:
     archive = work / f"{name}-{version}.tar.gz"
     if not archive.exists():
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-             f"{name}=={version}", "-d", str(work)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                f"{name}=={version}",
+                "-d",
+                str(work),
+            ],
             check=True,
         )
     if hashlib.sha256(archive.read_bytes()).hexdigest() != sha256:
@@ -116,6 +123,14 @@ def explicit_types(function: object) -> bool:
 
 
 def lazy_functions(project: Path, library: str) -> tuple[int, list[tuple[str, str]]]:
+    """(jitted functions, lazy ones) of the library, tests excluded; (-1, []) without libcst
+    (a timing-only machine)."""
+    try:
+        from numba_lint.discover import SourceFile
+        from numba_lint.jit_index import build_index
+        from numba_lint.parse import ParsedModule, parse
+    except ImportError:
+        return -1, []
     jitted = 0
     lazy = []
     for path in sorted((project / library).rglob("*.py")):
@@ -147,35 +162,74 @@ def bench(name: str, work: Path, pins: Path) -> Result:
         )
     project = fresh_copy(archive, work / f"run-{name}")
     output = project / ".numba-lint" / "signatures.json"
-    harvest = [sys.executable, "-c",
-               "import sys; from numba_lint.harvest import harvest_main; "
-               "sys.exit(harvest_main(sys.argv[1:]))",
-               "--output", str(output), "--replace", "--", sys.executable, *PYTEST, *tests]
+    harvest = [
+        sys.executable,
+        "-c",
+        "import sys; from numba_lint.harvest import harvest_main; "
+        "sys.exit(harvest_main(sys.argv[1:]))",
+        "--output",
+        str(output),
+        "--replace",
+        "--",
+        sys.executable,
+        *PYTEST,
+        *tests,
+    ]
     log = work / f"{name}-harvest.log"
     with open(log, "w", encoding="utf-8") as stream:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        code = subprocess.run(harvest, cwd=project, env=env, stdout=subprocess.DEVNULL,
-                              stderr=stream).returncode
+        code = subprocess.run(
+            harvest, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=stream
+        ).returncode
         harvest_wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     harvest_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = log.read_text(encoding="utf-8")
-    not_recorded = next((int(line.split()[2]) for line in summary.splitlines()
-                         if "signatures not recorded" in line), 0)
+    not_recorded = next(
+        (
+            int(line.split()[2])
+            for line in summary.splitlines()
+            if "signatures not recorded" in line
+        ),
+        0,
+    )
     entries = load_signatures(output)
     jitted, lazy = lazy_functions(project, library)
     covered = sum(1 for path, qualname in lazy if lookup(entries, path, qualname) is not None)
     replay = subprocess.run(
-        [sys.executable, "-m", "numba_lint.harvest.replay", str(output), "--root", str(project),
-         "--compile"],
-        cwd=project, env=env, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "numba_lint.harvest.replay",
+            str(output),
+            "--root",
+            str(project),
+            "--compile",
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     report = json.loads(replay.stdout)
     (work / f"{name}-replay.json").write_text(replay.stdout, encoding="utf-8")
-    return Result(name, version, max(code, base_code), jitted, len(lazy), covered,
-                  report["signatures"], report["decoded"], report["compiled"], not_recorded,
-                  base_cpu, harvest_cpu, base_wall, harvest_wall)
+    return Result(
+        name,
+        version,
+        max(code, base_code),
+        jitted,
+        len(lazy),
+        covered,
+        report["signatures"],
+        report["decoded"],
+        report["compiled"],
+        not_recorded,
+        base_cpu,
+        harvest_cpu,
+        base_wall,
+        harvest_wall,
+    )
 
 
 def table(results: list[Result]) -> str:
@@ -200,8 +254,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("packages", nargs="*", default=list(PACKAGES), choices=list(PACKAGES))
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "nbl-bench")
-    parser.add_argument("--pins", type=Path,
-                        default=REPO.parent / "shared" / "data" / "realcorpus-pins.tsv")
+    parser.add_argument(
+        "--pins", type=Path, default=REPO.parent / "shared" / "data" / "realcorpus-pins.tsv"
+    )
     options = parser.parse_args()
     options.work.mkdir(parents=True, exist_ok=True)
     results = [bench(name, options.work, options.pins) for name in options.packages]

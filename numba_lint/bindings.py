@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider
+from libcst.metadata.base_provider import LazyValue
 
 from .jit_index import FUNCTION_KINDS, JitIndex, absolute_name
 from .parse import ParsedModule
@@ -97,7 +98,9 @@ class _Collector:
                               cst.SetComp)):
             return MUTABLE_CONTAINER
         if isinstance(value, cst.Call):
-            names = {q.name for q in self.qualified.get(value.func, set())}
+            found = self.qualified.get(value.func, set())
+            found = found() if isinstance(found, LazyValue) else found
+            names = {q.name for q in found}
             if names and names <= {f"builtins.{c}" for c in _CONTAINER_CALLS}:
                 return MUTABLE_CONTAINER
             if names and all(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
@@ -67,7 +67,8 @@ class JitDecorator:
     options: Mapping[str, Any] = field(default_factory=dict)
     # Keyword options present but not literal, by source text.
     option_sources: Mapping[str, str] = field(default_factory=dict)
-    # Positional arguments as source text: signatures for jit/njit/cfunc/vectorize, spec for jitclass.
+    # Positional arguments as source text: signatures for jit/njit/cfunc/vectorize, spec for
+    # jitclass.
     positional: tuple[str, ...] = ()
     line: int = 0
 
@@ -121,11 +122,14 @@ ProjectAliases = Mapping[str, JitDecorator]
 
 def absolute_name(name: str, parsed: ParsedModule) -> str:
     """`.sub.name` as written in `parsed` -> `package.sub.name` (absolute names pass through)."""
+    return absolute_module_name(name, parsed.module_name, parsed.source.path.stem == "__init__")
+
+
+def absolute_module_name(name: str, module_name: str, is_package: bool) -> str:
     if not name.startswith("."):
         return name
     dots = len(name) - len(name.lstrip("."))
-    package = parsed.module_name.split(".")
-    is_package = parsed.source.path.stem == "__init__"
+    package = module_name.split(".")
     base = package if is_package else package[:-1]
     base = base[: len(base) - (dots - 1)] if dots > 1 else base
     return ".".join([*base, name.lstrip(".")]).rstrip(".")
@@ -157,6 +161,10 @@ class _Indexer(cst.CSTVisitor):
         self.jitclass_stack: list[str | None] = []
         self.jitclass_decorators: dict[str, JitDecorator] = {}
         self.overload_decorator: JitDecorator | None = None
+        # Per open @overload function: its nested defs, the names its own `return`s give, and
+        # its body's function depth. Only returned defs are implementations; the other nested
+        # defs are typing-time Python helpers.
+        self.overload_frames: list[tuple[list[JitFunction], set[str], int]] = []
 
     # ---- name resolution -------------------------------------------------------------
     def resolve_decorator(self, expression: cst.BaseExpression) -> JitDecorator | None:
@@ -282,14 +290,15 @@ class _Indexer(cst.CSTVisitor):
                                               "jitclass-method", line,
                                               class_name=enclosing_jitclass))
         elif self.overload_depth > 0 and self.overload_decorator is not None:
-            self.functions.append(JitFunction(node.name.value, qualname, node,
-                                              self.overload_decorator, "overload-implementation",
-                                              line))
+            self.overload_frames[-1][0].append(
+                JitFunction(node.name.value, qualname, node, self.overload_decorator,
+                            "overload-implementation", line))
+        self.scope.append(node.name.value)
+        self.function_depth += 1
         if found is not None and found.kind == "overload":
             self.overload_depth += 1
             self.overload_decorator = found
-        self.scope.append(node.name.value)
-        self.function_depth += 1
+            self.overload_frames.append(([], set(), self.function_depth))
         # A jitted function's nested defs are part of its body, not separate entries.
         return None
 
@@ -300,6 +309,16 @@ class _Indexer(cst.CSTVisitor):
             resolved = self.resolve_decorator(decorator.decorator)
             if resolved is not None and resolved.kind == "overload":
                 self.overload_depth -= 1
+                if self.overload_frames:
+                    nested, returned, _ = self.overload_frames.pop()
+                    self.functions.extend(f for f in nested if f.name in returned)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if not self.overload_frames or not isinstance(node.value, cst.Name):
+            return
+        _, returned, depth = self.overload_frames[-1]
+        if self.function_depth == depth:  # a return of the overload function itself
+            returned.add(node.value.value)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         # `from numba import njit as jit` in a module makes `module.jit` a project alias.
@@ -334,7 +353,7 @@ class _Indexer(cst.CSTVisitor):
                 return
         # fast = njit(slow)  /  fast = jit(nopython=True)(slow)
         if isinstance(value, cst.Call) and self._wraps_function(value):
-            decorator = self.resolve_decorator(value.func)
+            decorator = self._call_form_decorator(value)
             wrapped = value.args[0].value
             if decorator is not None and isinstance(wrapped, cst.Name):
                 target_name = targets[0].value if isinstance(targets[0], cst.Name) else None
@@ -346,11 +365,22 @@ class _Indexer(cst.CSTVisitor):
         # record it so the body is checked.
         value = node.value
         if isinstance(value, cst.Call) and self._wraps_function(value):
-            decorator = self.resolve_decorator(value.func)
+            decorator = self._call_form_decorator(value)
             wrapped = value.args[0].value
             if decorator is not None and isinstance(wrapped, cst.Name):
                 line = self.get_metadata(PositionProvider, value).start.line
                 self.pending_calls.append((wrapped.value, decorator, None, line))
+
+    def _call_form_decorator(self, call: cst.Call) -> JitDecorator | None:
+        """The decorator of `njit(f)`, `jit(opts)(f)` or `njit(f, opts)` (options merged)."""
+        decorator = self.resolve_decorator(call.func)
+        if decorator is None or len(call.args) == 1:
+            return decorator
+        configured = self._with_call(decorator, call)
+        kept = len(decorator.positional)
+        # The first positional argument added by this call is the function, not a signature.
+        positional = configured.positional[:kept] + configured.positional[kept + 1 :]
+        return replace(configured, positional=positional)
 
     def _wraps_function(self, call: cst.Call) -> bool:
         """True for njit(f)-style calls: one positional argument that names a function."""
@@ -361,10 +391,21 @@ class _Indexer(cst.CSTVisitor):
 
     def leave_Module(self, original_node: cst.Module) -> None:
         already = {function.node for function in self.functions}
-        for wrapped, decorator, target, line in self.pending_calls:
+        by_call: dict[cst.FunctionDef, int] = {}
+        for wrapped, decorator, target, _line in self.pending_calls:
             node = self.top_level_defs.get(wrapped)
+            if node is not None and node in by_call and decorator.kind in FUNCTION_KINDS:
+                # Wrapped again (e.g. a serial and a parallel variant): options that differ
+                # become unknown, so no rule assumes either value.
+                position = by_call[node]
+                self.functions[position] = replace(
+                    self.functions[position],
+                    decorator=_agreeing(self.functions[position].decorator, decorator),
+                )
+                continue
             if node is None or node in already or decorator.kind not in FUNCTION_KINDS:
                 continue
+            by_call[node] = len(self.functions)
             # Positional arguments of jit(sig)(f) are signatures; those of njit(f) are the function.
             fixed = decorator
             already.add(node)
@@ -372,6 +413,16 @@ class _Indexer(cst.CSTVisitor):
             self.functions.append(JitFunction(wrapped, wrapped, node, fixed, "call", def_line,
                                               dispatcher_name=target))
         self.functions.sort(key=lambda function: function.line)
+
+
+def _agreeing(first: JitDecorator, second: JitDecorator) -> JitDecorator:
+    """The options two jit wrappings of one function share; the others become non-literal."""
+    options = {k: v for k, v in first.options.items()
+               if k in second.options and second.options[k] == v}
+    sources = {**first.option_sources, **second.option_sources}
+    for key in {*first.options, *second.options} - set(options):
+        sources[key] = "<differs between call forms>"
+    return replace(first, options=options, option_sources=sources)
 
 
 def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = None) -> JitIndex:

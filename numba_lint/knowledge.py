@@ -36,6 +36,8 @@ class CallableInfo:
     parameters: tuple[str, ...] | None = None
     # True when the implementation takes **kwargs and so accepts any keyword.
     open_parameters: bool = False
+    # The most positional arguments any implementation accepts; None when unknown or unbounded.
+    max_positional: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class Knowledge:
                 if entry.get("parameters") is not None
                 else None,
                 open_parameters=bool(entry.get("open")),
+                max_positional=entry.get("max_positional"),
             )
             for name, entry in data.get("callables", {}).items()
         }
@@ -162,7 +165,10 @@ def _read(path: Path, key: dict[str, Any]) -> Knowledge | None:
 
 def build_into(path: Path, timeout: float = BUILD_TIMEOUT) -> str | None:
     """Derive the knowledge with real Numba in a subprocess into `path`; None or why it failed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot create the cache folder {path.parent}: {exc.strerror or exc}"
     root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))

@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from .discover import SourceFile
+from .reduce import reduce_text
 
 # A file can only contain jitted code if it mentions numba, or imports a project module that
 # re-exports numba's decorators (found by `reexporting_modules`).
@@ -96,10 +97,31 @@ def may_use_numba(text: str, reexporting: Iterable[str] = ()) -> bool:
         tail = module.rsplit(".", 1)[-1]
         if tail and re.search(rb"from\s+\.+" + re.escape(tail.encode()) + rb"\b", data):
             return True
+        # "from pkg import _jit" / "from . import _jit": the module is imported by its tail.
+        if tail and re.search(rb"(?m)^[ \t]*from[ \t]+[.\w]+[ \t]+import[ \t][^\n]*\b"
+                              + re.escape(tail.encode()) + rb"\b", data):
+            return True
     return False
 
 
-def parse(source: SourceFile, text: str) -> ParsedModule | SyntaxProblem:
+def parse(source: SourceFile, text: str, reduce: bool = False) -> ParsedModule | SyntaxProblem:
+    """`reduce=True` (static-only runs): libcst sees the text with the bodies that cannot hold
+    jitted code blanked (`reduce.reduce_text`); `.text` and `.lines` stay the original."""
+    if reduce:
+        reduced = reduce_text(text)
+        if reduced is not None:
+            try:
+                module = cst.parse_module(reduced)
+            except (cst.ParserSyntaxError, RecursionError, ValueError):
+                pass  # parse the original below, so errors are reported as written
+            else:
+                return ParsedModule(
+                    source=source,
+                    text=text,
+                    module_name=module_name_for(source.path),
+                    wrapper=MetadataWrapper(module, unsafe_skip_copy=True),
+                    lines=text.splitlines(),
+                )
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:

@@ -8,6 +8,7 @@ Report. The static steps never import Numba; the dynamic pass runs in worker pro
 from __future__ import annotations
 
 import ast
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,8 +20,16 @@ from .checks.syntax_error import SyntaxErrorRule
 from .config import Config
 from .diagnostic import Diagnostic, Location, Pass, Report, Summary
 from .discover import SourceFile, discover
-from .jit_index import JitIndex, build_index, project_aliases
-from .parse import ParsedModule, SyntaxProblem, Unreadable, may_use_numba, parse, read_text
+from .jit_index import JitIndex, absolute_module_name, build_index, project_aliases
+from .parse import (
+    ParsedModule,
+    SyntaxProblem,
+    Unreadable,
+    may_use_numba,
+    module_name_for,
+    parse,
+    read_text,
+)
 from .project import collect_facts
 from .suppress import Selection, is_suppressed
 
@@ -62,14 +71,18 @@ def run(config: Config, options: Options) -> Report:
         else:
             texts[source] = text
 
-    modules, syntax_problems = _parse_relevant(texts)
-    diagnostics = [_syntax_diagnostic(problem) for problem in syntax_problems]
-    indexed = _index(modules)
-    facts = collect_facts(indexed)
-    report.summary.jit_functions = sum(len(index.functions) for _, index in indexed)
-
     rules = [rule for rule in ALL_RULES if rule.code in selection.selected]
-    diagnostics.extend(_static(indexed, rules, facts, report))
+    pooled = _static_parallel(texts, rules, config, report) if config.static_only else None
+    if pooled is not None:
+        diagnostics = pooled
+        indexed = []
+    else:
+        first, syntax_problems = _parse_relevant(texts, reduce=config.static_only)
+        diagnostics = [_syntax_diagnostic(problem) for problem in syntax_problems]
+        indexed = _index(first)
+        facts = collect_facts(indexed)
+        report.summary.jit_functions = sum(len(index.functions) for _, index in indexed)
+        diagnostics.extend(_static(indexed, rules, facts, report))
 
     if not config.static_only and report.summary.jit_functions:
         from .dynamic import run_dynamic  # the parent only schedules; workers import Numba
@@ -101,24 +114,24 @@ def run(config: Config, options: Options) -> Report:
 
 
 def _parse_relevant(
-    texts: dict[SourceFile, str],
-) -> tuple[list[ParsedModule], list[SyntaxProblem]]:
+    texts: dict[SourceFile, str], reduce: bool = False
+) -> tuple[list[tuple[ParsedModule, JitIndex]], list[SyntaxProblem]]:
     """Parse only files that can involve Numba: they mention it, or import a project module
-    that re-exports its decorators."""
-    modules: list[ParsedModule] = []
+    that re-exports its decorators. Returns each module with its first (alias-free) index."""
+    modules: list[tuple[ParsedModule, JitIndex]] = []
     problems: list[SyntaxProblem] = []
     pending = dict(texts)
 
     def parse_some(selected: list[SourceFile]) -> None:
         for source in selected:
-            result = parse(source, pending.pop(source))
-            (problems if isinstance(result, SyntaxProblem) else modules).append(result)
+            result = parse(source, pending.pop(source), reduce=reduce)
+            if isinstance(result, SyntaxProblem):
+                problems.append(result)
+            else:
+                modules.append((result, build_index(result)))
 
     parse_some([s for s, text in pending.items() if may_use_numba(text)])
-    reexporting = [
-        m.module_name for m, index in ((m, build_index(m)) for m in modules)
-        if index.decorator_aliases
-    ]
+    reexporting = [m.module_name for m, index in modules if index.decorator_aliases]
     if reexporting and pending:
         parse_some([s for s, text in pending.items() if may_use_numba(text, reexporting)])
     # A syntax error in a file without "numba" still matters: it is a broken file.
@@ -132,12 +145,82 @@ def _parse_relevant(
     return modules, problems
 
 
-def _index(modules: list[ParsedModule]) -> list[tuple[ParsedModule, JitIndex]]:
-    first = [(module, build_index(module)) for module in modules]
+_IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import|import[ \t]+([\w.]+))", re.M)
+
+
+def _index(first: list[tuple[ParsedModule, JitIndex]]) -> list[tuple[ParsedModule, JitIndex]]:
+    """Re-index, with the project's decorator aliases, only the modules importing from a
+    module that defines one (the first, alias-free index stands for the others)."""
     aliases = project_aliases(first)
     if not aliases:
         return first
-    return [(module, build_index(module, aliases)) for module in modules]
+    users = _alias_users(aliases, [(m.module_name, m.source.path, m.text) for m, _ in first])
+    return [
+        (module, build_index(module, aliases) if module.module_name in users else index)
+        for module, index in first
+    ]
+
+
+def _alias_users(aliases: dict, modules: list[tuple[str, Path, str]]) -> set[str]:
+    """Names of the modules whose imports reach a module that defines a decorator alias."""
+    defining = {name.rsplit(".", 1)[0] for name in aliases}
+    # `from pkg import _jit` / `from . import _jit` name the package, not the module.
+    packages = {name.rsplit(".", 1)[0] for name in defining}
+    users = set()
+    for module_name, path, text in modules:
+        for absolute, relative_or_plain in _IMPORTS.findall(text):
+            name = absolute or relative_or_plain
+            if name.startswith("."):
+                name = absolute_module_name(name, module_name, path.stem == "__init__")
+            if name in defining or name in packages or name.rsplit(".", 1)[0] in defining:
+                users.add(module_name)
+                break
+    return users
+
+
+def _static_parallel(
+    texts: dict[SourceFile, str], rules: list[type[RuleInfo]], config: Config, report: Report
+) -> list[Diagnostic] | None:
+    """The static-only run in worker processes; None when it is not worth it (few files)."""
+    from .static_pool import MIN_FILES, run_static_parallel, worker_count
+
+    candidates = {s: t for s, t in texts.items() if may_use_numba(t)}
+    workers = worker_count(config.jobs, len(candidates))
+    if workers < 2 or len(candidates) < 2 * MIN_FILES:
+        return None
+    knowledge = None
+    static = static_rules(rules)
+    if static:
+        from .knowledge import load_knowledge
+
+        knowledge, note = load_knowledge()
+        if note:
+            report.notes.append(note)
+    rest = {s: t for s, t in texts.items() if s not in candidates}
+
+    def reindex_for(aliases: dict) -> set[str]:
+        modules = [(module_name_for(s.path), s.path, t) for s, t in candidates.items()]
+        return _alias_users(aliases, modules)
+
+    def more_candidates(reexporting: list[str]) -> dict[SourceFile, str]:
+        extra = {s: t for s, t in rest.items() if may_use_numba(t, reexporting)}
+        for source in extra:
+            rest.pop(source)
+        candidates.update(extra)
+        return extra
+
+    pooled = run_static_parallel(candidates, static, knowledge, workers, reindex_for,
+                                 more_candidates)
+    diagnostics = [_syntax_diagnostic(problem) for problem in pooled.problems]
+    for source, text in rest.items():
+        try:
+            compile(text, source.display, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            problem = parse(source, text)
+            if isinstance(problem, SyntaxProblem):
+                diagnostics.append(_syntax_diagnostic(problem))
+    report.summary.jit_functions = pooled.jit_functions
+    return diagnostics + pooled.diagnostics
 
 
 def _static(

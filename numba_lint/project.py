@@ -7,6 +7,7 @@ not mistake them for plain-class attributes. Reads the CSTs only; never imports 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 import libcst as cst
@@ -29,7 +30,20 @@ class _FieldCollector(cst.CSTVisitor):
     def __init__(self) -> None:
         self.names: set[str] = set()
         # Last name component of every Name/Attribute passed as a call or decorator argument.
-        self.arguments: set[str] = set()
+        self.arguments: Counter[str] = Counter()
+        # Names passed to field-declaring calls, and module lists of strings by name.
+        self.field_arguments: set[str] = set()
+        self.string_lists: dict[str, cst.BaseExpression] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # FIELDS = ["a", "b"]; define_proxy(P, T, FIELDS): remember the strings by name.
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) and \
+                isinstance(node.value, (cst.List, cst.Tuple)):
+            self.string_lists[node.targets[0].target.value] = node.value
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for name in self.field_arguments & set(self.string_lists):
+            self._strings(self.string_lists[name])
 
     def _strings(self, node: cst.CSTNode) -> None:
         for string in _string_literals(node):
@@ -41,14 +55,16 @@ class _FieldCollector(cst.CSTVisitor):
         for arg in node.args:
             value = arg.value
             if isinstance(value, cst.Attribute):
-                self.arguments.add(value.attr.value)
+                self.arguments[value.attr.value] += 1
             elif isinstance(value, cst.Name):
-                self.arguments.add(value.value)
+                self.arguments[value.value] += 1
         func = node.func
         name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
         if name in _FIELD_CALLS:
             for arg in node.args:
                 self._strings(arg.value)
+                if isinstance(arg.value, cst.Name):
+                    self.field_arguments.add(arg.value.value)
 
     def visit_Tuple(self, node: cst.Tuple) -> None:
         # ("name", type) pairs: dtype and jitclass specs written as lists of tuples.
@@ -101,7 +117,9 @@ def collect_facts(modules: Iterable[tuple[ParsedModule, JitIndex]]) -> ProjectFa
         collector = _FieldCollector()
         parsed.module.visit(collector)
         names |= collector.names
-        arguments |= collector.arguments
+        # `fast = njit(slow)` passes `slow` as an argument too; that is not a registration.
+        collector.arguments.subtract(f.name for f in index.functions if f.form == "call")
+        arguments.update(name for name, count in collector.arguments.items() if count > 0)
         for fields in index.jitclasses.values():
             names |= fields
         bindings[parsed.module_name] = module_bindings(parsed, index)

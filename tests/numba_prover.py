@@ -10,6 +10,7 @@ Used by tests/test_rule_examples.py; never imported by the package.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import traceback
@@ -33,8 +34,24 @@ def compiled_something(namespace: dict) -> bool:
     return False
 
 
+def rejected_by_numba(exc: BaseException) -> bool:
+    """A compile rejection: a NumbaError, or (as Numba 0.68 also does) UnsupportedBytecodeError,
+    which is not a NumbaError, or a plain exception raised from inside the numba package itself
+    (e.g. "Multiple argument raise is not supported." for `raise ... from ...`)."""
+    from numba.core import errors
+
+    if isinstance(exc, (errors.NumbaError, getattr(errors, "UnsupportedBytecodeError", ()))):
+        return True
+    # The dispatcher (C code, so no numba frame) rejects a call it cannot bind, e.g. to a
+    # function with a **kwargs parameter; CPython's own wording would be "missing ... argument".
+    if isinstance(exc, TypeError) and str(exc).startswith("not enough arguments: expected"):
+        return True
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and f"{os.sep}numba{os.sep}" in frames[-1].filename
+
+
 def prove(index: int, code: str, call: str | None, folder: Path) -> dict:
-    from numba.core.errors import NumbaError, NumbaWarning
+    from numba.core.errors import NumbaWarning
 
     path = folder / f"example_{index}.py"
     path.write_text(code, encoding="utf-8")
@@ -49,9 +66,10 @@ def prove(index: int, code: str, call: str | None, folder: Path) -> dict:
                 exec(compile(call, f"<call {index}>", "exec"), module.__dict__)
         except SyntaxError as exc:
             return {"outcome": "syntax-error", "detail": str(exc)}
-        except NumbaError as exc:
-            return {"outcome": "fails", "detail": f"{type(exc).__name__}: {exc}"[:2000]}
-        except Exception as exc:  # noqa: BLE001 - any other error means the example is broken
+        except Exception as exc:  # noqa: BLE001 - classified below
+            if rejected_by_numba(exc):
+                return {"outcome": "fails", "detail": f"{type(exc).__name__}: {exc}"[:2000]}
+            # Any other error means the example itself is broken.
             return {"outcome": "other", "detail": traceback.format_exc()[-2000:] + repr(exc)}
     numba_warnings = [str(w.message) for w in caught if issubclass(w.category, NumbaWarning)]
     if not compiled_something(module.__dict__):

@@ -22,6 +22,7 @@ RULES = [
     calls.UnsupportedModuleCall,
     calls.UnsupportedKeyword,
     calls.UntypedBuiltin,
+    calls.TooManyPositional,
 ]
 PROVER = Path(__file__).with_name("numba_prover.py")
 
@@ -187,6 +188,10 @@ def test_predictions_hold_with_real_numba(knowledge) -> None:
         "np.random.normal(0.0, 1.0, size=3)": False,
         "any(a)": True,
         "time.time()": True,
+        "np.linspace(0.0, 1.0, 5, False)": True,
+        "np.sum(a, 0, np.float64)": False,
+        "np.roll(a, 1, 0)": True,
+        "np.arange(0, 10, 1, np.int64)": False,
     }
     payload = []
     for call in cases:
@@ -238,3 +243,22 @@ def test_annotations_decorators_and_defaults_are_python_code(knowledge) -> None:
         return any(b)
     """
     assert lint(text, knowledge) == [("NB204", 7)]
+
+
+def test_positional_arity(knowledge) -> None:
+    text = """
+    import numpy as np
+    from numba import njit
+
+    @njit
+    def f(a, t):
+        np.mean(a, 0)
+        np.sum(a, 0, np.float64)
+        np.mean(*t)
+        max(1, 2, 3, 4)
+        np.isnan(a, a)
+        return np.zeros(3, np.int64, "C")
+    """
+    assert lint(text, knowledge) == [("NB206", 6), ("NB206", 11)]
+    first = messages(text, knowledge)[0]
+    assert first.endswith("takes at most 1 positional argument (a); 2 given"), first

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 import textwrap
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-import inspect
-import re
 
 from numba_lint.checks import syntax, syntax_expressions
 from numba_lint.checks.base import ProjectFacts, StaticRule, run_static_rules

@@ -25,12 +25,17 @@ def result() -> DynamicResult:
         ("BadSpec.__init__", "NB908", 29, 11),  # the spec
         ("Counter.add", "NB904", 41, 25),  # annotated method: self is the instance type
         ("par", "NB904", 48, 14),  # parfor passes run in the typing-only pipeline
+        ("Broken.__init__", "NB904", 55, 18),  # compiled by `BROKEN = Broken(3)` at import
     ],
 )
-def test_each_kind_is_checked(result: DynamicResult, function: str, code: str, row: int,
-                              column: int) -> None:
-    found = [(d.code, d.location.row, d.location.column) for d in result.diagnostics
-             if d.function == function]
+def test_each_kind_is_checked(
+    result: DynamicResult, function: str, code: str, row: int, column: int
+) -> None:
+    found = [
+        (d.code, d.location.row, d.location.column)
+        for d in result.diagnostics
+        if d.function == function
+    ]
     assert found == [(code, row, column)]
     entry = next(f for f in result.functions if f.name == function)
     assert entry.checked

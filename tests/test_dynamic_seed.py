@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from dynamic_support import FIXTURES, by_code, check_files
 
 from numba_lint.merge import merge
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +63,21 @@ def test_merge_marks_static_confirmed_and_drops_duplicate(seed: Path) -> None:
     )
     merged = merge([static], dynamic)
     assert [(d.code, d.confirmed) for d in merged] == [("NB101", True), ("NB901", False)]
+
+
+def test_linter_process_never_imports_numba_or_user_code(seed: Path) -> None:
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from dynamic_support import check_files\n"
+        f"path = Path({str(seed)!r})\n"
+        "result = check_files([path], path.parent)\n"
+        "assert [d.code for d in result.diagnostics] == ['NB901', 'NB901'], result\n"
+        "assert 'numba' not in sys.modules and 'script' not in sys.modules\n"
+        "print('clean')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == "clean", done.stderr

@@ -80,6 +80,9 @@ def test_failure_inside_nested_callee_maps_into_callee(result: DynamicResult) ->
     assert found.function == "inner_bad"
     assert "called from middle at pkg/callers.py:8" in found.message
     assert "called from outer at pkg/callers.py:13" in found.message
+    # Reached from two callers: one diagnostic, both call chains in the detail.
+    assert len(found.detail["called_from"]) == 2
+    assert "outer_two at pkg/callers.py:18" in found.detail["called_from"][1]
     # Typing `outer` covered its callees transitively.
     assert coverage(result, "middle") == (True, "callee")
     assert coverage(result, "inner_bad") == (True, "callee")
@@ -93,8 +96,9 @@ def test_imported_project_module_is_a_skeleton(result: DynamicResult) -> None:
 
 def test_call_site_with_names_from_dropped_code_says_why(result: DynamicResult) -> None:
     entry = next(f for f in result.functions if f.name == "main_only")
-    assert not entry.checked
-    assert "call at line 71 skipped: name 'big' is not defined" in (entry.reason or "")
+    assert not entry.checked and entry.reason == "no argument types"
+    [info] = [d for d in result.diagnostics if d.function == "main_only"]
+    assert "call at line 71 skipped: name 'big' is not defined" in info.message
 
 
 def test_harvested_marker_and_stale_entries(result: DynamicResult) -> None:
@@ -102,4 +106,6 @@ def test_harvested_marker_and_stale_entries(result: DynamicResult) -> None:
     assert coverage(result, "harvested_default") == (True, "harvest")
     assert finding(result, "harvested_default") == [("NB904", 76, 16)]
     stale = next(f for f in result.functions if f.name == "harvested_stale")
-    assert not stale.checked and "stale" in (stale.reason or "")
+    assert not stale.checked
+    [info] = [d for d in result.diagnostics if d.function == "harvested_stale"]
+    assert "harvested signatures are stale" in info.message

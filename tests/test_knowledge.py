@@ -54,6 +54,8 @@ def test_registry_derives_real_facts(registry_build) -> None:
     assert total.parameters is not None and "axis" in total.parameters
     mean = known.lookup("numpy.mean")
     assert mean is not None and mean.supported and "axis" not in (mean.parameters or ())
+    assert mean.max_positional == 1 and total.max_positional == 3
+    assert known.lookup("builtins.max").max_positional is None  # max(*args)
     assert known.lookup("numpy.fft.fft") == knowledge_module.CallableInfo(supported=False)
     assert known.lookup("numpy.linalg.norm").supported
     assert known.lookup("numpy.random.normal").supported
@@ -212,3 +214,19 @@ def test_static_pass_never_imports_numba(tmp_path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ok")
+
+
+def test_unwritable_cache_is_a_note_not_a_crash(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(knowledge_module, "DATA_DIR", tmp_path / "no-prebuilt")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    found, note = load_knowledge(cache_dir=blocker / "cache")
+    assert found is None and "cannot create the cache folder" in note
+
+
+def test_cache_folder_follows_the_environment(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("NUMBA_LINT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert knowledge_module.default_cache_dir() == tmp_path / "xdg" / "numba-lint"
+    monkeypatch.setenv("NUMBA_LINT_CACHE_DIR", str(tmp_path / "mine"))
+    assert knowledge_module.default_cache_dir() == tmp_path / "mine"

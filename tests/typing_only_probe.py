@@ -16,7 +16,7 @@ from numba.core import codegen, typed_passes, utils
 from numba.core.dispatcher import Dispatcher
 
 from numba_lint.dynamic import typing_only as engine
-from numba_lint.dynamic.worker import _EagerDeferral, describe_error
+from numba_lint.dynamic.worker import EagerDeferral, describe_error
 
 utils.DEVELOPER_MODE = True
 lowered: list[str] = []
@@ -40,7 +40,7 @@ def main() -> None:
     module = types.ModuleType("cases")
     module.__file__ = str(path)
     sys.modules["cases"] = module
-    with _EagerDeferral():
+    with EagerDeferral():
         exec(compile(path.read_text(), str(path), "exec"), module.__dict__)
     typed_passes.BaseNativeLowering.run_pass = counting_lower
     codegen.JITCPUCodegen._create_empty_module = counting_library

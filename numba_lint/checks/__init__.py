@@ -9,12 +9,23 @@ from __future__ import annotations
 
 from .base import DynamicRule, RuleInfo, StaticRule
 from .calls import (
+    TooManyPositional,
     UnsupportedKeyword,
     UnsupportedLibraryFunction,
     UnsupportedModuleCall,
     UntypedBuiltin,
 )
+from .classes import PlainClassInstantiation
+from .decorators import (
+    GeneratedJitRemoved,
+    NopythonFalseIgnored,
+    ObjectModeRequested,
+    ParallelWithoutParallelism,
+    PrangeWithoutParallel,
+)
 from .dynamic import DYNAMIC_RULES
+from .globals import GlobalArrayWrite, GlobalMutableContainer, UntypedGlobalCall
+from .literals import HeterogeneousList
 from .plain_class import PlainClassAttribute
 from .syntax import (
     ClassDefinition,
@@ -67,6 +78,17 @@ ALL_RULES: list[type[RuleInfo]] = [
     UnsupportedModuleCall,
     UnsupportedKeyword,
     UntypedBuiltin,
+    TooManyPositional,
+    PlainClassInstantiation,
+    UntypedGlobalCall,
+    GlobalMutableContainer,
+    GlobalArrayWrite,
+    HeterogeneousList,
+    ObjectModeRequested,
+    PrangeWithoutParallel,
+    ParallelWithoutParallelism,
+    NopythonFalseIgnored,
+    GeneratedJitRemoved,
     *DYNAMIC_RULES,
 ]
 

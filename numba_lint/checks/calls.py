@@ -487,3 +487,111 @@ class UntypedBuiltin(CallRule):
         if builtin is None:
             return
         self.report(node, builtin=node.value, version=_numba_version(knowledge))
+
+
+class TooManyPositional(CallRule):
+    """
+    ## What it does
+    Flags a call, from jitted code to a supported library function, that passes more
+    positional arguments than any of Numba's implementations of that function accepts
+    (`np.linspace(0, 1, 5, False)`, `np.mean(a, 0)`).
+
+    ## Why is this bad?
+    Numba's reimplementations often take fewer parameters than the NumPy originals. Extra
+    positional arguments match no implementation and compilation stops with "No
+    implementation of function ... found for signature".
+
+    ## Example
+    ```python
+    @njit
+    def col_means(a):
+        return np.mean(a, 0)
+    ```
+
+    ## Use instead
+    Drop the arguments Numba does not support and do that part by hand:
+    ```python
+    @njit
+    def col_means(a):
+        out = np.empty(a.shape[1])
+        for j in range(a.shape[1]):
+            out[j] = np.mean(a[:, j])
+        return out
+    ```
+
+    ## Known limitations
+    Only functions implemented with `@overload` declare their parameters; ufuncs and
+    functions whose argument handling is code are left to the trial compile.
+    """
+
+    code = "NB206"
+    name = "too-many-positional-arguments"
+    summary = "more positional arguments than Numba's implementation accepts"
+    message = (
+        "`{target}` in numba {version} takes at most {most} positional argument{plural} "
+        "({accepted}); {given} given"
+    )
+    invalid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def col_means(a):
+                return np.mean(a, 0)  # expect: NB206
+            """,
+            call="col_means(np.ones((2, 2)))",
+            numba="fails",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def grid(n):
+                return np.linspace(0.0, 1.0, n, False)  # expect: NB206
+            """,
+            call="grid(5)",
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def f(a):
+                return np.sum(a, 0), np.zeros(3, np.int64), np.random.normal(0.0, 1.0, 3)
+            """,
+            call="f(np.ones((2, 2)))",
+            numba="compiles",
+        ),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        knowledge = self.knowledge
+        if knowledge is None or not self.in_nopython():
+            return
+        if any(arg.star for arg in node.args):
+            return
+        target = self.call_target(node)
+        info = knowledge.lookup(target) if target else None
+        if info is None or not info.supported or info.max_positional is None:
+            return
+        if info.open_parameters or target in self.user_overloads():
+            return
+        given = sum(1 for arg in node.args if arg.keyword is None)
+        if given > info.max_positional:
+            self.report(
+                node.args[info.max_positional],
+                target=str(target).removeprefix("builtins."),
+                version=_numba_version(knowledge),
+                most=info.max_positional,
+                plural="" if info.max_positional == 1 else "s",
+                accepted=", ".join((info.parameters or ())[: info.max_positional]) or "none",
+                given=given,
+            )

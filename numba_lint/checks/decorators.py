@@ -19,6 +19,7 @@ from .base import Example, StaticRule
 
 _JIT_KINDS = frozenset({"jit", "njit"})
 _PRANGE = frozenset({"numba.prange", "numba.misc.special.prange"})
+_REDUCTIONS = frozenset({"builtins.sum", "builtins.min", "builtins.max"})
 
 
 class DecoratorRule(StaticRule):
@@ -429,7 +430,8 @@ class _ParallelismFinder(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         # Reductions over parameters (sum(a), a.sum()) may be parallelised.
-        if any(self._is_parameter(arg.value) for arg in node.args):
+        reduction = self.rule.qualified(node.func) & _REDUCTIONS
+        if reduction and any(self._is_parameter(arg.value) for arg in node.args):
             self.found = True
         if isinstance(node.func, cst.Attribute) and self._is_parameter(node.func.value):
             self.found = True

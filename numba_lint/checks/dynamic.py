@@ -341,8 +341,7 @@ class UnsupportedConstruct(DynamicRule):
                 except ValueError as exc:  # expect: NB906
                     return 0
             """,
-            # Numba raises UnsupportedBytecodeError, which is not a NumbaError.
-            numba="other",
+            numba="fails",
         ),
     )
     valid = (
@@ -459,6 +458,61 @@ class InvalidSignature(DynamicRule):
     )
 
 
+class UnsupportedNumpyFunction(DynamicRule):
+    """
+    ## What it does
+    Reports a NumPy function that Numba does not implement in nopython mode (or not in the way
+    it is called), at the `np.<function>` attribute.
+
+    ## Why is this bad?
+    Numba implements a subset of NumPy. A function outside it stops the compile with "Use of
+    unsupported NumPy function".
+
+    ## Example
+    ```python
+    @njit("int64(int64[:])")
+    def f(days):
+        return np.busday_count(days, days)
+    ```
+
+    ## Use instead
+    Compute it outside the jitted function, or with loops and the supported functions.
+    """
+
+    code = "NB909"
+    name = "unsupported-numpy-function"
+    summary = "a NumPy function nopython mode does not implement"
+    message = (
+        "NumPy function '{name}' is not supported in nopython mode (or not with these arguments)"
+    )
+    invalid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit("float64(float64[:])")
+            def f(a):
+                return np.busday_count(a, a) + 1.0  # expect: NB909
+            """,
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit("float64(float64[:])")
+            def f(a):
+                return np.sum(a) + 1.0
+            """,
+            numba="compiles",
+        ),
+    )
+
+
 class ImportFailed(DynamicRule):
     """
     ## What it does
@@ -520,6 +574,7 @@ class WorkerTimeout(DynamicRule):
     ```python
     LIMIT = spin_forever()
     ```
+    (The tested example below sleeps 1.5 s and is checked with `timeout = 1`.)
 
     ## Use instead
     Compute expensive values inside functions, or raise the timeout.
@@ -530,6 +585,37 @@ class WorkerTimeout(DynamicRule):
     severity = Severity.WARNING
     summary = "the module's trial compile timed out"
     message = "module not trial-compiled: {detail}"
+    # The examples are checked with `timeout = 1` (tests/test_dynamic_examples.py).
+    invalid = (
+        Example(
+            """
+            import time
+
+            from numba import njit
+
+            SETTLE = time.sleep(1.5)  # expect: NB951
+
+            @njit("int64(int64)")
+            def f(x):
+                return x
+            """,
+            numba="compiles",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            from numba import njit
+
+            SETTLE = 0.1
+
+            @njit("int64(int64)")
+            def f(x):
+                return x
+            """,
+            numba="compiles",
+        ),
+    )
 
 
 class WorkerCrashed(DynamicRule):
@@ -557,6 +643,43 @@ class WorkerCrashed(DynamicRule):
     severity = Severity.WARNING
     summary = "the worker checking the module died"
     message = "module not trial-compiled: {detail}"
+    # Typing `f` (from its annotations) runs the overload, which ends the process; Python
+    # itself never compiles `f` until it is called.
+    invalid = (
+        Example(
+            """
+            import os
+
+            from numba import njit
+            from numba.extending import overload
+
+            def boom(x):
+                pass
+
+            @overload(boom)
+            def _boom(x):
+                os._exit(3)
+
+            @njit
+            def f(x: int) -> int:  # expect: NB952
+                boom(x)
+                return x
+            """,
+            numba="nothing-compiled",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            from numba import njit
+
+            @njit("int64(int64)")
+            def f(x):
+                return x
+            """,
+            numba="compiles",
+        ),
+    )
 
 
 class NotTrialCompiled(DynamicRule):
@@ -746,6 +869,7 @@ DYNAMIC_RULES: tuple[type[DynamicRule], ...] = (
     UnsupportedConstruct,
     LoweringFailure,
     InvalidSignature,
+    UnsupportedNumpyFunction,
     ImportFailed,
     WorkerTimeout,
     WorkerCrashed,

@@ -13,6 +13,7 @@ from libcst.metadata import PositionProvider, QualifiedName, QualifiedNameProvid
 
 from .. import bindings as kinds
 from ..diagnostic import Severity
+from ..jit_index import absolute_name
 from .base import Example
 from .syntax import NopythonRule
 
@@ -28,8 +29,11 @@ class GlobalRule(NopythonRule):
         if not names:
             return None
         project = self.context.project
-        module = self.context.parsed.module_name
-        found = {kinds.resolve(project.bindings, module, name.name) for name in names}
+        parsed = self.context.parsed
+        found = {
+            kinds.resolve(project.bindings, parsed.module_name, absolute_name(name.name, parsed))
+            for name in names
+        }
         if len(found) != 1:
             return None
         (kind,) = found
@@ -149,8 +153,10 @@ class UntypedGlobalCall(GlobalRule):
             """
             from numba import njit, objmode
 
+            SEEN = []
+
             def log(x):
-                print("value", x)
+                SEEN.append(x)
 
             @njit
             def f(x):

@@ -6,10 +6,11 @@ import libcst as cst
 from libcst.metadata import FunctionScope, PositionProvider, ScopeProvider
 
 from ..diagnostic import Severity
-from .base import Example, StaticRule
+from .base import Example
+from .syntax import NopythonRule
 
 
-class PlainClassAttribute(StaticRule):
+class PlainClassAttribute(NopythonRule):
     """
     ## What it does
     Flags `obj.name` inside jitted code when `obj` is a local variable or parameter and `name`
@@ -112,7 +113,9 @@ class PlainClassAttribute(StaticRule):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         knowledge = self.knowledge
-        if self.function is None or knowledge is None or not knowledge.attributes:
+        # Decorators, defaults, annotations and objmode blocks run in Python (found on the real
+        # corpus: `parallel=self.flag` in a nested jitted function's decorator).
+        if not self.in_nopython() or knowledge is None or not knowledge.attributes:
             return
         owner = node.value
         if not isinstance(owner, cst.Name):

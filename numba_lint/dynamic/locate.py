@@ -22,11 +22,13 @@ from ..diagnostic import Diagnostic, Location, Pass
 from .messages import (
     DISPATCHER,
     LOWERING_GLOBAL,
+    MODULE_OWNER,
     NAME_ERROR,
     NO_IMPL,
     QUOTED,
     UNIFY,
     UNKNOWN_ATTR,
+    UNSUPPORTED_NUMPY,
     UNTYPABLE_TYPE,
     UNTYPED_GLOBAL,
     classify,
@@ -145,6 +147,8 @@ class Finding:
     end: tuple[int, int] | None
     function: str | None
     detail: dict[str, Any]
+    # "in inner, called from outer at line 12": how a caller's check reached a callee's failure.
+    trail: str = ""
 
 
 def node_range(source: SourceFile, node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -162,8 +166,30 @@ def _node_for(source: SourceFile, line: int, message: str, text: str) -> cst.CST
     """The node on `line` that the message is about."""
     match = UNKNOWN_ATTR.search(message)
     if match:
+        named = [
+            node
+            for node, _ in source.nodes_on(line, (cst.Attribute,))
+            if node.attr.value == match.group(1)  # type: ignore[attr-defined]
+        ]
+        # `np.fft.fft`: the unknown `fft` is the one read from the module the message names.
+        module = MODULE_OWNER.search(match.group(2))
+        if module:
+            last = module.group(1).rsplit(".", 1)[-1]
+            named.sort(key=lambda n: _dotted(n.value).rsplit(".", 1)[-1] != last)  # type: ignore[attr-defined]
+        if named:
+            return named[0]
+    match = UNSUPPORTED_NUMPY.search(message)
+    if match:
+        wanted = match.group(1).rsplit(".", 1)[-1]
         for node, _ in source.nodes_on(line, (cst.Attribute,)):
-            if node.attr.value == match.group(1):  # type: ignore[attr-defined]
+            if node.attr.value == wanted:  # type: ignore[attr-defined]
+                return node
+    match = UNTYPED_GLOBAL.search(message)
+    if match:
+        # The call of the untyped global, else the name itself.
+        for node, _ in source.nodes_on(line, (cst.Call,)):
+            func = node.func  # type: ignore[attr-defined]
+            if isinstance(func, cst.Name) and func.value == match.group(1):
                 return node
     for pattern, haystack in (
         (UNTYPED_GLOBAL, message),
@@ -204,6 +230,14 @@ def _node_for(source: SourceFile, line: int, message: str, text: str) -> cst.CST
             if node.value == quoted:  # type: ignore[attr-defined]
                 return node
     return None
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
 
 
 def _decorator_argument(holder: cst.CSTNode) -> cst.CSTNode | None:
@@ -293,38 +327,7 @@ class Locator:
             "signature_source": raw.get("source"),
         }
         if raw.get("kind_hint") == "invalid-signature":
-            function_node, owner = home.function_at(function_line)
-            holder: cst.CSTNode | None = function_node
-            if raw.get("class_line"):
-                holder = next(
-                    (n for n, _ in home.nodes_on(raw["class_line"], (cst.ClassDef,))), holder
-                )
-            node = _decorator_argument(holder) if holder is not None else None
-            signature = raw.get("signature")
-            what = (
-                f"signature {signature}"
-                if signature
-                else "jitclass spec"
-                if raw.get("class_line")
-                else "signature"
-            )
-            rule, fields = rules.InvalidSignature, {"what": what, "detail": message}
-            start, end = (
-                node_range(home, node) if node is not None else line_range(home, function_line)
-            )
-            findings.append(
-                Finding(
-                    rule,
-                    rule.message.format(**fields),
-                    home.path,
-                    start[0],
-                    start,
-                    end,
-                    owner,
-                    detail,
-                )
-            )
-            return findings
+            return [self._invalid_signature(raw, message, home, function_line, detail)]
         if placeholder and placeholder.group(1) in untypable:
             # Typing reached the argument's first use: that node is the root cause.
             param = placeholder.group(1)
@@ -337,10 +340,12 @@ class Locator:
             text = rule.message.format(**fields)
             trail = self._trail(callers, source, owner)
             if trail:
-                text += f" (in {owner}, {trail})"
+                trail = f"in {owner}, {trail}"
                 detail["call_chain"] = [f"{p}:{n}" for p, n in callers]
             start, end = node_range(source, node) if node is not None else line_range(source, line)
-            findings.append(Finding(rule, text, source.path, line, start, end, owner, detail))
+            findings.append(
+                Finding(rule, text, source.path, line, start, end, owner, detail, trail)
+            )
         # Arguments the failure did not reach: their first use in the checked function.
         for info in untypable.values():
             function_node, owner = home.function_at(function_line)
@@ -348,6 +353,31 @@ class Locator:
             row = home.position(node).start.line if node is not None else function_line
             findings.append(self._untypable(info, raw, home, row, node, detail))
         return findings
+
+    def _invalid_signature(
+        self,
+        raw: dict[str, Any],
+        message: str,
+        home: SourceFile,
+        function_line: int,
+        detail: dict[str, Any],
+    ) -> Finding:
+        """At the decorator's signature (or the jitclass spec) that Numba could not use."""
+        function_node, owner = home.function_at(function_line)
+        holder: cst.CSTNode | None = function_node
+        if raw.get("class_line"):
+            classes = home.nodes_on(raw["class_line"], (cst.ClassDef,))
+            holder = classes[0][0] if classes else holder
+        node = _decorator_argument(holder) if holder is not None else None
+        signature = raw.get("signature")
+        if signature:
+            what = f"signature {signature}"
+        else:
+            what = "jitclass spec" if raw.get("class_line") else "signature"
+        rule = rules.InvalidSignature
+        start, end = node_range(home, node) if node is not None else line_range(home, function_line)
+        text = rule.message.format(what=what, detail=message)
+        return Finding(rule, text, home.path, start[0], start, end, owner, detail)
 
     def _untypable(
         self,
@@ -392,32 +422,42 @@ class Locator:
 
 
 def to_diagnostics(findings: Iterable[Finding], display: dict[str, str]) -> list[Diagnostic]:
-    """Findings -> Diagnostics; the same finding for several signatures becomes one."""
-    merged: dict[tuple[Any, ...], Diagnostic] = {}
+    """Findings -> Diagnostics. The same problem found for several signatures, or reached from
+    several callers, becomes one: the most direct call chain in the message, all in detail."""
+    groups: dict[tuple[Any, ...], list[Finding]] = {}
     for finding in findings:
         start = finding.start or (finding.line, 1)
-        end = finding.end or start
-        filename = display.get(finding.file, finding.file)
-        key = (filename, start, end, finding.rule.code, finding.message)
-        signature = finding.detail.get("signature")
-        if key in merged:
-            signatures = merged[key].detail.setdefault("signatures", [])
-            if signature and signature not in signatures:
-                signatures.append(signature)
-            continue
-        detail = dict(finding.detail)
-        detail.pop("signature", None)
-        detail["signatures"] = [signature] if signature else []
-        merged[key] = Diagnostic(
-            filename=filename,
-            location=Location(*start),
-            end_location=Location(*end),
-            code=finding.rule.code,
-            message=finding.message,
-            severity=finding.rule.severity,
-            pass_=Pass.DYNAMIC,
-            function=finding.function,
-            url=finding.rule.url(),
-            detail=detail,
+        key = (
+            display.get(finding.file, finding.file),
+            start,
+            finding.end or start,
+            finding.rule.code,
+            finding.message,
         )
-    return list(merged.values())
+        groups.setdefault(key, []).append(finding)
+    diagnostics = []
+    for (filename, start, end, _, message), group in groups.items():
+        best = min(group, key=lambda f: (len(f.trail), f.trail))
+        detail = dict(best.detail)
+        detail.pop("signature", None)
+        detail["signatures"] = list(
+            dict.fromkeys(f.detail["signature"] for f in group if f.detail.get("signature"))
+        )
+        trails = list(dict.fromkeys(f.trail for f in group if f.trail))
+        if trails:
+            detail["called_from"] = trails
+        diagnostics.append(
+            Diagnostic(
+                filename=filename,
+                location=Location(*start),
+                end_location=Location(*end),
+                code=best.rule.code,
+                message=f"{message} ({best.trail})" if best.trail else message,
+                severity=best.rule.severity,
+                pass_=Pass.DYNAMIC,
+                function=best.function,
+                url=best.rule.url(),
+                detail=detail,
+            )
+        )
+    return diagnostics

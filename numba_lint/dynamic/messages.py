@@ -13,6 +13,8 @@ from typing import Any
 from ..checks import dynamic as rules
 from ..checks.base import RuleInfo
 
+UNSUPPORTED_NUMPY = re.compile(r"Use of unsupported NumPy function '([\w.]+)'")
+MODULE_OWNER = re.compile(r"Module\(<module '([\w.]+)'")
 UNKNOWN_ATTR = re.compile(r"Unknown attribute '([^']+)' of type (.+)")
 UNTYPABLE_TYPE = re.compile(r"untypable\((\w+): ([\w.<>]+)\)")
 UNTYPED_GLOBAL = re.compile(r"Untyped global name '([^']+)':?\s*(.*)")
@@ -65,6 +67,9 @@ def classify(
     if match:
         what = match.group(2).strip().removesuffix(".") or "its type is unknown"
         return rules.UntypedGlobal, {"name": match.group(1), "detail": what[0].lower() + what[1:]}
+    match = UNSUPPORTED_NUMPY.search(message)
+    if match:
+        return rules.UnsupportedNumpyFunction, {"name": match.group(1)}
     match = UNKNOWN_ATTR.search(message)
     if match:
         owner = match.group(2).strip()
@@ -87,6 +92,8 @@ def classify(
         or ("ConstantInferenceError" in kinds)
     ):
         return rules.UnsupportedConstruct, {"detail": message}
+    if raw.get("kind_hint") == "lowering":
+        return rules.LoweringFailure, {"detail": message}
     if (
         "(step: native lowering)" in text
         or "LoweringError" in kinds

@@ -23,6 +23,9 @@ from .numba_warnings import warning_findings
 from .signatures import FunctionPlan, load_harvest, plan_module
 from .trial import Outcome, run_jobs
 
+# Must match worker.NO_TYPES (the worker module imports Numba, so it is not imported here).
+NO_TYPES = "no argument types"
+
 STATEMENT_SECONDS = 5.0
 
 
@@ -56,92 +59,96 @@ def _job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) -> dic
     }
 
 
+def _prepare(
+    parsed: ParsedModule, index: JitIndex, config: Config, harvest: dict[str, Any]
+) -> _Module:
+    plans = plan_module(parsed, index, config.project_root, harvest)
+    source = SourceFile(
+        parsed.source.display,
+        str(parsed.source.path.resolve()),
+        parsed.wrapper,
+        lines=parsed.lines,
+        jitted={f.node: f.qualname for f in index.functions},
+    )
+    return _Module(parsed, index, plans, _job(parsed, plans, config), source)
+
+
+@dataclass
+class _Collected:
+    """What the modules' outcomes add up to, before de-duplication and coverage."""
+
+    findings: list[Finding] = field(default_factory=list)
+    # (file, qualname) -> signatures of every user function typed while checking (callees).
+    typed: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    coverage: list[tuple[_Module, FunctionPlan, dict[str, Any]]] = field(default_factory=list)
+
+
 def run_dynamic(modules: Sequence[tuple[ParsedModule, JitIndex]], config: Config) -> DynamicResult:
     result = DynamicResult()
     harvest, problem = load_harvest(config.project_root, config.signatures_file)
     if problem:
         result.errors.append(problem)
-    prepared: list[_Module] = []
-    for parsed, index in modules:
-        plans = plan_module(parsed, index, config.project_root, harvest)
-        path = str(parsed.source.path.resolve())
-        source = SourceFile(
-            parsed.source.display,
-            path,
-            parsed.wrapper,
-            lines=parsed.lines,
-            jitted={f.node: f.qualname for f in index.functions},
-        )
-        prepared.append(_Module(parsed, index, plans, _job(parsed, plans, config), source))
-
+    prepared = [_prepare(parsed, index, config, harvest) for parsed, index in modules]
     outcomes = _run(prepared, config, result)
-    display = {m.source.path: m.source.filename for m in prepared}
-    locator = Locator({m.source.path: m.source for m in prepared}, display)
-    findings: list[Finding] = []
-    typed: dict[tuple[str, str], list[str]] = {}
-    coverage: list[tuple[_Module, FunctionPlan, dict[str, Any]]] = []
     unavailable = [o.reason for o in outcomes if o.failure == "unavailable"]
     if unavailable:
         result.errors.append(f"dynamic pass skipped: {unavailable[0]}")
-    for module, outcome in zip(prepared, outcomes, strict=True):
-        if outcome.failure == "unavailable":
-            for plan in module.plans:
-                coverage.append(
-                    (
-                        module,
-                        plan,
-                        {
-                            "checked": False,
-                            "source": None,
-                            "reason": "dynamic pass unavailable",
-                            "module_failed": True,
-                        },
-                    )
-                )
-            continue
-        if outcome.result is None:
-            result.diagnostics.append(_module_failure(module, outcome))
-            for plan in module.plans:
-                coverage.append(
-                    (
-                        module,
-                        plan,
-                        {
-                            "checked": False,
-                            "source": None,
-                            "reason": f"module not checked: {outcome.reason}",
-                            "module_failed": True,
-                        },
-                    )
-                )
-            continue
-        worker = outcome.result
-        dropped = set(worker.get("dropped_names", []))
-        by_name = {plan.qualname: plan for plan in module.plans}
-        for raw in worker["failures"]:
-            plan = by_name.get(raw["function"])
-            findings.extend(locator.failure(raw, module.source, plan.line if plan else 1, dropped))
-        decorated = _statement_findings(module, worker, locator, dropped, findings)
-        lines = {plan.qualname: plan.line for plan in module.plans}
-        findings.extend(warning_findings(worker.get("warnings", []), module.source, lines, locator))
-        for item in worker["typed"]:
-            typed.setdefault((item["file"], item["qualname"]), []).append(item["signature"])
-        for plan in module.plans:
-            status = worker["functions"].get(plan.qualname, {})
-            if plan.qualname in decorated:
-                # Its decorator compiled it at import and failed: it was checked.
-                status = {"checked": True, "source": "decorator", "signatures": plan.decorator}
-            elif f"callsite:{plan.qualname}" in decorated and not status.get("checked"):
-                status = {"checked": True, "source": "callsite", "signatures": ()}
-            coverage.append((module, plan, status))
 
-    result.diagnostics.extend(to_diagnostics(findings, display))
-    for module, plan, status in coverage:
-        entry = _coverage(module, plan, status, typed)
+    display = {m.source.path: m.source.filename for m in prepared}
+    locator = Locator({m.source.path: m.source for m in prepared}, display)
+    collected = _Collected()
+    for module, outcome in zip(prepared, outcomes, strict=True):
+        if outcome.result is None:
+            _collect_failure(module, outcome, collected, result)
+        else:
+            _collect_result(module, outcome.result, locator, collected)
+
+    result.diagnostics.extend(to_diagnostics(collected.findings, display))
+    for module, plan, status in collected.coverage:
+        entry = _coverage(module, plan, status, collected.typed)
         result.functions.append(entry)
         if not entry.checked and not status.get("module_failed"):
-            result.diagnostics.append(_not_checked(module, plan, entry))
+            result.diagnostics.append(_not_checked(module, plan, entry, status.get("notes", [])))
     return result
+
+
+def _collect_failure(
+    module: _Module, outcome: Outcome, collected: _Collected, result: DynamicResult
+) -> None:
+    """A module without a worker result: one diagnostic (unless no worker could start)."""
+    if outcome.failure == "unavailable":
+        reason = "dynamic pass unavailable"
+    else:
+        result.diagnostics.append(_module_failure(module, outcome))
+        reason = f"module not checked: {outcome.reason}"
+    for plan in module.plans:
+        status = {"checked": False, "source": None, "reason": reason, "module_failed": True}
+        collected.coverage.append((module, plan, status))
+
+
+def _collect_result(
+    module: _Module, worker: dict[str, Any], locator: Locator, collected: _Collected
+) -> None:
+    dropped = set(worker.get("dropped_names", []))
+    lines = {plan.qualname: plan.line for plan in module.plans}
+    for raw in worker["failures"]:
+        line = lines.get(raw["function"], 1)
+        collected.findings.extend(locator.failure(raw, module.source, line, dropped))
+    decorated = _statement_findings(module, worker, locator, dropped, collected.findings)
+    collected.findings.extend(
+        warning_findings(worker.get("warnings", []), module.source, lines, locator)
+    )
+    for item in worker["typed"]:
+        collected.typed.setdefault((item["file"], item["qualname"]), []).append(item["signature"])
+    for plan in module.plans:
+        status = worker["functions"].get(plan.qualname, {})
+        compiled_by = decorated.get(plan.qualname)
+        if compiled_by == "decorator":
+            # Its decorator compiled it at import and failed: it was checked.
+            status = {"checked": True, "source": "decorator", "signatures": plan.decorator}
+        elif compiled_by == "callsite" and not status.get("checked"):
+            status = {"checked": True, "source": "callsite", "signatures": ()}
+        collected.coverage.append((module, plan, status))
 
 
 def _run(prepared: list[_Module], config: Config, result: DynamicResult) -> list[Outcome]:
@@ -216,10 +223,11 @@ def _statement_findings(
     locator: Locator,
     dropped: set[str],
     findings: list[Finding],
-) -> set[str]:
+) -> dict[str, str]:
     """Top-level statements that failed while the skeleton was imported -> `findings`; returns
-    the functions whose decorator compiled them at import and failed."""
-    decorated: set[str] = set()
+    the functions that such a statement compiled and saw fail: qualname -> "decorator" (their
+    decorator compiles at import) or "callsite" (a module-level call compiled them)."""
+    decorated: dict[str, str] = {}
     plans: dict[str, list[FunctionPlan]] = {}
     for plan in module.plans:
         if plan.class_name and "." not in plan.class_name:
@@ -234,7 +242,7 @@ def _statement_findings(
             # The decorator itself failed: it compiles at decoration (cfunc, vectorize with
             # signatures, jitclass) or rejected its signature, layout or spec.
             plan = owners[0]
-            decorated.update(p.qualname for p in owners)
+            decorated.update((p.qualname, "decorator") for p in owners)
             hint: dict[str, Any] = {} if compile_error else {"kind_hint": "invalid-signature"}
             if plan.class_name:
                 hint["class_line"] = statement["line"]
@@ -264,7 +272,7 @@ def _statement_findings(
             )
             findings.extend(found)
             # The function that failed was trial-compiled, by the module-level call.
-            decorated.update(f"callsite:{f.function}" for f in found if f.function)
+            decorated.update((f.function, "callsite") for f in found if f.function)
             continue
         line = statement["line"]
         start, end = _span(module, line)
@@ -304,8 +312,6 @@ def _coverage(
     source = status.get("source")
     signatures = tuple(status.get("signatures", ()))
     reason = status.get("reason")
-    if reason and status.get("notes"):
-        reason += " (" + "; ".join(status["notes"]) + ")"
     if not checked and not status.get("module_failed"):
         reached = typed.get((module.source.path, plan.qualname))
         if reached:
@@ -326,7 +332,9 @@ def _coverage(
     )
 
 
-def _not_checked(module: _Module, plan: FunctionPlan, entry: FunctionCoverage) -> Diagnostic:
+def _not_checked(
+    module: _Module, plan: FunctionPlan, entry: FunctionCoverage, notes: list[str]
+) -> Diagnostic:
     function = next((f for f in module.index.functions if f.qualname == plan.qualname), None)
     if function is not None:
         where = module.source.position(function.node.name)
@@ -334,13 +342,18 @@ def _not_checked(module: _Module, plan: FunctionPlan, entry: FunctionCoverage) -
         end = (where.end.line, where.end.column + 1)
     else:
         start, end = _span(module, plan.line)
-    reason = entry.reason or "no argument types"
+    reason = entry.reason or NO_TYPES
+    text = reason
+    if reason == NO_TYPES:
+        text += "; add a signature, annotations or a harvested signatures file"
+    if notes:
+        text += " (" + "; ".join(notes) + ")"
     return _diagnostic(
         rules.NotTrialCompiled,
         module,
         start,
         end,
-        rules.NotTrialCompiled.message.format(reason=reason),
+        rules.NotTrialCompiled.message.format(reason=text),
         plan.qualname,
-        {"reason": reason},
+        {"reason": reason, "notes": notes},
     )

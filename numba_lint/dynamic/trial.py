@@ -186,6 +186,8 @@ def _finished(run: _Running, timed_out: float | None) -> Outcome:
 
 
 _LOCK = threading.Lock()
+# Seconds to wait for the factory to report a killed worker's end before giving up on it.
+_CONFIRM_SECONDS = 10.0
 # Request ids unique for the zygote's lifetime: a late message of an earlier run never matches.
 _IDS = itertools.count()
 
@@ -243,10 +245,15 @@ def _run_jobs(jobs: Sequence[dict[str, Any]], workers: int, timeout: float) -> l
                     outcomes[number] = _finished(run, killed.pop(number, None))
                     del running[number]
             now = time.perf_counter()
-            for number, run in running.items():
+            for number, run in list(running.items()):
                 if number not in killed and run.pid and now - run.started >= timeout:
                     killed[number] = timeout
+                    run.started = now  # from here: how long the factory takes to confirm it
                     _kill(run.pid)
+                elif number in killed and now - run.started >= _CONFIRM_SECONDS:
+                    # The factory never reported the killed worker's end: do not wait forever.
+                    outcomes[number] = _finished(run, killed.pop(number))
+                    del running[number]
     except ZygoteError as exc:
         for number, run in running.items():
             if run.pid:

@@ -9,17 +9,29 @@ Numba's on-disk cache, and it leaves stubs behind: a worker that used it must no
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+import numba
 from numba.core import errors, sigutils
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 from numba.core.compiler_lock import global_compiler_lock
 from numba.core.compiler_machinery import AnalysisPass, PassManager, register_pass
 from numba.core.dispatcher import Dispatcher
-from numba.core.typed_passes import IRLegalization, NoPythonSupportedFeatureValidation
+from numba.core.typed_passes import (
+    IRLegalization,
+    NoPythonSupportedFeatureValidation,
+    NopythonTypeInference,
+)
+
+_NUMBA_DIR = os.path.dirname(os.path.abspath(numba.__file__)) + os.sep
+
+
+def _is_numba_internal(filename: str | None) -> bool:
+    return bool(filename) and os.path.abspath(str(filename)).startswith(_NUMBA_DIR)
 
 
 @register_pass(mutates_CFG=False, analysis_only=True)
@@ -79,11 +91,16 @@ class TypingOnlyCompiler(CompilerBase):
         state = self.state
         manager = PassManager("nopython")
         manager.passes.extend(DefaultPassBuilder.define_untyped_pipeline(state).passes)
-        manager.passes.extend(DefaultPassBuilder.define_typed_pipeline(state).passes)
-        # The legality checks of the lowering pipeline, without lowering itself: they reject
-        # reflected lists and typed containers used as globals.
-        manager.add_pass(NoPythonSupportedFeatureValidation, "ensure features are valid")
-        manager.add_pass(IRLegalization, "ensure IR is legal prior to lowering")
+        if _is_numba_internal(state.func_id.filename):
+            # Numba's own @overload implementations: their callers need only the return type,
+            # and their typed passes cannot fail because of user code (a large share of the time).
+            manager.add_pass(NopythonTypeInference, "nopython frontend")
+        else:
+            manager.passes.extend(DefaultPassBuilder.define_typed_pipeline(state).passes)
+            # The legality checks of the lowering pipeline, without lowering itself: they reject
+            # reflected lists and typed containers used as globals.
+            manager.add_pass(NoPythonSupportedFeatureValidation, "ensure features are valid")
+            manager.add_pass(IRLegalization, "ensure IR is legal prior to lowering")
         manager.add_pass(_StopBeforeLowering, "numba-lint: stop before lowering")
         manager.finalize()
         return [manager]

@@ -19,13 +19,20 @@ from numba.core.dispatcher import Dispatcher
 from . import skeleton as skeleton_mod
 from .argtypes import signature_text, signatures_for, target_of
 from .describe import describe_error, describe_warning, is_user_file
-from .typing_only import check, full_compile, typing_only
+from .prelower import lowering_hazards
+from .typing_only import TypedResult, check, full_compile, typing_only
+
+# TypedResults already scanned for lowering hazards (a callee is reached from many checks).
+_SCANNED: set[int] = set()
+
+# The coverage reason for a function without any source of argument types.
+NO_TYPES = "no argument types"
 
 
-class _EagerDeferral:
+class EagerDeferral:
     """While the skeleton runs, `@njit("sig")` records its signatures instead of compiling."""
 
-    def __enter__(self) -> _EagerDeferral:
+    def __enter__(self) -> EagerDeferral:
         self.compile = Dispatcher.compile
         self.disable = Dispatcher.disable_compile
         original_compile, original_disable = self.compile, self.disable
@@ -79,7 +86,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     # (index of the first warning, line) per statement: a warning raised while a decorator ran
     # (no user-code location of its own) belongs to the statement being executed.
     marks: list[tuple[int, int]] = []
-    with warnings.catch_warnings(record=True) as caught, _EagerDeferral():
+    with warnings.catch_warnings(record=True) as caught, EagerDeferral():
         warnings.simplefilter("always")
         progress = _progress(path)
 
@@ -122,6 +129,9 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     if SELF_TEST_ERROR and not job["full_compile"]:
         result["notes"].append(f"{SELF_TEST_ERROR}; compiled fully instead")
     for plan in job["functions"]:
+        # In the log: a worker that dies while checking names the function's line.
+        sys.stderr.write(f'numba-lint: checking File "{path}", line {plan["line"]}\n')
+        sys.stderr.flush()
         result["functions"][plan["qualname"]] = _check_function(plan, skel.module, mode, result)
     return result
 
@@ -187,8 +197,7 @@ def _check_function(
             "source": None,
             "signatures": [],
             "notes": notes,
-            "reason": "no argument types; add a signature, annotations or a harvested "
-            "signatures file",
+            "reason": NO_TYPES,
         }
     if not signatures:  # compiled for real by its decorator at import, without error
         return {
@@ -277,10 +286,19 @@ def _check_one(
         code = getattr(py_func, "__code__", None)
         if code is None or not is_user_file(code.co_filename):
             continue
+        typed = disp.overloads.get(args)
+        if failure is None and isinstance(typed, TypedResult) and (id(typed) not in _SCANNED):
+            # What only lowering would reject, read from the types (typing-only mode).
+            _SCANNED.add(id(typed))
+            for hazard in lowering_hazards(typed):
+                result["failures"].append(
+                    {"function": plan["qualname"], "signature": None, "source": None, **hazard}
+                )
         result["typed"].append(
             {
                 "file": str(Path(code.co_filename).resolve()),
-                "qualname": py_func.__qualname__,
+                # The jit index spells nested functions without "<locals>".
+                "qualname": py_func.__qualname__.replace(".<locals>", ""),
                 "line": code.co_firstlineno,
                 "signature": signature_text(args),
             }

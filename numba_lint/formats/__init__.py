@@ -25,6 +25,7 @@ Renderer = Callable[[Report, RenderOptions], str]
 
 FORMATS: dict[str, str] = {
     "text": "numba_lint.formats.text",
+    "concise": "numba_lint.formats.concise",
     "json": "numba_lint.formats.json_format",
     "sarif": "numba_lint.formats.sarif",
     "github": "numba_lint.formats.github",

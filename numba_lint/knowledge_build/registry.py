@@ -100,28 +100,39 @@ def typing_context() -> Any:
     return context
 
 
-def _overload_parameters(numba_type: Any) -> tuple[list[str] | None, bool]:
-    """Union of parameter names over the overload templates, or None when any is opaque."""
+def _overload_parameters(numba_type: Any) -> dict[str, Any]:
+    """What the overload templates accept: the union of their parameter names, whether any
+    takes **kwargs, and the most positional arguments any accepts (None: *args, unbounded).
+    Everything is None when a template is opaque (its argument handling is code)."""
+    unknown: dict[str, Any] = {"parameters": None, "open": False, "max_positional": None}
     templates = getattr(numba_type, "templates", None)
     if not templates:
-        return None, False
+        return unknown
     names: list[str] = []
     open_ = False
+    most: int | None = 0
     for template in templates:
         implementation = getattr(template, "_overload_func", None)
         if implementation is None:
-            return None, False
+            return unknown
         try:
             signature = inspect.signature(implementation)
         except (TypeError, ValueError):
-            return None, False
+            return unknown
+        positional = 0
         for parameter in signature.parameters.values():
             if parameter.kind is inspect.Parameter.VAR_KEYWORD:
                 open_ = True
-            elif parameter.kind is not inspect.Parameter.VAR_POSITIONAL:
+            elif parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+                most = None
+            else:
                 if parameter.name not in names:
                     names.append(parameter.name)
-    return names, open_
+                if parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+                    positional += 1
+        if most is not None:
+            most = max(most, positional)
+    return {"parameters": names, "open": open_, "max_positional": most}
 
 
 def _public_names(module: Any) -> list[str]:
@@ -149,8 +160,7 @@ def examine_module(context: Any, module_name: str) -> tuple[dict[str, Any], list
         except Exception:  # Numba says "cannot type this": ValueError, TypingError, ...
             numba_type = None
         if numba_type is not None:
-            parameters, open_ = _overload_parameters(numba_type)
-            entry = {"supported": True, "parameters": parameters, "open": open_}
+            entry = {"supported": True, **_overload_parameters(numba_type)}
         callables[f"{module_name}.{name}"] = entry
     return callables, others
 

@@ -18,7 +18,7 @@ def serve() -> int:
     except ImportError as exc:  # pygls/lsprotocol missing
         sys.stderr.write(
             f"numba-lint: error: the language server needs pygls and lsprotocol ({exc}); "
-            "install them with: pip install 'numba-lint[server]'\n"
+            "they are dependencies of numba-lint: reinstall it with pip install numba-lint\n"
         )
         return 2
     logging.basicConfig(

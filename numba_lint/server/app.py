@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -56,6 +57,7 @@ class NumbaLintServer(LanguageServer):
         # Findings of the last save (static + trial compile) per document.
         self.saved: dict[str, Checked] = {}
         self.types: dict[str, hover.TypeStore] = {}
+        self.warned: set[str] = set()
         # Static checks are quick and may overlap; trial compiles run one at a time.
         self.static_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="static")
         self.dynamic_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamic")
@@ -109,6 +111,10 @@ class NumbaLintServer(LanguageServer):
             self.set_layer("workspace/configuration", answer[0])
 
     def warn(self, message: str) -> None:
+        """Tell the user once per distinct problem (checks run on every keystroke)."""
+        if message in self.warned:
+            return
+        self.warned.add(message)
         self.window_show_message(
             lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=f"numba-lint: {message}")
         )
@@ -132,7 +138,11 @@ class NumbaLintServer(LanguageServer):
         if config is None:
             return
         loop = asyncio.get_running_loop()
-        found = await loop.run_in_executor(self.static_pool, check_static, path, text, config)
+        try:
+            found = await loop.run_in_executor(self.static_pool, check_static, path, text, config)
+        except Exception:  # noqa: BLE001 - a crash in one check must not end the session
+            self.report_crash("static check", path)
+            return
         current = self.workspace.get_text_document(uri)
         if current.version != version:
             return  # a newer check is on its way
@@ -156,16 +166,36 @@ class NumbaLintServer(LanguageServer):
         if config is None or not path.is_file():
             return
         loop = asyncio.get_running_loop()
-        text, found = await loop.run_in_executor(self.dynamic_pool, check_saved, path, config)
+        try:
+            text, found = await loop.run_in_executor(self.dynamic_pool, check_saved, path, config)
+        except Exception:  # noqa: BLE001 - a crash in one check must not end the session
+            self.report_crash("trial compile", path)
+            return
         self.saved[uri] = Checked(text, tuple(found))
         current = self.workspace.get_text_document(uri)
         if current.source == text:
             self.publish(uri, text, found, current.version)
-        answer = await loop.run_in_executor(
-            self.dynamic_pool, hover.infer_types, path, text, config
-        )
+        if config.static_only:
+            return  # the type job imports the module: not when the user asked for no imports
+        try:
+            answer = await loop.run_in_executor(
+                self.dynamic_pool, hover.infer_types, path, text, config
+            )
+        except Exception:  # noqa: BLE001 - hover types are a bonus, never a crash
+            self.report_crash("type job", path)
+            return
         if answer is not None:
             self.types.setdefault(uri, hover.TypeStore()).update(answer)
+
+    def report_crash(self, what: str, path: Path) -> None:
+        detail = traceback.format_exc()
+        log.error("%s of %s failed:\n%s", what, path, detail)
+        self.window_log_message(
+            lsp.LogMessageParams(
+                type=lsp.MessageType.Error,
+                message=f"numba-lint: {what} of {path} failed:\n{detail}",
+            )
+        )
 
     def publish(self, uri: str, text: str, found: Any, version: int | None) -> None:
         document = self.workspace.get_text_document(uri)

@@ -66,10 +66,11 @@ def noqa_edit(line_number: int, line: str, code: str, codec: PositionCodec) -> l
         codes = re.split(r"[,\s]+", existing.group("codes").strip())
         if code.upper() in (c.upper() for c in codes):
             return None
-        start, end = existing.span("codes")
-        replacement = existing.group("codes") + f", {code}"
+        start = end = existing.end("codes")
+        replacement = f", {code}"
     else:
-        start = end = len(text.rstrip())
+        # Replaces trailing whitespace, so the line does not gain a W291.
+        start, end = len(text.rstrip()), len(text)
         replacement = f"  # noqa: {code}"
     return lsp.TextEdit(
         range=lsp.Range(

@@ -1,0 +1,136 @@
+"""NB205 untyped-global-call, NB130 global-mutable-container, NB131 global-array-write."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from lint_support import lint_source, lint_tree, rows
+
+FIXTURE = Path(__file__).parent / "fixtures" / "cross_module"
+CODES = ["NB205", "NB130", "NB131", "NB103"]
+
+
+def test_names_imported_from_other_project_modules(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURE, tmp_path / "project")
+    found = rows(lint_tree(tmp_path / "project", CODES))
+    assert found == [
+        ("kernels.py", 13, "NB205"),
+        ("kernels.py", 14, "NB205"),
+        ("kernels.py", 17, "NB103"),
+        ("kernels.py", 18, "NB130"),
+        ("kernels.py", 18, "NB130"),
+        ("kernels.py", 23, "NB131"),
+        ("kernels.py", 24, "NB131"),
+        ("kernels.py", 25, "NB205"),
+    ]
+
+
+def test_same_module_helper_and_its_jitted_forms(tmp_path: Path) -> None:
+    found = lint_source(tmp_path, """
+        from numba import njit
+        from numba.extending import overload, register_jitable
+
+        def helper(x):
+            return x
+
+        def twice(x):
+            return 2 * x
+
+        twice = njit(twice)
+
+        @register_jitable
+        def thrice(x):
+            return 3 * x
+
+        def taught(x):
+            return x
+
+        @overload(taught)
+        def taught_impl(x):
+            return lambda x: x
+
+        @njit
+        def f(x):
+            return helper(x) + twice(x) + thrice(x) + taught(x)
+        """, ["NB205"])
+    assert found == [(25, "NB205")]
+
+
+def test_locals_shadowing_and_objmode_are_not_globals(tmp_path: Path) -> None:
+    found = lint_source(tmp_path, """
+        from numba import njit, objmode
+
+        def helper(x):
+            return x
+
+        TABLE = [1, 2]
+
+        @njit
+        def f(x):
+            def helper(y):
+                return y + 1
+            TABLE = (1, 2)
+            with objmode():
+                helper(x)
+            return helper(x) + TABLE[0]
+        """, ["NB205", "NB130"])
+    assert found == []
+
+
+def test_rebound_or_conditional_names_stay_silent(tmp_path: Path) -> None:
+    found = lint_source(tmp_path, """
+        import numpy as np
+        from numba import njit
+
+        try:
+            from fastlib import helper
+        except ImportError:
+            def helper(x):
+                return x
+
+        CACHE = []
+        CACHE = tuple(CACHE)
+        ARR = np.zeros(3)
+        ARR = ARR.copy()
+
+        @njit
+        def f(x):
+            ARR[0] = 1.0
+            return helper(x) + CACHE[0]
+        """, ["NB205", "NB130", "NB131"])
+    assert found == []
+
+
+def test_global_containers_all_forms(tmp_path: Path) -> None:
+    found = lint_source(tmp_path, """
+        import numpy as np
+        from numba import njit
+
+        L = [1, 2]
+        D = dict(a=1)
+        S = {x for x in range(3)}
+        T = (1, 2)
+        A = np.arange(3)
+
+        @njit
+        def f(i):
+            A[i] += 1
+            A.fill(0)
+            return L[i] + D["a"] + len(S) + T[i] + A[i]
+        """, ["NB130", "NB131"])
+    assert found == [(12, "NB131"), (13, "NB131"), (14, "NB130"), (14, "NB130"), (14, "NB130")]
+
+
+def test_object_mode_functions_are_skipped(tmp_path: Path) -> None:
+    found = lint_source(tmp_path, """
+        from numba import jit
+
+        def helper(x):
+            return x
+
+        @jit(forceobj=True)
+        def f(x):
+            return helper(x)
+        """, ["NB205"])
+    assert found == []

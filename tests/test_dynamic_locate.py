@@ -1,0 +1,82 @@
+"""Root-cause ranges: the node the Numba message is about, not the decorator or whole line."""
+
+from __future__ import annotations
+
+import pytest
+from dynamic_support import check_source
+
+from numba_lint.dynamic import DynamicResult
+
+CODE = """
+import numpy as np
+from numba import njit
+
+
+def helper(x):
+    return x
+
+
+@njit("float64(float64[:])")
+def submodule_function(a):
+    return np.fft.fft(a)[0].real
+
+
+@njit("float64(float64)")
+def untyped_call(x):
+    return helper(x) + 1.0
+
+
+@njit("float64(float64[:])")
+def bad_index(a):
+    return a["x"] + 1.0
+
+
+@njit("float64(float64, unicode_type)")
+def bad_operator(x, s):
+    return 2.0 * (x + s)
+
+
+@njit("int64(int64)")
+def cannot_unify(n):
+    y = 1
+    if n:
+        y = "s"
+    return y
+
+
+@njit("float64(float64)")
+def undefined(x):
+    return x + not_defined_anywhere
+"""
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> DynamicResult:
+    return check_source(tmp_path_factory.mktemp("locate"), CODE)
+
+
+def span(result: DynamicResult, function: str) -> tuple[str, int, int, int]:
+    [found] = [d for d in result.diagnostics if d.function == function]
+    return found.code, found.location.row, found.location.column, found.end_location.column
+
+
+@pytest.mark.parametrize(
+    ("function", "expected"),
+    [
+        ("submodule_function", ("NB904", 11, 12, 22)),  # np.fft.fft, not np.fft
+        ("untyped_call", ("NB902", 16, 12, 21)),  # the call helper(x)
+        ("bad_index", ("NB905", 21, 12, 18)),  # a["x"]
+        ("bad_operator", ("NB905", 26, 19, 24)),  # x + s, not the multiplication
+        ("cannot_unify", ("NB903", 34, 12, 13)),  # y where the types meet
+        ("undefined", ("NB903", 39, 16, 36)),  # the undefined name
+    ],
+)
+def test_range_is_the_named_node(result: DynamicResult, function: str, expected: tuple) -> None:
+    assert span(result, function) == expected
+
+
+def test_messages_are_one_plain_line_without_addresses(result: DynamicResult) -> None:
+    for diagnostic in result.diagnostics:
+        assert "\n" not in diagnostic.message
+        assert "0x" not in diagnostic.message and "/" not in diagnostic.message.split("(")[0]
+        assert diagnostic.detail["numba"]  # the full Numba text stays available
