@@ -58,8 +58,11 @@ def fetch(pins: list[tuple[str, str, str]]) -> Path:
             # `--no-binary :all:` also forbids wheels for the build backend (poetry, ...), which
             # some sdists need to report their metadata; fall back to this package only.
             for flag in (":all:", name):
-                done = subprocess.run([*base, "--no-binary", flag, f"{name}=={version}"],
-                                      capture_output=True, text=True)
+                done = subprocess.run(
+                    [*base, "--no-binary", flag, f"{name}=={version}"],
+                    capture_output=True,
+                    text=True,
+                )
                 if done.returncode == 0:
                     break
             else:
@@ -90,25 +93,29 @@ def flake8_python() -> Path:
     python = env / "bin" / "python"
     if not python.exists():
         venv.create(env, with_pip=True, system_site_packages=True)
-    check = subprocess.run([str(python), "-m", "flake8", "--version"], capture_output=True,
-                           text=True)
+    check = subprocess.run(
+        [str(python), "-m", "flake8", "--version"], capture_output=True, text=True
+    )
     if "flake8-numba: 0.4.0" not in check.stdout:
         subprocess.run([str(python), "-m", "pip", "install", "-q", *FLAKE8_PACKAGES], check=True)
     return python
 
 
 _CRASH_FINDER = """
-import json, sys
+import json, os, sys
 from flake8.api import legacy
+from flake8.main.options import JobsArgument
 files = json.load(sys.stdin)
 crashed = []
-style = legacy.get_style_guide(jobs="1", select=["NBA"])
+style = legacy.get_style_guide(jobs=JobsArgument("1"), select=["NBA"])
+out = sys.stdout
+sys.stdout = open(os.devnull, "w")  # flake8 prints its findings; only the crashes matter
 for name in files:
     try:
         style.check_files([name])
     except Exception as exc:  # the plugin's own errors abort flake8's whole run
         crashed.append([name, type(exc).__name__ + ": " + str(exc)[:200]])
-json.dump(crashed, sys.stdout)
+json.dump(crashed, out)
 """
 
 
@@ -118,8 +125,14 @@ def flake8_crashes(python: Path, files: list[str], source_root: Path) -> list[li
     cached = CACHE / f"flake8-crashes-{key}.json"
     if cached.is_file():
         return json.loads(cached.read_text())
-    done = subprocess.run([str(python), "-c", _CRASH_FINDER], input=json.dumps(files),
-                          capture_output=True, text=True, cwd=source_root, check=True)
+    done = subprocess.run(
+        [str(python), "-c", _CRASH_FINDER],
+        input=json.dumps(files),
+        capture_output=True,
+        text=True,
+        cwd=source_root,
+        check=True,
+    )
     crashed = json.loads(done.stdout)
     cached.write_text(json.dumps(crashed, indent=1))
     return crashed
@@ -138,11 +151,13 @@ def time_libcst(files: list[Path]) -> float:
     return time.perf_counter() - started
 
 
-def time_command(command: list[str], cwd: Path, env: dict[str, str] | None = None
-                 ) -> tuple[float, subprocess.CompletedProcess]:
+def time_command(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[float, subprocess.CompletedProcess]:
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+    done = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
     return time.perf_counter() - started, done
 
 
@@ -163,15 +178,27 @@ def main() -> int:
     paths = [source_root / name for name in files]
     lines = sum(path.read_bytes().count(b"\n") for path in paths)
 
-    lint = [sys.executable, "-m", "numba_lint", "check", "--static-only", "--no-cache",
-            "--exit-zero", "--format", "json"]
+    lint = [
+        sys.executable,
+        "-m",
+        "numba_lint",
+        "check",
+        "--static-only",
+        "--no-cache",
+        "--exit-zero",
+        "--format",
+        "json",
+    ]
     if args.jobs:
         lint += ["--jobs", str(args.jobs)]
     flake8 = [str(python), "-m", "flake8", "--exit-zero"]
     env = {"PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
 
-    timings: dict[str, list[float]] = {"numba-lint static (cold)": [], "libcst parse": [],
-                                       "flake8 + flake8-numba": []}
+    timings: dict[str, list[float]] = {
+        "numba-lint static (cold)": [],
+        "libcst parse": [],
+        "flake8 + flake8-numba": [],
+    }
     report = None
     for _ in range(args.repeat):
         seconds, done = time_command([*lint, *files], source_root, env)
@@ -189,8 +216,10 @@ def main() -> int:
         args.findings.write_text(report, encoding="utf-8")
     medians = {tool: statistics.median(values) for tool, values in timings.items()}
     baseline = medians["flake8 + flake8-numba"]
-    print(f"corpus: {len(files)} files, {lines} lines ({len(crashed)} excluded: flake8-numba "
-          f"crashes on them); {os.cpu_count()} CPUs; median of {args.repeat} runs")
+    print(
+        f"corpus: {len(files)} files, {lines} lines ({len(crashed)} excluded: flake8-numba "
+        f"crashes on them); {os.cpu_count()} CPUs; median of {args.repeat} runs"
+    )
     for name, reason in crashed:
         print(f"  excluded: {name} ({reason.splitlines()[0][:100]})")
     print(f"{'tool':<28} {'seconds':>8} {'lines/s':>9} {'vs flake8':>10}")
@@ -198,8 +227,10 @@ def main() -> int:
         print(f"{tool:<28} {seconds:8.2f} {lines / seconds:9.0f} {seconds / baseline:9.2f}x")
     if report is not None:
         summary = json.loads(report)["summary"]
-        print(f"numba-lint: {summary.get('jit_functions')} jitted functions, "
-              f"{len(json.loads(report)['diagnostics'])} findings")
+        print(
+            f"numba-lint: {summary.get('jit_functions')} jitted functions, "
+            f"{len(json.loads(report)['diagnostics'])} findings"
+        )
     target_met = medians["numba-lint static (cold)"] <= 0.5 * baseline
     print("target (at most half of flake8-numba's wall time):", "met" if target_met else "MISSED")
     return 0

@@ -32,8 +32,22 @@ _PLAIN_BASES = frozenset({"object", "ABC"})
 _CONTAINER_CALLS = frozenset({"list", "dict", "set"})
 # NumPy constructors whose result is a fresh ndarray.
 _ARRAY_CALLS = frozenset(
-    {"zeros", "ones", "empty", "full", "array", "arange", "linspace", "zeros_like",
-     "ones_like", "empty_like", "full_like", "eye", "identity", "asarray"}
+    {
+        "zeros",
+        "ones",
+        "empty",
+        "full",
+        "array",
+        "arange",
+        "linspace",
+        "zeros_like",
+        "ones_like",
+        "empty_like",
+        "full_like",
+        "eye",
+        "identity",
+        "asarray",
+    }
 )
 
 
@@ -94,8 +108,9 @@ class _Collector:
         self.kinds.setdefault(name, []).append(kind)
 
     def value_kind(self, value: cst.BaseExpression) -> str:
-        if isinstance(value, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp,
-                              cst.SetComp)):
+        if isinstance(
+            value, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
+        ):
             return MUTABLE_CONTAINER
         if isinstance(value, cst.Call):
             found = self.qualified.get(value.func, set())
@@ -104,8 +119,8 @@ class _Collector:
             if names and names <= {f"builtins.{c}" for c in _CONTAINER_CALLS}:
                 return MUTABLE_CONTAINER
             if names and all(
-                n.startswith("numpy.") and n.rsplit(".", 1)[1] in _ARRAY_CALLS
-                and n.count(".") == 1 for n in names
+                n.startswith("numpy.") and n.rsplit(".", 1)[1] in _ARRAY_CALLS and n.count(".") == 1
+                for n in names
             ):
                 return ARRAY
         return OTHER
@@ -125,9 +140,13 @@ class _Collector:
                 for small in statement.body:
                     self.small_statement(small)
         self.resolve_class_bases()
-        result = {name: kinds[0] if len(set(kinds)) == 1 and (
-            kinds[0] != MUTABLE_CONTAINER and kinds[0] != ARRAY or len(kinds) == 1
-        ) else OTHER for name, kinds in self.kinds.items()}
+        result = {
+            name: kinds[0]
+            if len(set(kinds)) == 1
+            and (kinds[0] != MUTABLE_CONTAINER and kinds[0] != ARRAY or len(kinds) == 1)
+            else OTHER
+            for name, kinds in self.kinds.items()
+        }
         for name in self.jitted_names():
             result[name] = JITTED
         return result
@@ -247,5 +266,5 @@ def resolve(
         kind = kinds.get(name)
         if kind is None or not kind.startswith(IMPORT):
             return kind
-        target_module, name = kind[len(IMPORT):].rsplit(".", 1)
+        target_module, name = kind[len(IMPORT) :].rsplit(".", 1)
     return None

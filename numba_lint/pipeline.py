@@ -95,7 +95,7 @@ def run(config: Config, options: Options) -> Report:
         report.summary.dynamic_ran = True
         report.summary.dynamically_checked = sum(1 for f in dynamic.functions if f.checked)
         report.summary.unchecked_no_signature = sum(
-            1 for f in dynamic.functions if not f.checked and f.signature_source is None
+            1 for f in dynamic.functions if not f.checked and f.reason == "no argument types"
         )
 
     lines = {source.display: text.splitlines() for source, text in texts.items()}

@@ -23,10 +23,32 @@ _RELEVANT = re.compile(
 # Decorators that never make code jitted: a definition whose decorators are all of these
 # (by their last name) can still be reduced.
 _HARMLESS_DECORATORS = frozenset(
-    {"property", "staticmethod", "classmethod", "abstractmethod", "setter", "getter", "deleter",
-     "wraps", "lru_cache", "cache", "cached_property", "contextmanager", "fixture",
-     "parametrize", "skipif", "skip", "xfail", "slow", "total_ordering", "dataclass",
-     "override", "final", "filterwarnings", "usefixtures"}
+    {
+        "property",
+        "staticmethod",
+        "classmethod",
+        "abstractmethod",
+        "setter",
+        "getter",
+        "deleter",
+        "wraps",
+        "lru_cache",
+        "cache",
+        "cached_property",
+        "contextmanager",
+        "fixture",
+        "parametrize",
+        "skipif",
+        "skip",
+        "xfail",
+        "slow",
+        "total_ordering",
+        "dataclass",
+        "override",
+        "final",
+        "filterwarnings",
+        "usefixtures",
+    }
 )
 
 

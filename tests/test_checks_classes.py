@@ -8,7 +8,9 @@ from lint_support import lint_source
 
 
 def test_plain_classes_and_their_plain_subclasses(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         import abc
         from abc import ABC
         from dataclasses import dataclass
@@ -39,12 +41,16 @@ def test_plain_classes_and_their_plain_subclasses(tmp_path: Path) -> None:
             Square()
             Frozen(1)
             return 0
-        """, ["NB103"])
+        """,
+        ["NB103"],
+    )
     assert [row for row, _ in found] == [25, 26, 27, 28, 29]
 
 
 def test_classes_numba_can_type_are_never_flagged(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         import enum
         from collections import namedtuple
         from typing import NamedTuple
@@ -104,12 +110,16 @@ def test_classes_numba_can_type_are_never_flagged(tmp_path: Path) -> None:
             WithMeta()
             Registered()
             return x
-        """, ["NB103"])
+        """,
+        ["NB103"],
+    )
     assert found == []
 
 
 def test_classes_from_unchecked_modules_are_unknown(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         from numba import njit
         from sklearn.base import BaseEstimator
         from .models import Model
@@ -119,5 +129,7 @@ def test_classes_from_unchecked_modules_are_unknown(tmp_path: Path) -> None:
             BaseEstimator()
             Model()
             return 0
-        """, ["NB103"])
+        """,
+        ["NB103"],
+    )
     assert found == []

@@ -10,7 +10,9 @@ CODES = ["NB301", "NB302", "NB303", "NB305", "NB401"]
 
 
 def test_forceobj_and_nopython_false_in_decorator_and_call_forms(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         import numba
         from numba import jit
 
@@ -30,12 +32,16 @@ def test_forceobj_and_nopython_false_in_decorator_and_call_forms(tmp_path: Path)
         @jit(nopython=True, forceobj=False)
         def d(x):
             return x
-        """, CODES)
+        """,
+        CODES,
+    )
     assert found == [(4, "NB301"), (8, "NB301"), (13, "NB305")]
 
 
 def test_prange_needs_parallel(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         from numba import njit, prange
         from numba import prange as pr
 
@@ -67,7 +73,9 @@ def test_prange_needs_parallel(tmp_path: Path) -> None:
 
         def range_like(n):
             return prange(n)
-        """, CODES)
+        """,
+        CODES,
+    )
     assert found == [(8, "NB302")]
 
 
@@ -96,11 +104,15 @@ def test_parallel_without_parallelism_is_off_by_default(tmp_path: Path) -> None:
 
 
 def test_generated_jit_is_reported_at_its_decorator(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         import numba
 
         @numba.generated_jit(nopython=True)
         def zero(x):
             return lambda x: 0
-        """, CODES)
+        """,
+        CODES,
+    )
     assert found == [(3, "NB401")]

@@ -27,7 +27,9 @@ def test_names_imported_from_other_project_modules(tmp_path: Path) -> None:
 
 
 def test_same_module_helper_and_its_jitted_forms(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         from numba import njit
         from numba.extending import overload, register_jitable
 
@@ -53,12 +55,16 @@ def test_same_module_helper_and_its_jitted_forms(tmp_path: Path) -> None:
         @njit
         def f(x):
             return helper(x) + twice(x) + thrice(x) + taught(x)
-        """, ["NB205"])
+        """,
+        ["NB205"],
+    )
     assert found == [(25, "NB205")]
 
 
 def test_locals_shadowing_and_objmode_are_not_globals(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         from numba import njit, objmode
 
         def helper(x):
@@ -74,12 +80,16 @@ def test_locals_shadowing_and_objmode_are_not_globals(tmp_path: Path) -> None:
             with objmode():
                 helper(x)
             return helper(x) + TABLE[0]
-        """, ["NB205", "NB130"])
+        """,
+        ["NB205", "NB130"],
+    )
     assert found == []
 
 
 def test_rebound_or_conditional_names_stay_silent(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         import numpy as np
         from numba import njit
 
@@ -98,12 +108,16 @@ def test_rebound_or_conditional_names_stay_silent(tmp_path: Path) -> None:
         def f(x):
             ARR[0] = 1.0
             return helper(x) + CACHE[0]
-        """, ["NB205", "NB130", "NB131"])
+        """,
+        ["NB205", "NB130", "NB131"],
+    )
     assert found == []
 
 
 def test_global_containers_all_forms(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         import numpy as np
         from numba import njit
 
@@ -118,12 +132,16 @@ def test_global_containers_all_forms(tmp_path: Path) -> None:
             A[i] += 1
             A.fill(0)
             return L[i] + D["a"] + len(S) + T[i] + A[i]
-        """, ["NB130", "NB131"])
+        """,
+        ["NB130", "NB131"],
+    )
     assert found == [(12, "NB131"), (13, "NB131"), (14, "NB130"), (14, "NB130"), (14, "NB130")]
 
 
 def test_object_mode_functions_are_skipped(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         from numba import jit
 
         def helper(x):
@@ -132,5 +150,7 @@ def test_object_mode_functions_are_skipped(tmp_path: Path) -> None:
         @jit(forceobj=True)
         def f(x):
             return helper(x)
-        """, ["NB205"])
+        """,
+        ["NB205"],
+    )
     assert found == []

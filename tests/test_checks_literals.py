@@ -8,7 +8,9 @@ from lint_support import lint_source
 
 
 def test_mixed_categories_are_flagged_once_per_list(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         from numba import njit
 
         @njit
@@ -17,12 +19,16 @@ def test_mixed_categories_are_flagged_once_per_list(tmp_path: Path) -> None:
             b = [b"x", "y", 2.0]
             c = [-1, "z" "w"]
             return len(a) + len(b) + len(c)
-        """, ["NB140"])
+        """,
+        ["NB140"],
+    )
     assert found == [(5, "NB140"), (6, "NB140"), (7, "NB140")]
 
 
 def test_unifiable_or_unknown_items_are_not_flagged(tmp_path: Path) -> None:
-    found = lint_source(tmp_path, """
+    found = lint_source(
+        tmp_path,
+        """
         from numba import njit
 
         def plain():
@@ -36,5 +42,7 @@ def test_unifiable_or_unknown_items_are_not_flagged(tmp_path: Path) -> None:
             d = [*names, 1]
             e = ["a", f"{x}"]
             return len(a) + len(b) + len(c) + len(d) + len(e)
-        """, ["NB140"])
+        """,
+        ["NB140"],
+    )
     assert found == []

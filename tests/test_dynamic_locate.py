@@ -47,6 +47,19 @@ def cannot_unify(n):
 @njit("float64(float64)")
 def undefined(x):
     return x + not_defined_anywhere
+
+
+@njit
+def pairs(n):
+    return zip(range(n), range(n))
+
+
+@njit("int64(int64)")
+def iterate_pairs(n):
+    s = 0
+    for a, b in pairs(n):
+        s += a * b
+    return s
 """
 
 
@@ -69,6 +82,8 @@ def span(result: DynamicResult, function: str) -> tuple[str, int, int, int]:
         ("bad_operator", ("NB905", 26, 19, 24)),  # x + s, not the multiplication
         ("cannot_unify", ("NB903", 34, 12, 13)),  # y where the types meet
         ("undefined", ("NB903", 39, 16, 36)),  # the undefined name
+        # Lowering would reject it (an iterator returned); typing-only reads it from the types.
+        ("pairs", ("NB907", 44, 5, 35)),
     ],
 )
 def test_range_is_the_named_node(result: DynamicResult, function: str, expected: tuple) -> None:
@@ -80,3 +95,27 @@ def test_messages_are_one_plain_line_without_addresses(result: DynamicResult) ->
         assert "\n" not in diagnostic.message
         assert "0x" not in diagnostic.message and "/" not in diagnostic.message.split("(")[0]
         assert diagnostic.detail["numba"]  # the full Numba text stays available
+
+
+def test_same_failure_for_several_signatures_is_one_diagnostic(tmp_path) -> None:
+    code = (
+        "from numba import njit\n\n"
+        '@njit(["int64(int64)", "float64(float64)"])\n'
+        "def f(x):\n"
+        "    return x.nope\n"
+    )
+    found = check_source(tmp_path, code).diagnostics
+    # int64 and float64 give different messages ("of int64", "of float64"): two findings.
+    assert sorted(d.message.split(" [")[0] for d in found) == [
+        "unknown attribute 'nope' of float64",
+        "unknown attribute 'nope' of int64",
+    ]
+    same = (
+        "from numba import njit\n\n"
+        '@njit(["float64(float64[:])", "float64(float64[::1])"])\n'
+        "def g(a):\n"
+        "    return a.sum() + undefined_name\n"
+    )
+    [one] = check_source(tmp_path, same, name="same.py").diagnostics
+    assert one.detail["signatures"] == ["float64(float64[:])", "float64(float64[::1])"]
+    assert "[for 2 signatures: float64(float64[:]); float64(float64[::1])]" in one.message

@@ -53,8 +53,12 @@ def test_decorator_spellings() -> None:
         def g(x): return x
         """)
     assert summary(index) == [
-        ("a", "jit", "decorator"), ("b", "njit", "decorator"), ("c", "jit", "decorator"),
-        ("d", "njit", "decorator"), ("e", "njit", "decorator"), ("f", "jit", "decorator"),
+        ("a", "jit", "decorator"),
+        ("b", "njit", "decorator"),
+        ("c", "jit", "decorator"),
+        ("d", "njit", "decorator"),
+        ("e", "njit", "decorator"),
+        ("f", "jit", "decorator"),
     ]
     by_name = {f.name: f for f in index.functions}
     assert by_name["c"].signatures == ('"f8(f8)"',)
@@ -79,7 +83,9 @@ def test_call_forms() -> None:
         jit("int64(int64)")(k)
         """)
     assert summary(index) == [
-        ("slow", "njit", "call"), ("g", "jit", "call"), ("h", "jit", "call"),
+        ("slow", "njit", "call"),
+        ("g", "jit", "call"),
+        ("h", "jit", "call"),
         ("k", "jit", "call"),
     ]
     by_name = {f.name: f for f in index.functions}
@@ -106,8 +112,10 @@ def test_ufunc_cfunc_and_stencil_decorators() -> None:
         def st(a): return a[0, 1]
         """)
     assert summary(index) == [
-        ("v", "vectorize", "decorator"), ("gv", "guvectorize", "decorator"),
-        ("cf", "cfunc", "decorator"), ("st", "stencil", "decorator"),
+        ("v", "vectorize", "decorator"),
+        ("gv", "guvectorize", "decorator"),
+        ("cf", "cfunc", "decorator"),
+        ("st", "stencil", "decorator"),
     ]
     assert index.functions[0].signatures == ('["float64(float64)"]',)
     assert index.functions[3].signatures == ()
@@ -137,7 +145,8 @@ def test_jitclass_methods_both_import_paths() -> None:
                 self.y = y
         """)
     assert summary(index) == [
-        ("A.__init__", "jitclass", "jitclass-method"), ("A.get", "jitclass", "jitclass-method"),
+        ("A.__init__", "jitclass", "jitclass-method"),
+        ("A.get", "jitclass", "jitclass-method"),
         ("B.__init__", "jitclass", "jitclass-method"),
     ]
     assert index.jitclasses == {"A": frozenset({"x"}), "B": frozenset({"y"})}
@@ -176,13 +185,17 @@ def test_project_reexports_across_modules(tmp_path: Path) -> None:
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    decorators = parsed("""
+    decorators = parsed(
+        """
         import numba
         from numba import njit as plain_njit
 
         fast_jit = numba.njit(cache=True, fastmath=True)
-        """, package / "_jit.py")
-    user = parsed("""
+        """,
+        package / "_jit.py",
+    )
+    user = parsed(
+        """
         from ._jit import fast_jit, plain_njit
         from pkg import _jit
 
@@ -194,14 +207,19 @@ def test_project_reexports_across_modules(tmp_path: Path) -> None:
 
         @_jit.fast_jit
         def c(x): return x
-        """, package / "kernels.py")
+        """,
+        package / "kernels.py",
+    )
     first = [(decorators, build_index(decorators)), (user, build_index(user))]
     assert first[1][1].functions == []
     aliases = project_aliases(first)
     assert set(aliases) == {"pkg._jit.plain_njit", "pkg._jit.fast_jit"}
     index = build_index(user, aliases)
-    assert summary(index) == [("a", "njit", "decorator"), ("b", "njit", "decorator"),
-                              ("c", "njit", "decorator")]
+    assert summary(index) == [
+        ("a", "njit", "decorator"),
+        ("b", "njit", "decorator"),
+        ("c", "njit", "decorator"),
+    ]
     by_name = {f.name: f for f in index.functions}
     assert by_name["a"].decorator.options == {"cache": True, "fastmath": True}
     assert by_name["b"].decorator.options == {"parallel": True}
@@ -268,10 +286,12 @@ def test_options_written_next_to_the_function_in_a_call_form() -> None:
 def test_pipeline_reindexes_every_spelling_of_a_reexport(tmp_path: Path) -> None:
     from lint_support import lint_files, rows
 
-    found = lint_files(tmp_path, {
-        "pkg/__init__.py": "",
-        "pkg/_jit.py": "import numba\n\nfast_jit = numba.njit(cache=True)\n",
-        "pkg/a.py": """
+    found = lint_files(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/_jit.py": "import numba\n\nfast_jit = numba.njit(cache=True)\n",
+            "pkg/a.py": """
             from ._jit import fast_jit
             from .b import helper
 
@@ -279,7 +299,7 @@ def test_pipeline_reindexes_every_spelling_of_a_reexport(tmp_path: Path) -> None
             def f(x):
                 return helper(x)
             """,
-        "pkg/b.py": """
+            "pkg/b.py": """
             from . import _jit
 
             def helper(x):
@@ -289,7 +309,7 @@ def test_pipeline_reindexes_every_spelling_of_a_reexport(tmp_path: Path) -> None
             def g(x):
                 return helper(x)
             """,
-        "pkg/c.py": """
+            "pkg/c.py": """
             from pkg import _jit
             from pkg.b import helper
 
@@ -297,5 +317,7 @@ def test_pipeline_reindexes_every_spelling_of_a_reexport(tmp_path: Path) -> None
             def h(x):
                 return helper(x)
             """,
-    }, ["NB205"])
+        },
+        ["NB205"],
+    )
     assert rows(found) == [("a.py", 6, "NB205"), ("b.py", 8, "NB205"), ("c.py", 6, "NB205")]

@@ -115,8 +115,7 @@ class ObjectModeRequested(DecoratorRule):
 
     def check_function(self, function: JitFunction) -> None:
         if self.configurable(function) and function.decorator.option("forceobj") is True:
-            self.report(self.decorator_node(function), function=function,
-                        name=function.name)
+            self.report(self.decorator_node(function), function=function, name=function.name)
 
 
 class NopythonFalseIgnored(DecoratorRule):
@@ -185,8 +184,7 @@ class NopythonFalseIgnored(DecoratorRule):
 
     def check_function(self, function: JitFunction) -> None:
         if self.configurable(function) and function.decorator.option("nopython") is False:
-            self.report(self.decorator_node(function), function=function,
-                        name=function.name)
+            self.report(self.decorator_node(function), function=function, name=function.name)
 
 
 class PrangeWithoutParallel(DecoratorRule):
@@ -228,8 +226,7 @@ class PrangeWithoutParallel(DecoratorRule):
     severity = Severity.WARNING
     summary = "prange in a function without parallel=True runs serially"
     message = (
-        "prange runs as a plain serial range because '{name}' is not compiled with "
-        "parallel=True"
+        "prange runs as a plain serial range because '{name}' is not compiled with parallel=True"
     )
 
     invalid = (
@@ -372,8 +369,7 @@ class ParallelWithoutParallelism(DecoratorRule):
         finder = _ParallelismFinder(self, parameters)
         function.node.body.visit(finder)
         if not finder.found:
-            self.report(self.decorator_node(function), function=function,
-                        name=function.name)
+            self.report(self.decorator_node(function), function=function, name=function.name)
 
 
 def _all_params(params: cst.Parameters) -> list[cst.Param]:
@@ -429,9 +425,13 @@ class _ParallelismFinder(cst.CSTVisitor):
             self.found = True
 
     def visit_Call(self, node: cst.Call) -> None:
-        # Reductions over parameters (sum(a), a.sum()) may be parallelised.
-        reduction = self.rule.qualified(node.func) & _REDUCTIONS
-        if reduction and any(self._is_parameter(arg.value) for arg in node.args):
+        # Reductions over parameters (sum(a), a.sum()) may be parallelised, and a parameter
+        # passed to anything but a scalar builtin may be an array given to a ufunc.
+        names = self.rule.qualified(node.func)
+        scalar_builtin = bool(names) and all(
+            n.startswith("builtins.") and n not in _REDUCTIONS for n in names
+        )
+        if not scalar_builtin and any(self._is_parameter(arg.value) for arg in node.args):
             self.found = True
         if isinstance(node.func, cst.Attribute) and self._is_parameter(node.func.value):
             self.found = True

@@ -355,8 +355,9 @@ class UnsupportedConstruct(DynamicRule):
 class LoweringFailure(DynamicRule):
     """
     ## What it does
-    Reports a failure that only Numba's code generation (lowering) finds. Only `--full-compile`
-    runs lowering; the default typing-only check stops before it.
+    Reports a failure that only Numba's code generation (lowering) raises. `--full-compile` runs
+    lowering; the default typing-only check stops before it and reports the cases it can see in
+    the types.
 
     ## Why is this bad?
     The function types fine but cannot be compiled to machine code: for example returning
@@ -373,14 +374,15 @@ class LoweringFailure(DynamicRule):
     Return concrete values (tuples, arrays) instead of iterators.
 
     ## Known limitations
-    Found only with `--full-compile`.
+    The default typing-only check reports the cases it can read from the types: a jitclass
+    instance, a `np.random.Generator` or a datetime64/timedelta64 array used as a global constant,
+    and a returned iterator. Other lowering failures are found only with `--full-compile`.
     """
 
     code = "NB907"
     name = "lowering-error"
     summary = "code generation failed (found by --full-compile)"
     message = "code generation failed: {detail}"
-    # Proven with --full-compile (tests/test_dynamic_examples.py); typing alone passes it.
     invalid = (
         Example(
             """

@@ -362,8 +362,9 @@ class GlobalArrayWrite(GlobalRule):
     )
 
     def _check_target(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Subscript) and isinstance(target.value,
-                                                             (cst.Name, cst.Attribute)):
+        if isinstance(target, cst.Subscript) and isinstance(
+            target.value, (cst.Name, cst.Attribute)
+        ):
             if self.binding(target.value) == kinds.ARRAY:
                 self.report(target, global_name=self._name(target.value))
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -387,7 +388,9 @@ class GlobalArrayWrite(GlobalRule):
         func = node.func
         if not self.in_nopython() or not isinstance(func, cst.Attribute):
             return
-        if func.attr.value == "fill" and isinstance(
-            func.value, (cst.Name, cst.Attribute)
-        ) and self.binding(func.value) == kinds.ARRAY:
+        if (
+            func.attr.value == "fill"
+            and isinstance(func.value, (cst.Name, cst.Attribute))
+            and self.binding(func.value) == kinds.ARRAY
+        ):
             self.report(node, global_name=self._name(func.value))

@@ -17,7 +17,7 @@ from .syntax import NopythonRule
 
 
 def _category(node: cst.BaseExpression) -> str | None:
-    """"number", "str" or "bytes" for a literal item, None for anything else."""
+    """The category of a literal item (number, str or bytes), None for anything else."""
     if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
         return "number"
     if isinstance(node, cst.Name) and node.value in ("True", "False"):
@@ -128,8 +128,11 @@ class HeterogeneousList(NopythonRule):
     def visit_List(self, node: cst.List) -> None:
         if not self.in_nopython():
             return
-        categories = {_category(element.value) for element in node.elements
-                      if not isinstance(element, cst.StarredElement)}
+        categories = {
+            _category(element.value)
+            for element in node.elements
+            if not isinstance(element, cst.StarredElement)
+        }
         categories.discard(None)
         if len(categories) > 1:
             self.report(node, kinds=" and ".join(sorted(categories)))

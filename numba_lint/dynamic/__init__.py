@@ -1,12 +1,13 @@
 """The dynamic pass: trial-compile jitted functions in worker processes and locate failures.
 
-`run_dynamic` is the entry point for the pipeline. This package's parent-side modules
-(signatures, trial, locate, cache, run) never import Numba or user code; worker-side modules
-(warm, worker, skeleton, typing_only, annotations) run only in worker processes.
+`run_dynamic` (run.py) is the entry point for the pipeline. Parent-side modules never import
+Numba or user code: run, signatures, trial, cache, locate, messages, numba_warnings. Worker-side
+modules run only in processes forked by the worker factory: zygote, warm, worker, skeleton,
+argtypes, annotations, describe, typing_only, prelower. docs/dynamic-pass.md walks through a run.
 """
 
 from __future__ import annotations
 
-from .run import DynamicResult, run_dynamic  # noqa: F401
+from .run import DynamicResult, run_dynamic
 
 __all__ = ["DynamicResult", "run_dynamic"]

@@ -446,13 +446,21 @@ def to_diagnostics(findings: Iterable[Finding], display: dict[str, str]) -> list
         trails = list(dict.fromkeys(f.trail for f in group if f.trail))
         if trails:
             detail["called_from"] = trails
+        if best.trail:
+            message = f"{message} ({best.trail})"
+        if len(detail["signatures"]) > 1:
+            message += (
+                f" [for {len(detail['signatures'])} signatures: "
+                + "; ".join(detail["signatures"])
+                + "]"
+            )
         diagnostics.append(
             Diagnostic(
                 filename=filename,
                 location=Location(*start),
                 end_location=Location(*end),
                 code=best.rule.code,
-                message=f"{message} ({best.trail})" if best.trail else message,
+                message=message,
                 severity=best.rule.severity,
                 pass_=Pass.DYNAMIC,
                 function=best.function,

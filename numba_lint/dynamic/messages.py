@@ -99,6 +99,12 @@ def classify(
         or "LoweringError" in kinds
         or ("NumbaError" not in kinds and raw.get("full_compile"))
     ):
+        if "load_from_data_pointer" in message:
+            # Numba's words for an iterator returned to (boxed for) the caller.
+            message = (
+                "returning an iterator from a jitted function cannot be compiled; "
+                "return a tuple, list or array instead"
+            )
         constant = LOWERING_GLOBAL.search(text)
         selector = _SELECTOR.search(message)
         if constant and selector:

@@ -17,6 +17,8 @@ from .locate import Finding, Locator, SourceFile, first_use, line_range, node_ra
 
 _URL_TAIL = re.compile(r"\s*For more information visit (\S+)\s*$", re.S)
 _ARGUMENT = re.compile(r"(?<!keyword )argument '(\w+)'")
+# Numba's SSA versions of a variable (`last.2`) read as the variable itself.
+_SSA_SUFFIX = re.compile(r"\b([A-Za-z_]\w*)\.\d+\b")
 _KEYWORD = re.compile(r"keyword argument '(\w+)")
 
 
@@ -32,7 +34,7 @@ def warning_findings(
         text = warning["text"].strip()
         url_match = _URL_TAIL.search(text)
         text = _URL_TAIL.sub("", text).strip()
-        first = " ".join(text.split("\n\n")[0].split())
+        first = _SSA_SUFFIX.sub(r"\1", " ".join(text.split("\n\n")[0].split()))
         where = warning.get("where")
         function_line = function_lines.get(warning.get("function") or "")
         source = (locator.source(where["file"]) if where else None) or home

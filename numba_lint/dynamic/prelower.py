@@ -67,8 +67,8 @@ def lowering_hazards(typed: Any) -> list[dict[str, Any]]:
             _record(
                 returns[0].loc,
                 (
-                    f"returning an iterator ({return_type}) from a jitted function cannot be compiled; "
-                    "return a tuple, list or array instead"
+                    f"returning an iterator ({return_type}) from a jitted function cannot be "
+                    "compiled; return a tuple, list or array instead"
                 ),
             )
         )
