@@ -37,7 +37,7 @@ PACKAGES = {
     "quantecon": (["quantecon"], "quantecon"),
 }
 LAZY_KINDS = {"jit", "njit", "vectorize", "guvectorize"}
-PYTEST = ["-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider", "-x"]
+PYTEST = ["-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider"]
 
 
 @dataclass

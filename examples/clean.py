@@ -2,6 +2,7 @@
 
 import numpy as np
 from numba import njit
+from numpy.typing import NDArray
 
 
 @njit("float64(float64[:])")
@@ -13,5 +14,5 @@ def mean(values):
 
 
 @njit
-def scale(values: np.ndarray, factor: float) -> np.ndarray:
+def scale(values: NDArray[np.float64], factor: float) -> NDArray[np.float64]:
     return values * factor

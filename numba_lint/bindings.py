@@ -8,13 +8,14 @@ more than one way, or in a way this module does not recognise, is "other": rules
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator, Mapping
 
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 from libcst.metadata.base_provider import LazyValue
 
-from .jit_index import FUNCTION_KINDS, JitIndex, absolute_name
+from .jit_index import FUNCTION_KINDS, JitIndex, absolute_module_name, absolute_name
 from .parse import ParsedModule
 
 JITTED = "jitted"
@@ -268,3 +269,106 @@ def resolve(
             return kind
         target_module, name = kind[len(IMPORT) :].rsplit(".", 1)
     return None
+
+
+def unparsed_bindings(
+    tree: ast.Module, module_name: str, is_package: bool
+) -> tuple[dict[str, str], set[str]]:
+    """Bindings of a project module that never mentions Numba, from CPython's `ast`.
+
+    Nothing in such a module can be jitted, so its undecorated top-level defs are plain
+    functions. Returns the bindings and the names it passes as call arguments (possible
+    registrations with an extension, as in `collect_facts`).
+    """
+    found: dict[str, list[str]] = {}
+    bases: dict[str, list[str]] = {}
+
+    def bind(name: str, kind: str) -> None:
+        found.setdefault(name, []).append(kind)
+
+    def walk(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.FunctionDef):
+                bind(node.name, OTHER if node.decorator_list else PLAIN_FUNCTION)
+            elif isinstance(node, ast.ClassDef):
+                plain = not node.keywords and all(
+                    _ast_last(d) in _PLAIN_CLASS_DECORATORS for d in node.decorator_list
+                )
+                names = [_ast_last(b) for b in node.bases]
+                bases[node.name] = names
+                bind(node.name, PLAIN_CLASS if plain and all(names) else OTHER)
+            elif isinstance(node, ast.ImportFrom):
+                source = "." * node.level + (node.module or "")
+                source = absolute_module_name(source, module_name, is_package)
+                for alias in node.names:
+                    if alias.name != "*":
+                        bind(alias.asname or alias.name, f"{IMPORT}{source}.{alias.name}")
+            elif isinstance(node, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
+                walk([*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])])
+                for handler in getattr(node, "handlers", []):
+                    walk(handler.body)
+                for target in _ast_targets(node):
+                    bind(target, OTHER)
+            else:
+                value = getattr(node, "value", None)
+                kind = (
+                    MUTABLE_CONTAINER
+                    if isinstance(
+                        value,
+                        (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp),
+                    )
+                    and isinstance(node, (ast.Assign, ast.AnnAssign))
+                    else OTHER
+                )
+                for target in _ast_targets(node):
+                    bind(target, kind)
+
+    walk(tree.body)
+    result = {
+        name: kinds[0] if len(kinds) == 1 or set(kinds) == {PLAIN_FUNCTION} else OTHER
+        for name, kinds in found.items()
+    }
+    changed = True
+    while changed:  # a class is plain only if its bases are object/ABC or plain classes here
+        changed = False
+        for name, names in bases.items():
+            if result.get(name) == PLAIN_CLASS and any(
+                base not in _PLAIN_BASES and result.get(base) != PLAIN_CLASS for base in names
+            ):
+                result[name] = OTHER
+                changed = True
+    arguments = {
+        _ast_last(arg)
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call)
+        for arg in call.args
+        if isinstance(arg, (ast.Name, ast.Attribute))
+    }
+    return result, arguments
+
+
+def _ast_last(node: ast.expr) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _ast_targets(node: ast.AST) -> Iterator[str]:
+    targets: list[ast.AST] = []
+    if isinstance(node, ast.Assign):
+        targets = list(node.targets)
+    elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For)):
+        targets = [node.target]
+    elif isinstance(node, ast.With):
+        targets = [item.optional_vars for item in node.items if item.optional_vars]
+    elif isinstance(node, ast.Import):
+        yield from (alias.asname or alias.name.split(".")[0] for alias in node.names)
+    elif isinstance(node, (ast.Global, ast.Delete)):
+        yield from getattr(node, "names", ())
+        targets = list(getattr(node, "targets", []))
+    for target in targets:
+        for child in ast.walk(target):
+            if isinstance(child, ast.Name):
+                yield child.id

@@ -119,6 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # `numba-lint PATHS` means `numba-lint check PATHS`.
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "check")
+    if argv[0] == "harvest":
+        # The harvested command's own flags must reach it untouched: harvest parses its own.
+        from .harvest import harvest_main
+
+        return harvest_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if args.command == "check":
@@ -132,10 +137,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .server import serve
 
             return serve()
-        if args.command == "harvest":
-            from .harvest import harvest_main
-
-            return harvest_main(args)
         if args.command == "knowledge":
             from .knowledge import knowledge_main
 

@@ -140,3 +140,5 @@ class Report:
     # Things the user should know that are not errors (no Python files in a folder, knowledge
     # base built). Printed to stderr.
     notes: list[str] = field(default_factory=list)
+    # The text that was checked, by display name (stdin and editor buffers are not on disk).
+    sources: dict[str, list[str]] = field(default_factory=dict)

@@ -101,7 +101,12 @@ class JitFunction:
         """Explicit signatures in the decorator (source text), empty for lazy functions."""
         if self.kind in ("jitclass", "overload", "register_jitable", "stencil"):
             return ()
-        return self.decorator.positional[:1]
+        first = self.decorator.positional[:1]
+        # @guvectorize("(n)->(n)") alone is a dynamic gufunc: the string is its layout, not a
+        # signature, so the function is lazy.
+        if self.kind == "guvectorize" and len(self.decorator.positional) == 1 and "->" in first[0]:
+            return ()
+        return first
 
 
 @dataclass
@@ -205,6 +210,10 @@ class _Indexer(cst.CSTVisitor):
         sources = dict(base.option_sources)
         positional = list(base.positional)
         for arg in call.args:
+            if arg.star == "**":
+                # `njit(**options)`: any option may be set; rules must not assume defaults.
+                sources["**"] = module.code_for_node(arg.value)
+                continue
             if arg.star:
                 continue
             if arg.keyword is None:

@@ -79,5 +79,9 @@ def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnosti
             **match.detail,
             "dynamic": {"code": found.code, "message": found.message, **found.detail},
         }
-        result[index] = match.with_changes(confirmed=True, detail=detail)
+        # The trial compile often knows more (which argument, which class, which call): say it.
+        message = match.message
+        if found.message and found.message not in message:
+            message = f"{message}; trial compile: {found.message}"
+        result[index] = match.with_changes(confirmed=True, detail=detail, message=message)
     return result + leftover

@@ -11,9 +11,10 @@ import ast
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .bindings import unparsed_bindings
 from .checks import ALL_RULES, RuleInfo, static_rules
 from .checks.base import ProjectFacts, run_static_rules
 from .checks.syntax_error import SyntaxErrorRule
@@ -80,7 +81,12 @@ def run(config: Config, options: Options) -> Report:
         first, syntax_problems = _parse_relevant(texts, reduce=config.static_only)
         diagnostics = [_syntax_diagnostic(problem) for problem in syntax_problems]
         indexed = _index(first)
-        facts = collect_facts(indexed)
+        parsed = {module.source for module, _ in indexed}
+        facts = _unparsed_facts(
+            collect_facts(indexed),
+            [(m.module_name, m.source.path, m.text) for m, _ in indexed],
+            {s: t for s, t in texts.items() if s not in parsed},
+        )
         report.summary.jit_functions = sum(len(index.functions) for _, index in indexed)
         diagnostics.extend(_static(indexed, rules, facts, report))
 
@@ -99,6 +105,7 @@ def run(config: Config, options: Options) -> Report:
         )
 
     lines = {source.display: text.splitlines() for source, text in texts.items()}
+    report.sources = lines
     paths = {source.display: source.path for source in sources}
     report.diagnostics = sorted(
         (
@@ -178,6 +185,35 @@ def _alias_users(aliases: dict, modules: list[tuple[str, Path, str]]) -> set[str
     return users
 
 
+def _unparsed_facts(
+    facts: ProjectFacts, parsed: list[tuple[str, Path, str]], others: dict[SourceFile, str]
+) -> ProjectFacts:
+    """Add the bindings of project modules that were not parsed (they never mention Numba, so
+    none of their functions is jitted) when a parsed module imports them. Read with `ast`."""
+    imported = set()
+    for module_name, path, text in parsed:
+        for absolute, relative_or_plain in _IMPORTS.findall(text):
+            name = absolute or relative_or_plain
+            if name.startswith("."):
+                name = absolute_module_name(name, module_name, path.stem == "__init__")
+            imported.add(name)
+    bindings = dict(facts.bindings)
+    registered = set(facts.registered)
+    for source, text in others.items():
+        name = module_name_for(source.path)
+        # `from pkg import helpers` names the package: its modules may be what is imported.
+        if name in bindings or not (name in imported or name.rsplit(".", 1)[0] in imported):
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        found, arguments = unparsed_bindings(tree, name, source.path.stem == "__init__")
+        bindings[name] = found
+        registered |= arguments
+    return replace(facts, bindings=bindings, registered=frozenset(registered))
+
+
 def _static_parallel(
     texts: dict[SourceFile, str], rules: list[type[RuleInfo]], config: Config, report: Report
 ) -> list[Diagnostic] | None:
@@ -209,8 +245,13 @@ def _static_parallel(
         candidates.update(extra)
         return extra
 
-    pooled = run_static_parallel(candidates, static, knowledge, workers, reindex_for,
-                                 more_candidates)
+    def extend_facts(facts: ProjectFacts) -> ProjectFacts:
+        modules = [(module_name_for(s.path), s.path, t) for s, t in candidates.items()]
+        return _unparsed_facts(facts, modules, rest)
+
+    pooled = run_static_parallel(
+        candidates, static, knowledge, workers, reindex_for, more_candidates, extend_facts
+    )
     diagnostics = [_syntax_diagnostic(problem) for problem in pooled.problems]
     for source, text in rest.items():
         try:

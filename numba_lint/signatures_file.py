@@ -253,7 +253,7 @@ def _canonical(node: object) -> str:
 
 def load_signatures(path: Path) -> dict[str, HarvestEntry]:
     """The entries of a signatures file by key; {} when the file does not exist."""
-    return read_file(path).entries  # type: ignore[return-value]
+    return dict(read_file(path).entries)
 
 
 def read_file(path: Path) -> SignaturesFile:
@@ -330,23 +330,29 @@ def merge_files(
     `project_root` are dropped (when a root is given)."""
     entries = dict(old.entries)
     if project_root is not None:
+        names: dict[str, set[str] | None] = {}
         entries = {
-            key: entry for key, entry in entries.items() if _still_exists(entry, project_root)
+            key: entry
+            for key, entry in entries.items()
+            if _still_exists(entry, project_root, names)
         }
     for key, entry in new.entries.items():
         entries[key] = merge_entry(entries.get(key), entry)
     return SignaturesFile(new.numba or old.numba, entries)
 
 
-def _still_exists(entry: HarvestEntry, root: Path) -> bool:
-    path = root / entry.path
-    try:
-        names = function_sources(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return False
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return True  # cannot tell: keep it, the linter reports the file anyway
-    return entry.qualname in names
+def _still_exists(entry: HarvestEntry, root: Path, names: dict[str, set[str] | None]) -> bool:
+    """Whether the entry's function is still defined; `names` caches each file's functions."""
+    if entry.path not in names:
+        try:
+            text = (root / entry.path).read_text(encoding="utf-8")
+            names[entry.path] = set(function_sources(text))
+        except FileNotFoundError:
+            return False
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            names[entry.path] = None  # cannot tell: keep it, the linter reports the file anyway
+    found = names[entry.path]
+    return found is None or entry.qualname in found
 
 
 def dumps(signatures_file: SignaturesFile) -> str:

@@ -131,9 +131,11 @@ def run_static_parallel(
     workers: int,
     reindex_for: Any,
     more_candidates: Any,
+    extend_facts: Any = None,
 ) -> PoolResult:
     """`reindex_for(aliases)`: the modules to re-index with the project's aliases;
-    `more_candidates(modules with aliases)`: files that import those without naming numba."""
+    `more_candidates(modules with aliases)`: files that import those without naming numba;
+    `extend_facts(facts)`: the merged facts plus what the parent knows (unparsed modules)."""
     context = multiprocessing.get_context("fork")
     connections, processes = [], []
     for _ in range(workers):
@@ -158,6 +160,8 @@ def run_static_parallel(
                     aliases[f"{module}.{name}"] = decorator
         reindex = reindex_for(aliases) if aliases else set()
         facts = merge_facts(_ask(connections, "index", [(aliases, reindex)] * workers))
+        if extend_facts is not None:
+            facts = extend_facts(facts)
         for diagnostics, count in _ask(connections, "rules", [facts] * workers):
             result.diagnostics.extend(diagnostics)
             result.jit_functions += count

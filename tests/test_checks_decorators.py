@@ -71,6 +71,14 @@ def test_prange_needs_parallel(tmp_path: Path) -> None:
                 pass
             return n
 
+        OPTIONS = {"parallel": True}
+
+        @njit(**OPTIONS)
+        def e(n):
+            for i in prange(n):
+                pass
+            return n
+
         def range_like(n):
             return prange(n)
         """,
@@ -116,3 +124,32 @@ def test_generated_jit_is_reported_at_its_decorator(tmp_path: Path) -> None:
         CODES,
     )
     assert found == [(3, "NB401")]
+
+
+def test_cache_is_flagged_only_where_numba_rejects_it(tmp_path: Path) -> None:
+    # Measured with 0.68.1: closures, lambdas and __main__ scripts cache fine; @stencil raises.
+    found = lint_source(
+        tmp_path,
+        """
+        import numba
+        from numba import njit, stencil
+
+        @numba.stencil(cache=True)
+        def blur(a):
+            return a[0, 1]
+
+        def make(k):
+            @njit(cache=True)
+            def add(x):
+                return x + k
+            return add
+
+        square = njit(cache=True)(lambda x: x * x)
+
+        @stencil
+        def plain(a):
+            return a[0, 1]
+        """,
+        CODES + ["NB304"],
+    )
+    assert found == [(4, "NB304")]

@@ -25,7 +25,7 @@ def test_seed_example_is_flagged_at_the_attribute(tmp_path: Path) -> None:
     done = run_cli("check", "--static-only", "seed.py", cwd=root)
     assert done.returncode == 1, done.stderr
     first = done.stdout.splitlines()[0]
-    assert first.startswith(f"seed.py:{SEED_ROW}:12: NB101 [error] attribute 'x' of 'a'")
+    assert first.startswith(f"seed.py:{SEED_ROW}:12: NB101 [error] attribute 'x' of 'a' is resolved by no Numba type")
     assert "    return a.x + b.x" in done.stdout
     assert "           ^^^" in done.stdout
     assert done.stdout.splitlines()[-1].startswith("Found 2 errors, 0 warnings")

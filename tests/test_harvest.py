@@ -95,14 +95,14 @@ def test_records_every_function_the_tests_reach(harvested):
         assert [list(s) for s in entries[key].signatures] == signatures, key
     assert "hpkg/kernels.py::never_called" not in entries
     assert "hpkg/kernels.py::eager_half" not in entries
-    assert "signatures skipped: explicit in the decorator" in summary
+    assert "1 signature skipped: explicit in the decorator" in summary
     assert not any(key.startswith("<") for key in entries)  # generated code is not project code
     assert entries["hpkg/kernels.py::clip_total"].params == ("a", "low=")
 
 
 def test_a_type_that_cannot_be_stored_is_reported(harvested):
     _, output, summary, _ = harvested
-    assert "1 signatures not recorded:" in summary
+    assert "1 signature not recorded:" in summary
     line = next(line for line in summary.splitlines() if "local_triple" in line)
     assert line.strip().startswith("hpkg/kernels.py::apply")
     assert "defined inside a function" in line and "no importable name" in line
@@ -199,6 +199,19 @@ def test_exit_code_of_a_failing_test_run_is_passed_through(tmp_path, monkeypatch
     # What compiled before the failure is still recorded, and the hook directory is gone.
     assert "hpkg/kernels.py::scale" in load_signatures(project / "sigs.json")
     assert list(scratch.iterdir()) == []
+
+
+def test_a_warm_numba_cache_does_not_hide_callees(tmp_path, monkeypatch):
+    """sum_squares has cache=True: loaded from a warm cache it is never typed, so its callee
+    _square would never compile. The harvest runs with an empty cache of its own."""
+    project = copy_project(tmp_path)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "warm-cache"))
+    command = [sys.executable, "-m", "pytest", "-q", "checks/check_kernels.py", "-k", "scale"]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    assert list((tmp_path / "warm-cache").rglob("*.nbi")), "the plain run did not fill the cache"
+    assert harvest_main(["--output", "sigs.json", "--", *command]) == 0
+    assert "hpkg/kernels.py::_square" in load_signatures(project / "sigs.json")
 
 
 def test_plain_exit_codes_and_usage(tmp_path, monkeypatch):
@@ -353,3 +366,38 @@ def test_type_spellings_round_trip():
         "Array(float64, 1, 'C', readonly=True)"
     )
     assert spelling.encode_argument(types.Omitted(0.0)) == NOT_PASSED
+
+
+def test_check_finds_a_failure_using_only_harvested_types(harvested, tmp_path):
+    """harvest -> break a lazy function whose only type source is the harvest -> check."""
+    project, output, _, _ = harvested
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    kernels = copy / "hpkg" / "kernels.py"
+    text = kernels.read_text(encoding="utf-8")
+    broken = text.replace("    return a * factor\n", "    return a * factor + 'oops'\n", 1)
+    assert broken != text
+    kernels.write_text(broken, encoding="utf-8")
+    row = broken.splitlines().index("    return a * factor + 'oops'") + 1
+    done = subprocess.run(
+        [sys.executable, "-m", "numba_lint", "check", "--format", "json", "--no-cache",
+         "hpkg/kernels.py"],
+        cwd=copy, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    data = json.loads(done.stdout)
+    errors = [d for d in data["diagnostics"] if d["severity"] == "error"]
+    assert [(d["location"]["row"], d["pass"], d["function"]) for d in errors] == [
+        (row, "dynamic", "scale")
+    ]
+    scale = next(f for f in data["functions"] if f["name"] == "scale")
+    assert scale["checked"] and scale["signature_source"] == "harvest"
+    # Without the harvested file nothing else gives `scale` types: it is not checked at all.
+    (copy / ".numba-lint" / "signatures.json").unlink()
+    again = subprocess.run(
+        [sys.executable, "-m", "numba_lint", "check", "--format", "json", "--no-cache",
+         "hpkg/kernels.py"],
+        cwd=copy, capture_output=True, text=True, timeout=300,
+    )
+    scale = next(f for f in json.loads(again.stdout)["functions"] if f["name"] == "scale")
+    assert not scale["checked"] and scale["reason"] == "no argument types"

@@ -321,3 +321,18 @@ def test_pipeline_reindexes_every_spelling_of_a_reexport(tmp_path: Path) -> None
         ["NB205"],
     )
     assert rows(found) == [("a.py", 6, "NB205"), ("b.py", 8, "NB205"), ("c.py", 6, "NB205")]
+
+
+def test_star_star_options_are_recorded_as_unknown() -> None:
+    index = index_of("""
+        from numba import njit
+
+        OPTIONS = {"parallel": True}
+
+        @njit(cache=True, **OPTIONS)
+        def f(x):
+            return x
+        """)
+    decorator = index.functions[0].decorator
+    assert decorator.options == {"cache": True}
+    assert decorator.option_sources == {"**": "OPTIONS"}

@@ -17,6 +17,7 @@ from .calls import (
 )
 from .classes import PlainClassInstantiation
 from .decorators import (
+    CacheUnusable,
     GeneratedJitRemoved,
     NopythonFalseIgnored,
     ObjectModeRequested,
@@ -88,6 +89,7 @@ ALL_RULES: list[type[RuleInfo]] = [
     PrangeWithoutParallel,
     ParallelWithoutParallelism,
     NopythonFalseIgnored,
+    CacheUnusable,
     GeneratedJitRemoved,
     *DYNAMIC_RULES,
 ]

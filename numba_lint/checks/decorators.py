@@ -1,11 +1,11 @@
-"""NB301-NB303, NB305, NB401: decorator options that do not do what the user asked for.
+"""NB301-NB305, NB401: decorator options that do not do what the user asked for.
 
 Measured with Numba 0.68.1: `forceobj=True` compiles silently in object mode; `nopython=False`
 is ignored with a NumbaDeprecationWarning (the function is still compiled in nopython mode);
 `prange` without `parallel=True` compiles silently as a serial `range`; `parallel=True` with
 nothing to parallelise warns (NumbaPerformanceWarning); `generated_jit` no longer exists.
-`cache=True` is not checked: caching works for lambdas, closures and `__main__` scripts in
-0.68.1 and fails only for code with no source file, which a file linter never sees.
+`cache=True` works for lambdas, closures and `__main__` scripts in 0.68.1 and fails only for
+code with no source file (never seen here) and on `@stencil`, which rejects the option.
 """
 
 from __future__ import annotations
@@ -268,8 +268,8 @@ class PrangeWithoutParallel(DecoratorRule):
         function = self.function
         if function is None or not self.configurable(function):
             return
-        options = function.decorator.options
-        if options.get("parallel") is True or "parallel" in function.decorator.option_sources:
+        options, sources = function.decorator.options, function.decorator.option_sources
+        if options.get("parallel") is True or "parallel" in sources or "**" in sources:
             return
         if "inline" in options or "inline" in function.decorator.option_sources:
             return
@@ -435,6 +435,88 @@ class _ParallelismFinder(cst.CSTVisitor):
             self.found = True
         if isinstance(node.func, cst.Attribute) and self._is_parameter(node.func.value):
             self.found = True
+
+
+class CacheUnusable(DecoratorRule):
+    """
+    ## What it does
+    Flags `cache=True` where Numba cannot cache: on `@stencil`, which rejects the option.
+
+    ## Why is this bad?
+    `@stencil` accepts no `cache` option: decorating fails at import time with
+    "NumbaValueError: Unknown stencil option cache". A stencil called from an `@njit`
+    function is cached with that function instead.
+
+    ## Example
+    ```python
+    @stencil(cache=True)
+    def blur(a):
+        return (a[0, 1] + a[1, 0]) / 2
+    ```
+
+    ## Use instead
+    ```python
+    @stencil
+    def blur(a):
+        return (a[0, 1] + a[1, 0]) / 2
+
+    @njit(cache=True)
+    def smooth(a):
+        return blur(a)
+    ```
+
+    ## Known limitations
+    Measured with Numba 0.68.1: `cache=True` works on lambdas, closures and functions of
+    `__main__` scripts (their cache files are written and reused), so those are not flagged;
+    it fails only for code without a source file (`exec`, `python -c`), which a file linter
+    never sees.
+    """
+
+    code = "NB304"
+    name = "cache-unusable"
+    severity = Severity.ERROR
+    summary = "cache=True where Numba cannot cache"
+    message = "@stencil does not accept cache=True (Numba raises 'Unknown stencil option cache')"
+
+    invalid = (
+        Example(
+            """
+            from numba import stencil
+
+            @stencil(cache=True)  # expect: NB304
+            def blur(a):
+                return (a[0, 1] + a[1, 0]) / 2
+            """,
+            numba="fails",
+        ),
+    )
+    valid = (
+        Example(
+            """
+            import numpy as np
+            from numba import njit, stencil
+
+            @stencil
+            def blur(a):
+                return (a[0, 1] + a[1, 0]) / 2
+
+            @njit(cache=True)
+            def smooth(a):
+                return blur(a)
+            """,
+            call="smooth(np.ones((3, 3)))",
+            numba="compiles",
+        ),
+    )
+
+    def check_function(self, function: JitFunction) -> None:
+        decorator = function.decorator
+        if (
+            function.kind == "stencil"
+            and function.form == "decorator"
+            and ("cache" in decorator.options or "cache" in decorator.option_sources)
+        ):
+            self.report(self.decorator_node(function), function=function)
 
 
 class GeneratedJitRemoved(DecoratorRule):

@@ -57,8 +57,8 @@ class PlainClassAttribute(NopythonRule):
     severity = Severity.ERROR
     summary = "attribute of a plain Python class instance in jitted code"
     message = (
-        "attribute '{attribute}' of '{owner}' is resolved by no Numba type: an instance of a "
-        "plain Python class is not supported in nopython mode"
+        "attribute '{attribute}' of '{owner}' is resolved by no Numba type: nopython mode "
+        "supports neither plain Python class instances nor this attribute on any type"
     )
     METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
 

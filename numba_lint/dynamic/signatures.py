@@ -97,6 +97,8 @@ def _decorator_signatures(function: JitFunction) -> tuple[str, ...]:
         return ()
     positional = function.decorator.positional
     if function.kind == "guvectorize":
+        if not function.signatures:  # a dynamic gufunc: only a layout, no signatures
+            return ()
         # guvectorize(signatures, layout): the layout is checked with the signatures.
         return tuple(positional[:2]) if positional else ()
     return tuple(positional[:1])

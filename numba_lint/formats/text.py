@@ -13,12 +13,12 @@ from ..diagnostic import Diagnostic, Report, Severity
 from . import RenderOptions
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
-_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+_BOLD, _RESET = "\033[1m", "\033[0m"
 
 
 def render(report: Report, options: RenderOptions) -> str:
     out: list[str] = []
-    sources: dict[str, list[str]] = {}
+    sources = dict(report.sources)
     for diagnostic in report.diagnostics:
         if diagnostic.severity is Severity.INFO and not options.verbose:
             continue
@@ -34,12 +34,13 @@ def render(report: Report, options: RenderOptions) -> str:
 def _headline(diagnostic: Diagnostic, color: bool) -> str:
     where = f"{diagnostic.filename}:{diagnostic.location.row}:{diagnostic.location.column}:"
     severity = diagnostic.severity.value
-    confirmed = " (confirmed by trial compile)" if diagnostic.confirmed else ""
+    # "confirmed": the trial compile failed on the same node the static rule flagged.
+    tag = f"{severity}, confirmed" if diagnostic.confirmed else severity
     if color:
         tint = _COLORS[severity]
         return (f"{_BOLD}{where}{_RESET} {tint}{_BOLD}{diagnostic.code}{_RESET} "
-                f"{tint}[{severity}]{_RESET} {diagnostic.message}{_DIM}{confirmed}{_RESET}")
-    return f"{where} {diagnostic.code} [{severity}] {diagnostic.message}{confirmed}"
+                f"{tint}[{tag}]{_RESET} {diagnostic.message}")
+    return f"{where} {diagnostic.code} [{tag}] {diagnostic.message}"
 
 
 def _read_lines(filename: str) -> list[str]:

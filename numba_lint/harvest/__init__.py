@@ -15,6 +15,7 @@ from typing import TextIO
 
 from ..config import ConfigError, load_config
 from ..signatures_file import (
+    MAX_SIGNATURES,
     SignaturesFile,
     SignaturesFileError,
     merge_files,
@@ -115,6 +116,10 @@ def run_harvest(
     return result.exit_code
 
 
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def _summarise(
     harvest: Harvest,
     existing: SignaturesFile,
@@ -131,15 +136,17 @@ def _summarise(
         else len(entry.signatures)
         for key, entry in entries.items()
     )
+    processes = _count(harvest.processes, "process", "processes")
     print(
-        f"{PROG}: {signatures} signatures of {len(entries)} functions recorded "
-        f"({new} new) from {harvest.processes} processes; {output} now holds "
-        f"{len(merged.entries)} functions",
+        f"{PROG}: {_count(signatures, 'signature')} of {_count(len(entries), 'function')} "
+        f"recorded ({new} new) from {processes}; {output} now holds "
+        f"{_count(len(merged.entries), 'function')}",
         file=stream,
     )
     if harvest.eager_skipped:
         print(
-            f"{PROG}: {harvest.eager_skipped} signatures skipped: explicit in the decorator",
+            f"{PROG}: {_count(harvest.eager_skipped, 'signature')} skipped: explicit in the "
+            "decorator",
             file=stream,
         )
     if not harvest.processes:
@@ -148,19 +155,22 @@ def _summarise(
             "(was Python started with -I, -E or -S?)",
             file=stream,
         )
-    capped = sorted(key for key, entry in merged.entries.items() if entry.note)
+    capped = sorted(key for key, entry in merged.entries.items() if entry.note and key in entries)
     if capped:
         print(
-            f"{PROG}: {len(capped)} functions hit the cap on signatures: {', '.join(capped)}",
+            f"{PROG}: {_count(len(capped), 'function')} hit the cap of {MAX_SIGNATURES} "
+            f"signatures: {', '.join(capped)}",
             file=stream,
         )
     if harvest.not_recorded:
-        print(f"{PROG}: {len(harvest.not_recorded)} signatures not recorded:", file=stream)
+        print(
+            f"{PROG}: {_count(len(harvest.not_recorded), 'signature')} not recorded:", file=stream
+        )
         for item in harvest.not_recorded:
             print(f"  {item.key} {item.shown}: {item.why}", file=stream)
     if harvest.bad_lines:
         print(
-            f"{PROG}: {harvest.bad_lines} unreadable record lines skipped (a process was "
+            f"{PROG}: {_count(harvest.bad_lines, 'unreadable record line')} skipped (a process was "
             "killed while writing)",
             file=stream,
         )

@@ -122,22 +122,7 @@ class Recorder:
 _recorder: Recorder | None = None
 
 
-import atexit as _atexit
-import time as _time
-_PROF = [0.0, 0]
-_atexit.register(lambda: sys.stderr.write(f"HOOKPROF {_PROF}\n"))
-
-
 def _safe_record(py_func: Any, sig: Any, eager: bool) -> None:
-    _t = _time.perf_counter()
-    try:
-        _safe_record2(py_func, sig, eager)
-    finally:
-        _PROF[0] += _time.perf_counter() - _t
-        _PROF[1] += 1
-
-
-def _safe_record2(py_func: Any, sig: Any, eager: bool) -> None:
     if _recorder is None:
         return
     try:
