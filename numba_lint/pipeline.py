@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -199,10 +200,15 @@ def _unparsed_facts(
             imported.add(name)
     bindings = dict(facts.bindings)
     registered = set(facts.registered)
+    names = {source: module_name_for(source.path) for source in others}
+    seen = Counter(names.values())
     for source, text in others.items():
-        name = module_name_for(source.path)
+        name = names[source]
         # `from pkg import helpers` names the package: its modules may be what is imported.
-        if name in bindings or not (name in imported or name.rsplit(".", 1)[0] in imported):
+        if not (name in imported or name.rsplit(".", 1)[0] in imported):
+            continue
+        if name in bindings or seen[name] > 1:  # one module name, several files: unknown
+            bindings[name] = {}
             continue
         try:
             tree = ast.parse(text)

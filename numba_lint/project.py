@@ -122,6 +122,8 @@ def collect_facts(modules: Iterable[tuple[ParsedModule, JitIndex]]) -> ProjectFa
         arguments.update(name for name, count in collector.arguments.items() if count > 0)
         for fields in index.jitclasses.values():
             names |= fields
-        bindings[parsed.module_name] = module_bindings(parsed, index)
+        # Two files with one module name (two projects in one run): neither can be trusted.
+        clash = parsed.module_name in bindings
+        bindings[parsed.module_name] = {} if clash else module_bindings(parsed, index)
     return ProjectFacts(field_names=frozenset(names), bindings=bindings,
                         registered=frozenset(arguments))

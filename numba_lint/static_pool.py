@@ -14,7 +14,7 @@ import os
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .checks.base import ProjectFacts, StaticRule, run_static_rules
@@ -50,14 +50,15 @@ class _Worker:
         self.modules: list[tuple[ParsedModule, JitIndex]] = []
 
     def parse(self, share: list[tuple[SourceFile, str]]) -> tuple[list[SyntaxProblem], dict]:
-        problems = []
+        problems, aliases = [], {}
         for source, text in share:
             result = parse(source, text, reduce=True)
             if isinstance(result, SyntaxProblem):
                 problems.append(result)
             else:
-                self.modules.append((result, build_index(result)))
-        aliases = {m.module_name: dict(i.decorator_aliases) for m, i in self.modules}
+                index = build_index(result)
+                self.modules.append((result, index))
+                aliases[result.module_name] = dict(index.decorator_aliases)
         return problems, aliases
 
     def index(self, aliases: dict[str, JitDecorator], reindex: set[str]) -> ProjectFacts:
@@ -105,21 +106,35 @@ def _ask(connections: list[Connection], command: str, payloads: list[Any]) -> li
     return answers
 
 
-def _shares(candidates: dict[SourceFile, str], count: int) -> list[list[tuple[SourceFile, str]]]:
-    """Split files into `count` shares of about equal size (largest first, greedy)."""
-    shares: list[list[tuple[SourceFile, str]]] = [[] for _ in range(count)]
-    sizes = [0] * count
-    for source, text in sorted(candidates.items(), key=lambda item: -len(item[1])):
-        smallest = sizes.index(min(sizes))
-        shares[smallest].append((source, text))
-        sizes[smallest] += len(text)
-    return shares
+def _parse_all(connections: list[Connection], files: dict[SourceFile, str]) -> list[Any]:
+    """Hand files out one at a time, largest first, to whichever worker is free: the cost of a
+    file (its jitted code) is not known in advance, so fixed shares leave one worker idle."""
+    pending = sorted(files.items(), key=lambda item: -len(item[1]))
+    idle, busy, answers = list(connections), set(), []
+    while pending or busy:
+        while idle and pending:
+            connection = idle.pop()
+            connection.send(("parse", [pending.pop(0)]))
+            busy.add(connection)
+        for connection in wait(list(busy)):
+            status, answer = connection.recv()  # type: ignore[union-attr]
+            if status != "ok":
+                raise RuntimeError(f"static worker failed:\n{answer}")
+            answers.append(answer)
+            busy.discard(connection)
+            idle.append(connection)  # type: ignore[arg-type]
+    return answers
 
 
 def merge_facts(parts: list[ProjectFacts]) -> ProjectFacts:
+    bindings: dict = {}
+    for part in parts:
+        for module, names in part.bindings.items():
+            # One module name in two workers' shares: two files, so neither can be trusted.
+            bindings[module] = {} if module in bindings else names
     return ProjectFacts(
         field_names=frozenset().union(*(p.field_names for p in parts)),
-        bindings={k: v for p in parts for k, v in p.bindings.items()},
+        bindings=bindings,
         registered=frozenset().union(*(p.registered for p in parts)),
     )
 
@@ -147,11 +162,11 @@ def run_static_parallel(
         processes.append(process)
     try:
         result = PoolResult()
-        parsed = _ask(connections, "parse", _shares(candidates, workers))
+        parsed = _parse_all(connections, candidates)
         reexporting = [module for _, found in parsed for module, names in found.items() if names]
         extra = more_candidates(reexporting) if reexporting else {}
         if extra:
-            parsed = _ask(connections, "parse", _shares(extra, workers))
+            parsed += _parse_all(connections, extra)
         aliases: dict[str, JitDecorator] = {}
         for problems, module_aliases in parsed:
             result.problems.extend(problems)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from lint_support import lint_source, lint_tree, rows
+from lint_support import lint_files, lint_source, lint_tree, rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cross_module"
 CODES = ["NB205", "NB130", "NB131", "NB103"]
@@ -155,6 +155,34 @@ def test_object_mode_functions_are_skipped(tmp_path: Path) -> None:
         def f(x):
             return helper(x)
         """,
+        ["NB205"],
+    )
+    assert found == []
+
+
+def test_one_module_name_in_two_projects_is_never_trusted(tmp_path: Path) -> None:
+    # Two checkouts in one run both define `pkg.helpers`: which one `pkg.kernels` imports
+    # depends on sys.path, so neither decides.
+    kernels = """
+        from numba import njit
+        from .helpers import helper
+
+        @njit
+        def f(x):
+            return helper(x)
+        """
+    plain = "import numba\n\ndef helper(x):\n    return x\n"
+    jitted = "import numba\n\n@numba.njit\ndef helper(x):\n    return x\n"
+    found = lint_files(
+        tmp_path,
+        {
+            "one/pkg/__init__.py": "",
+            "one/pkg/helpers.py": plain,
+            "one/pkg/kernels.py": kernels,
+            "two/pkg/__init__.py": "",
+            "two/pkg/helpers.py": jitted,
+            "two/pkg/kernels.py": kernels,
+        },
         ["NB205"],
     )
     assert found == []

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
-from libcst._batched_visitor import _BatchedCSTVisitor, _get_visitor_methods
+from libcst._batched_visitor import _BatchedCSTVisitor
 from libcst.metadata import CodeRange, PositionProvider
 
 from ..diagnostic import DOCS_URL, Diagnostic, Location, Pass, Severity
@@ -175,6 +175,29 @@ def _outermost(functions: Sequence[JitFunction], parsed: ParsedModule) -> list[J
     return result
 
 
+_VISITOR_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _visitor_methods(rules: Sequence[StaticRule]) -> dict[str, list[Any]]:
+    """libcst's `_get_visitor_methods`, with the method names looked up once per rule class
+    (its `inspect.getmembers` per instance cost seconds per corpus run)."""
+    methods: dict[str, list[Any]] = {}
+    for rule in rules:
+        names = _VISITOR_NAMES.get(type(rule))
+        if names is None:
+            names = tuple(
+                name
+                for name in dir(type(rule))
+                if name.startswith(("visit_", "leave_"))
+                and callable(getattr(type(rule), name))
+                and not getattr(getattr(type(rule), name), "_is_no_op", False)
+            )
+            _VISITOR_NAMES[type(rule)] = names
+        for name in names:
+            methods.setdefault(name, []).append(getattr(rule, name))
+    return methods
+
+
 def run_static_rules(
     parsed: ParsedModule,
     index: JitIndex,
@@ -205,7 +228,7 @@ def run_static_rules(
         for rule in rules:
             resolved.enter_context(rule.resolve(parsed.wrapper))
         walker = _BatchedCSTVisitor(
-            _get_visitor_methods(rules), before_visit=before_visit, after_leave=after_leave
+            _visitor_methods(rules), before_visit=before_visit, after_leave=after_leave
         )
         for function in index.functions:
             context.function = function

@@ -66,12 +66,13 @@ class CallRule(NopythonRule):
 
     def user_overloads(self) -> frozenset[str]:
         """Qualified names the module itself gives an implementation with `@overload(...)`."""
-        cached = getattr(self, "_user_overloads", None)
+        # Cached on the shared context: every call rule of this module reuses one walk.
+        cached = getattr(self.context, "_user_overloads", None)
         if cached is None:
             finder = _OverloadTargets(self)
             self.context.parsed.module.visit(finder)
             cached = frozenset(finder.targets)
-            self._user_overloads = cached
+            self.context._user_overloads = cached  # type: ignore[attr-defined]
         return cached
 
 
