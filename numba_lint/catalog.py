@@ -55,7 +55,7 @@ def render_rule(code_or_name: str) -> str | None:
 
 def rules_table() -> str:
     rows = [f"{'code':<6} {'name':<34} {'severity':<8} {'pass':<7} summary"]
-    for rule in ALL_RULES:
+    for rule in sorted(ALL_RULES, key=lambda r: r.code):
         mark = "" if rule.default_enabled else " (off by default)"
         rows.append(f"{rule.code:<6} {rule.name:<34} {rule.severity.value:<8} "
                     f"{rule.pass_.value:<7} {rule.summary}{mark}")
@@ -86,7 +86,7 @@ def write_pages(folder: Path = RULES_DIR) -> None:
         (folder / rule.page_name()).write_text(render_page(rule), encoding="utf-8")
     index = ["# numba-lint rules", "", "| code | name | severity | pass | summary |",
              "|---|---|---|---|---|"]
-    for rule in ALL_RULES:
+    for rule in sorted(ALL_RULES, key=lambda r: r.code):
         index.append(f"| [{rule.code}]({rule.page_name()}) | {rule.name} | "
                      f"{rule.severity.value} | {rule.pass_.value} | {rule.summary} |")
     (folder / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")

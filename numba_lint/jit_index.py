@@ -15,6 +15,7 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import PositionProvider, QualifiedNameProvider
 
+from .metadata import prepare_qualified_names
 from .parse import ParsedModule
 
 # Fully qualified decorator name -> the kind of jitted code it makes.
@@ -322,14 +323,22 @@ class _Indexer(cst.CSTVisitor):
                     nested, returned, _ = self.overload_frames.pop()
                     self.functions.extend(f for f in nested if f.name in returned)
 
-    def visit_Return(self, node: cst.Return) -> None:
+    def visit_Return(self, node: cst.Return) -> bool:
+        self._return(node)
+        return False  # nothing below a simple statement defines a function
+
+    def _return(self, node: cst.Return) -> None:
         if not self.overload_frames or not isinstance(node.value, cst.Name):
             return
         _, returned, depth = self.overload_frames[-1]
         if self.function_depth == depth:  # a return of the overload function itself
             returned.add(node.value.value)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        self._import_from(node)
+        return False  # nothing below a simple statement defines a function
+
+    def _import_from(self, node: cst.ImportFrom) -> None:
         # `from numba import njit as jit` in a module makes `module.jit` a project alias.
         if self.function_depth or self.scope or isinstance(node.names, cst.ImportStar):
             return
@@ -347,7 +356,11 @@ class _Indexer(cst.CSTVisitor):
             elif full in self.project_aliases:
                 self.aliases[local.value] = self.project_aliases[full]
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        self._assign(node)
+        return False  # nothing below a simple statement defines a function
+
+    def _assign(self, node: cst.Assign) -> None:
         value = node.value
         targets = [t.target for t in node.targets]
         # name = numba.njit(cache=True)  /  name = numba.njit  : a pre-configured decorator.
@@ -369,7 +382,11 @@ class _Indexer(cst.CSTVisitor):
                 line = self.get_metadata(PositionProvider, value).start.line
                 self.pending_calls.append((wrapped.value, decorator, target_name, line))
 
-    def visit_Expr(self, node: cst.Expr) -> None:
+    def visit_Expr(self, node: cst.Expr) -> bool:
+        self._expr(node)
+        return False  # nothing below a simple statement defines a function
+
+    def _expr(self, node: cst.Expr) -> None:
         # njit(f) as a bare expression still compiles f lazily when called through the result;
         # record it so the body is checked.
         value = node.value
@@ -397,6 +414,31 @@ class _Indexer(cst.CSTVisitor):
             return False
         first = call.args[0].value
         return isinstance(first, cst.Name) and first.value in self.top_level_defs
+
+    # Expressions never hold a def: skip them (the decorators are resolved by hand above).
+    def visit_Decorator(self, node: cst.Decorator) -> bool:
+        return False
+
+    def visit_Parameters(self, node: cst.Parameters) -> bool:
+        return False
+
+    def visit_Annotation(self, node: cst.Annotation) -> bool:
+        return False
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
+        return False
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        return False
+
+    def visit_Raise(self, node: cst.Raise) -> bool:
+        return False
+
+    def visit_Assert(self, node: cst.Assert) -> bool:
+        return False
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
 
     def leave_Module(self, original_node: cst.Module) -> None:
         already = {function.node for function in self.functions}
@@ -435,6 +477,7 @@ def _agreeing(first: JitDecorator, second: JitDecorator) -> JitDecorator:
 
 
 def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = None) -> JitIndex:
+    prepare_qualified_names(parsed.wrapper)
     indexer = _Indexer(parsed, project_aliases or {})
     parsed.wrapper.visit(indexer)
     return JitIndex(indexer.functions, indexer.jitclasses, indexer.aliases)

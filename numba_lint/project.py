@@ -27,13 +27,18 @@ _FIELD_BASES = frozenset({"NamedTuple", "StructRefProxy", "StructRef", "TypedDic
 
 
 class _FieldCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
+    def __init__(self, jitted: frozenset[cst.FunctionDef] = frozenset()) -> None:
+        # Jitted bodies declare no fields and register nothing: they are not walked.
+        self.jitted = jitted
         self.names: set[str] = set()
         # Last name component of every Name/Attribute passed as a call or decorator argument.
         self.arguments: Counter[str] = Counter()
         # Names passed to field-declaring calls, and module lists of strings by name.
         self.field_arguments: set[str] = set()
         self.string_lists: dict[str, cst.BaseExpression] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return node not in self.jitted
 
     def visit_Assign(self, node: cst.Assign) -> None:
         # FIELDS = ["a", "b"]; define_proxy(P, T, FIELDS): remember the strings by name.
@@ -114,7 +119,7 @@ def collect_facts(modules: Iterable[tuple[ParsedModule, JitIndex]]) -> ProjectFa
     arguments: set[str] = set()
     bindings: dict[str, dict[str, str]] = {}
     for parsed, index in modules:
-        collector = _FieldCollector()
+        collector = _FieldCollector(frozenset(f.node for f in index.functions))
         parsed.module.visit(collector)
         names |= collector.names
         # `fast = njit(slow)` passes `slow` as an argument too; that is not a registration.
