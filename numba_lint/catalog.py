@@ -12,6 +12,17 @@ from pathlib import Path
 
 from .checks import ALL_RULES, RuleInfo
 
+# What real Numba does with an example (Example.numba), in words for the pages.
+NUMBA_OUTCOMES = {
+    "fails": "Numba rejects it",
+    "compiles": "Numba compiles it",
+    "warns": "Numba compiles it with a warning",
+    "syntax-error": "Python cannot parse it",
+    "import-fails": "an import fails (a removed Numba API, or a missing module)",
+    "other": "it fails when loaded (not a compile error)",
+    "nothing-compiled": "nothing is compiled when it runs",
+}
+
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 
@@ -35,13 +46,25 @@ def render_page(rule: type[RuleInfo]) -> str:
         "",
     ]
     if rule.invalid or rule.valid:
-        parts += ["## Tested examples", "",
-                  "Each example below is part of the test suite: the flagged ones are reported "
-                  "by this rule and really fail (or warn) in Numba; the others are not reported "
-                  "and compile.", ""]
-        for title, examples in (("Flagged", rule.invalid), ("Not flagged", rule.valid)):
+        parts += [
+            "## Tested examples",
+            "",
+            "Each example below is part of the test suite: it is run through this rule "
+            "and through real Numba, and both must do what its heading says.",
+            "",
+        ]
+        for title, kind, examples in (
+            ("Flagged", "invalid", rule.invalid),
+            ("Not flagged", "valid", rule.valid),
+        ):
             for example in examples:
-                parts += [f"### {title}", "", "```python", example.source.rstrip("\n")]
+                outcome = example.numba or ("fails" if kind == "invalid" else "compiles")
+                parts += [
+                    f"### {title}; {NUMBA_OUTCOMES.get(outcome, outcome)}",
+                    "",
+                    "```python",
+                    example.source.rstrip("\n"),
+                ]
                 if example.call:
                     parts.append(example.call)
                 parts += ["```", ""]
@@ -57,8 +80,10 @@ def rules_table() -> str:
     rows = [f"{'code':<6} {'name':<34} {'severity':<8} {'pass':<7} summary"]
     for rule in sorted(ALL_RULES, key=lambda r: r.code):
         mark = "" if rule.default_enabled else " (off by default)"
-        rows.append(f"{rule.code:<6} {rule.name:<34} {rule.severity.value:<8} "
-                    f"{rule.pass_.value:<7} {rule.summary}{mark}")
+        rows.append(
+            f"{rule.code:<6} {rule.name:<34} {rule.severity.value:<8} "
+            f"{rule.pass_.value:<7} {rule.summary}{mark}"
+        )
     return "\n".join(rows) + "\n"
 
 
@@ -84,11 +109,17 @@ def write_pages(folder: Path = RULES_DIR) -> None:
         page.unlink()
     for rule in ALL_RULES:
         (folder / rule.page_name()).write_text(render_page(rule), encoding="utf-8")
-    index = ["# numba-lint rules", "", "| code | name | severity | pass | summary |",
-             "|---|---|---|---|---|"]
+    index = [
+        "# numba-lint rules",
+        "",
+        "| code | name | severity | pass | summary |",
+        "|---|---|---|---|---|",
+    ]
     for rule in sorted(ALL_RULES, key=lambda r: r.code):
-        index.append(f"| [{rule.code}]({rule.page_name()}) | {rule.name} | "
-                     f"{rule.severity.value} | {rule.pass_.value} | {rule.summary} |")
+        index.append(
+            f"| [{rule.code}]({rule.page_name()}) | {rule.name} | "
+            f"{rule.severity.value} | {rule.pass_.value} | {rule.summary} |"
+        )
     (folder / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
 
 

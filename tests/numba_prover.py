@@ -3,7 +3,7 @@
 Each example is executed as its own module (a fresh namespace under a real file name), then its
 `call` runs. The outcome is what Numba did: "fails" (a NumbaError), "compiles" (some dispatcher
 compiled a signature, no Numba warning), "warns" (compiled with a NumbaWarning), "syntax-error",
-or "other" (any other exception: the example itself is broken).
+"import-fails" (an import from numba fails: a removed API), or "other" (any other exception: the example itself is broken).
 Used by tests/test_rule_examples.py; never imported by the package.
 """
 
@@ -66,6 +66,9 @@ def prove(index: int, code: str, call: str | None, folder: Path) -> dict:
                 exec(compile(call, f"<call {index}>", "exec"), module.__dict__)
         except SyntaxError as exc:
             return {"outcome": "syntax-error", "detail": str(exc)}
+        except ImportError as exc:
+            # e.g. `from numba import generated_jit`, removed in 0.59: Numba no longer has it.
+            return {"outcome": "import-fails", "detail": str(exc)}
         except Exception as exc:  # noqa: BLE001 - classified below
             if rejected_by_numba(exc):
                 return {"outcome": "fails", "detail": f"{type(exc).__name__}: {exc}"[:2000]}
@@ -82,10 +85,13 @@ def prove(index: int, code: str, call: str | None, folder: Path) -> dict:
 def main() -> None:
     examples = json.load(sys.stdin)
     results = []
+    # Examples may print: keep their output away from the JSON answer.
+    answer = sys.stdout
+    sys.stdout = sys.stderr
     with tempfile.TemporaryDirectory() as folder:
         for index, example in enumerate(examples):
             results.append(prove(index, example["code"], example.get("call"), Path(folder)))
-    json.dump(results, sys.stdout)
+    json.dump(results, answer)
 
 
 if __name__ == "__main__":

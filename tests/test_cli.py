@@ -25,7 +25,9 @@ def test_seed_example_is_flagged_at_the_attribute(tmp_path: Path) -> None:
     done = run_cli("check", "--static-only", "seed.py", cwd=root)
     assert done.returncode == 1, done.stderr
     first = done.stdout.splitlines()[0]
-    assert first.startswith(f"seed.py:{SEED_ROW}:12: NB101 [error] attribute 'x' of 'a' is resolved by no Numba type")
+    assert first.startswith(
+        f"seed.py:{SEED_ROW}:12: NB101 [error] attribute 'x' of 'a' is resolved by no Numba type"
+    )
     assert "    return a.x + b.x" in done.stdout
     assert "           ^^^" in done.stdout
     assert done.stdout.splitlines()[-1].startswith("Found 2 errors, 0 warnings")
@@ -48,8 +50,13 @@ def test_json_output_follows_the_contract(tmp_path: Path) -> None:
     done = run_cli("check", "--static-only", "--format", "json", "seed.py", cwd=root)
     data = json.loads(done.stdout)
     assert data["version"] == 1
-    assert set(data["summary"]) >= {"files", "jit_functions", "dynamically_checked",
-                                    "unchecked_no_signature", "seconds"}
+    assert set(data["summary"]) >= {
+        "files",
+        "jit_functions",
+        "dynamically_checked",
+        "unchecked_no_signature",
+        "seconds",
+    }
     first = data["diagnostics"][0]
     assert first["filename"] == "seed.py"
     assert first["location"] == {"row": SEED_ROW, "column": 12}
@@ -80,8 +87,11 @@ def test_config_ignore_and_flag_override(tmp_path: Path) -> None:
 
 
 def test_per_file_ignores(tmp_path: Path) -> None:
-    root = project(tmp_path, {"legacy/seed.py": SEED},
-                   '[tool.numba-lint]\nper-file-ignores = {"legacy/*" = ["NB101"]}\n')
+    root = project(
+        tmp_path,
+        {"legacy/seed.py": SEED},
+        '[tool.numba-lint]\nper-file-ignores = {"legacy/*" = ["NB101"]}\n',
+    )
     assert run_cli("check", "--static-only", ".", cwd=root).returncode == 0
 
 
@@ -100,8 +110,7 @@ def test_usage_errors_exit_2_with_one_line(tmp_path: Path) -> None:
 
 
 def test_syntax_error_is_a_finding_and_other_files_are_still_checked(tmp_path: Path) -> None:
-    root = project(tmp_path, {"broken.py": "import numba\ndef f(:\n    pass\n",
-                              "seed.py": SEED})
+    root = project(tmp_path, {"broken.py": "import numba\ndef f(:\n    pass\n", "seed.py": SEED})
     done = run_cli("check", "--static-only", ".", cwd=root)
     assert done.returncode == 1
     assert "broken.py:2:7: NB001 [error] syntax error:" in done.stdout
@@ -120,8 +129,9 @@ def test_unreadable_and_missing_paths_exit_2_but_still_report(tmp_path: Path) ->
 
 def test_stdin_mode_uses_the_given_filename(tmp_path: Path) -> None:
     root = project(tmp_path, {})
-    done = run_cli("check", "--static-only", "--stdin-filename", "pkg/seed.py", "-",
-                   cwd=root, stdin=SEED)
+    done = run_cli(
+        "check", "--static-only", "--stdin-filename", "pkg/seed.py", "-", cwd=root, stdin=SEED
+    )
     assert done.returncode == 1
     assert done.stdout.startswith(f"pkg/seed.py:{SEED_ROW}:12: NB101")
 
@@ -143,6 +153,15 @@ def test_help_lists_the_commands_and_flags() -> None:
     for command in ("check", "rule", "rules", "server", "harvest"):
         assert command in top
     check = run_cli("check", "--help").stdout
-    for flag in ("--format", "--select", "--ignore", "--static-only", "--stdin-filename",
-                 "--jobs", "--no-cache", "--exit-zero", "--fail-level"):
+    for flag in (
+        "--format",
+        "--select",
+        "--ignore",
+        "--static-only",
+        "--stdin-filename",
+        "--jobs",
+        "--no-cache",
+        "--exit-zero",
+        "--fail-level",
+    ):
         assert flag in check

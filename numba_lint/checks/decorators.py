@@ -574,7 +574,7 @@ class GeneratedJitRemoved(DecoratorRule):
                 return lambda x: 0
             """,
             call="zero(1)",
-            numba="other",
+            numba="import-fails",
         ),
     )
     valid = (

@@ -551,7 +551,7 @@ class ImportFailed(DynamicRule):
             def f(x):
                 return x
             """,
-            numba="other",
+            numba="import-fails",
         ),
     )
     valid = (

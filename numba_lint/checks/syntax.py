@@ -66,8 +66,9 @@ class NopythonRule(StaticRule):
         function = self.function
         if function is None or self._objmode_depth or self._python_depth:
             return False
-        options = function.decorator.options
-        return not (options.get("forceobj") is True or options.get("nopython") is False)
+        # Only forceobj=True gives object mode: since Numba 0.59 `nopython=False` is ignored (with
+        # a deprecation warning) and the function is still compiled in nopython mode.
+        return function.decorator.options.get("forceobj") is not True
 
 
 class ProbedSyntaxRule(NopythonRule):
