@@ -109,3 +109,35 @@ def test_harvested_marker_and_stale_entries(result: DynamicResult) -> None:
     assert not stale.checked
     [info] = [d for d in result.diagnostics if d.function == "harvested_stale"]
     assert "harvested signatures are stale" in info.message
+
+
+def test_inline_always_helper_counts_as_checked_through_its_caller(tmp_path: Path) -> None:
+    from dynamic_support import check_source
+
+    result = check_source(
+        tmp_path,
+        """
+        from numba import njit
+
+        @njit(inline="always")
+        def helper(x):
+            return x + "a"
+
+        @njit(inline="always")
+        def unused(x):
+            return x
+
+        @njit("int64(int64)")
+        def caller(x):
+            return helper(x)
+        """,
+    )
+    helper = next(f for f in result.functions if f.name == "helper")
+    assert (helper.checked, helper.signature_source) == (True, "callee")
+    assert helper.signatures == ("inlined into caller",)
+    # Its body was typed inside the caller: the failure is reported in the helper.
+    assert [(d.code, d.location.row) for d in result.diagnostics if d.severity.value == "error"] \
+        == [("NB905", 5)]
+    # An inline helper nobody checked calls is still listed as not checked.
+    unused = next(f for f in result.functions if f.name == "unused")
+    assert not unused.checked and unused.reason == "no argument types"

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+import libcst as cst
 
 from ..checks import dynamic as rules
 from ..config import Config
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass
-from ..jit_index import JitIndex
+from ..jit_index import JitFunction, JitIndex
 from ..parse import ParsedModule
 from .cache import ResultCache
 from .locate import Finding, Locator, SourceFile, to_diagnostics
@@ -104,12 +106,68 @@ def run_dynamic(modules: Sequence[tuple[ParsedModule, JitIndex]], config: Config
             _collect_result(module, outcome.result, locator, collected)
 
     result.diagnostics.extend(to_diagnostics(collected.findings, display))
-    for module, plan, status in collected.coverage:
-        entry = _coverage(module, plan, status, collected.typed)
+    entries = [
+        _coverage(module, plan, status, collected.typed)
+        for module, plan, status in collected.coverage
+    ]
+    entries = _inlined_through_callers(collected.coverage, entries)
+    for (module, plan, status), entry in zip(collected.coverage, entries, strict=True):
         result.functions.append(entry)
         if not entry.checked and not status.get("module_failed"):
             result.diagnostics.append(_not_checked(module, plan, entry, status.get("notes", [])))
     return result
+
+
+def _inlined_through_callers(
+    coverage: list[tuple[_Module, FunctionPlan, dict[str, Any]]],
+    entries: list[FunctionCoverage],
+) -> list[FunctionCoverage]:
+    """An `inline="always"` function is never compiled on its own: Numba inlines its body into
+    each caller before typing. When a checked function of the same module calls it, its body was
+    typed there, so it counts as checked through its callers."""
+    checked_callers: dict[Any, list[cst.FunctionDef]] = {}
+    functions: dict[tuple[Any, str], JitFunction] = {}
+    for (module, plan, _), entry in zip(coverage, entries, strict=True):
+        function = next((f for f in module.index.functions if f.qualname == plan.qualname), None)
+        if function is None:
+            continue
+        functions[(module.source.path, plan.qualname)] = function
+        if entry.checked:
+            checked_callers.setdefault(module.source.path, []).append(function.node)
+    updated = []
+    for (module, plan, _), entry in zip(coverage, entries, strict=True):
+        function = functions.get((module.source.path, plan.qualname))
+        if (
+            entry.checked
+            or function is None
+            or function.decorator.options.get("inline") != "always"
+        ):
+            updated.append(entry)
+            continue
+        names = {function.name, function.dispatcher_name} - {None}
+        callers = [
+            caller
+            for caller in checked_callers.get(module.source.path, [])
+            if caller is not function.node and _calls_any(caller, names)
+        ]
+        if callers:
+            entry = replace(entry, checked=True, signature_source="callee", reason=None,
+                            signatures=tuple(f"inlined into {c.name.value}" for c in callers))
+        updated.append(entry)
+    return updated
+
+
+def _calls_any(function: cst.FunctionDef, names: set[str | None]) -> bool:
+    found = False
+
+    class _Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            nonlocal found
+            if isinstance(node.func, cst.Name) and node.func.value in names:
+                found = True
+
+    function.visit(_Calls())
+    return found
 
 
 def _collect_failure(
