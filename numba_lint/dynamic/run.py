@@ -49,7 +49,7 @@ class _Module:
     source: SourceFile
 
 
-def _job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) -> dict[str, Any]:
+def module_job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) -> dict[str, Any]:
     return {
         "path": str(parsed.source.path.resolve()),
         "project_root": str(config.project_root.resolve()),
@@ -72,7 +72,7 @@ def _prepare(
         lines=parsed.lines,
         jitted={f.node: f.qualname for f in index.functions},
     )
-    return _Module(parsed, index, plans, _job(parsed, plans, config), source)
+    return _Module(parsed, index, plans, module_job(parsed, plans, config), source)
 
 
 @dataclass
@@ -151,8 +151,13 @@ def _inlined_through_callers(
             if caller is not function.node and _calls_any(caller, names)
         ]
         if callers:
-            entry = replace(entry, checked=True, signature_source="callee", reason=None,
-                            signatures=tuple(f"inlined into {c.name.value}" for c in callers))
+            entry = replace(
+                entry,
+                checked=True,
+                signature_source="callee",
+                reason=None,
+                signatures=tuple(f"inlined into {c.name.value}" for c in callers),
+            )
         updated.append(entry)
     return updated
 

@@ -57,12 +57,12 @@ class TypeStore:
 
 def type_job(parsed: ParsedModule, config: Config) -> dict[str, Any]:
     """The dynamic pass's worker job for this module (its signature plans included)."""
-    from ..dynamic.run import _job  # the same job the dynamic pass sends its workers
+    from ..dynamic.run import module_job  # the same job the dynamic pass sends its workers
     from ..dynamic.signatures import load_harvest, plan_module
 
     harvest, _ = load_harvest(config.project_root, config.signatures_file)
     plans = plan_module(parsed, build_index(parsed), config.project_root, harvest)
-    return _job(parsed, plans, config)
+    return module_job(parsed, plans, config)
 
 
 def infer_types(path: Path, text: str, config: Config) -> dict[str, Any] | None:
