@@ -12,8 +12,6 @@ import ast
 from collections.abc import Iterator, Mapping
 
 import libcst as cst
-from libcst.metadata import QualifiedNameProvider
-from libcst.metadata.base_provider import LazyValue
 
 from .jit_index import FUNCTION_KINDS, JitIndex, absolute_module_name, absolute_name
 from .parse import ParsedModule
@@ -103,7 +101,6 @@ class _Collector:
         self.index = index
         self.kinds: dict[str, list[str]] = {}
         self.class_bases: dict[str, list[str]] = {}
-        self.qualified = parsed.wrapper.resolve(QualifiedNameProvider)
 
     def bind(self, name: str, kind: str) -> None:
         self.kinds.setdefault(name, []).append(kind)
@@ -114,9 +111,7 @@ class _Collector:
         ):
             return MUTABLE_CONTAINER
         if isinstance(value, cst.Call):
-            found = self.qualified.get(value.func, set())
-            found = found() if isinstance(found, LazyValue) else found
-            names = {q.name for q in found}
+            names = {q.name for q in self.parsed.names.qualified_names(value.func)}
             if names and names <= {f"builtins.{c}" for c in _CONTAINER_CALLS}:
                 return MUTABLE_CONTAINER
             if names and all(

@@ -1,22 +1,22 @@
 """ParsedModule -> JitIndex: every function whose body Numba compiles, with its decorator options.
 
 Called once per module by the pipeline; static rules and the dynamic pass both read the result.
-Names resolve through libcst's QualifiedNameProvider (computed once per module) plus the
+Names resolve through the module's `names.Names` (computed once per module) plus the
 project's own re-exports of numba's decorators (`ProjectAliases`). Never imports Numba.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import PositionProvider, QualifiedNameProvider
 
-from .metadata import prepare_qualified_names
 from .parse import ParsedModule
+from .walk import walk
 
 # Fully qualified decorator name -> the kind of jitted code it makes.
 JIT_DECORATORS: dict[str, str] = {
@@ -149,9 +149,11 @@ def literal(node: cst.BaseExpression, module: cst.Module) -> tuple[bool, Any]:
         return False, None
 
 
-class _Indexer(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider)
+# Where a decorator expression starts: known, computed on demand, or None (libcst's positions).
+Line = int | Callable[[], int] | None
 
+
+class _Indexer(cst.CSTVisitor):
     def __init__(self, parsed: ParsedModule, project_aliases: ProjectAliases) -> None:
         super().__init__()
         self.parsed = parsed
@@ -171,10 +173,15 @@ class _Indexer(cst.CSTVisitor):
         # its body's function depth. Only returned defs are implementations; the other nested
         # defs are typing-time Python helpers.
         self.overload_frames: list[tuple[list[JitFunction], set[str], int]] = []
+        # Open defs and classes, innermost last: names resolve in the innermost one's scope.
+        self.definitions: list[cst.FunctionDef | cst.ClassDef] = []
 
     # ---- name resolution -------------------------------------------------------------
-    def resolve_decorator(self, expression: cst.BaseExpression) -> JitDecorator | None:
-        """The jit decorator an expression names or configures, if any."""
+    def resolve_decorator(
+        self, expression: cst.BaseExpression, line: Line = None
+    ) -> JitDecorator | None:
+        """The jit decorator an expression names or configures, if any. `line`: where the
+        expression starts (looked up from libcst's positions when not given)."""
         call_options: cst.Call | None = None
         target = expression
         if isinstance(expression, cst.Call):
@@ -185,15 +192,14 @@ class _Indexer(cst.CSTVisitor):
             return None
         if call_options is None:
             return base
-        return self._with_call(base, call_options)
+        return self._with_call(base, call_options, line)
 
     def _decorator_for_name(self, node: cst.BaseExpression) -> JitDecorator | None:
         if isinstance(node, cst.Name) and node.value in self.aliases:
             return self.aliases[node.value]
-        try:
-            names = self.get_metadata(QualifiedNameProvider, node, set())
-        except KeyError:
-            names = set()
+        resolver = self.parsed.names
+        scope = resolver.scope_of(self.definitions[-1]) if self.definitions else None
+        names = resolver.qualified_names(node, scope or resolver.module_scope)
         for qualified in names:
             name = self._absolute(qualified.name)
             if name in JIT_DECORATORS:
@@ -205,7 +211,7 @@ class _Indexer(cst.CSTVisitor):
     def _absolute(self, name: str) -> str:
         return absolute_name(name, self.parsed)
 
-    def _with_call(self, base: JitDecorator, call: cst.Call) -> JitDecorator:
+    def _with_call(self, base: JitDecorator, call: cst.Call, line: Line) -> JitDecorator:
         module = self.parsed.module
         options = dict(base.options)
         sources = dict(base.option_sources)
@@ -225,7 +231,10 @@ class _Indexer(cst.CSTVisitor):
                 options[arg.keyword.value] = value
             else:
                 sources[arg.keyword.value] = module.code_for_node(arg.value)
-        line = self.get_metadata(PositionProvider, call).start.line
+        if callable(line):
+            line = line()
+        if line is None:
+            line = self.parsed.line_of(call)
         return JitDecorator(
             kind=base.kind,
             qualified_name=base.qualified_name,
@@ -235,14 +244,32 @@ class _Indexer(cst.CSTVisitor):
             line=line,
         )
 
+    # ---- lines (Python's ast; libcst's positions only where it cannot answer) ------------
+    def _decorator_lines(self, node: cst.FunctionDef | cst.ClassDef) -> list[int]:
+        if not node.decorators:
+            return []
+        found = self.parsed.statement_lines.decorator_lines(node)
+        if found is None:
+            found = [self.parsed.line_of(d.decorator) for d in node.decorators]
+        return found
+
+    def _def_line(self, node: cst.FunctionDef) -> int:
+        found = self.parsed.statement_lines.def_line(node)
+        return found if found is not None else self.parsed.line_of(node.name)
+
+    def _value_line(self, node: cst.Assign | cst.Expr) -> int:
+        found = self.parsed.statement_lines.value_line(node)
+        return found if found is not None else self.parsed.line_of(node.value)
+
     # ---- walking ------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         is_jitclass = None
-        for decorator in node.decorators:
-            resolved = self.resolve_decorator(decorator.decorator)
+        for decorator, line in zip(node.decorators, self._decorator_lines(node), strict=False):
+            resolved = self.resolve_decorator(decorator.decorator, line)
             if resolved is not None and resolved.kind == "jitclass":
                 is_jitclass = resolved
         self.scope.append(node.name.value)
+        self.definitions.append(node)
         self.jitclass_stack.append(node.name.value if is_jitclass else None)
         if is_jitclass is not None:
             self.jitclasses[node.name.value] = frozenset(self._class_fields(node, is_jitclass))
@@ -250,6 +277,7 @@ class _Indexer(cst.CSTVisitor):
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.scope.pop()
+        self.definitions.pop()
         self.jitclass_stack.pop()
 
     def _class_fields(self, node: cst.ClassDef, decorator: JitDecorator) -> set[str]:
@@ -285,11 +313,12 @@ class _Indexer(cst.CSTVisitor):
         if self.function_depth == 0 and not self.scope:
             self.top_level_defs[node.name.value] = node
         found: JitDecorator | None = None
-        for decorator in node.decorators:
-            resolved = self.resolve_decorator(decorator.decorator)
+        decorator_lines = self._decorator_lines(node)
+        for decorator, decorator_line in zip(node.decorators, decorator_lines, strict=False):
+            resolved = self.resolve_decorator(decorator.decorator, decorator_line)
             if resolved is not None:
                 found = resolved
-        line = self.get_metadata(PositionProvider, node.name).start.line
+        line = self._def_line(node)
         enclosing_jitclass = self.jitclass_stack[-1] if self.jitclass_stack else None
         if found is not None and found.kind in FUNCTION_KINDS:
             self.functions.append(JitFunction(node.name.value, qualname, node, found,
@@ -304,6 +333,7 @@ class _Indexer(cst.CSTVisitor):
                 JitFunction(node.name.value, qualname, node, self.overload_decorator,
                             "overload-implementation", line))
         self.scope.append(node.name.value)
+        self.definitions.append(node)
         self.function_depth += 1
         if found is not None and found.kind == "overload":
             self.overload_depth += 1
@@ -314,9 +344,11 @@ class _Indexer(cst.CSTVisitor):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.scope.pop()
+        self.definitions.pop()
         self.function_depth -= 1
         for decorator in original_node.decorators:
-            resolved = self.resolve_decorator(decorator.decorator)
+            # Only the kind matters here: no line needed.
+            resolved = self.resolve_decorator(decorator.decorator, line=0)
             if resolved is not None and resolved.kind == "overload":
                 self.overload_depth -= 1
                 if self.overload_frames:
@@ -364,8 +396,9 @@ class _Indexer(cst.CSTVisitor):
         value = node.value
         targets = [t.target for t in node.targets]
         # name = numba.njit(cache=True)  /  name = numba.njit  : a pre-configured decorator.
+        line = partial(self._value_line, node)  # computed only when a decorator needs it
         if self.function_depth == 0 and not self.scope:
-            resolved = self.resolve_decorator(value)
+            resolved = self.resolve_decorator(value, line)
             if resolved is not None and not (
                 isinstance(value, cst.Call) and self._wraps_function(value)
             ):
@@ -375,12 +408,11 @@ class _Indexer(cst.CSTVisitor):
                 return
         # fast = njit(slow)  /  fast = jit(nopython=True)(slow)
         if isinstance(value, cst.Call) and self._wraps_function(value):
-            decorator = self._call_form_decorator(value)
+            decorator = self._call_form_decorator(value, line)
             wrapped = value.args[0].value
             if decorator is not None and isinstance(wrapped, cst.Name):
                 target_name = targets[0].value if isinstance(targets[0], cst.Name) else None
-                line = self.get_metadata(PositionProvider, value).start.line
-                self.pending_calls.append((wrapped.value, decorator, target_name, line))
+                self.pending_calls.append((wrapped.value, decorator, target_name, line()))
 
     def visit_Expr(self, node: cst.Expr) -> bool:
         self._expr(node)
@@ -391,18 +423,18 @@ class _Indexer(cst.CSTVisitor):
         # record it so the body is checked.
         value = node.value
         if isinstance(value, cst.Call) and self._wraps_function(value):
-            decorator = self._call_form_decorator(value)
+            line = self._value_line(node)
+            decorator = self._call_form_decorator(value, line)
             wrapped = value.args[0].value
             if decorator is not None and isinstance(wrapped, cst.Name):
-                line = self.get_metadata(PositionProvider, value).start.line
                 self.pending_calls.append((wrapped.value, decorator, None, line))
 
-    def _call_form_decorator(self, call: cst.Call) -> JitDecorator | None:
+    def _call_form_decorator(self, call: cst.Call, line: Line) -> JitDecorator | None:
         """The decorator of `njit(f)`, `jit(opts)(f)` or `njit(f, opts)` (options merged)."""
-        decorator = self.resolve_decorator(call.func)
+        decorator = self.resolve_decorator(call.func, line)
         if decorator is None or len(call.args) == 1:
             return decorator
-        configured = self._with_call(decorator, call)
+        configured = self._with_call(decorator, call, line)
         kept = len(decorator.positional)
         # The first positional argument added by this call is the function, not a signature.
         positional = configured.positional[:kept] + configured.positional[kept + 1 :]
@@ -460,7 +492,7 @@ class _Indexer(cst.CSTVisitor):
             # Positional arguments of jit(sig)(f) are signatures; those of njit(f) are the function.
             fixed = decorator
             already.add(node)
-            def_line = self.get_metadata(PositionProvider, node.name).start.line
+            def_line = self._def_line(node)
             self.functions.append(JitFunction(wrapped, wrapped, node, fixed, "call", def_line,
                                               dispatcher_name=target))
         self.functions.sort(key=lambda function: function.line)
@@ -477,9 +509,8 @@ def _agreeing(first: JitDecorator, second: JitDecorator) -> JitDecorator:
 
 
 def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = None) -> JitIndex:
-    prepare_qualified_names(parsed.wrapper)
     indexer = _Indexer(parsed, project_aliases or {})
-    parsed.wrapper.visit(indexer)
+    walk(parsed.module, indexer)
     return JitIndex(indexer.functions, indexer.jitclasses, indexer.aliases)
 
 

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .discover import SourceFile
-from .reduce import reduce_text
+from .lines import Lines
+from .names import Names
+from .reduce import reduce_parsed
 
 # A file can only contain jitted code if it mentions numba, or imports a project module that
 # re-exports numba's decorators (found by `reexporting_modules`).
@@ -33,10 +35,34 @@ class ParsedModule:
     module_name: str
     wrapper: MetadataWrapper
     lines: list[str] = field(default_factory=list)
+    # Python's ast of `text`, when an earlier step already built it (`statement_lines` reuses it).
+    tree: ast.Module | None = field(default=None, repr=False, compare=False)
 
     @property
     def module(self) -> cst.Module:
         return self.wrapper.module
+
+    @property
+    def names(self) -> Names:
+        """The module's name resolver, built on first use and shared by every step."""
+        found = self.__dict__.get("_names")
+        if found is None:
+            found = self.__dict__["_names"] = Names(self.module)
+        return found
+
+    @property
+    def statement_lines(self) -> Lines:
+        """First lines of defs, decorators and statement values (Python's ast, built once)."""
+        found = self.__dict__.get("_statement_lines")
+        if found is None:
+            found = self.__dict__["_statement_lines"] = Lines(self.module, self.text, self.tree)
+            self.tree = None  # the pairing keeps what it needs
+        return found
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        """libcst's start line of any node (computes libcst's positions for the whole module:
+        the fallback when `statement_lines` cannot answer)."""
+        return self.wrapper.resolve(PositionProvider)[node].start.line
 
 
 @dataclass(frozen=True)
@@ -104,14 +130,31 @@ def may_use_numba(text: str, reexporting: Iterable[str] = ()) -> bool:
     return False
 
 
+def _skip_validation(node: cst.CSTNode) -> None:
+    pass
+
+
+def _parse_module(text: str) -> cst.Module:
+    """`cst.parse_module`, without re-validating every node the parser builds: validation is
+    for trees built by hand (libcst's own comment on `CSTNode.__post_init__` says so), and it
+    was a third of the parse time."""
+    validate = cst.CSTNode.__post_init__
+    cst.CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign]
+    try:
+        return cst.parse_module(text)
+    finally:
+        cst.CSTNode.__post_init__ = validate  # type: ignore[method-assign]
+
+
 def parse(source: SourceFile, text: str, reduce: bool = False) -> ParsedModule | SyntaxProblem:
     """`reduce=True` (static-only runs): libcst sees the text with the bodies that cannot hold
     jitted code blanked (`reduce.reduce_text`); `.text` and `.lines` stay the original."""
+    tree = None
     if reduce:
-        reduced = reduce_text(text)
+        reduced, tree = reduce_parsed(text)
         if reduced is not None:
             try:
-                module = cst.parse_module(reduced)
+                module = _parse_module(reduced)
             except (cst.ParserSyntaxError, RecursionError, ValueError):
                 pass  # parse the original below, so errors are reported as written
             else:
@@ -121,9 +164,10 @@ def parse(source: SourceFile, text: str, reduce: bool = False) -> ParsedModule |
                     module_name=module_name_for(source.path),
                     wrapper=MetadataWrapper(module, unsafe_skip_copy=True),
                     lines=text.splitlines(),
+                    tree=tree,
                 )
     try:
-        module = cst.parse_module(text)
+        module = _parse_module(text)
     except cst.ParserSyntaxError as exc:
         # Python's own parser places the error better and says it in the words users know.
         try:
@@ -153,4 +197,5 @@ def parse(source: SourceFile, text: str, reduce: bool = False) -> ParsedModule |
         module_name=module_name_for(source.path),
         wrapper=MetadataWrapper(module, unsafe_skip_copy=True),
         lines=text.splitlines(),
+        tree=tree,
     )

@@ -16,6 +16,7 @@ from .bindings import module_bindings
 from .checks.base import ProjectFacts
 from .jit_index import JitIndex
 from .parse import ParsedModule
+from .walk import walk
 
 # Calls whose string arguments name fields: np.dtype([...]), namedtuple("P", "x y"),
 # structref.define_proxy(P, T, ["a", "b"]), jitclass(spec), numba.from_dtype(...).
@@ -110,7 +111,7 @@ def _string_literals(node: cst.CSTNode) -> Iterable[str]:
             if isinstance(value, str):
                 found.append(value)
 
-    node.visit(_Strings())
+    walk(node, _Strings())
     return found
 
 
@@ -120,7 +121,7 @@ def collect_facts(modules: Iterable[tuple[ParsedModule, JitIndex]]) -> ProjectFa
     bindings: dict[str, dict[str, str]] = {}
     for parsed, index in modules:
         collector = _FieldCollector(frozenset(f.node for f in index.functions))
-        parsed.module.visit(collector)
+        walk(parsed.module, collector)
         names |= collector.names
         # `fast = njit(slow)` passes `slow` as an argument too; that is not a registration.
         collector.arguments.subtract(f.name for f in index.functions if f.form == "call")

@@ -88,10 +88,20 @@ def _called_with(tree: ast.Module) -> set[str]:
 def reduce_text(text: str) -> str | None:
     """`text` with reducible definition bodies replaced by `...`; None when nothing changes
     or the text does not parse (the caller then parses it as it is)."""
+    return reduce_parsed(text)[0]
+
+
+def reduce_parsed(text: str) -> tuple[str | None, ast.Module | None]:
+    """`reduce_text`, plus the ast of the original text (None when it does not parse), which
+    `lines.Lines` reuses instead of parsing again."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+        return None, None
+    return _reduce(text, tree), tree
+
+
+def _reduce(text: str, tree: ast.Module) -> str | None:
     lines = text.splitlines(keepends=True)
     wrapped = _called_with(tree)
     changed = False

@@ -22,6 +22,7 @@ from libcst.metadata import CodeRange, PositionProvider
 from ..diagnostic import DOCS_URL, Diagnostic, Location, Pass, Severity
 from ..jit_index import JitFunction, JitIndex
 from ..parse import ParsedModule
+from ..walk import walk
 
 if TYPE_CHECKING:
     from ..knowledge import Knowledge
@@ -111,7 +112,9 @@ class RuleInfo:
 
 
 class StaticRule(RuleInfo, cst.BatchableCSTVisitor):
-    METADATA_DEPENDENCIES: ClassVar[Sequence[Any]] = (PositionProvider,)
+    # Rules resolve names with `context.parsed.names`; positions are computed only for the
+    # nodes they report (most modules report nothing).
+    METADATA_DEPENDENCIES: ClassVar[Sequence[Any]] = ()
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__()
@@ -136,7 +139,7 @@ class StaticRule(RuleInfo, cst.BatchableCSTVisitor):
         function: JitFunction | None = None,
         **arguments: Any,
     ) -> None:
-        where: CodeRange = self.get_metadata(PositionProvider, node)
+        where: CodeRange = self.context.parsed.wrapper.resolve(PositionProvider)[node]
         owner = function or self.context.function
         self.context.diagnostics.append(
             Diagnostic(
@@ -161,18 +164,13 @@ class DynamicRule(RuleInfo):
 
 def _outermost(functions: Sequence[JitFunction], parsed: ParsedModule) -> list[JitFunction]:
     """Jitted functions not nested inside another jitted function (their bodies cover the rest)."""
-    positions = parsed.wrapper.resolve(PositionProvider)
-    spans = [(positions[f.node].start, positions[f.node].end, f) for f in functions]
-    result = []
-    for start, end, function in spans:
-        nested = any(
-            other is not function and (o_start.line, o_start.column) <= (start.line, start.column)
-            and (end.line, end.column) <= (o_end.line, o_end.column)
-            for o_start, o_end, other in spans
-        )
-        if not nested:
-            result.append(function)
-    return result
+    jitted = {function.node for function in functions}
+    names = parsed.names
+    return [
+        function
+        for function in functions
+        if not any(owner in jitted for owner in names.ancestors(function.node))
+    ]
 
 
 _VISITOR_NAMES: dict[type, tuple[str, ...]] = {}
@@ -213,13 +211,17 @@ def run_static_rules(
     by_node = index.by_node()
     stack: list[JitFunction] = []
 
+    names = parsed.names
+
     def before_visit(node: cst.CSTNode) -> None:
+        names.enter(node)
         function = by_node.get(node)  # type: ignore[arg-type]
         if function is not None:
             stack.append(function)
             context.function = function
 
     def after_leave(node: cst.CSTNode) -> None:
+        names.leave(node)
         if stack and stack[-1].node is node:
             stack.pop()
             context.function = stack[-1] if stack else None
@@ -232,10 +234,13 @@ def run_static_rules(
         )
         for function in index.functions:
             context.function = function
+            names.start(function.node)
             for rule in rules:
                 rule.check_function(function)
         for function in _outermost(index.functions, parsed):
             context.function = None
             stack.clear()
-            function.node.visit(walker)
+            names.start(function.node)
+            walk(function.node, walker)
+        names.start(None)
     return context.diagnostics

@@ -1,23 +1,17 @@
 """NB201-NB204: calls nopython mode cannot type, decided by the derived registry knowledge.
 
-Names resolve through libcst's QualifiedNameProvider (imports, aliases) and ScopeProvider (a
-builtin shadowed by a local or a module global is the user's, never flagged). Only negative
+Names resolve through the module's `names.Names` (imports, aliases; a builtin shadowed by a
+local or a module global is the user's, never flagged). Only negative
 registry verdicts are reported: "not registered", "keyword not accepted".
 """
 
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import (
-    BuiltinAssignment,
-    PositionProvider,
-    QualifiedName,
-    QualifiedNameProvider,
-    QualifiedNameSource,
-    ScopeProvider,
-)
+from libcst.metadata import QualifiedNameSource
 
 from ..knowledge import Knowledge
+from ..names import Scope
 from .base import Example
 from .syntax import NopythonRule
 
@@ -29,70 +23,59 @@ _OVERLOAD_DECORATORS = frozenset(
 class CallRule(NopythonRule):
     """Shared resolution: the one imported (or builtin) qualified name a call target has."""
 
-    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
 
     def in_nopython(self) -> bool:
         # The registry is the CPU target's; CUDA kernels type calls with their own.
         function = self.function
         return super().in_nopython() and function is not None and function.kind != "cuda_jit"
 
-    def imported_name(self, node: cst.BaseExpression) -> str | None:
+    def imported_name(self, node: cst.BaseExpression, scope: Scope | None = None) -> str | None:
         """The qualified name `node` refers to when it is an import (never a local/global)."""
-        names: set[QualifiedName] = self.get_metadata(QualifiedNameProvider, node, set())
+        names = self.context.parsed.names.qualified_names(node, scope)
         if len(names) != 1:
             return None
         (name,) = names
         return name.name if name.source is QualifiedNameSource.IMPORT else None
 
-    def builtin_name(self, node: cst.BaseExpression) -> str | None:
+    def builtin_name(self, node: cst.BaseExpression, scope: Scope | None = None) -> str | None:
         """The builtin `node` names, when no scope shadows it."""
         if not isinstance(node, cst.Name):
             return None
-        names: set[QualifiedName] = self.get_metadata(QualifiedNameProvider, node, set())
-        if len(names) != 1:
+        if not self.context.parsed.names.is_builtin(node, scope):
             return None
-        (name,) = names
-        if name.source is not QualifiedNameSource.BUILTIN:
-            return None
-        scope = self.get_metadata(ScopeProvider, node, None)
-        if scope is None:
-            return None
-        if not all(isinstance(a, BuiltinAssignment) for a in scope[node.value]):
-            return None
-        return name.name
+        return f"builtins.{node.value}"
 
     def call_target(self, node: cst.Call) -> str | None:
         return self.imported_name(node.func) or self.builtin_name(node.func)
 
     def user_overloads(self) -> frozenset[str]:
         """Qualified names the module itself gives an implementation with `@overload(...)`."""
-        # Cached on the shared context: every call rule of this module reuses one walk.
+        # Cached on the shared context: every call rule of this module reuses one scan of the
+        # module's definitions (decorators sit only on those).
         cached = getattr(self.context, "_user_overloads", None)
         if cached is None:
-            finder = _OverloadTargets(self)
-            self.context.parsed.module.visit(finder)
-            cached = frozenset(finder.targets)
+            cached = frozenset(self._overload_targets())
             self.context._user_overloads = cached  # type: ignore[attr-defined]
         return cached
 
-
-class _OverloadTargets(cst.CSTVisitor):
-    def __init__(self, rule: CallRule) -> None:
-        super().__init__()
-        self.rule = rule
-        self.targets: set[str] = set()
-
-    def visit_Decorator(self, node: cst.Decorator) -> None:
-        call = node.decorator
-        if not isinstance(call, cst.Call) or not call.args:
-            return
-        decorator = self.rule.imported_name(call.func)
-        if decorator in _OVERLOAD_DECORATORS:
-            target = self.rule.imported_name(call.args[0].value) or self.rule.builtin_name(
-                call.args[0].value
-            )
-            if target:
-                self.targets.add(target)
+    def _overload_targets(self) -> set[str]:
+        names = self.context.parsed.names
+        targets: set[str] = set()
+        for definition in names.definitions():
+            scope = names.enclosing(definition)
+            for decorator in definition.decorators:
+                call = decorator.decorator
+                if not isinstance(call, cst.Call) or not call.args:
+                    continue
+                if self.imported_name(call.func, scope) not in _OVERLOAD_DECORATORS:
+                    continue
+                implemented = call.args[0].value
+                target = self.imported_name(implemented, scope) or self.builtin_name(
+                    implemented, scope
+                )
+                if target:
+                    targets.add(target)
+        return targets
 
 
 def _numba_version(knowledge: Knowledge) -> str:

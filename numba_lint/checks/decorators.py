@@ -11,10 +11,10 @@ code with no source file (never seen here) and on `@stencil`, which rejects the 
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import PositionProvider, QualifiedName, QualifiedNameProvider
 
 from ..diagnostic import Severity
 from ..jit_index import JitFunction
+from ..walk import walk
 from .base import Example, StaticRule
 
 _JIT_KINDS = frozenset({"jit", "njit"})
@@ -25,19 +25,20 @@ _REDUCTIONS = frozenset({"builtins.sum", "builtins.min", "builtins.max"})
 class DecoratorRule(StaticRule):
     """Shared: find the decorator (or call) that configured a jitted function."""
 
-    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
-
     def decorator_node(self, function: JitFunction) -> cst.CSTNode:
         line = function.decorator.line
-        for decorator in function.node.decorators:
-            if self.get_metadata(PositionProvider, decorator.decorator).start.line == line:
+        parsed = self.context.parsed
+        lines = parsed.statement_lines.decorator_lines(function.node)
+        if lines is None:
+            lines = [parsed.line_of(d.decorator) for d in function.node.decorators]
+        for decorator, decorator_line in zip(function.node.decorators, lines, strict=False):
+            if decorator_line == line:
                 return decorator
         # Call forms (`fast = njit(opts)(slow)`) and aliases defined elsewhere: the def itself.
         return function.node.name
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
-        names: set[QualifiedName] = self.get_metadata(QualifiedNameProvider, node, set())
-        return {name.name for name in names}
+        return {name.name for name in self.context.parsed.names.qualified_names(node)}
 
     @staticmethod
     def configurable(function: JitFunction) -> bool:
@@ -367,7 +368,7 @@ class ParallelWithoutParallelism(DecoratorRule):
             return
         parameters = {p.name.value for p in _all_params(function.node.params)}
         finder = _ParallelismFinder(self, parameters)
-        function.node.body.visit(finder)
+        walk(function.node.body, finder)
         if not finder.found:
             self.report(self.decorator_node(function), function=function, name=function.name)
 

@@ -1,6 +1,6 @@
 """NB205, NB130, NB131: module-level names jitted code cannot use as it does.
 
-Names resolve through libcst's QualifiedNameProvider and the project's module-level bindings
+Names resolve through the module's `names.Names` and the project's module-level bindings
 (`ProjectFacts.bindings`): a function imported from another checked module counts as jitted when
 that module's jit index says so. Anything that leads outside the checked modules (third-party
 code, unparsed files) is left alone: these rules never guess.
@@ -9,7 +9,6 @@ code, unparsed files) is left alone: these rules never guess.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import PositionProvider, QualifiedName, QualifiedNameProvider
 
 from .. import bindings as kinds
 from ..diagnostic import Severity
@@ -21,11 +20,9 @@ from .syntax import NopythonRule
 class GlobalRule(NopythonRule):
     """Shared resolution: what a name in jitted code is bound to at module level."""
 
-    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
-
     def binding(self, node: cst.BaseExpression) -> str | None:
         """The one kind every qualified name of `node` resolves to, or None."""
-        names: set[QualifiedName] = self.get_metadata(QualifiedNameProvider, node, set())
+        names = self.context.parsed.names.qualified_names(node)
         if not names:
             return None
         project = self.context.project

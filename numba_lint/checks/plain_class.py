@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import FunctionScope, PositionProvider, ScopeProvider
 
 from ..diagnostic import Severity
 from .base import Example
@@ -60,7 +59,6 @@ class PlainClassAttribute(NopythonRule):
         "attribute '{attribute}' of '{owner}' is resolved by no Numba type: nopython mode "
         "supports neither plain Python class instances nor this attribute on any type"
     )
-    METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
 
     invalid = (
         Example(
@@ -131,15 +129,4 @@ class PlainClassAttribute(NopythonRule):
 
     def _is_local(self, name: cst.Name) -> bool:
         """True when `name` is bound inside the enclosing function (a parameter or a local)."""
-        scope = self.get_metadata(ScopeProvider, name, None)
-        while scope is not None:
-            assignments = scope.assignments[name.value]
-            if assignments:
-                return isinstance(scope, FunctionScope) and not any(
-                    type(a).__name__ == "ImportAssignment" for a in assignments
-                )
-            if isinstance(scope, FunctionScope) or scope.parent is scope:
-                return False
-            # Comprehension scopes: keep looking outwards, to the function.
-            scope = scope.parent
-        return False
+        return self.context.parsed.names.is_local(name)

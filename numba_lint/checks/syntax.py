@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 import libcst as cst
-from libcst.metadata import PositionProvider, QualifiedNameProvider
 
+from ..walk import walk
 from .base import Example, StaticRule
 
 
@@ -204,7 +204,6 @@ class ExceptSpecific(ProbedSyntaxRule):
         "`except Exception:` work"
     )
     probes = ("try-except-specific", "try-except-tuple")
-    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
     invalid = (
         Example(
             """
@@ -243,7 +242,7 @@ class ExceptSpecific(ProbedSyntaxRule):
         if caught is None or not self.active():
             return
         if isinstance(caught, cst.Name):
-            names = self.get_metadata(QualifiedNameProvider, caught, set())
+            names = self.context.parsed.names.qualified_names(caught)
             if any(q.name == "builtins.Exception" for q in names):
                 return
             if not self.probe_failed("try-except-specific"):
@@ -452,7 +451,6 @@ class ContextManager(ProbedSyntaxRule):
         "(objmode, parallel_chunksize) can be used"
     )
     probes = ("with-user-context-manager",)
-    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
     invalid = (
         Example(
             """
@@ -501,7 +499,7 @@ class ContextManager(ProbedSyntaxRule):
         for item in node.items:
             expression = item.item
             target = expression.func if isinstance(expression, cst.Call) else expression
-            names = self.get_metadata(QualifiedNameProvider, target, set())
+            names = self.context.parsed.names.qualified_names(target)
             if any(q.name.split(".")[0] == "numba" for q in names):
                 continue
             code = self.context.parsed.module.code_for_node(expression)
@@ -769,7 +767,7 @@ class _AssignedNames(cst.CSTVisitor):
 
 def _assigned_names(function: cst.FunctionDef) -> set[str]:
     collector = _AssignedNames()
-    function.body.visit(collector)
+    walk(function.body, collector)
     return collector.names
 
 

@@ -1,0 +1,127 @@
+"""ParsedModule -> the first line of its defs, decorators and statement values, from Python's ast.
+
+Used by the jit index and the rule walk instead of libcst's PositionProvider (seconds per corpus
+run: it regenerates the whole module's code). libcst statements are paired with the ast
+statements of the same text in order; a node the pairing cannot place returns None and callers
+fall back to libcst's positions. Never imports the code.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+
+import libcst as cst
+
+_COMPOUND_PAIRS: tuple[tuple[type, tuple[type, ...]], ...] = (
+    (cst.FunctionDef, (ast.FunctionDef, ast.AsyncFunctionDef)),
+    (cst.ClassDef, (ast.ClassDef,)),
+    (cst.If, (ast.If,)),
+    (cst.For, (ast.For, ast.AsyncFor)),
+    (cst.While, (ast.While,)),
+    (cst.With, (ast.With, ast.AsyncWith)),
+    (cst.Try, (ast.Try,)),
+    (cst.TryStar, (getattr(ast, "TryStar", ast.Try),)),
+)
+_SMALL_PAIRS: dict[type, type] = {
+    cst.Assign: ast.Assign,
+    cst.Expr: ast.Expr,
+    cst.AnnAssign: ast.AnnAssign,
+    cst.AugAssign: ast.AugAssign,
+}
+
+
+class Lines:
+    """Lines of statement-level nodes of one libcst module (paired lazily, once)."""
+
+    def __init__(self, module: cst.Module, text: str, tree: ast.Module | None = None) -> None:
+        self._module = module
+        self._text = text
+        self._tree = tree
+        self._paired: dict[cst.CSTNode, ast.AST] | None = None
+
+    def _pairs(self) -> dict[cst.CSTNode, ast.AST]:
+        if self._paired is None:
+            self._paired = {}
+            tree = self._tree
+            if tree is None:
+                try:
+                    tree = ast.parse(self._text)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    return self._paired
+            self._tree = None  # only the pairs are kept
+            self._pair_block(self._module.body, tree.body)
+        return self._paired
+
+    def _pair_block(self, statements: Sequence[cst.CSTNode], nodes: Sequence[ast.stmt]) -> None:
+        position = 0
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if position >= len(nodes):
+                        return
+                    expected = _SMALL_PAIRS.get(type(small))
+                    if expected is not None and not isinstance(nodes[position], expected):
+                        return  # texts differ here (a reduced body): stop pairing this block
+                    self._paired[small] = nodes[position]  # type: ignore[index]
+                    position += 1
+                continue
+            if position >= len(nodes):
+                return
+            node = nodes[position]
+            position += 1
+            if not self._pair_compound(statement, node):
+                return
+
+    def _pair_compound(self, statement: cst.CSTNode, node: ast.stmt) -> bool:
+        for cst_type, ast_types in _COMPOUND_PAIRS:
+            if isinstance(statement, cst_type):
+                if not isinstance(node, ast_types):
+                    return False
+                break
+        else:
+            return False  # match statements and anything new: left to libcst's positions
+        self._paired[statement] = node  # type: ignore[index]
+        self._pair_suite(getattr(statement, "body", None), node.body)  # type: ignore[attr-defined]
+        if isinstance(statement, (cst.Try, cst.TryStar)):
+            handlers = node.handlers  # type: ignore[attr-defined]
+            if len(handlers) == len(statement.handlers):
+                for handler, ast_handler in zip(statement.handlers, handlers, strict=True):
+                    self._pair_suite(handler.body, ast_handler.body)
+            if statement.finalbody is not None:
+                self._pair_suite(statement.finalbody.body, node.finalbody)  # type: ignore[attr-defined]
+        orelse = getattr(statement, "orelse", None)
+        if isinstance(orelse, cst.If):
+            others = node.orelse  # type: ignore[attr-defined]
+            if len(others) == 1:
+                self._pair_compound(orelse, others[0])
+        elif orelse is not None:
+            self._pair_suite(orelse.body, node.orelse)  # type: ignore[attr-defined]
+        return True
+
+    def _pair_suite(self, suite: object, nodes: Sequence[ast.stmt]) -> None:
+        if isinstance(suite, cst.IndentedBlock):
+            self._pair_block(suite.body, nodes)
+        elif isinstance(suite, cst.SimpleStatementSuite):
+            self._pair_block([cst.SimpleStatementLine(body=suite.body)], nodes)
+
+    # ---- questions -----------------------------------------------------------------------
+    def def_line(self, node: cst.FunctionDef | cst.ClassDef) -> int | None:
+        """The line of the `def`/`class` keyword (the name's line)."""
+        found = self._pairs().get(node)
+        return found.lineno if found is not None else None
+
+    def decorator_lines(self, node: cst.FunctionDef | cst.ClassDef) -> list[int] | None:
+        found = self._pairs().get(node)
+        if found is None:
+            return None
+        decorators = found.decorator_list  # type: ignore[attr-defined]
+        if len(decorators) != len(node.decorators):
+            return None
+        return [decorator.lineno for decorator in decorators]
+
+    def value_line(self, statement: cst.Assign | cst.Expr) -> int | None:
+        """The first line of the value of an assignment or expression statement."""
+        found = self._pairs().get(statement)
+        value = getattr(found, "value", None)
+        return value.lineno if value is not None else None

@@ -1,0 +1,84 @@
+"""A read-only walk of a libcst tree that calls a CSTVisitor's on_visit/on_leave in libcst's order.
+
+Used by the rule walk, the jit index and project facts instead of `node.visit(visitor)`: libcst
+rebuilds and re-validates every node it visits, which cost most of the static pass. Children are
+visited in the order libcst's own `_visit_and_replace_children` visits them (read once per node
+type from its source); whitespace and operator tokens are skipped: no visitor here looks at them.
+Never changes the tree; attribute hooks (`visit_Node_attr`) are not called.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+
+import libcst as cst
+from libcst._nodes import op as _op
+from libcst._nodes import whitespace as _whitespace
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_SKIPPED_MODULES = frozenset({_op.__name__, _whitespace.__name__})
+
+
+def _fields(node_type: type) -> tuple[str, ...]:
+    """Child fields of `node_type`, in the order libcst visits them."""
+    found = _FIELDS.get(node_type)
+    if found is not None:
+        return found
+    method = node_type._visit_and_replace_children  # type: ignore[attr-defined]
+    tree = ast.parse(textwrap.dedent(inspect.getsource(method)))
+    names: list[str] = []
+    for call in ast.walk(tree):
+        # visit_required(self, "field", self.field, visitor) and its siblings.
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id.startswith("visit_")
+            and len(call.args) >= 2
+            and isinstance(call.args[1], ast.Constant)
+            and isinstance(call.args[1].value, str)
+        ):
+            names.append(call.args[1].value)
+    # ast.walk is breadth-first; order by where each call sits in the source.
+    positions = {}
+    for call in ast.walk(tree):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+            if len(call.args) >= 2 and isinstance(call.args[1], ast.Constant):
+                positions.setdefault(call.args[1].value, (call.lineno, call.col_offset))
+    ordered = tuple(sorted(dict.fromkeys(names), key=lambda name: positions[name]))
+    _FIELDS[node_type] = ordered
+    return ordered
+
+
+# Node type -> whether the walk enters nodes of that type (semantic nodes, not tokens).
+_ENTERED: dict[type, bool] = {}
+
+
+def _entered(node_type: type) -> bool:
+    found = _ENTERED.get(node_type)
+    if found is None:
+        found = _ENTERED[node_type] = (
+            issubclass(node_type, cst.CSTNode) and node_type.__module__ not in _SKIPPED_MODULES
+        )
+    return found
+
+
+def _skipped(node: object) -> bool:
+    return not _entered(type(node))
+
+
+def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """Visit `node` and its children like `node.visit(visitor)` does, without rebuilding."""
+    # Type checks by exact type: isinstance against libcst's ABCs costs more than the walk.
+    if visitor.on_visit(node):
+        for name in _FIELDS.get(type(node)) or _fields(type(node)):
+            child = getattr(node, name)
+            child_type = type(child)
+            if child_type is tuple or child_type is list:
+                for item in child:
+                    if _ENTERED.get(type(item)) or _entered(type(item)):
+                        walk(item, visitor)
+            elif _ENTERED.get(child_type) or _entered(child_type):
+                walk(child, visitor)
+    visitor.on_leave(node)
