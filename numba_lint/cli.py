@@ -39,63 +39,140 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"numba-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    check = sub.add_parser("check", help="check files and folders (the default command)",
-                           description="Check Python files and folders for code that "
-                           "Numba's nopython mode rejects.")
-    check.add_argument("paths", nargs="*", default=None, metavar="PATH",
-                       help="files or folders to check (default: .); '-' reads one file "
-                       "from standard input")
-    check.add_argument("--format", choices=available_formats(), default="text",
-                       help="output format (default: text)")
-    check.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to "
-                       "report (replaces the default set; ALL for every rule)")
-    check.add_argument("--extend-select", type=_codes, help="codes or prefixes to add to the "
-                       "selection (e.g. rules that are off by default)")
-    check.add_argument("--ignore", type=_codes, help="codes or prefixes not to report (added "
-                       "to the configured ignores)")
-    check.add_argument("--static-only", action="store_true", default=None,
-                       help="skip the trial compile: never import or run the checked code")
-    check.add_argument("--full-compile", action="store_true", default=None,
-                       help="trial-compile through LLVM lowering too (slower; finds the rare "
-                       "failures that only appear while lowering)")
-    check.add_argument("--jobs", "-j", type=_positive_int,
-                       help="worker processes for the trial compile (default: CPU count)")
-    check.add_argument("--timeout", type=float, help="seconds allowed per module in the trial "
-                       "compile (default: 60)")
-    check.add_argument("--no-cache", action="store_true",
-                       help="do not read or write cached trial-compile results")
-    check.add_argument("--stdin-filename", metavar="PATH", help="the path of the file given on "
-                       "standard input (for configuration, imports and messages)")
-    check.add_argument("--config", type=Path, metavar="PYPROJECT",
-                       help="use this pyproject.toml instead of the nearest one")
-    check.add_argument("--force-exclude", action="store_true", help="apply the configured "
-                       "excludes to files named on the command line too (for pre-commit)")
-    check.add_argument("--exit-zero", action="store_true",
-                       help="exit 0 even when there are findings")
-    check.add_argument("--fail-level", choices=SEVERITY_NAMES, help="lowest severity that "
-                       "makes the exit code 1 (default: error)")
-    check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings "
-                       "not recorded in this baseline file (see --write-baseline)")
-    check.add_argument("--write-baseline", type=Path, metavar="FILE", help="record today's "
-                       "findings in FILE (by rule, file, function and line content) and exit 0")
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                       help="colour text output (default: auto, only on a terminal)")
-    check.add_argument("--verbose", "-v", action="store_true", help="list info diagnostics "
-                       "(functions not trial-compiled) and Numba's own error text")
+    check = sub.add_parser(
+        "check",
+        help="check files and folders (the default command)",
+        description="Check Python files and folders for code that Numba's nopython mode rejects.",
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        default=None,
+        metavar="PATH",
+        help="files or folders to check (default: .); '-' reads one file from standard input",
+    )
+    check.add_argument(
+        "--format",
+        choices=available_formats(),
+        default="text",
+        help="output format (default: text)",
+    )
+    check.add_argument(
+        "--select",
+        type=_codes,
+        help="comma-separated codes or prefixes to "
+        "report (replaces the default set; ALL for every rule)",
+    )
+    check.add_argument(
+        "--extend-select",
+        type=_codes,
+        help="codes or prefixes to add to the selection (e.g. rules that are off by default)",
+    )
+    check.add_argument(
+        "--ignore",
+        type=_codes,
+        help="codes or prefixes not to report (added to the configured ignores)",
+    )
+    check.add_argument(
+        "--static-only",
+        action="store_true",
+        default=None,
+        help="skip the trial compile: never import or run the checked code",
+    )
+    check.add_argument(
+        "--full-compile",
+        action="store_true",
+        default=None,
+        help="trial-compile through LLVM lowering too (slower; finds the rare "
+        "failures that only appear while lowering)",
+    )
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        help="worker processes for the trial compile (default: CPU count)",
+    )
+    check.add_argument(
+        "--timeout",
+        type=float,
+        help="seconds allowed per module in the trial compile (default: 60)",
+    )
+    check.add_argument(
+        "--no-cache", action="store_true", help="do not read or write cached trial-compile results"
+    )
+    check.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="the path of the file given on "
+        "standard input (for configuration, imports and messages)",
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        metavar="PYPROJECT",
+        help="use this pyproject.toml instead of the nearest one",
+    )
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the configured "
+        "excludes to files named on the command line too (for pre-commit)",
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
+    )
+    check.add_argument(
+        "--fail-level",
+        choices=SEVERITY_NAMES,
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    check.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings not recorded in this baseline file (see --write-baseline)",
+    )
+    check.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record today's "
+        "findings in FILE (by rule, file, function and line content) and exit 0",
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour text output (default: auto, only on a terminal)",
+    )
+    check.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="list info diagnostics (functions not trial-compiled) and Numba's own error text",
+    )
 
     rule = sub.add_parser("rule", help="explain one rule: what it flags, why, and the fix")
     rule.add_argument("code", help="a rule code such as NB101, or its name")
     sub.add_parser("rules", help="list every rule with its code, severity and summary")
     sub.add_parser("server", help="run the language server on standard input/output")
-    harvest = sub.add_parser("harvest", help="run a command (e.g. your tests) and record the "
-                             "signatures Numba compiles, for the trial compile")
-    harvest.add_argument("--output", type=Path, help="signatures file (default: "
-                         ".numba-lint/signatures.json)")
-    harvest.add_argument("--replace", action="store_true",
-                         help="start a new file instead of merging into the existing one")
+    harvest = sub.add_parser(
+        "harvest",
+        help="run a command (e.g. your tests) and record the "
+        "signatures Numba compiles, for the trial compile",
+    )
+    harvest.add_argument(
+        "--output", type=Path, help="signatures file (default: .numba-lint/signatures.json)"
+    )
+    harvest.add_argument(
+        "--replace",
+        action="store_true",
+        help="start a new file instead of merging into the existing one",
+    )
     harvest.add_argument("cmd", nargs=argparse.REMAINDER, help="-- then the command to run")
-    knowledge = sub.add_parser("knowledge", help="show (or rebuild) what numba-lint derived "
-                               "from the installed Numba")
+    knowledge = sub.add_parser(
+        "knowledge", help="show (or rebuild) what numba-lint derived from the installed Numba"
+    )
     knowledge.add_argument("--rebuild", action="store_true", help="derive it again now")
     return parser
 
@@ -161,8 +238,11 @@ def _rule(code: str) -> int:
 
 def configure(args: argparse.Namespace) -> Config:
     """The configuration file for the checked paths, with command-line flags on top."""
-    anchor = Path(args.stdin_filename) if args.stdin_filename else Path(
-        (args.paths or ["."])[0] if args.paths != ["-"] else ".")
+    anchor = (
+        Path(args.stdin_filename)
+        if args.stdin_filename
+        else Path((args.paths or ["."])[0] if args.paths != ["-"] else ".")
+    )
     if args.config is not None and not args.config.is_file():
         raise ConfigError(f"--config {args.config}: no such file")
     config = load_config(anchor if anchor.exists() else Path.cwd(), args.config)
@@ -219,8 +299,9 @@ def _check(args: argparse.Namespace) -> int:
     return exit_code(report, config.fail_level, args.exit_zero)
 
 
-def _apply_baseline(args: argparse.Namespace, report: Report, config: Config,
-                    options: Any) -> int | None:
+def _apply_baseline(
+    args: argparse.Namespace, report: Report, config: Config, options: Any
+) -> int | None:
     """--write-baseline records the findings (exit 0, unless files could not be read);
     --baseline drops the recorded ones from the report."""
     if args.baseline is None and args.write_baseline is None:
@@ -230,17 +311,19 @@ def _apply_baseline(args: argparse.Namespace, report: Report, config: Config,
     stdin = options.stdin_source
     lines = SourceLines({stdin.display: stdin.text} if stdin and stdin.text else None)
     if args.write_baseline is not None:
-        count = write_baseline(args.write_baseline, report.diagnostics, config.project_root,
-                               lines)
-        report.notes.append(f"recorded {count} finding{'' if count == 1 else 's'} in "
-                            f"{args.write_baseline}")
+        count = write_baseline(args.write_baseline, report.diagnostics, config.project_root, lines)
+        report.notes.append(
+            f"recorded {count} finding{'' if count == 1 else 's'} in {args.write_baseline}"
+        )
         return EXIT_USAGE if report.errors else EXIT_CLEAN
     accepted = load_baseline(args.baseline)
     before = len(report.diagnostics)
     report.diagnostics = new_findings(report.diagnostics, accepted, config.project_root, lines)
     if before > len(report.diagnostics):
-        report.notes.append(f"{before - len(report.diagnostics)} known finding(s) hidden by "
-                            f"the baseline {args.baseline}")
+        report.notes.append(
+            f"{before - len(report.diagnostics)} known finding(s) hidden by "
+            f"the baseline {args.baseline}"
+        )
     return None
 
 

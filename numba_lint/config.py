@@ -112,10 +112,15 @@ def apply_table(config: Config, table: Any, where: str) -> None:
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table")
     known = {f.name.replace("_", "-") for f in fields(Config)} - {
-        "project-root", "source", "origins"}
+        "project-root",
+        "source",
+        "origins",
+    }
     for key, value in table.items():
         if key not in known:
-            raise ConfigError(f"{where}: unknown option '{key}' (known: {', '.join(sorted(known))})")
+            raise ConfigError(
+                f"{where}: unknown option '{key}' (known: {', '.join(sorted(known))})"
+            )
         attr = key.replace("-", "_")
         config.origins[key] = where
         if key in _LIST_KEYS:
@@ -129,7 +134,9 @@ def apply_table(config: Config, table: Any, where: str) -> None:
             }
         elif key == "fail-level":
             if value not in SEVERITY_NAMES:
-                raise ConfigError(f"{where}: 'fail-level' must be one of {', '.join(SEVERITY_NAMES)}")
+                raise ConfigError(
+                    f"{where}: 'fail-level' must be one of {', '.join(SEVERITY_NAMES)}"
+                )
             config.fail_level = value
         elif key == "jobs":
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

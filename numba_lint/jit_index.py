@@ -53,8 +53,17 @@ JIT_DECORATORS: dict[str, str] = {
 # Kinds whose decorated function is itself compiled. jitclass compiles the methods of the class;
 # overload compiles the implementation functions defined inside the decorated one.
 FUNCTION_KINDS = frozenset(
-    {"jit", "njit", "generated_jit", "vectorize", "guvectorize", "cfunc", "stencil",
-     "register_jitable", "cuda_jit"}
+    {
+        "jit",
+        "njit",
+        "generated_jit",
+        "vectorize",
+        "guvectorize",
+        "cfunc",
+        "stencil",
+        "register_jitable",
+        "cuda_jit",
+    }
 )
 
 
@@ -303,7 +312,8 @@ class _Indexer(cst.CSTVisitor):
                 except SyntaxError:
                     continue
                 fields_.update(
-                    n.value for n in ast.walk(tree)
+                    n.value
+                    for n in ast.walk(tree)
                     if isinstance(n, ast.Constant) and isinstance(n.value, str)
                 )
         return fields_
@@ -321,17 +331,33 @@ class _Indexer(cst.CSTVisitor):
         line = self._def_line(node)
         enclosing_jitclass = self.jitclass_stack[-1] if self.jitclass_stack else None
         if found is not None and found.kind in FUNCTION_KINDS:
-            self.functions.append(JitFunction(node.name.value, qualname, node, found,
-                                              "decorator", line))
+            self.functions.append(
+                JitFunction(node.name.value, qualname, node, found, "decorator", line)
+            )
         elif enclosing_jitclass is not None and self.function_depth == 0:
             decorator = self.jitclass_decorators[enclosing_jitclass]
-            self.functions.append(JitFunction(node.name.value, qualname, node, decorator,
-                                              "jitclass-method", line,
-                                              class_name=enclosing_jitclass))
+            self.functions.append(
+                JitFunction(
+                    node.name.value,
+                    qualname,
+                    node,
+                    decorator,
+                    "jitclass-method",
+                    line,
+                    class_name=enclosing_jitclass,
+                )
+            )
         elif self.overload_depth > 0 and self.overload_decorator is not None:
             self.overload_frames[-1][0].append(
-                JitFunction(node.name.value, qualname, node, self.overload_decorator,
-                            "overload-implementation", line))
+                JitFunction(
+                    node.name.value,
+                    qualname,
+                    node,
+                    self.overload_decorator,
+                    "overload-implementation",
+                    line,
+                )
+            )
         self.scope.append(node.name.value)
         self.definitions.append(node)
         self.function_depth += 1
@@ -493,15 +519,17 @@ class _Indexer(cst.CSTVisitor):
             fixed = decorator
             already.add(node)
             def_line = self._def_line(node)
-            self.functions.append(JitFunction(wrapped, wrapped, node, fixed, "call", def_line,
-                                              dispatcher_name=target))
+            self.functions.append(
+                JitFunction(wrapped, wrapped, node, fixed, "call", def_line, dispatcher_name=target)
+            )
         self.functions.sort(key=lambda function: function.line)
 
 
 def _agreeing(first: JitDecorator, second: JitDecorator) -> JitDecorator:
     """The options two jit wrappings of one function share; the others become non-literal."""
-    options = {k: v for k, v in first.options.items()
-               if k in second.options and second.options[k] == v}
+    options = {
+        k: v for k, v in first.options.items() if k in second.options and second.options[k] == v
+    }
     sources = {**first.option_sources, **second.option_sources}
     for key in {*first.options, *second.options} - set(options):
         sources[key] = "<differs between call forms>"

@@ -124,8 +124,12 @@ def may_use_numba(text: str, reexporting: Iterable[str] = ()) -> bool:
         if tail and re.search(rb"from\s+\.+" + re.escape(tail.encode()) + rb"\b", data):
             return True
         # "from pkg import _jit" / "from . import _jit": the module is imported by its tail.
-        if tail and re.search(rb"(?m)^[ \t]*from[ \t]+[.\w]+[ \t]+import[ \t][^\n]*\b"
-                              + re.escape(tail.encode()) + rb"\b", data):
+        if tail and re.search(
+            rb"(?m)^[ \t]*from[ \t]+[.\w]+[ \t]+import[ \t][^\n]*\b"
+            + re.escape(tail.encode())
+            + rb"\b",
+            data,
+        ):
             return True
     return False
 

@@ -58,8 +58,9 @@ def run(config: Config, options: Options) -> Report:
     if options.stdin_source is not None:
         sources = [options.stdin_source]
     else:
-        found = discover(options.paths, config.excludes(), config.project_root,
-                         options.force_exclude)
+        found = discover(
+            options.paths, config.excludes(), config.project_root, options.force_exclude
+        )
         report.errors.extend(found.errors)
         report.notes.extend(found.notes)
         sources = found.files

@@ -21,8 +21,22 @@ from .walk import walk
 # Calls whose string arguments name fields: np.dtype([...]), namedtuple("P", "x y"),
 # structref.define_proxy(P, T, ["a", "b"]), jitclass(spec), numba.from_dtype(...).
 _FIELD_CALLS = frozenset(
-    {"dtype", "namedtuple", "define_proxy", "define_boxing", "jitclass", "Record", "make",
-     "from_dtype", "NamedTuple", "recarray", "zeros", "empty", "array", "fromrecords"}
+    {
+        "dtype",
+        "namedtuple",
+        "define_proxy",
+        "define_boxing",
+        "jitclass",
+        "Record",
+        "make",
+        "from_dtype",
+        "NamedTuple",
+        "recarray",
+        "zeros",
+        "empty",
+        "array",
+        "fromrecords",
+    }
 )
 _FIELD_BASES = frozenset({"NamedTuple", "StructRefProxy", "StructRef", "TypedDict"})
 
@@ -43,8 +57,11 @@ class _FieldCollector(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         # FIELDS = ["a", "b"]; define_proxy(P, T, FIELDS): remember the strings by name.
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) and \
-                isinstance(node.value, (cst.List, cst.Tuple)):
+        if (
+            len(node.targets) == 1
+            and isinstance(node.targets[0].target, cst.Name)
+            and isinstance(node.value, (cst.List, cst.Tuple))
+        ):
             self.string_lists[node.targets[0].target.value] = node.value
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -131,5 +148,6 @@ def collect_facts(modules: Iterable[tuple[ParsedModule, JitIndex]]) -> ProjectFa
         # Two files with one module name (two projects in one run): neither can be trusted.
         clash = parsed.module_name in bindings
         bindings[parsed.module_name] = {} if clash else module_bindings(parsed, index)
-    return ProjectFacts(field_names=frozenset(names), bindings=bindings,
-                        registered=frozenset(arguments))
+    return ProjectFacts(
+        field_names=frozenset(names), bindings=bindings, registered=frozenset(arguments)
+    )

@@ -34,7 +34,7 @@ def noqa_codes(line: str) -> frozenset[str] | None:
     if match.group("codes"):
         return frozenset(c.upper() for c in _CODE_SPLIT.split(match.group("codes").strip()) if c)
     if match.group("rest"):
-        # "# noqa: something-unparsable": strict, silences nothing.
+        # A noqa comment followed by anything but codes: strict, silences nothing.
         return None
     return frozenset()
 

@@ -3,7 +3,8 @@
 Each example is executed as its own module (a fresh namespace under a real file name), then its
 `call` runs. The outcome is what Numba did: "fails" (a NumbaError), "compiles" (some dispatcher
 compiled a signature, no Numba warning), "warns" (compiled with a NumbaWarning), "syntax-error",
-"import-fails" (an import from numba fails: a removed API), or "other" (any other exception: the example itself is broken).
+"import-fails" (an import fails: a removed Numba API, a missing module), or "other" (any other
+exception: the example itself is broken).
 Used by tests/test_rule_examples.py; never imported by the package.
 """
 

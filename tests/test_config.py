@@ -22,7 +22,9 @@ def test_no_pyproject_gives_defaults(tmp_path: Path) -> None:
 
 
 def test_values_are_read(tmp_path: Path) -> None:
-    write(tmp_path, """
+    write(
+        tmp_path,
+        """
 [tool.numba-lint]
 select = ["NB1"]
 ignore = ["NB101"]
@@ -31,7 +33,8 @@ extend-exclude = ["generated"]
 jobs = 3
 timeout = 12.5
 fail-level = "warning"
-""")
+""",
+    )
     config = load_config(tmp_path / "sub" / "file.py")
     assert config.select == ["NB1"] and config.ignore == ["NB101"]
     assert config.per_file_ignores == {"tests/*": ["NB2"]}

@@ -20,8 +20,15 @@ def names(found) -> list[str]:
 
 
 def test_recursive_with_default_excludes(tmp_path: Path, monkeypatch) -> None:
-    make(tmp_path, "pkg/a.py", "pkg/sub/b.pyi", ".venv/lib/c.py", "build/d.py", "notes.txt",
-         "pkg/__pycache__/e.py")
+    make(
+        tmp_path,
+        "pkg/a.py",
+        "pkg/sub/b.pyi",
+        ".venv/lib/c.py",
+        "build/d.py",
+        "notes.txt",
+        "pkg/__pycache__/e.py",
+    )
     monkeypatch.chdir(tmp_path)
     found = discover(["."], DEFAULT_EXCLUDES, tmp_path)
     assert names(found) == ["pkg/a.py", "pkg/sub/b.pyi"]

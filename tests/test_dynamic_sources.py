@@ -136,8 +136,9 @@ def test_inline_always_helper_counts_as_checked_through_its_caller(tmp_path: Pat
     assert (helper.checked, helper.signature_source) == (True, "callee")
     assert helper.signatures == ("inlined into caller",)
     # Its body was typed inside the caller: the failure is reported in the helper.
-    assert [(d.code, d.location.row) for d in result.diagnostics if d.severity.value == "error"] \
-        == [("NB905", 5)]
+    assert [
+        (d.code, d.location.row) for d in result.diagnostics if d.severity.value == "error"
+    ] == [("NB905", 5)]
     # An inline helper nobody checked calls is still listed as not checked.
     unused = next(f for f in result.functions if f.name == "unused")
     assert not unused.checked and unused.reason == "no argument types"

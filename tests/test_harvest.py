@@ -380,9 +380,20 @@ def test_check_finds_a_failure_using_only_harvested_types(harvested, tmp_path):
     kernels.write_text(broken, encoding="utf-8")
     row = broken.splitlines().index("    return a * factor + 'oops'") + 1
     done = subprocess.run(
-        [sys.executable, "-m", "numba_lint", "check", "--format", "json", "--no-cache",
-         "hpkg/kernels.py"],
-        cwd=copy, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "numba_lint",
+            "check",
+            "--format",
+            "json",
+            "--no-cache",
+            "hpkg/kernels.py",
+        ],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 1, done.stdout + done.stderr
     data = json.loads(done.stdout)
@@ -395,9 +406,20 @@ def test_check_finds_a_failure_using_only_harvested_types(harvested, tmp_path):
     # Without the harvested file nothing else gives `scale` types: it is not checked at all.
     (copy / ".numba-lint" / "signatures.json").unlink()
     again = subprocess.run(
-        [sys.executable, "-m", "numba_lint", "check", "--format", "json", "--no-cache",
-         "hpkg/kernels.py"],
-        cwd=copy, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "numba_lint",
+            "check",
+            "--format",
+            "json",
+            "--no-cache",
+            "hpkg/kernels.py",
+        ],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     scale = next(f for f in json.loads(again.stdout)["functions"] if f["name"] == "scale")
     assert not scale["checked"] and scale["reason"] == "no argument types"

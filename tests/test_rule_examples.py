@@ -30,8 +30,14 @@ CASES: list[tuple[str, type[RuleInfo], str, Example]] = [
 def numba_outcomes() -> dict[str, dict]:
     """All examples through real Numba in one process (Numba is imported once)."""
     payload = [{"code": example.source, "call": example.call} for _, _, _, example in CASES]
-    done = subprocess.run([sys.executable, str(PROVER)], input=json.dumps(payload),
-                          capture_output=True, text=True, timeout=600, check=True)
+    done = subprocess.run(
+        [sys.executable, str(PROVER)],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
     results = json.loads(done.stdout)
     return {case_id: result for (case_id, *_), result in zip(CASES, results, strict=True)}
 
@@ -42,18 +48,20 @@ def test_every_rule_has_examples() -> None:
         assert rule.valid, f"{rule.code} has no example that passes"
 
 
-@pytest.mark.parametrize(("case_id", "rule", "kind", "example"), CASES,
-                         ids=[case[0] for case in CASES])
+@pytest.mark.parametrize(
+    ("case_id", "rule", "kind", "example"), CASES, ids=[case[0] for case in CASES]
+)
 def test_example_proven_by_numba(numba_outcomes, case_id, rule, kind, example) -> None:
     outcome = numba_outcomes[case_id]
     wanted = example.numba or ("fails" if kind == "invalid" else "compiles")
     assert outcome["outcome"] == wanted, outcome["detail"]
 
 
-@pytest.mark.parametrize(("case_id", "rule", "kind", "example"),
-                         [c for c in CASES if issubclass(c[1], StaticRule) or c[1].code == "NB001"],
-                         ids=[c[0] for c in CASES
-                              if issubclass(c[1], StaticRule) or c[1].code == "NB001"])
+@pytest.mark.parametrize(
+    ("case_id", "rule", "kind", "example"),
+    [c for c in CASES if issubclass(c[1], StaticRule) or c[1].code == "NB001"],
+    ids=[c[0] for c in CASES if issubclass(c[1], StaticRule) or c[1].code == "NB001"],
+)
 def test_example_reported_statically(tmp_path, case_id, rule, kind, example) -> None:
     path = tmp_path / "example.py"
     config = Config(project_root=tmp_path, select=[rule.code], static_only=True)

@@ -29,8 +29,9 @@ def test_noqa_parsing(line: str, expected: frozenset[str] | None) -> None:
 
 
 def diagnostic(code: str = "NB101", row: int = 1) -> Diagnostic:
-    return Diagnostic("f.py", Location(row, 1), Location(row, 2), code, "m", Severity.ERROR,
-                      Pass.STATIC)
+    return Diagnostic(
+        "f.py", Location(row, 1), Location(row, 2), code, "m", Severity.ERROR, Pass.STATIC
+    )
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,6 @@ _OVERLOAD_DECORATORS = frozenset(
 class CallRule(NopythonRule):
     """Shared resolution: the one imported (or builtin) qualified name a call target has."""
 
-
     def in_nopython(self) -> bool:
         # The registry is the CPU target's; CUDA kernels type calls with their own.
         function = self.function

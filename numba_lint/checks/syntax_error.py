@@ -33,7 +33,16 @@ class SyntaxErrorRule(RuleInfo):
     severity = Severity.ERROR
     summary = "the file cannot be parsed"
     message = "syntax error: {detail}"
-    invalid = (Example("from numba import njit\n@njit\ndef f(x)  # expect: NB001\n    return x\n",
-                       numba="syntax-error"),)
-    valid = (Example("from numba import njit\n@njit\ndef f(x):\n    return x\n", call="f(1)",
-                     numba="compiles"),)
+    invalid = (
+        Example(
+            "from numba import njit\n@njit\ndef f(x)  # expect: NB001\n    return x\n",
+            numba="syntax-error",
+        ),
+    )
+    valid = (
+        Example(
+            "from numba import njit\n@njit\ndef f(x):\n    return x\n",
+            call="f(1)",
+            numba="compiles",
+        ),
+    )

@@ -38,8 +38,10 @@ def _headline(diagnostic: Diagnostic, color: bool) -> str:
     tag = f"{severity}, confirmed" if diagnostic.confirmed else severity
     if color:
         tint = _COLORS[severity]
-        return (f"{_BOLD}{where}{_RESET} {tint}{_BOLD}{diagnostic.code}{_RESET} "
-                f"{tint}[{tag}]{_RESET} {diagnostic.message}")
+        return (
+            f"{_BOLD}{where}{_RESET} {tint}{_BOLD}{diagnostic.code}{_RESET} "
+            f"{tint}[{tag}]{_RESET} {diagnostic.message}"
+        )
     return f"{where} {diagnostic.code} [{tag}] {diagnostic.message}"
 
 
@@ -73,7 +75,10 @@ def _plural(count: int, word: str) -> str:
 def summary_line(report: Report) -> str:
     counts = Counter(d.severity.value for d in report.diagnostics)
     summary = report.summary
-    parts = [f"{_plural(summary.files, 'file')}", f"{_plural(summary.jit_functions, 'jit function')}"]
+    parts = [
+        f"{_plural(summary.files, 'file')}",
+        f"{_plural(summary.jit_functions, 'jit function')}",
+    ]
     if summary.dynamic_ran:
         parts.append(coverage_phrase(report))
     elif summary.jit_functions:
@@ -82,21 +87,26 @@ def summary_line(report: Report) -> str:
     if not counts.get("error") and not counts.get("warning"):
         found = "All checks passed"
     else:
-        found = f"Found {_plural(counts.get('error', 0), 'error')}, " \
-                f"{_plural(counts.get('warning', 0), 'warning')}"
+        found = (
+            f"Found {_plural(counts.get('error', 0), 'error')}, "
+            f"{_plural(counts.get('warning', 0), 'warning')}"
+        )
     if counts.get("info"):
         found += f", {counts['info']} info"
     return f"{found} ({scope}, {summary.seconds:.2f}s)."
 
 
 def coverage_phrase(report: Report) -> str:
-    """"30 trial-compiled (12 decorator, 9 annotations), 12 not checked (no argument types)"."""
+    """ "30 trial-compiled (12 decorator, 9 annotations), 12 not checked (no argument types)"."""
     checked = Counter(f.signature_source for f in report.functions if f.checked)
     unchecked = Counter(f.reason or "unknown" for f in report.functions if not f.checked)
     phrase = f"{sum(checked.values())} trial-compiled"
     if checked:
         phrase += " (" + ", ".join(f"{n} {source}" for source, n in checked.most_common()) + ")"
     if unchecked:
-        phrase += f", {sum(unchecked.values())} not checked (" + ", ".join(
-            f"{n} {reason}" for reason, n in unchecked.most_common()) + ")"
+        phrase += (
+            f", {sum(unchecked.values())} not checked ("
+            + ", ".join(f"{n} {reason}" for reason, n in unchecked.most_common())
+            + ")"
+        )
     return phrase
