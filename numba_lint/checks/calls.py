@@ -10,7 +10,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import QualifiedNameSource
 
-from ..knowledge import Knowledge
+from ..knowledge import CallableInfo, Knowledge
 from ..names import Scope
 from .base import Example
 from .syntax import NopythonRule
@@ -46,6 +46,21 @@ class CallRule(NopythonRule):
 
     def call_target(self, node: cst.Call) -> str | None:
         return self.imported_name(node.func) or self.builtin_name(node.func)
+
+    def overload_call(self, node: cst.Call) -> tuple[str, CallableInfo] | None:
+        """The supported library callable `node` calls and what Numba's implementation accepts,
+        when its arguments can be checked against it: not a `*args`/`**kw` call, an implementation
+        with a fixed parameter list, and no `@overload` of the project's own for it."""
+        knowledge = self.knowledge
+        if knowledge is None or not self.in_nopython() or any(arg.star for arg in node.args):
+            return None
+        target = self.call_target(node)
+        info = knowledge.lookup(target) if target else None
+        if target is None or info is None or not info.supported or info.open_parameters:
+            return None
+        if target in self.user_overloads():
+            return None
+        return target, info
 
     def user_overloads(self) -> frozenset[str]:
         """Qualified names the module itself gives an implementation with `@overload(...)`."""
@@ -355,19 +370,11 @@ class UnsupportedKeyword(CallRule):
     )
 
     def visit_Call(self, node: cst.Call) -> None:
+        found = self.overload_call(node)
+        if found is None or found[1].parameters is None:
+            return
+        target, info = found
         knowledge = self.knowledge
-        if knowledge is None or not self.in_nopython():
-            return
-        if any(arg.star for arg in node.args):
-            return
-        target = self.call_target(node)
-        if target is None:
-            return
-        info = knowledge.lookup(target)
-        if info is None or not info.supported or info.parameters is None:
-            return
-        if info.open_parameters or target in self.user_overloads():
-            return
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value not in info.parameters:
                 self.report(
@@ -556,17 +563,11 @@ class TooManyPositional(CallRule):
     )
 
     def visit_Call(self, node: cst.Call) -> None:
+        found = self.overload_call(node)
+        if found is None or found[1].max_positional is None:
+            return
+        target, info = found
         knowledge = self.knowledge
-        if knowledge is None or not self.in_nopython():
-            return
-        if any(arg.star for arg in node.args):
-            return
-        target = self.call_target(node)
-        info = knowledge.lookup(target) if target else None
-        if info is None or not info.supported or info.max_positional is None:
-            return
-        if info.open_parameters or target in self.user_overloads():
-            return
         given = sum(1 for arg in node.args if arg.keyword is None)
         if given > info.max_positional:
             self.report(
