@@ -113,8 +113,6 @@ class Summary:
     dynamically_checked: int = 0
     unchecked_no_signature: int = 0
     seconds: float = 0.0
-    # Not in the JSON contract's required set, but useful: files that could not be read at all.
-    unreadable_files: int = 0
     dynamic_ran: bool = False
 
     def to_json(self) -> dict[str, Any]:

@@ -280,15 +280,11 @@ def _static(
     static = static_rules(rules)
     if not static or not any(index.functions for _, index in indexed):
         return []
-    knowledge = None
-    try:
-        from .knowledge import load_knowledge
-    except ImportError:  # knowledge builder not present in this build
-        load_knowledge = None
-    if load_knowledge is not None:
-        knowledge, note = load_knowledge()
-        if note:
-            report.notes.append(note)
+    from .knowledge import load_knowledge
+
+    knowledge, note = load_knowledge()
+    if note:
+        report.notes.append(note)
     diagnostics: list[Diagnostic] = []
     for parsed, index in indexed:
         diagnostics.extend(run_static_rules(parsed, index, static, knowledge, facts))
@@ -307,11 +303,3 @@ def _syntax_diagnostic(problem: SyntaxProblem) -> Diagnostic:
         pass_=Pass.STATIC,
         url=rule.url(),
     )
-
-
-def check_paths(paths: Sequence[str], config: Config | None = None) -> Report:
-    """Library entry point: check files and folders with the configuration found for them."""
-    from .config import load_config
-
-    config = config or load_config(Path(paths[0]) if paths else Path.cwd())
-    return run(config, Options(paths=paths))

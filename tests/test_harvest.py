@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
 from numba_lint.harvest import harvest_main, run_harvest
 from numba_lint.signatures_file import (
@@ -379,22 +380,7 @@ def test_check_finds_a_failure_using_only_harvested_types(harvested, tmp_path):
     assert broken != text
     kernels.write_text(broken, encoding="utf-8")
     row = broken.splitlines().index("    return a * factor + 'oops'") + 1
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "numba_lint",
-            "check",
-            "--format",
-            "json",
-            "--no-cache",
-            "hpkg/kernels.py",
-        ],
-        cwd=copy,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_cli("check", "--format", "json", "--no-cache", "hpkg/kernels.py", cwd=copy)
     assert done.returncode == 1, done.stdout + done.stderr
     data = json.loads(done.stdout)
     errors = [d for d in data["diagnostics"] if d["severity"] == "error"]
@@ -405,21 +391,6 @@ def test_check_finds_a_failure_using_only_harvested_types(harvested, tmp_path):
     assert scale["checked"] and scale["signature_source"] == "harvest"
     # Without the harvested file nothing else gives `scale` types: it is not checked at all.
     (copy / ".numba-lint" / "signatures.json").unlink()
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "numba_lint",
-            "check",
-            "--format",
-            "json",
-            "--no-cache",
-            "hpkg/kernels.py",
-        ],
-        cwd=copy,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    again = run_cli("check", "--format", "json", "--no-cache", "hpkg/kernels.py", cwd=copy)
     scale = next(f for f in json.loads(again.stdout)["functions"] if f["name"] == "scale")
     assert not scale["checked"] and scale["reason"] == "no argument types"

@@ -95,12 +95,8 @@ ALL_RULES: list[type[RuleInfo]] = [
 ]
 
 
-def rules_by_code() -> dict[str, type[RuleInfo]]:
-    return {rule.code: rule for rule in ALL_RULES}
-
-
 def static_rules(rules: list[type[RuleInfo]]) -> list[type[StaticRule]]:
     return [rule for rule in rules if issubclass(rule, StaticRule)]
 
 
-__all__ = ["ALL_RULES", "DynamicRule", "RuleInfo", "StaticRule", "rules_by_code", "static_rules"]
+__all__ = ["ALL_RULES", "DynamicRule", "RuleInfo", "StaticRule", "static_rules"]

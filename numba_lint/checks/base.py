@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from ..knowledge import Knowledge
 
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead")
-OPTIONAL_HEADINGS = ("Known limitations", "References")
 
 
 @dataclass(frozen=True)
