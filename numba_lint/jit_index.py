@@ -15,6 +15,7 @@ from typing import Any
 
 import libcst as cst
 
+from .names import dotted
 from .parse import ParsedModule
 from .walk import walk
 
@@ -137,6 +138,8 @@ ProjectAliases = Mapping[str, JitDecorator]
 
 def absolute_name(name: str, parsed: ParsedModule) -> str:
     """`.sub.name` as written in `parsed` -> `package.sub.name` (absolute names pass through)."""
+    if not name.startswith("."):
+        return name  # the common case, without asking the path whether it is a package
     return absolute_module_name(name, parsed.module_name, parsed.source.path.stem == "__init__")
 
 
@@ -150,10 +153,20 @@ def absolute_module_name(name: str, module_name: str, is_package: bool) -> str:
     return ".".join([*base, name.lstrip(".")]).rstrip(".")
 
 
+_CONSTANTS = {"True": True, "False": False, "None": None}
+
+
 def literal(node: cst.BaseExpression, module: cst.Module) -> tuple[bool, Any]:
     """(True, value) when `node` is a Python literal, else (False, None)."""
+    # The common decorator options first, without generating the node's code.
+    if isinstance(node, cst.Name) and node.value in _CONSTANTS:
+        return True, _CONSTANTS[node.value]
+    if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString)) and not node.lpar:
+        source = node.value
+    else:
+        source = module.code_for_node(node)
     try:
-        return True, ast.literal_eval(module.code_for_node(node))
+        return True, ast.literal_eval(source)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return False, None
 
@@ -402,7 +415,7 @@ class _Indexer(cst.CSTVisitor):
             return
         source = "." * len(node.relative)
         if node.module is not None:
-            source += self.parsed.module.code_for_node(node.module)
+            source += dotted(node.module) or self.parsed.module.code_for_node(node.module)
         source = self._absolute(source) if source.startswith(".") else source
         for alias in node.names:
             local = alias.asname.name if alias.asname else alias.name

@@ -8,6 +8,7 @@ syntax error into one NB001 diagnostic. Never imports or runs the code it parses
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
@@ -24,8 +25,8 @@ from .names import Names
 from .reduce import reduce_parsed
 
 # A file can only contain jitted code if it mentions numba, or imports a project module that
-# re-exports numba's decorators (found by `reexporting_modules`).
-_NUMBA_WORD = re.compile(rb"\bnumba\b")
+# re-exports numba's decorators (see `may_use_numba`).
+_NUMBA_WORD = re.compile(r"\bnumba\b")
 
 
 @dataclass
@@ -113,25 +114,30 @@ def module_name_for(path: Path) -> str:
 
 def may_use_numba(text: str, reexporting: Iterable[str] = ()) -> bool:
     """Cheap test: could this file contain jitted code? False means skip the parse."""
-    data = text.encode("utf-8", "surrogatepass")
-    if _NUMBA_WORD.search(data):
+    # Plain substring tests first: a regular expression over every file is what costs.
+    if "numba" in text and _NUMBA_WORD.search(text):
         return True
     for module in reexporting:
-        if module and module.encode() in data:
+        if not module:
+            continue
+        if module in text:
             return True
-        # Relative imports: "from ._jit import njit" names only the last part.
         tail = module.rsplit(".", 1)[-1]
-        if tail and re.search(rb"from\s+\.+" + re.escape(tail.encode()) + rb"\b", data):
-            return True
-        # "from pkg import _jit" / "from . import _jit": the module is imported by its tail.
-        if tail and re.search(
-            rb"(?m)^[ \t]*from[ \t]+[.\w]+[ \t]+import[ \t][^\n]*\b"
-            + re.escape(tail.encode())
-            + rb"\b",
-            data,
-        ):
+        if tail and tail in text and _tail_import(tail).search(text):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=64)
+def _tail_import(tail: str) -> re.Pattern[str]:
+    """Imports that name a re-exporting module by its last part only."""
+    name = re.escape(tail)
+    return re.compile(
+        # Relative imports: "from ._jit import njit".
+        rf"from\s+\.+{name}\b"
+        # "from pkg import _jit" / "from . import _jit".
+        rf"|(?m:^[ \t]*from[ \t]+[.\w]+[ \t]+import[ \t][^\n]*\b{name}\b)"
+    )
 
 
 def _skip_validation(node: cst.CSTNode) -> None:
@@ -150,12 +156,18 @@ def _parse_module(text: str) -> cst.Module:
         cst.CSTNode.__post_init__ = validate  # type: ignore[method-assign]
 
 
-def parse(source: SourceFile, text: str, reduce: bool = False) -> ParsedModule | SyntaxProblem:
+def parse(
+    source: SourceFile,
+    text: str,
+    reduce: bool = False,
+    jit_names: frozenset[str] | None = None,
+) -> ParsedModule | SyntaxProblem:
     """`reduce=True` (static-only runs): libcst sees the text with the bodies that cannot hold
-    jitted code blanked (`reduce.reduce_text`); `.text` and `.lines` stay the original."""
+    jitted code blanked (`reduce.reduce_parsed`, which explains `jit_names`); `.text` and
+    `.lines` stay the original."""
     tree = None
     if reduce:
-        reduced, tree = reduce_parsed(text)
+        reduced, tree = reduce_parsed(text, jit_names)
         if reduced is not None:
             try:
                 module = _parse_module(reduced)

@@ -12,14 +12,21 @@ from __future__ import annotations
 import ast
 import re
 
-# A definition mentioning any of these may hold jitted code, register an extension or declare
-# record fields (jitclass specs, dtypes, namedtuples, structrefs): it is kept whole.
-_RELEVANT = re.compile(
-    r"\b(?:n?jit|overload\w*|register\w*|typeof_impl|type_callable|lower_builtin|lower_cast|"
-    r"infer_global|make_attribute_wrapper|vectorize|guvectorize|cfunc|stencil|jitclass|"
-    r"structref|StructRef\w*|define_\w+|namedtuple|NamedTuple|from_dtype|recarray|"
-    r"fromrecords|objmode)\b|dtype\s*(?:\(\s*|=\s*)\["
+# A definition mentioning any of these may register an extension or declare record fields
+# (jitclass specs, dtypes, namedtuples, structrefs) that the rules read: it is kept whole.
+_FACT_WORDS = re.compile(
+    r"\b(?:overload\w*|register\w*|typeof_impl|type_callable|lower_builtin|lower_cast|"
+    r"infer_global|make_attribute_wrapper|jitclass|structref|StructRef\w*|define_\w+|"
+    r"namedtuple|NamedTuple|from_dtype|recarray|fromrecords)\b|dtype\s*(?:\(\s*|=\s*)\["
 )
+# These make code jitted: they matter in a definition that holds nested definitions (one of
+# them may be jitted) or that wraps a module-level function (`njit(f)` in a method).
+_JIT_WORDS = re.compile(r"\b(?:n?jit|vectorize|guvectorize|cfunc|stencil|objmode)\b")
+# Lines that start a decorator, or a nested definition.
+_DECORATOR_LINE = re.compile(r"^[ \t]*@", re.MULTILINE)
+_NESTED_DEFINITION = re.compile(r"^[ \t]+(?:async[ \t]+)?(?:def|class)[ \t]", re.MULTILINE)
+# A name passed as the first argument of a call, not called itself: `njit(f, ...)` wraps `f`.
+_FIRST_ARGUMENT = re.compile(r"\(\s*([A-Za-z_]\w*)\s*(?=[,)])")
 # Decorators that never make code jitted: a definition whose decorators are all of these
 # (by their last name) can still be reduced.
 _HARMLESS_DECORATORS = frozenset(
@@ -62,70 +69,172 @@ def _decorator_name(node: ast.expr) -> str:
     return ""
 
 
-def _has_unknown_decorator(node: ast.AST) -> bool:
-    for child in ast.walk(node):
-        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for decorator in child.decorator_list:
-                if _decorator_name(decorator) not in _HARMLESS_DECORATORS:
-                    return True
-    return False
-
-
-def _called_with(tree: ast.Module) -> set[str]:
-    """Names passed as arguments in module-level statements (`fast = njit(slow)`)."""
+def _called_with(statements: list[ast.stmt]) -> set[str]:
+    """Names passed as arguments in the given statements, outside definitions
+    (`fast = njit(slow)`)."""
     names: set[str] = set()
-    for statement in tree.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+    for statement in statements:
+        if isinstance(statement, _DEFINITIONS):
             continue
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Call):
-                for arg in [*node.args, *(k.value for k in node.keywords)]:
-                    if isinstance(arg, ast.Name):
-                        names.add(arg.id)
+        names |= _passed_names(statement)
     return names
 
 
-def reduce_text(text: str) -> str | None:
-    """`text` with reducible definition bodies replaced by `...`; None when nothing changes
-    or the text does not parse (the caller then parses it as it is)."""
-    return reduce_parsed(text)[0]
+def _passed_names(node: ast.AST) -> set[str]:
+    """Names and attribute names passed as arguments anywhere in `node` (`njit(helper)`,
+    `njit(self._impl)`)."""
+    names: set[str] = set()
+    for call in ast.walk(node):
+        if isinstance(call, ast.Call):
+            for arg in [*call.args, *(k.value for k in call.keywords)]:
+                if isinstance(arg, ast.Name):
+                    names.add(arg.id)
+                elif isinstance(arg, ast.Attribute):
+                    names.add(arg.attr)
+    return names
 
 
-def reduce_parsed(text: str) -> tuple[str | None, ast.Module | None]:
+def _rebound_names(tree: ast.Module) -> set[str]:
+    """Names a module binds at its top level by assignment or `import ... as`: any of them may
+    be a jit decorator under a new name."""
+    names: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, _DEFINITIONS):
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.alias) and node.asname:
+                names.add(node.asname)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+    return names
+
+
+def reduce_text(text: str, jit_names: frozenset[str] | None = None) -> str | None:
+    """`text` with reducible definition bodies blanked; None when nothing changes or the text
+    does not parse (the caller then parses it as it is). `jit_names`: see `reduce_parsed`."""
+    return reduce_parsed(text, jit_names)[0]
+
+
+def reduce_parsed(
+    text: str, jit_names: frozenset[str] | None = None
+) -> tuple[str | None, ast.Module | None]:
     """`reduce_text`, plus the ast of the original text (None when it does not parse), which
-    `lines.Lines` reuses instead of parsing again."""
+    `lines.Lines` reuses instead of parsing again.
+
+    `jit_names`, for a file that never mentions numba: the only names under which a decorator
+    can jit its function there (the project's decorator aliases). A decorator by any other name
+    is then plain Python, like `property`; by default every unknown decorator may jit."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None, None
-    return _reduce(text, tree), tree
+    if jit_names is not None:
+        jit_names = jit_names | _rebound_names(tree)
+    return _Reducer(text, tree, jit_names).reduce(), tree
 
 
-def _reduce(text: str, tree: ast.Module) -> str | None:
-    lines = text.splitlines(keepends=True)
-    wrapped = _called_with(tree)
-    changed = False
-    for node in tree.body:
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        if node.name in wrapped or _has_unknown_decorator(node):
-            continue
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+_Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+
+
+def _first_line(node: _Definition) -> int:
+    """The line of the first decorator, else of the `def`/`class` keyword."""
+    return node.decorator_list[0].lineno if node.decorator_list else node.lineno
+
+
+class _Reducer:
+    def __init__(self, text: str, tree: ast.Module, jit_names: frozenset[str] | None) -> None:
+        self.tree = tree
+        self.lines = text.splitlines(keepends=True)
+        self.jit_names = jit_names
+        top_level = {node.name for node in tree.body if isinstance(node, _DEFINITIONS)}
+        # Wrapped anywhere (`fast = njit(slow)` at module level, `numba.njit(slow)` in a
+        # function): the wrapped function is jitted code.
+        self.wrappers = top_level & set(_FIRST_ARGUMENT.findall(text))
+
+    def reduce(self) -> str | None:
+        wrapped = _called_with(self.tree.body) | self.wrappers
+        changed = self._block(self.tree.body, wrapped)
+        return "".join(self.lines) if changed else None
+
+    def _harmless(self, decorator: ast.expr) -> bool:
+        name = _decorator_name(decorator)
+        if name in _HARMLESS_DECORATORS:
+            return True
+        return self.jit_names is not None and name not in self.jit_names
+
+    def _block(self, statements: list[ast.stmt], wrapped: set[str]) -> bool:
+        """Blank the definitions of one block that cannot matter; look inside the ones kept
+        that are plain Python themselves (a factory around a jitted closure, a class with one
+        jitted method): their nested definitions are blanked the same way. `wrapped`: names
+        passed to calls in this block."""
+        changed = False
+        for node in statements:
+            if not isinstance(node, _DEFINITIONS) or node.name in wrapped:
+                continue
+            if not all(self._harmless(d) for d in node.decorator_list):
+                continue  # jitted, or decorated by something that may jit it: kept whole
+            end = node.end_lineno or node.lineno
+            # The header counts too (bases such as NamedTuple or StructRefProxy declare
+            # fields), and so do the decorators.
+            span = "".join(self.lines[_first_line(node) - 1 : end])
+            if self._matters(node, span):
+                # Not jitted itself (a jitted function's nested defs are jitted code: never
+                # here), so its own nested definitions may be blanked.
+                changed |= self._block(node.body, _passed_names(node))
+            else:
+                changed |= self._blank_body(node)
+        return changed
+
+    def _matters(self, node: _Definition, span: str) -> bool:
+        """Whether a plain definition holds facts, jitted code or the call that jits a
+        module-level function."""
+        if _FACT_WORDS.search(span) or self._has_jitting_decorator(node, span):
+            return True
+        if not _JIT_WORDS.search(span):
+            return False
+        # A nested def or class (a text test below the `def` line: a false yes only keeps more).
+        header_lines = node.lineno - _first_line(node) + 1
+        body_start = 0
+        for _ in range(header_lines):
+            body_start = span.find("\n", body_start) + 1
+        if body_start and _NESTED_DEFINITION.search(span, body_start):
+            return True
+        return bool(self.wrappers & set(_FIRST_ARGUMENT.findall(span)))
+
+    def _has_jitting_decorator(self, node: ast.AST, span: str) -> bool:
+        if not _DECORATOR_LINE.search(span):  # no decorator anywhere (the common answer)
+            return False
+        for child in ast.walk(node):
+            if isinstance(child, _DEFINITIONS):
+                if not all(self._harmless(d) for d in child.decorator_list):
+                    return True
+        return False
+
+    def _blank_body(self, node: _Definition) -> bool:
+        """Replace the body of `node` by `...` (one line) or an empty string literal over the
+        same lines; the lines before and after keep their numbers."""
+        lines = self.lines
         first = node.body[0]
         decorators = getattr(first, "decorator_list", None) or [first]
         start, end = decorators[0].lineno, node.end_lineno or first.lineno
         if start <= node.lineno or start > len(lines):
-            continue
+            return False
         prefix = lines[start - 1][: first.col_offset]
         if decorators[0] is not first:  # `@decorator` sits one column left of its expression
             prefix = lines[start - 1][: max(decorators[0].col_offset - 1, 0)]
         if prefix.strip():  # the body shares its first line with the header
-            continue
-        # The header counts too: bases such as NamedTuple or StructRefProxy declare fields.
-        if _RELEVANT.search("".join(lines[node.lineno - 1 : end])):
-            continue
+            return False
         newline = "\r\n" if lines[end - 1].endswith("\r\n") else "\n"
-        lines[start - 1] = f"{prefix}...{newline}"
-        for number in range(start, end):
+        if start == end:
+            lines[start - 1] = f"{prefix}...{newline}"
+            return True
+        # One string literal over the blanked lines: libcst builds a node for every empty
+        # line, and one token is cheaper than thousands of them.
+        lines[start - 1] = f'{prefix}"""{newline}'
+        for number in range(start, end - 1):
             lines[number] = newline
-        changed = True
-    return "".join(lines) if changed else None
+        lines[end - 1] = f'"""{newline}'
+        return True

@@ -9,6 +9,7 @@ names, facts and diagnostics do. Never used for the dynamic pass, which needs th
 
 from __future__ import annotations
 
+import ast
 import multiprocessing
 import os
 import traceback
@@ -17,15 +18,22 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from .bindings import unparsed_bindings
 from .checks.base import ProjectFacts, StaticRule, run_static_rules
 from .diagnostic import Diagnostic
 from .discover import SourceFile
 from .jit_index import JitDecorator, JitIndex, build_index
-from .parse import ParsedModule, SyntaxProblem, parse
+from .parse import ParsedModule, SyntaxProblem, module_name_for, parse
 from .project import collect_facts
 
 # Below this many candidate files the fork and the messages cost more than they save.
 MIN_FILES = 8
+# Files without numba are scanned (syntax, bindings) in batches of this many: each is cheap.
+SCAN_BATCH = 16
+
+# What a scan finds in a file that never mentions numba: its syntax error, or its top-level
+# bindings and the names it passes as call arguments (`bindings.unparsed_bindings`).
+Scanned = SyntaxProblem | tuple[dict[str, str], set[str]]
 
 
 @dataclass
@@ -33,6 +41,8 @@ class PoolResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     problems: list[SyntaxProblem] = field(default_factory=list)
     jit_functions: int = 0
+    # The files without numba, scanned while the candidates were parsed.
+    scanned: dict[SourceFile, Scanned] = field(default_factory=dict)
 
 
 def worker_count(requested: int | None, files: int) -> int:
@@ -49,10 +59,12 @@ class _Worker:
         self.knowledge = knowledge
         self.modules: list[tuple[ParsedModule, JitIndex]] = []
 
-    def parse(self, share: list[tuple[SourceFile, str]]) -> tuple[list[SyntaxProblem], dict]:
+    def parse(
+        self, share: list[tuple[SourceFile, str]], jit_names: frozenset[str] | None
+    ) -> tuple[list[SyntaxProblem], dict]:
         problems, aliases = [], {}
         for source, text in share:
-            result = parse(source, text, reduce=True)
+            result = parse(source, text, reduce=True, jit_names=jit_names)
             if isinstance(result, SyntaxProblem):
                 problems.append(result)
             else:
@@ -60,6 +72,23 @@ class _Worker:
                 self.modules.append((result, index))
                 aliases[result.module_name] = dict(index.decorator_aliases)
         return problems, aliases
+
+    def scan(self, share: list[tuple[SourceFile, str]]) -> list[tuple[SourceFile, Scanned]]:
+        """Syntax and bindings of files that never mention numba (no libcst unless broken)."""
+        found: list[tuple[SourceFile, Scanned]] = []
+        for source, text in share:
+            try:
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                problem = parse(source, text)
+                if isinstance(problem, SyntaxProblem):
+                    found.append((source, problem))
+                continue
+            module_name = module_name_for(source.path)
+            found.append(
+                (source, unparsed_bindings(tree, module_name, source.path.stem == "__init__"))
+            )
+        return found
 
     def index(self, aliases: dict[str, JitDecorator], reindex: set[str]) -> ProjectFacts:
         if aliases:
@@ -84,7 +113,9 @@ def _serve(connection: Connection, rules: Sequence[type[StaticRule]], knowledge:
             return
         try:
             if command == "parse":
-                answer = worker.parse(payload)
+                answer = worker.parse(*payload)
+            elif command == "scan":
+                answer = worker.scan(payload)
             elif command == "index":
                 answer = worker.index(*payload)
             else:
@@ -106,24 +137,39 @@ def _ask(connections: list[Connection], command: str, payloads: list[Any]) -> li
     return answers
 
 
-def _parse_all(connections: list[Connection], files: dict[SourceFile, str]) -> list[Any]:
+def _parse_all(
+    connections: list[Connection],
+    files: dict[SourceFile, str],
+    jit_names: frozenset[str] | None = None,
+    scans: dict[SourceFile, str] | None = None,
+) -> tuple[list[Any], list[Any]]:
     """Hand files out one at a time, largest first, to whichever worker is free: the cost of a
-    file (its jitted code) is not known in advance, so fixed shares leave one worker idle."""
-    pending = sorted(files.items(), key=lambda item: -len(item[1]))
-    idle, busy, answers = list(connections), set(), []
+    file (its jitted code) is not known in advance, so fixed shares leave one worker idle.
+    `jit_names`: see `reduce.reduce_parsed` (for files that do not mention numba). `scans`:
+    files to scan after the parses, in small batches that fill the workers' last gaps.
+    Returns the parse answers and the scan answers."""
+    pending: list[tuple[str, Any]] = [
+        ("parse", ([item], jit_names))
+        for item in sorted(files.items(), key=lambda item: -len(item[1]))
+    ]
+    others = list((scans or {}).items())
+    pending += [("scan", others[i : i + SCAN_BATCH]) for i in range(0, len(others), SCAN_BATCH)]
+    pending.reverse()  # popped from the end
+    idle, busy = list(connections), {}
+    answers: dict[str, list[Any]] = {"parse": [], "scan": []}
     while pending or busy:
         while idle and pending:
             connection = idle.pop()
-            connection.send(("parse", [pending.pop(0)]))
-            busy.add(connection)
+            command, payload = pending.pop()
+            connection.send((command, payload))
+            busy[connection] = command
         for connection in wait(list(busy)):
             status, answer = connection.recv()  # type: ignore[union-attr]
             if status != "ok":
                 raise RuntimeError(f"static worker failed:\n{answer}")
-            answers.append(answer)
-            busy.discard(connection)
+            answers[busy.pop(connection)].append(answer)  # type: ignore[call-overload]
             idle.append(connection)  # type: ignore[arg-type]
-    return answers
+    return answers["parse"], answers["scan"]
 
 
 def merge_facts(parts: list[ProjectFacts]) -> ProjectFacts:
@@ -147,10 +193,12 @@ def run_static_parallel(
     reindex_for: Any,
     more_candidates: Any,
     extend_facts: Any = None,
+    others: dict[SourceFile, str] | None = None,
 ) -> PoolResult:
     """`reindex_for(aliases)`: the modules to re-index with the project's aliases;
     `more_candidates(modules with aliases)`: files that import those without naming numba;
-    `extend_facts(facts)`: the merged facts plus what the parent knows (unparsed modules)."""
+    `extend_facts(facts, scanned)`: the merged facts plus the unparsed modules' bindings;
+    `others`: the files that are not candidates, scanned (syntax, bindings) meanwhile."""
     context = multiprocessing.get_context("fork")
     connections, processes = [], []
     for _ in range(workers):
@@ -162,11 +210,19 @@ def run_static_parallel(
         processes.append(process)
     try:
         result = PoolResult()
-        parsed = _parse_all(connections, candidates)
+        parsed, scanned = _parse_all(connections, candidates, scans=others)
+        for answer in scanned:
+            result.scanned.update(answer)
         reexporting = [module for _, found in parsed for module, names in found.items() if names]
         extra = more_candidates(reexporting) if reexporting else {}
         if extra:
-            parsed += _parse_all(connections, extra)
+            # These files never mention numba: only the project's aliases can jit there.
+            alias_names = frozenset(
+                n for _, found in parsed for names in found.values() for n in names
+            )
+            parsed += _parse_all(connections, extra, alias_names)[0]
+            for source in extra:  # parsed now: their own problems come from the parse
+                result.scanned.pop(source, None)
         aliases: dict[str, JitDecorator] = {}
         for problems, module_aliases in parsed:
             result.problems.extend(problems)
@@ -176,7 +232,7 @@ def run_static_parallel(
         reindex = reindex_for(aliases) if aliases else set()
         facts = merge_facts(_ask(connections, "index", [(aliases, reindex)] * workers))
         if extend_facts is not None:
-            facts = extend_facts(facts)
+            facts = extend_facts(facts, result.scanned)
         for diagnostics, count in _ask(connections, "rules", [facts] * workers):
             result.diagnostics.extend(diagnostics)
             result.jit_functions += count

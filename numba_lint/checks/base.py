@@ -79,6 +79,8 @@ class RuleContext:
     # The innermost jitted function whose body is being walked (None outside jitted code).
     function: JitFunction | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # What each name node in jitted code is bound to at module level (see GlobalRule.binding).
+    bindings_seen: dict[cst.CSTNode, str | None] = field(default_factory=dict)
 
 
 class RuleInfo:

@@ -21,7 +21,15 @@ class GlobalRule(NopythonRule):
     """Shared resolution: what a name in jitted code is bound to at module level."""
 
     def binding(self, node: cst.BaseExpression) -> str | None:
-        """The one kind every qualified name of `node` resolves to, or None."""
+        """The one kind every qualified name of `node` resolves to, or None (asked by several
+        rules about the same names: answered once per node)."""
+        answers = self.context.bindings_seen
+        if node in answers:
+            return answers[node]
+        answers[node] = kind = self._binding(node)
+        return kind
+
+    def _binding(self, node: cst.BaseExpression) -> str | None:
         names = self.context.parsed.names.qualified_names(node)
         if not names:
             return None
