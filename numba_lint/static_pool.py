@@ -13,6 +13,7 @@ import ast
 import multiprocessing
 import os
 import traceback
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -137,38 +138,51 @@ def _ask(connections: list[Connection], command: str, payloads: list[Any]) -> li
     return answers
 
 
+def _parse_jobs(
+    files: dict[SourceFile, str], jit_names: frozenset[str] | None = None
+) -> list[tuple[str, Any]]:
+    """One job per file, largest first: the cost of a file (its jitted code) is not known in
+    advance, so fixed shares would leave one worker idle while the other finishes."""
+    ordered = sorted(files.items(), key=lambda item: -len(item[1]))
+    return [("parse", ([item], jit_names)) for item in ordered]
+
+
 def _parse_all(
     connections: list[Connection],
     files: dict[SourceFile, str],
-    jit_names: frozenset[str] | None = None,
-    scans: dict[SourceFile, str] | None = None,
+    scans: dict[SourceFile, str],
+    then: Any,
 ) -> tuple[list[Any], list[Any]]:
-    """Hand files out one at a time, largest first, to whichever worker is free: the cost of a
-    file (its jitted code) is not known in advance, so fixed shares leave one worker idle.
-    `jit_names`: see `reduce.reduce_parsed` (for files that do not mention numba). `scans`:
-    files to scan after the parses, in small batches that fill the workers' last gaps.
-    Returns the parse answers and the scan answers."""
-    pending: list[tuple[str, Any]] = [
-        ("parse", ([item], jit_names))
-        for item in sorted(files.items(), key=lambda item: -len(item[1]))
-    ]
-    others = list((scans or {}).items())
-    pending += [("scan", others[i : i + SCAN_BATCH]) for i in range(0, len(others), SCAN_BATCH)]
-    pending.reverse()  # popped from the end
+    """Parse `files` and scan `scans` (in small batches, after the parses: they fill the
+    workers' last gaps), handing each job to whichever worker is free. When every parse of
+    `files` is in, `then(answers)` may return more parse jobs (the second round), which go
+    before the scans still waiting. Returns the parse answers and the scan answers."""
+    first_round = _parse_jobs(files)
+    others = list(scans.items())
+    batches = [("scan", others[i : i + SCAN_BATCH]) for i in range(0, len(others), SCAN_BATCH)]
+    pending = deque([*first_round, *batches])
+    awaiting_first_round = len(first_round)
+    if not awaiting_first_round:
+        pending.extendleft(reversed(then([])))
     idle, busy = list(connections), {}
     answers: dict[str, list[Any]] = {"parse": [], "scan": []}
     while pending or busy:
         while idle and pending:
             connection = idle.pop()
-            command, payload = pending.pop()
+            command, payload = pending.popleft()
             connection.send((command, payload))
             busy[connection] = command
         for connection in wait(list(busy)):
             status, answer = connection.recv()  # type: ignore[union-attr]
             if status != "ok":
                 raise RuntimeError(f"static worker failed:\n{answer}")
-            answers[busy.pop(connection)].append(answer)  # type: ignore[call-overload]
+            command = busy.pop(connection)  # type: ignore[call-overload]
+            answers[command].append(answer)
             idle.append(connection)  # type: ignore[arg-type]
+            if command == "parse" and awaiting_first_round:
+                awaiting_first_round -= 1
+                if not awaiting_first_round:
+                    pending.extendleft(reversed(then(list(answers["parse"]))))
     return answers["parse"], answers["scan"]
 
 
@@ -210,19 +224,25 @@ def run_static_parallel(
         processes.append(process)
     try:
         result = PoolResult()
-        parsed, scanned = _parse_all(connections, candidates, scans=others)
-        for answer in scanned:
-            result.scanned.update(answer)
-        reexporting = [module for _, found in parsed for module, names in found.items() if names]
-        extra = more_candidates(reexporting) if reexporting else {}
-        if extra:
+        extra: dict[SourceFile, str] = {}
+
+        def second_round(parsed: list[Any]) -> list[tuple[str, Any]]:
+            """Files that import a module with decorator aliases without naming numba."""
+            reexporting = [
+                module for _, found in parsed for module, names in found.items() if names
+            ]
+            extra.update(more_candidates(reexporting) if reexporting else {})
             # These files never mention numba: only the project's aliases can jit there.
             alias_names = frozenset(
                 n for _, found in parsed for names in found.values() for n in names
             )
-            parsed += _parse_all(connections, extra, alias_names)[0]
-            for source in extra:  # parsed now: their own problems come from the parse
-                result.scanned.pop(source, None)
+            return _parse_jobs(extra, alias_names)
+
+        parsed, scanned = _parse_all(connections, candidates, dict(others or {}), second_round)
+        for answer in scanned:
+            result.scanned.update(answer)
+        for source in extra:  # parsed: their own problems come from the parse
+            result.scanned.pop(source, None)
         aliases: dict[str, JitDecorator] = {}
         for problems, module_aliases in parsed:
             result.problems.extend(problems)

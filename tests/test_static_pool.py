@@ -16,6 +16,12 @@ def make_project(root: Path, modules: int = 24) -> None:
     (package / "_jit.py").write_text("import numba\n\nfast_jit = numba.njit(cache=True)\n")
     (package / "helpers.py").write_text("def helper(x):\n    return x\n\nTABLE = [1, 2]\n")
     (package / "broken.py").write_text("def broken(:\n    pass\n")
+    # Never names numba: parsed in the second round, where only the project's aliases jit.
+    (package / "late.py").write_text(
+        "import functools\n\nfrom ._jit import fast_jit\n\n\n"
+        "@functools.lru_cache\ndef plain(x):\n    return [1, 'a'][0]\n\n\n"
+        "@fast_jit\ndef late(x):\n    return [1, 'a'][0]\n"
+    )
     for number in range(modules):
         (package / f"m{number}.py").write_text(
             textwrap.dedent(f"""
@@ -67,7 +73,9 @@ def test_pool_matches_the_serial_run(tmp_path: Path, monkeypatch) -> None:
     pooled, pooled_count = check(tmp_path, jobs=2)
     assert used, "the run with two jobs did not use the worker pool"
     assert pooled == serial
-    assert pooled_count == serial_count == 48
+    assert pooled_count == serial_count == 49
+    # The second-round module: its jitted function is checked, the plain one is not.
+    assert [row[1:4] for row in serial if row[0].endswith("late.py")] == [(13, 12, "NB140")]
     codes = {row[3] for row in serial}
     assert codes == {"NB001", "NB205", "NB302", "NB140"}
     # helper(x) (helpers.py is never parsed, it is read with `ast`) and local(x), in each f.
