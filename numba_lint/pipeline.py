@@ -110,7 +110,9 @@ def run(config: Config, options: Options) -> Report:
             1 for f in dynamic.functions if not f.checked and f.reason == "no argument types"
         )
 
-    lines = {source.display: text.splitlines() for source, text in texts.items()}
+    # Source lines only of the files with findings (noqa comments, the text format's excerpt).
+    reported = {d.filename for d in diagnostics}
+    lines = {s.display: t.splitlines() for s, t in texts.items() if s.display in reported}
     report.sources = lines
     paths = {source.display: source.path for source in sources}
     report.diagnostics = sorted(
