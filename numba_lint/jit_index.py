@@ -127,6 +127,13 @@ class JitIndex:
     jitclasses: dict[str, frozenset[str]]
     # Module-level names bound to a jit decorator (possibly pre-configured): name -> decorator.
     decorator_aliases: dict[str, JitDecorator]
+    # Qualified names looked up as possible project aliases and not found: indexing again with
+    # the project's aliases can change something only if one of them is an alias.
+    looked_up: frozenset[str] = frozenset()
+
+    def needs_aliases(self, aliases: Mapping[str, JitDecorator]) -> bool:
+        """Whether indexing again with `aliases` (the project's) can find more."""
+        return not self.looked_up.isdisjoint(aliases)
 
     def by_node(self) -> dict[cst.FunctionDef, JitFunction]:
         return {function.node: function for function in self.functions}
@@ -180,6 +187,7 @@ class _Indexer(cst.CSTVisitor):
         super().__init__()
         self.parsed = parsed
         self.project_aliases = project_aliases
+        self.looked_up: set[str] = set()
         self.functions: list[JitFunction] = []
         self.jitclasses: dict[str, frozenset[str]] = {}
         self.aliases: dict[str, JitDecorator] = {}
@@ -228,6 +236,7 @@ class _Indexer(cst.CSTVisitor):
                 return JitDecorator(kind=JIT_DECORATORS[name], qualified_name=name)
             if name in self.project_aliases:
                 return self.project_aliases[name]
+            self.looked_up.add(name)
         return None
 
     def _absolute(self, name: str) -> str:
@@ -426,6 +435,8 @@ class _Indexer(cst.CSTVisitor):
                 self.aliases[local.value] = JitDecorator(JIT_DECORATORS[full], full)
             elif full in self.project_aliases:
                 self.aliases[local.value] = self.project_aliases[full]
+            else:
+                self.looked_up.add(full)
 
     def visit_Assign(self, node: cst.Assign) -> bool:
         self._assign(node)
@@ -552,7 +563,9 @@ def _agreeing(first: JitDecorator, second: JitDecorator) -> JitDecorator:
 def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = None) -> JitIndex:
     indexer = _Indexer(parsed, project_aliases or {})
     walk(parsed.module, indexer)
-    return JitIndex(indexer.functions, indexer.jitclasses, indexer.aliases)
+    return JitIndex(
+        indexer.functions, indexer.jitclasses, indexer.aliases, frozenset(indexer.looked_up)
+    )
 
 
 def project_aliases(indexes: Iterable[tuple[ParsedModule, JitIndex]]) -> dict[str, JitDecorator]:

@@ -186,33 +186,15 @@ _IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import|import[ \t]+([\
 
 
 def _index(first: list[tuple[ParsedModule, JitIndex]]) -> list[tuple[ParsedModule, JitIndex]]:
-    """Re-index, with the project's decorator aliases, only the modules importing from a
-    module that defines one (the first, alias-free index stands for the others)."""
+    """Re-index, with the project's decorator aliases, only the modules whose first index
+    looked up one of them (the first, alias-free index stands for the others)."""
     aliases = project_aliases(first)
     if not aliases:
         return first
-    users = _alias_users(aliases, [(m.module_name, m.source.path, m.text) for m, _ in first])
     return [
-        (module, build_index(module, aliases) if module.module_name in users else index)
+        (module, build_index(module, aliases) if index.needs_aliases(aliases) else index)
         for module, index in first
     ]
-
-
-def _alias_users(aliases: dict, modules: list[tuple[str, Path, str]]) -> set[str]:
-    """Names of the modules whose imports reach a module that defines a decorator alias."""
-    defining = {name.rsplit(".", 1)[0] for name in aliases}
-    # `from pkg import _jit` / `from . import _jit` name the package, not the module.
-    packages = {name.rsplit(".", 1)[0] for name in defining}
-    users = set()
-    for module_name, path, text in modules:
-        for absolute, relative_or_plain in _IMPORTS.findall(text):
-            name = absolute or relative_or_plain
-            if name.startswith("."):
-                name = absolute_module_name(name, module_name, path.stem == "__init__")
-            if name in defining or name in packages or name.rsplit(".", 1)[0] in defining:
-                users.add(module_name)
-                break
-    return users
 
 
 def _unparsed_facts(
@@ -277,10 +259,6 @@ def _static_parallel(
             report.notes.append(note)
     rest = {s: t for s, t in texts.items() if s not in candidates}
 
-    def reindex_for(aliases: dict) -> set[str]:
-        modules = [(module_name_for(s.path), s.path, t) for s, t in candidates.items()]
-        return _alias_users(aliases, modules)
-
     def more_candidates(reexporting: list[str]) -> dict[SourceFile, str]:
         extra = {s: t for s, t in rest.items() if may_use_numba(t, reexporting)}
         for source in extra:
@@ -297,7 +275,6 @@ def _static_parallel(
         static,
         knowledge,
         workers,
-        reindex_for,
         more_candidates,
         extend_facts,
         others=dict(rest),

@@ -91,10 +91,10 @@ class _Worker:
             )
         return found
 
-    def index(self, aliases: dict[str, JitDecorator], reindex: set[str]) -> ProjectFacts:
+    def index(self, aliases: dict[str, JitDecorator]) -> ProjectFacts:
         if aliases:
             self.modules = [
-                (m, build_index(m, aliases) if m.module_name in reindex else i)
+                (m, build_index(m, aliases) if i.needs_aliases(aliases) else i)
                 for m, i in self.modules
             ]
         return collect_facts(self.modules)
@@ -118,7 +118,7 @@ def _serve(connection: Connection, rules: Sequence[type[StaticRule]], knowledge:
             elif command == "scan":
                 answer = worker.scan(payload)
             elif command == "index":
-                answer = worker.index(*payload)
+                answer = worker.index(payload)
             else:
                 answer = worker.rules_pass(payload)
             connection.send(("ok", answer))
@@ -204,13 +204,11 @@ def run_static_parallel(
     rules: Sequence[type[StaticRule]],
     knowledge: Any,
     workers: int,
-    reindex_for: Any,
     more_candidates: Any,
     extend_facts: Any = None,
     others: dict[SourceFile, str] | None = None,
 ) -> PoolResult:
-    """`reindex_for(aliases)`: the modules to re-index with the project's aliases;
-    `more_candidates(modules with aliases)`: files that import those without naming numba;
+    """`more_candidates(modules with aliases)`: files that import those without naming numba;
     `extend_facts(facts, scanned)`: the merged facts plus the unparsed modules' bindings;
     `others`: the files that are not candidates, scanned (syntax, bindings) meanwhile."""
     context = multiprocessing.get_context("fork")
@@ -249,8 +247,7 @@ def run_static_parallel(
             for module, names in module_aliases.items():
                 for name, decorator in names.items():
                     aliases[f"{module}.{name}"] = decorator
-        reindex = reindex_for(aliases) if aliases else set()
-        facts = merge_facts(_ask(connections, "index", [(aliases, reindex)] * workers))
+        facts = merge_facts(_ask(connections, "index", [aliases] * workers))
         if extend_facts is not None:
             facts = extend_facts(facts, result.scanned)
         for diagnostics, count in _ask(connections, "rules", [facts] * workers):
