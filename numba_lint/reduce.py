@@ -149,10 +149,15 @@ class _Reducer:
         self.tree = tree
         self.lines = text.splitlines(keepends=True)
         self.jit_names = jit_names
-        top_level = {node.name for node in tree.body if isinstance(node, _DEFINITIONS)}
-        # Wrapped anywhere (`fast = njit(slow)` at module level, `numba.njit(slow)` in a
-        # function): the wrapped function is jitted code.
-        self.wrappers = top_level & set(_FIRST_ARGUMENT.findall(text))
+        functions = {
+            node.name
+            for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        # Module functions passed to a call anywhere (`fast = njit(slow)` at module level,
+        # `numba.njit(slow)` in a function): the wrapped function is jitted code. (Classes are
+        # passed around too, `isinstance(x, C)`, but are only jitted at module level.)
+        self.wrappers = functions & set(_FIRST_ARGUMENT.findall(text))
 
     def reduce(self) -> str | None:
         wrapped = _called_with(self.tree.body) | self.wrappers
