@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -31,16 +32,36 @@ _SMALL_PAIRS: dict[type, type] = {
 }
 
 
+@dataclass(frozen=True)
+class _Placed:
+    """The lines of one statement: its own, its decorators' and its value's."""
+
+    line: int
+    decorators: tuple[int, ...] | None
+    value: int | None
+
+
+def _placed(node: ast.stmt) -> _Placed:
+    decorators = getattr(node, "decorator_list", None)
+    value = getattr(node, "value", None)
+    return _Placed(
+        line=node.lineno,
+        decorators=None if decorators is None else tuple(d.lineno for d in decorators),
+        value=value.lineno if isinstance(value, ast.expr) else None,
+    )
+
+
 class Lines:
-    """Lines of statement-level nodes of one libcst module (paired lazily, once)."""
+    """Lines of statement-level nodes of one libcst module (paired lazily, once). Only line
+    numbers are kept, not the ast: a whole module's ast is large."""
 
     def __init__(self, module: cst.Module, text: str, tree: ast.Module | None = None) -> None:
         self._module = module
         self._text = text
         self._tree = tree
-        self._paired: dict[cst.CSTNode, ast.AST] | None = None
+        self._paired: dict[cst.CSTNode, _Placed] | None = None
 
-    def _pairs(self) -> dict[cst.CSTNode, ast.AST]:
+    def _pairs(self) -> dict[cst.CSTNode, _Placed]:
         if self._paired is None:
             self._paired = {}
             tree = self._tree
@@ -49,7 +70,7 @@ class Lines:
                     tree = ast.parse(self._text)
                 except (SyntaxError, ValueError, RecursionError, MemoryError):
                     return self._paired
-            self._tree = None  # only the pairs are kept
+            self._tree = None  # only the lines are kept
             self._pair_block(self._module.body, tree.body)
         return self._paired
 
@@ -63,7 +84,7 @@ class Lines:
                     expected = _SMALL_PAIRS.get(type(small))
                     if expected is not None and not isinstance(nodes[position], expected):
                         return  # texts differ here (a reduced body): stop pairing this block
-                    self._paired[small] = nodes[position]  # type: ignore[index]
+                    self._paired[small] = _placed(nodes[position])  # type: ignore[index]
                     position += 1
                 continue
             if position >= len(nodes):
@@ -81,7 +102,7 @@ class Lines:
                 break
         else:
             return False  # match statements and anything new: left to libcst's positions
-        self._paired[statement] = node  # type: ignore[index]
+        self._paired[statement] = _placed(node)  # type: ignore[index]
         self._pair_suite(getattr(statement, "body", None), node.body)  # type: ignore[attr-defined]
         if isinstance(statement, (cst.Try, cst.TryStar)):
             handlers = node.handlers  # type: ignore[attr-defined]
@@ -109,19 +130,17 @@ class Lines:
     def def_line(self, node: cst.FunctionDef | cst.ClassDef) -> int | None:
         """The line of the `def`/`class` keyword (the name's line)."""
         found = self._pairs().get(node)
-        return found.lineno if found is not None else None
+        return found.line if found is not None else None
 
     def decorator_lines(self, node: cst.FunctionDef | cst.ClassDef) -> list[int] | None:
         found = self._pairs().get(node)
-        if found is None:
+        if found is None or found.decorators is None:
             return None
-        decorators = found.decorator_list  # type: ignore[attr-defined]
-        if len(decorators) != len(node.decorators):
+        if len(found.decorators) != len(node.decorators):
             return None
-        return [decorator.lineno for decorator in decorators]
+        return list(found.decorators)
 
     def value_line(self, statement: cst.Assign | cst.Expr) -> int | None:
         """The first line of the value of an assignment or expression statement."""
         found = self._pairs().get(statement)
-        value = getattr(found, "value", None)
-        return value.lineno if value is not None else None
+        return found.value if found is not None else None

@@ -19,6 +19,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from .chunked_parse import parse_in_pieces
 from .discover import SourceFile
 from .lines import Lines
 from .names import Names
@@ -168,9 +169,9 @@ def parse(
     tree = None
     if reduce:
         reduced, tree = reduce_parsed(text, jit_names)
-        if reduced is not None:
+        if tree is not None:
             try:
-                module = _parse_module(reduced)
+                module = parse_in_pieces(reduced or text, tree, _parse_module)
             except (cst.ParserSyntaxError, RecursionError, ValueError):
                 pass  # parse the original below, so errors are reported as written
             else:
