@@ -53,12 +53,15 @@ def worker_count(requested: int | None, files: int) -> int:
 
 
 class _Worker:
-    """State kept in one worker process between phases: its modules and their indexes."""
+    """State kept in one worker process between phases: its modules, their indexes and facts."""
 
     def __init__(self, rules: Sequence[type[StaticRule]], knowledge: Any) -> None:
         self.rules = rules
         self.knowledge = knowledge
         self.modules: list[tuple[ParsedModule, JitIndex]] = []
+        # Each module's own facts, collected right after its parse: parses are handed out to
+        # whichever worker is free, so work done there is shared evenly; later phases are not.
+        self.facts: list[ProjectFacts] = []
 
     def parse(
         self, share: list[tuple[SourceFile, str]], jit_names: frozenset[str] | None
@@ -71,6 +74,7 @@ class _Worker:
             else:
                 index = build_index(result)
                 self.modules.append((result, index))
+                self.facts.append(collect_facts([(result, index)]))
                 aliases[result.module_name] = dict(index.decorator_aliases)
         return problems, aliases
 
@@ -92,12 +96,13 @@ class _Worker:
         return found
 
     def index(self, aliases: dict[str, JitDecorator]) -> ProjectFacts:
-        if aliases:
-            self.modules = [
-                (m, build_index(m, aliases) if i.needs_aliases(aliases) else i)
-                for m, i in self.modules
-            ]
-        return collect_facts(self.modules)
+        """Index again the modules that use the project's aliases; the merged facts."""
+        for position, (module, index) in enumerate(self.modules):
+            if aliases and index.needs_aliases(aliases):
+                index = build_index(module, aliases)
+                self.modules[position] = (module, index)
+                self.facts[position] = collect_facts([(module, index)])
+        return merge_facts(self.facts)
 
     def rules_pass(self, facts: ProjectFacts) -> tuple[list[Diagnostic], int]:
         diagnostics: list[Diagnostic] = []

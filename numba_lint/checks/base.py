@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
-from libcst._batched_visitor import _BatchedCSTVisitor
 from libcst.metadata import CodeRange, PositionProvider
 
 from ..diagnostic import DOCS_URL, Diagnostic, Location, Pass, Severity
 from ..jit_index import JitFunction, JitIndex
 from ..parse import ParsedModule
-from ..walk import walk
+
+# The rule walk inlines walk.py's traversal (same child order, same skipped tokens).
+from ..walk import _ENTERED, _FIELDS, _entered, _fields
 
 if TYPE_CHECKING:
     from ..knowledge import Knowledge
@@ -197,6 +198,62 @@ def _visitor_methods(rules: Sequence[StaticRule]) -> dict[str, list[Any]]:
     return methods
 
 
+class _RuleWalk:
+    """One read-only walk of a jitted body (see walk.py for the order) calling every rule's
+    `visit_X`/`leave_X` for each node of type X, with the name resolver and the innermost
+    jitted function kept up to date. Methods are looked up once per node type, not per node:
+    this walk visits every node of every jitted body."""
+
+    def __init__(
+        self,
+        methods: dict[str, list[Any]],
+        context: RuleContext,
+        by_node: dict[cst.FunctionDef, JitFunction],
+    ) -> None:
+        self.methods = methods
+        self.context = context
+        self.by_node = by_node
+        self.names = context.parsed.names
+        self.visits: dict[type, tuple[Any, ...]] = {}
+        self.leaves: dict[type, tuple[Any, ...]] = {}
+        self.stack: list[JitFunction] = []
+
+    def _dispatch(self, node_type: type) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        name = node_type.__name__
+        visits = self.visits[node_type] = tuple(self.methods.get(f"visit_{name}", ()))
+        leaves = self.leaves[node_type] = tuple(self.methods.get(f"leave_{name}", ()))
+        return visits, leaves
+
+    def walk(self, node: cst.CSTNode) -> None:
+        node_type = type(node)
+        visits = self.visits.get(node_type)
+        leaves = self.leaves.get(node_type)
+        if visits is None or leaves is None:
+            visits, leaves = self._dispatch(node_type)
+        self.names.enter(node)
+        function = self.by_node.get(node) if node_type is cst.FunctionDef else None
+        if function is not None:
+            self.stack.append(function)
+            self.context.function = function
+        for visit in visits:
+            visit(node)
+        for field_name in _FIELDS.get(node_type) or _fields(node_type):
+            child = getattr(node, field_name)
+            child_type = type(child)
+            if child_type is tuple or child_type is list:
+                for item in child:
+                    if _ENTERED.get(type(item)) or _entered(type(item)):
+                        self.walk(item)
+            elif _ENTERED.get(child_type) or _entered(child_type):
+                self.walk(child)
+        for leave in leaves:
+            leave(node)
+        self.names.leave(node)
+        if function is not None:
+            self.stack.pop()
+            self.context.function = self.stack[-1] if self.stack else None
+
+
 def run_static_rules(
     parsed: ParsedModule,
     index: JitIndex,
@@ -210,38 +267,19 @@ def run_static_rules(
     if not rules or not index.functions:
         return []
     by_node = index.by_node()
-    stack: list[JitFunction] = []
-
     names = parsed.names
-
-    def before_visit(node: cst.CSTNode) -> None:
-        names.enter(node)
-        function = by_node.get(node)  # type: ignore[arg-type]
-        if function is not None:
-            stack.append(function)
-            context.function = function
-
-    def after_leave(node: cst.CSTNode) -> None:
-        names.leave(node)
-        if stack and stack[-1].node is node:
-            stack.pop()
-            context.function = stack[-1] if stack else None
-
     with ExitStack() as resolved:
         for rule in rules:
             resolved.enter_context(rule.resolve(parsed.wrapper))
-        walker = _BatchedCSTVisitor(
-            _visitor_methods(rules), before_visit=before_visit, after_leave=after_leave
-        )
         for function in index.functions:
             context.function = function
             names.start(function.node)
             for rule in rules:
                 rule.check_function(function)
+        walker = _RuleWalk(_visitor_methods(rules), context, by_node)
         for function in _outermost(index.functions, parsed):
             context.function = None
-            stack.clear()
             names.start(function.node)
-            walk(function.node, walker)
+            walker.walk(function.node)
         names.start(None)
     return context.diagnostics
