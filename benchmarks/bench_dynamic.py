@@ -6,10 +6,11 @@ Two sets of signed functions: (1) the explicitly signed `@njit("...")` / `@jit(s
 the corpus of `bench_static.py` (fetched and verified by its code) whose modules import here, found
 with numba-lint's jit index and imported from their unpacked sources in a virtualenv under
 benchmarks/.cache/ that adds scikit-learn and tqdm (pynndescent and umap-learn import them);
-(2) generated functions, some failing on purpose. In fresh processes it times per function
-(a) the typing-only check numba-lint runs and (b) `dispatcher.compile(sig)`, the cost a user pays
-on first call, for every declared signature, and compares the verdicts. It also times the worker
-factory's start-up and numba-lint's real dynamic pass (`run_dynamic`, no cache, one worker).
+(2) generated functions, some failing on purpose. In fresh processes it times per function, in
+wall and CPU time, (a) the typing-only check numba-lint runs and (b) `dispatcher.compile(sig)`,
+the cost a user pays on first call, for every declared signature, and compares the verdicts. It
+also times the worker factory's start-up and numba-lint's real dynamic pass (`run_dynamic`, no
+cache, one worker).
 """
 
 from __future__ import annotations
@@ -87,8 +88,8 @@ def write_corpus(folder: Path) -> Path:
 
 # Imports each module with eager signatures deferred (numba-lint's own EagerDeferral), so that
 # neither mode is charged for the import, then checks every declared signature of the listed
-# functions under one mode. Prints {"module:name": [seconds, verdict]} and the modules that failed
-# to import.
+# functions under one mode. Prints {"module:name": [seconds, verdict, CPU seconds]} and the
+# modules that failed to import.
 IN_PROCESS = textwrap.dedent(
     """
     import importlib, json, sys, time
@@ -118,7 +119,7 @@ IN_PROCESS = textwrap.dedent(
             sigs = getattr(disp, "__dict__", {}).get("_numba_lint_declared")
             if not sigs:
                 continue
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             verdict = "ok"
             with context():
                 for sig in sigs:
@@ -130,7 +131,9 @@ IN_PROCESS = textwrap.dedent(
                         text = [l for l in raw["root_text"].splitlines() if l.strip()]
                         verdict = [line, text[0] if text else type(exc).__name__]
                         break
-            out[module_name + ":" + name] = [time.perf_counter() - started, verdict]
+            out[module_name + ":" + name] = [
+                time.perf_counter() - started, verdict, time.process_time() - cpu_started
+            ]
     json.dump({"functions": out, "broken": broken}, sys.stdout)
     """
 )
@@ -282,10 +285,15 @@ def measure(python: Path, spec: list, path_entries: list[str], repeat: int) -> d
         mode: {n: statistics.median(r["functions"][n][0] for r in runs[mode]) for n in names}
         for mode in runs
     }
+    cpu = {
+        mode: {n: statistics.median(r["functions"][n][2] for r in runs[mode]) for n in names}
+        for mode in runs
+    }
     verdicts = {mode: {n: runs[mode][0]["functions"][n][1] for n in names} for mode in runs}
     return {
         "names": names,
         "median": median,
+        "cpu": cpu,
         "failing": [n for n in names if verdicts["full"][n] != "ok"],
         "identical": verdicts["typing"] == verdicts["full"],
         "broken": runs["typing"][0]["broken"],
@@ -298,6 +306,7 @@ def combined(results: list[dict]) -> dict:
     return {
         "names": [n for r in results for n in r["names"]],
         "median": {m: {k: v for r in results for k, v in r["median"][m].items()} for m in MODES},
+        "cpu": {m: {k: v for r in results for k, v in r["cpu"][m].items()} for m in MODES},
         "failing": [n for r in results for n in r["failing"]],
         "identical": all(r["identical"] for r in results),
         "broken": {},
@@ -320,6 +329,12 @@ def report(title: str, result: dict, details: bool) -> None:
     print(
         f"speed-up: {total['full'] / total['typing']:.1f}x total, "
         f"{per_fn['full'] / per_fn['typing']:.1f}x median"
+    )
+    # CPU time of this process: less disturbed than wall time by other work on a shared machine.
+    cpu = {mode: sum(result["cpu"][mode].values()) for mode in MODES}
+    print(
+        f"CPU time: typing-only {cpu['typing']:.2f} s, dispatcher.compile {cpu['full']:.2f} s, "
+        f"speed-up {cpu['full'] / cpu['typing']:.1f}x"
     )
     if not details:
         return

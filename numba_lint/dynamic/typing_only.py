@@ -4,6 +4,9 @@ Used inside worker processes only (it imports Numba). `typing_only()` swaps Disp
 so that the checked function and every jitted callee or @overload implementation it reaches is
 typed but never lowered; `check()` types one (dispatcher, signature). It never loads or writes
 Numba's on-disk cache, and it leaves stubs behind: a worker that used it must not run user code.
+While active it also applies patches.py (remembered call resolutions, no colorama set-up per
+message, fewer full garbage collections) and drops the typed `NopythonRewrites` pass of
+non-parallel functions: speed only, the findings stay the same.
 """
 
 from __future__ import annotations
@@ -23,9 +26,12 @@ from numba.core.compiler_machinery import AnalysisPass, PassManager, register_pa
 from numba.core.dispatcher import Dispatcher
 from numba.core.typed_passes import (
     IRLegalization,
+    NopythonRewrites,
     NoPythonSupportedFeatureValidation,
     NopythonTypeInference,
 )
+
+from . import patches
 
 _NUMBA_DIR = os.path.dirname(os.path.abspath(numba.__file__)) + os.sep
 
@@ -96,7 +102,7 @@ class TypingOnlyCompiler(CompilerBase):
             # and their typed passes cannot fail because of user code (a large share of the time).
             manager.add_pass(NopythonTypeInference, "nopython frontend")
         else:
-            manager.passes.extend(DefaultPassBuilder.define_typed_pipeline(state).passes)
+            manager.passes.extend(_typed_passes(state))
             # The legality checks of the lowering pipeline, without lowering itself: they reject
             # reflected lists and typed containers used as globals.
             manager.add_pass(NoPythonSupportedFeatureValidation, "ensure features are valid")
@@ -104,6 +110,22 @@ class TypingOnlyCompiler(CompilerBase):
         manager.add_pass(_StopBeforeLowering, "numba-lint: stop before lowering")
         manager.finalize()
         return [manager]
+
+
+def _typed_passes(state: Any) -> list[tuple[Any, str]]:
+    """Numba's typed pipeline; without `NopythonRewrites` unless the function is parallel.
+
+    Its 'after-inference' rewrites (constant getitems to static ones, array expressions, arrays
+    of constants) only reshape typed IR for lowering: in Numba 0.68 they raise only an internal
+    "Internal error in post-inference rewriting", and they add or remove no global, closure or
+    argument that the feature validation after them looks at. They were about 8 % of the
+    typing-only time on the corpus. Parallel functions keep them: the parfor passes (which do
+    raise and warn) build on the array expressions they make.
+    """
+    passes = DefaultPassBuilder.define_typed_pipeline(state).passes
+    if state.flags.auto_parallel.enabled:
+        return list(passes)
+    return [entry for entry in passes if entry[0] is not NopythonRewrites]
 
 
 @dataclass
@@ -158,7 +180,8 @@ def typing_only() -> Iterator[TypedLog]:
     _ACTIVE_LOG.append(log)
     Dispatcher.compile = _typing_only_compile  # type: ignore[method-assign]
     try:
-        yield log
+        with patches.applied():
+            yield log
     finally:
         Dispatcher.compile = _ORIGINAL_COMPILE  # type: ignore[method-assign]
         _ACTIVE_LOG.pop()
