@@ -15,8 +15,9 @@ from typing import Any
 
 import libcst as cst
 
+from .modules import absolute_module_name
 from .names import dotted
-from .parse import ParsedModule
+from .parse import ParsedModule, parse
 from .walk import walk
 
 # Fully qualified decorator name -> the kind of jitted code it makes.
@@ -148,16 +149,6 @@ def absolute_name(name: str, parsed: ParsedModule) -> str:
     if not name.startswith("."):
         return name  # the common case, without asking the path whether it is a package
     return absolute_module_name(name, parsed.module_name, parsed.source.path.stem == "__init__")
-
-
-def absolute_module_name(name: str, module_name: str, is_package: bool) -> str:
-    if not name.startswith("."):
-        return name
-    dots = len(name) - len(name.lstrip("."))
-    package = module_name.split(".")
-    base = package if is_package else package[:-1]
-    base = base[: len(base) - (dots - 1)] if dots > 1 else base
-    return ".".join([*base, name.lstrip(".")]).rstrip(".")
 
 
 _CONSTANTS = {"True": True, "False": False, "None": None}
@@ -575,3 +566,17 @@ def project_aliases(indexes: Iterable[tuple[ParsedModule, JitIndex]]) -> dict[st
         for name, decorator in index.decorator_aliases.items():
             aliases[f"{parsed.module_name}.{name}"] = decorator
     return aliases
+
+
+def reindexed(
+    module: ParsedModule, index: JitIndex, aliases: ProjectAliases
+) -> tuple[ParsedModule, JitIndex]:
+    """`module` and its index once the project's decorator aliases are known: parsed again if
+    the reduction took one of them for plain Python, indexed again if it uses one."""
+    if module.assumed_wrongly(aliases):
+        again = parse(module.source, module.text, reduce=True)
+        if isinstance(again, ParsedModule):
+            return again, build_index(again, aliases)
+    if index.needs_aliases(aliases):
+        return module, build_index(module, aliases)
+    return module, index

@@ -12,7 +12,7 @@ import functools
 import io
 import re
 import tokenize
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +39,12 @@ class ParsedModule:
     lines: list[str] = field(default_factory=list)
     # Python's ast of `text`, when an earlier step already built it (`statement_lines` reuses it).
     tree: ast.Module | None = field(default=None, repr=False, compare=False)
+    # Decorators the reduction took for plain Python (absolute names): if one of them is a
+    # project decorator alias, the module must be parsed again without that assumption.
+    assumed_plain: frozenset[str] = frozenset()
+
+    def assumed_wrongly(self, aliases: Mapping[str, object]) -> bool:
+        return not self.assumed_plain.isdisjoint(aliases)
 
     @property
     def module(self) -> cst.Module:
@@ -162,26 +168,33 @@ def parse(
     text: str,
     reduce: bool = False,
     jit_names: frozenset[str] | None = None,
+    assume: bool = False,
 ) -> ParsedModule | SyntaxProblem:
     """`reduce=True` (static-only runs): libcst sees the text with the bodies that cannot hold
-    jitted code blanked (`reduce.reduce_parsed`, which explains `jit_names`); `.text` and
+    jitted code blanked (`reduce.reduce_parsed`, which explains `jit_names` and the decorators
+    `assume=True` takes for plain Python: see `ParsedModule.assumed_plain`); `.text` and
     `.lines` stay the original."""
     tree = None
     if reduce:
-        reduced, tree = reduce_parsed(text, jit_names)
+        module_name = module_name_for(source.path)
+        # Round one (no jit_names) may take project decorators for plain Python (`assume`).
+        speculation = (module_name, source.path.stem == "__init__") if assume else None
+        reduced = reduce_parsed(text, jit_names, speculation)
+        tree = reduced.tree
         if tree is not None:
             try:
-                module = parse_in_pieces(reduced or text, tree, _parse_module)
+                module = parse_in_pieces(reduced.text or text, tree, _parse_module)
             except (cst.ParserSyntaxError, RecursionError, ValueError):
                 pass  # parse the original below, so errors are reported as written
             else:
                 return ParsedModule(
                     source=source,
                     text=text,
-                    module_name=module_name_for(source.path),
+                    module_name=module_name,
                     wrapper=MetadataWrapper(module, unsafe_skip_copy=True),
                     lines=text.splitlines(),
                     tree=tree,
+                    assumed_plain=reduced.assumed_plain,
                 )
     try:
         module = _parse_module(text)

@@ -24,7 +24,7 @@ from .checks.syntax_error import SyntaxErrorRule
 from .config import Config
 from .diagnostic import Diagnostic, Location, Pass, Report, Summary
 from .discover import SourceFile, discover
-from .jit_index import JitIndex, absolute_module_name, build_index, project_aliases
+from .jit_index import JitIndex, absolute_module_name, build_index, project_aliases, reindexed
 from .parse import (
     ParsedModule,
     SyntaxProblem,
@@ -155,15 +155,20 @@ def _parse_relevant(
     problems: list[SyntaxProblem] = []
     pending = dict(texts)
 
-    def parse_some(selected: list[SourceFile], jit_names: frozenset[str] | None = None) -> None:
+    def parse_some(
+        selected: list[SourceFile], jit_names: frozenset[str] | None = None, assume: bool = False
+    ) -> None:
         for source in selected:
-            result = parse(source, pending.pop(source), reduce=reduce, jit_names=jit_names)
+            text = pending.pop(source)
+            result = parse(source, text, reduce=reduce, jit_names=jit_names, assume=assume)
             if isinstance(result, SyntaxProblem):
                 problems.append(result)
             else:
                 modules.append((result, build_index(result)))
 
-    parse_some([s for s, text in pending.items() if may_use_numba(text)])
+    # Decorators imported from project modules are taken for plain Python until the project's
+    # aliases are known (`_index` checks the assumption).
+    parse_some([s for s, text in pending.items() if may_use_numba(text)], assume=True)
     reexporting = [m.module_name for m, index in modules if index.decorator_aliases]
     if reexporting and pending:
         # These files never mention numba: only the project's aliases can jit there.
@@ -191,10 +196,7 @@ def _index(first: list[tuple[ParsedModule, JitIndex]]) -> list[tuple[ParsedModul
     aliases = project_aliases(first)
     if not aliases:
         return first
-    return [
-        (module, build_index(module, aliases) if index.needs_aliases(aliases) else index)
-        for module, index in first
-    ]
+    return [reindexed(module, index, aliases) for module, index in first]
 
 
 def _unparsed_facts(

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
+
+from .modules import absolute_module_name
 
 # A definition mentioning any of these may register an extension or declare record fields
 # (jitclass specs, dtypes, namedtuples, structrefs) that the rules read: it is kept whole.
@@ -22,6 +25,27 @@ _FACT_WORDS = re.compile(
 # These make code jitted: they matter in a definition that holds nested definitions (one of
 # them may be jitted) or that wraps a module-level function (`njit(f)` in a method).
 _JIT_WORDS = re.compile(r"\b(?:n?jit|vectorize|guvectorize|cfunc|stencil|objmode)\b")
+# Last names of numba's decorators and extension hooks: never assumed plain, even when imported
+# through a project module (a re-export is likely then).
+_NUMBA_DECORATOR_NAMES = frozenset(
+    {
+        "jit",
+        "njit",
+        "generated_jit",
+        "vectorize",
+        "guvectorize",
+        "cfunc",
+        "stencil",
+        "jitclass",
+        "overload",
+        "overload_method",
+        "overload_attribute",
+        "overload_classmethod",
+        "register_jitable",
+        "intrinsic",
+        "jit_module",
+    }
+)
 # Lines that start a decorator, or a nested definition.
 _DECORATOR_LINE = re.compile(r"^[ \t]*@", re.MULTILINE)
 _NESTED_DEFINITION = re.compile(r"^[ \t]+(?:async[ \t]+)?(?:def|class)[ \t]", re.MULTILINE)
@@ -109,28 +133,93 @@ def _rebound_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def reduce_text(text: str, jit_names: frozenset[str] | None = None) -> str | None:
+def _imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
+    """Local name -> the absolute dotted name a module-level import binds to it; names bound
+    more than once (also by assignment or definition) are left out."""
+    bound: dict[str, str | None] = {}
+
+    def bind(name: str, target: str | None) -> None:
+        bound[name] = None if name in bound else target
+
+    for statement in tree.body:
+        if isinstance(statement, _DEFINITIONS):
+            bind(statement.name, None)
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        bind(alias.asname, alias.name)
+                    else:
+                        head = alias.name.split(".")[0]
+                        bind(head, head)
+            elif isinstance(node, ast.ImportFrom):
+                source = "." * node.level + (node.module or "")
+                if node.level:
+                    source = absolute_module_name(source, module, is_package)
+                for alias in node.names:
+                    bind(alias.asname or alias.name, f"{source}.{alias.name}")
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bind(node.id, None)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bind(node.name, None)
+    return {name: target for name, target in bound.items() if target is not None}
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Call):
+        node = node.func
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def reduce_text(
+    text: str, jit_names: frozenset[str] | None = None, module: tuple[str, bool] | None = None
+) -> str | None:
     """`text` with reducible definition bodies blanked; None when nothing changes or the text
-    does not parse (the caller then parses it as it is). `jit_names`: see `reduce_parsed`."""
-    return reduce_parsed(text, jit_names)[0]
+    does not parse (the caller then parses it as it is). See `reduce_parsed`."""
+    return reduce_parsed(text, jit_names, module).text
+
+
+@dataclass(frozen=True)
+class Reduced:
+    text: str | None  # None: nothing blanked
+    tree: ast.Module | None  # None: the text does not parse
+    # Decorators taken for plain Python, by their absolute names (see `reduce_parsed`).
+    assumed_plain: frozenset[str] = frozenset()
 
 
 def reduce_parsed(
-    text: str, jit_names: frozenset[str] | None = None
-) -> tuple[str | None, ast.Module | None]:
-    """`reduce_text`, plus the ast of the original text (None when it does not parse), which
-    `lines.Lines` reuses instead of parsing again.
+    text: str, jit_names: frozenset[str] | None = None, module: tuple[str, bool] | None = None
+) -> Reduced:
+    """`reduce_text`, plus the ast of the original text, which `lines.Lines` reuses instead of
+    parsing again.
 
     `jit_names`, for a file that never mentions numba: the only names under which a decorator
     can jit its function there (the project's decorator aliases). A decorator by any other name
-    is then plain Python, like `property`; by default every unknown decorator may jit."""
+    is then plain Python, like `property`.
+
+    `module` (name, is a package): decorators imported from a module outside numba (a project
+    helper such as `@core.non_normalized(...)`) are taken for plain Python and listed in
+    `assumed_plain`; the caller must parse the text again without this assumption if one of
+    them turns out to be one of the project's decorator aliases. Otherwise every unknown
+    decorator may jit."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None, None
+        return Reduced(None, None)
+    imports = None
     if jit_names is not None:
         jit_names = jit_names | _rebound_names(tree)
-    return _Reducer(text, tree, jit_names).reduce(), tree
+    elif module is not None:
+        imports = _imports(tree, *module)
+    reducer = _Reducer(text, tree, jit_names, imports)
+    return Reduced(reducer.reduce(), tree, frozenset(reducer.assumed))
 
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -145,10 +234,18 @@ def _first_line(node: _Definition) -> int:
 
 
 class _Reducer:
-    def __init__(self, text: str, tree: ast.Module, jit_names: frozenset[str] | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        tree: ast.Module,
+        jit_names: frozenset[str] | None,
+        imports: dict[str, str] | None = None,
+    ) -> None:
         self.tree = tree
         self.lines = text.splitlines(keepends=True)
         self.jit_names = jit_names
+        self.imports = imports
+        self.assumed: set[str] = set()
         functions = {
             node.name
             for node in tree.body
@@ -168,7 +265,17 @@ class _Reducer:
         name = _decorator_name(decorator)
         if name in _HARMLESS_DECORATORS:
             return True
-        return self.jit_names is not None and name not in self.jit_names
+        if self.jit_names is not None:
+            return name not in self.jit_names
+        if self.imports is None or name in _NUMBA_DECORATOR_NAMES:
+            return False
+        dotted = _dotted(decorator)
+        head, _, rest = (dotted or "").partition(".")
+        source = self.imports.get(head)
+        if source is None or source == "numba" or source.startswith("numba."):
+            return False  # numba's own, or not bound by an import: it may jit
+        self.assumed.add(f"{source}.{rest}" if rest else source)
+        return True
 
     def _block(self, statements: list[ast.stmt], wrapped: set[str]) -> bool:
         """Blank the definitions of one block that cannot matter; look inside the ones kept

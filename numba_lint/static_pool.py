@@ -23,7 +23,7 @@ from .bindings import unparsed_bindings
 from .checks.base import ProjectFacts, StaticRule, run_static_rules
 from .diagnostic import Diagnostic
 from .discover import SourceFile
-from .jit_index import JitDecorator, JitIndex, build_index
+from .jit_index import JitDecorator, JitIndex, build_index, reindexed
 from .parse import ParsedModule, SyntaxProblem, module_name_for, parse
 from .project import collect_facts
 
@@ -68,7 +68,9 @@ class _Worker:
     ) -> tuple[list[SyntaxProblem], dict]:
         problems, aliases = [], {}
         for source, text in share:
-            result = parse(source, text, reduce=True, jit_names=jit_names)
+            # Round one (no jit_names) may take project decorators for plain Python: `index`
+            # checks that once the project's aliases are known.
+            result = parse(source, text, reduce=True, jit_names=jit_names, assume=jit_names is None)
             if isinstance(result, SyntaxProblem):
                 problems.append(result)
             else:
@@ -96,12 +98,14 @@ class _Worker:
         return found
 
     def index(self, aliases: dict[str, JitDecorator]) -> ProjectFacts:
-        """Index again the modules that use the project's aliases; the merged facts."""
+        """Parse or index again the modules the project's aliases concern; the merged facts."""
         for position, (module, index) in enumerate(self.modules):
-            if aliases and index.needs_aliases(aliases):
-                index = build_index(module, aliases)
-                self.modules[position] = (module, index)
-                self.facts[position] = collect_facts([(module, index)])
+            if not aliases:
+                break
+            again = reindexed(module, index, aliases)
+            if again[0] is not module or again[1] is not index:
+                self.modules[position] = again
+                self.facts[position] = collect_facts([again])
         return merge_facts(self.facts)
 
     def rules_pass(self, facts: ProjectFacts) -> tuple[list[Diagnostic], int]:

@@ -128,7 +128,7 @@ PROJECT = {
     "pkg/__init__.py": "",
     "pkg/_jit.py": "import numba\n\nfastjit = numba.njit(cache=True)\n",
     # Never mentions numba: only the project's alias can jit here; `timed` is plain Python.
-    "pkg/kernels.py": textwrap.dedent('''
+    "pkg/kernels.py": textwrap.dedent("""
         import functools
         from ._jit import fastjit
         from ._jit import fastjit as fj
@@ -150,9 +150,28 @@ PROJECT = {
         @fj
         def renamed(x):
             return x * 3
-        ''').lstrip(),
+        """).lstrip(),
+    # Names numba, so parsed in the first round: `_jit.fastjit` comes from a project module and
+    # is taken for plain Python until the aliases are known; then the module is parsed again.
+    "pkg/speculated.py": textwrap.dedent("""
+        import numba
+        from . import _jit
+        from .kernels import timed
+
+        @_jit.fastjit
+        def aliased(x):
+            return x + 1
+
+        @timed
+        def plain(x):
+            return x - 1
+
+        @numba.njit
+        def direct(x):
+            return x
+        """).lstrip(),
     # umap's pattern: a module function jitted by a call inside another function.
-    "pkg/layouts.py": textwrap.dedent('''
+    "pkg/layouts.py": textwrap.dedent("""
         import numba
 
         def epoch(x):
@@ -164,7 +183,7 @@ PROJECT = {
         def optimize(x):
             step = numba.njit(epoch, fastmath=True)
             return step(x)
-        ''').lstrip(),
+        """).lstrip(),
 }
 
 
@@ -193,6 +212,8 @@ def test_reduced_parse_indexes_the_same_jitted_code_as_the_full_parse(tmp_path) 
         ("pkg/kernels.py", "kernel"),
         ("pkg/kernels.py", "renamed"),
         ("pkg/layouts.py", "epoch"),
+        ("pkg/speculated.py", "aliased"),
+        ("pkg/speculated.py", "direct"),
     }
     assert found[True] == found[False]
 
@@ -210,3 +231,18 @@ def test_project_alias_names_decide_in_files_without_numba() -> None:
     # Told the project's aliases, `timed` is plain Python; `fj` (fastjit renamed) still jits.
     assert "return x + 1" in blanked(frozenset({"fastjit"}))
     assert not {"return x * 2", "return x * 3"} & blanked(frozenset({"fastjit"}))
+
+
+def test_decorators_from_project_modules_are_assumed_plain_and_listed() -> None:
+    from numba_lint.reduce import reduce_parsed
+
+    text = PROJECT["pkg/speculated.py"]
+    reduced = reduce_parsed(text, module=("pkg.speculated", False))
+    assert reduced.assumed_plain == {"pkg._jit.fastjit", "pkg.kernels.timed"}
+    assert reduced.text is not None
+    kept = reduced.text.splitlines()
+    assert kept[6] == kept[10] == "    ..."  # both bodies blanked
+    assert kept[14] == "    return x"  # numba's own decorator: never assumed
+    # Without the module's name nothing is assumed: unknown decorators may jit.
+    assert reduce_parsed(text).assumed_plain == frozenset()
+    assert "return x + 1" in (reduce_parsed(text).text or text)
