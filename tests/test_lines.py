@@ -82,7 +82,8 @@ def test_lines_agree_with_libcst_positions() -> None:
 
 
 def test_reduced_text_with_the_original_tree() -> None:
-    reduced, tree = reduce_parsed(SOURCE)
+    result = reduce_parsed(SOURCE)
+    reduced, tree = result.text, result.tree
     assert reduced is not None and tree is not None
     assert "helper" not in reduced  # `unrelated`'s body was blanked; its lines stay
     # The nested def of the blanked body is gone from libcst's tree, the rest agrees.
