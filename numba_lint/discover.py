@@ -57,10 +57,12 @@ class ExcludeMatcher:
         return self.spec.match_file(text)
 
 
-def display_path(path: Path, cwd: Path | None = None) -> str:
-    cwd = cwd or Path.cwd()
+def display_path(path: Path, cwd: Path | None = None, resolved: Path | None = None) -> str:
+    """`path` relative to `cwd` when it lies below it (`resolved`: `path.resolve()`, when the
+    caller has it; `cwd` is taken as resolved when given)."""
+    cwd = cwd or Path.cwd().resolve()
     try:
-        return path.resolve().relative_to(cwd.resolve()).as_posix()
+        return (resolved or path.resolve()).relative_to(cwd).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -81,12 +83,13 @@ def discover(
     errors: list[str] = []
     notes: list[str] = []
     seen: set[Path] = set()
+    cwd = Path.cwd().resolve()
 
-    def add(path: Path) -> None:
-        key = path.resolve()
+    def add(path: Path, resolved: Path | None = None) -> None:
+        key = resolved or path.resolve()
         if key not in seen:
             seen.add(key)
-            files.append(SourceFile(path=path, display=display_path(path)))
+            files.append(SourceFile(path=path, display=display_path(path, cwd, key)))
 
     for raw in paths:
         path = Path(raw)
@@ -101,11 +104,13 @@ def discover(
         found = 0
         for folder, subfolders, names in os.walk(path):
             here = Path(folder)
+            here_resolved = here.resolve()  # once per folder, not once per file
             subfolders[:] = sorted(d for d in subfolders if not matcher.excluded(here / d))
             for name in sorted(names):
                 candidate = here / name
                 if candidate.suffix in PYTHON_SUFFIXES and not matcher.excluded(candidate):
-                    add(candidate)
+                    link = os.path.islink(candidate)
+                    add(candidate, None if link else here_resolved / name)
                     found += 1
         if found == 0:
             notes.append(f"{raw}: no Python files found")
