@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib.util
 import operator
 import warnings
 from pathlib import Path
@@ -65,7 +66,15 @@ def test_remembered_calls_keep_warnings_and_errors(tmp_path: Path) -> None:
     errors_found = [d for d in typing_only.diagnostics if d.code != "NB970"]
     assert sorted(d.location.row for d in errors_found) == [18, 24]
     assert len({d.message for d in errors_found}) == 1
-    assert _findings(typing_only) == _findings(full)
+    if importlib.util.find_spec("scipy") is not None:
+        assert _findings(typing_only) == _findings(full)
+    else:
+        # Without SciPy, Numba cannot lower `@` (NB907 in a full compile, a difference
+        # docs/dynamic-pass.md lists) and so never types it far enough to warn: the typing
+        # findings still agree.
+        typing_errors = {f for f in _findings(typing_only) if f[0] != "NB970"}
+        assert typing_errors == {f for f in _findings(full) if f[0] != "NB907"}
+        assert {f[1] for f in _findings(full) if f[0] == "NB907"} == {6, 11}
 
 
 def _calls(key: tuple[Any, ...], function: object, args: tuple[Any, ...] | None = None) -> bool:
@@ -133,8 +142,13 @@ def test_failures_are_not_remembered() -> None:
     assert not [key for key in patches._MEMO if _calls(key, np.interp)]
 
 
+def _color_shell() -> object:
+    # Numba defines it only when colorama is installed.
+    return getattr(errors, "ColorShell", None)
+
+
 def test_patches_are_restored_on_exit() -> None:
-    originals = (BaseFunction.get_call_type, BoundFunction.get_call_type, errors.ColorShell)
+    originals = (BaseFunction.get_call_type, BoundFunction.get_call_type, _color_shell())
     thresholds = gc.get_threshold()
 
     @numba.njit
@@ -143,11 +157,12 @@ def test_patches_are_restored_on_exit() -> None:
 
     with engine.typing_only():
         assert BaseFunction.get_call_type is not originals[0]
-        assert errors.ColorShell is not originals[2]
+        if originals[2] is not None:
+            assert _color_shell() is not originals[2]
         assert gc.get_threshold()[2] >= 1000
         engine.check(fine, (numba.float64,))
     assert gc.get_threshold() == thresholds
-    assert (BaseFunction.get_call_type, BoundFunction.get_call_type, errors.ColorShell) == originals
+    assert (BaseFunction.get_call_type, BoundFunction.get_call_type, _color_shell()) == originals
 
 
 def test_parallel_functions_keep_the_rewrites(monkeypatch: pytest.MonkeyPatch) -> None:
