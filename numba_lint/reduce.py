@@ -46,6 +46,8 @@ _NUMBA_DECORATOR_NAMES = frozenset(
         "jit_module",
     }
 )
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 # Lines that start a decorator, or a nested definition.
 _DECORATOR_LINE = re.compile(r"^[ \t]*@", re.MULTILINE)
 _NESTED_DEFINITION = re.compile(r"^[ \t]+(?:async[ \t]+)?(?:def|class)[ \t]", re.MULTILINE)
@@ -161,7 +163,7 @@ def _imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
                     bind(alias.asname or alias.name, f"{source}.{alias.name}")
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 bind(node.id, None)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            elif isinstance(node, _DEFINITIONS):
                 bind(node.name, None)
     return {name: target for name, target in bound.items() if target is not None}
 
@@ -220,12 +222,6 @@ def reduce_parsed(
         imports = _imports(tree, *module)
     reducer = _Reducer(text, tree, jit_names, imports)
     return Reduced(reducer.reduce(), tree, frozenset(reducer.assumed))
-
-
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-
-
-_Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
 
 def _first_line(node: _Definition) -> int:

@@ -99,9 +99,7 @@ class _Worker:
 
     def index(self, aliases: dict[str, JitDecorator]) -> ProjectFacts:
         """Parse or index again the modules the project's aliases concern; the merged facts."""
-        for position, (module, index) in enumerate(self.modules):
-            if not aliases:
-                break
+        for position, (module, index) in enumerate(self.modules if aliases else ()):
             again = reindexed(module, index, aliases)
             if again[0] is not module or again[1] is not index:
                 self.modules[position] = again

@@ -21,9 +21,7 @@ from libcst.metadata import CodeRange, PositionProvider
 from ..diagnostic import DOCS_URL, Diagnostic, Location, Pass, Severity
 from ..jit_index import JitFunction, JitIndex
 from ..parse import ParsedModule
-
-# The rule walk inlines walk.py's traversal (same child order, same skipped tokens).
-from ..walk import _ENTERED, _FIELDS, _entered, _fields
+from ..walk import walk
 
 if TYPE_CHECKING:
     from ..knowledge import Knowledge
@@ -198,11 +196,11 @@ def _visitor_methods(rules: Sequence[StaticRule]) -> dict[str, list[Any]]:
     return methods
 
 
-class _RuleWalk:
-    """One read-only walk of a jitted body (see walk.py for the order) calling every rule's
-    `visit_X`/`leave_X` for each node of type X, with the name resolver and the innermost
-    jitted function kept up to date. Methods are looked up once per node type, not per node:
-    this walk visits every node of every jitted body."""
+class _RuleWalk(cst.CSTVisitor):
+    """The visitor of the rule walk (walk.py): calls every rule's `visit_X`/`leave_X` for each
+    node of type X, with the name resolver and the innermost jitted function kept up to date.
+    Methods are looked up once per node type, not per node: this walk visits every node of
+    every jitted body."""
 
     def __init__(
         self,
@@ -210,6 +208,7 @@ class _RuleWalk:
         context: RuleContext,
         by_node: dict[cst.FunctionDef, JitFunction],
     ) -> None:
+        super().__init__()
         self.methods = methods
         self.context = context
         self.by_node = by_node
@@ -218,38 +217,31 @@ class _RuleWalk:
         self.leaves: dict[type, tuple[Any, ...]] = {}
         self.stack: list[JitFunction] = []
 
-    def _dispatch(self, node_type: type) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-        name = node_type.__name__
-        visits = self.visits[node_type] = tuple(self.methods.get(f"visit_{name}", ()))
-        leaves = self.leaves[node_type] = tuple(self.methods.get(f"leave_{name}", ()))
-        return visits, leaves
+    def _methods(self, node_type: type, prefix: str, found: dict) -> tuple[Any, ...]:
+        """The rules' `prefix + type name` methods, remembered in `found` by node type."""
+        found[node_type] = tuple(self.methods.get(prefix + node_type.__name__, ()))
+        return found[node_type]
 
-    def walk(self, node: cst.CSTNode) -> None:
+    def on_visit(self, node: cst.CSTNode) -> bool:
         node_type = type(node)
-        visits = self.visits.get(node_type)
-        leaves = self.leaves.get(node_type)
-        if visits is None or leaves is None:
-            visits, leaves = self._dispatch(node_type)
         self.names.enter(node)
-        function = self.by_node.get(node) if node_type is cst.FunctionDef else None
-        if function is not None:
-            self.stack.append(function)
-            self.context.function = function
-        for visit in visits:
+        if node_type is cst.FunctionDef:
+            function = self.by_node.get(node)  # type: ignore[arg-type]
+            if function is not None:
+                self.stack.append(function)
+                self.context.function = function
+        visits = self.visits.get(node_type)
+        for visit in self._methods(node_type, "visit_", self.visits) if visits is None else visits:
             visit(node)
-        for field_name in _FIELDS.get(node_type) or _fields(node_type):
-            child = getattr(node, field_name)
-            child_type = type(child)
-            if child_type is tuple or child_type is list:
-                for item in child:
-                    if _ENTERED.get(type(item)) or _entered(type(item)):
-                        self.walk(item)
-            elif _ENTERED.get(child_type) or _entered(child_type):
-                self.walk(child)
-        for leave in leaves:
-            leave(node)
-        self.names.leave(node)
-        if function is not None:
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        node_type = type(original_node)
+        leaves = self.leaves.get(node_type)
+        for leave in self._methods(node_type, "leave_", self.leaves) if leaves is None else leaves:
+            leave(original_node)
+        self.names.leave(original_node)
+        if self.stack and self.stack[-1].node is original_node:
             self.stack.pop()
             self.context.function = self.stack[-1] if self.stack else None
 
@@ -280,6 +272,6 @@ def run_static_rules(
         for function in _outermost(index.functions, parsed):
             context.function = None
             names.start(function.node)
-            walker.walk(function.node)
+            walk(function.node, walker)
         names.start(None)
     return context.diagnostics
