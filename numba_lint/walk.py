@@ -51,7 +51,8 @@ def _fields(node_type: type) -> tuple[str, ...]:
     return ordered
 
 
-# Node type -> whether the walk enters nodes of that type (semantic nodes, not tokens).
+# Node type -> whether the walk enters nodes of that type (semantic nodes, not tokens); a type
+# not seen yet is looked up once by `_entered`.
 _ENTERED: dict[type, bool] = {}
 
 
@@ -64,10 +65,6 @@ def _entered(node_type: type) -> bool:
     return found
 
 
-def _skipped(node: object) -> bool:
-    return not _entered(type(node))
-
-
 def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """Visit `node` and its children like `node.visit(visitor)` does, without rebuilding."""
     # Type checks by exact type: isinstance against libcst's ABCs costs more than the walk.
@@ -77,8 +74,11 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
             child_type = type(child)
             if child_type is tuple or child_type is list:
                 for item in child:
-                    if _ENTERED.get(type(item)) or _entered(type(item)):
+                    entered = _ENTERED.get(type(item))
+                    if entered or entered is None and _entered(type(item)):
                         walk(item, visitor)
-            elif _ENTERED.get(child_type) or _entered(child_type):
-                walk(child, visitor)
+            else:
+                entered = _ENTERED.get(child_type)
+                if entered or entered is None and _entered(child_type):
+                    walk(child, visitor)
     visitor.on_leave(node)

@@ -30,7 +30,10 @@ class GlobalRule(NopythonRule):
         return kind
 
     def _binding(self, node: cst.BaseExpression) -> str | None:
-        names = self.context.parsed.names.qualified_names(node)
+        resolver = self.context.parsed.names
+        if type(node) is cst.Name and resolver.is_local(node):
+            return None  # a local of the jitted function (most names): bound to no module name
+        names = resolver.qualified_names(node)
         if not names:
             return None
         project = self.context.project
