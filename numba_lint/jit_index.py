@@ -18,7 +18,7 @@ import libcst as cst
 from .modules import absolute_module_name
 from .names import dotted
 from .parse import ParsedModule, parse
-from .walk import walk
+from .walk import TypeDispatchVisitor, walk
 
 # Fully qualified decorator name -> the kind of jitted code it makes.
 JIT_DECORATORS: dict[str, str] = {
@@ -173,7 +173,7 @@ def literal(node: cst.BaseExpression, module: cst.Module) -> tuple[bool, Any]:
 Line = int | Callable[[], int] | None
 
 
-class _Indexer(cst.CSTVisitor):
+class _Indexer(TypeDispatchVisitor):
     def __init__(self, parsed: ParsedModule, project_aliases: ProjectAliases) -> None:
         super().__init__()
         self.parsed = parsed

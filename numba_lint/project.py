@@ -16,7 +16,7 @@ from .bindings import module_bindings
 from .checks.base import ProjectFacts
 from .jit_index import JitIndex
 from .parse import ParsedModule
-from .walk import walk
+from .walk import TypeDispatchVisitor, walk
 
 # Calls whose string arguments name fields: np.dtype([...]), namedtuple("P", "x y"),
 # structref.define_proxy(P, T, ["a", "b"]), jitclass(spec), numba.from_dtype(...).
@@ -41,8 +41,9 @@ _FIELD_CALLS = frozenset(
 _FIELD_BASES = frozenset({"NamedTuple", "StructRefProxy", "StructRef", "TypedDict"})
 
 
-class _FieldCollector(cst.CSTVisitor):
+class _FieldCollector(TypeDispatchVisitor):
     def __init__(self, jitted: frozenset[cst.FunctionDef] = frozenset()) -> None:
+        super().__init__()
         # Jitted bodies declare no fields and register nothing: they are not walked.
         self.jitted = jitted
         self.names: set[str] = set()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+from typing import Any
 
 import libcst as cst
 from libcst._nodes import op as _op
@@ -82,3 +83,32 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
                 if entered or entered is None and _entered(child_type):
                     walk(child, visitor)
     visitor.on_leave(node)
+
+
+class TypeDispatchVisitor(cst.CSTVisitor):
+    """A CSTVisitor whose `visit_X`/`leave_X` methods are found once per node type (libcst's
+    own looks each one up by name on every node it passes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._visits: dict[type, Any] = {}
+        self._leaves: dict[type, Any] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        node_type = type(node)
+        try:
+            method = self._visits[node_type]
+        except KeyError:
+            method = getattr(self, f"visit_{node_type.__name__}", None)
+            self._visits[node_type] = method
+        return method is None or method(node) is not False
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        node_type = type(original_node)
+        try:
+            method = self._leaves[node_type]
+        except KeyError:
+            method = getattr(self, f"leave_{node_type.__name__}", None)
+            self._leaves[node_type] = method
+        if method is not None:
+            method(original_node)
