@@ -18,7 +18,7 @@ import libcst as cst
 from .modules import absolute_module_name
 from .names import dotted
 from .parse import ParsedModule, parse
-from .walk import TypeDispatchVisitor, walk
+from .walk import TypeDispatchVisitor, walk_statements
 
 # Fully qualified decorator name -> the kind of jitted code it makes.
 JIT_DECORATORS: dict[str, str] = {
@@ -553,7 +553,7 @@ def _agreeing(first: JitDecorator, second: JitDecorator) -> JitDecorator:
 
 def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = None) -> JitIndex:
     indexer = _Indexer(parsed, project_aliases or {})
-    walk(parsed.module, indexer)
+    walk_statements(parsed.module, indexer)
     return JitIndex(
         indexer.functions, indexer.jitclasses, indexer.aliases, frozenset(indexer.looked_up)
     )

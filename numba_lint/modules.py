@@ -1,9 +1,16 @@
 """Relative module names -> absolute ones, as Python's import system resolves them.
 
-Shared by the reduction (before libcst), the jit index and the project's bindings.
+Shared by the reduction (before libcst), the jit index, the project's bindings and the
+pipeline, which finds with `imported_modules` what a module imports without parsing it.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+_IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import|import[ \t]+([\w.]+))", re.M)
 
 
 def absolute_module_name(name: str, module_name: str, is_package: bool) -> str:
@@ -16,3 +23,21 @@ def absolute_module_name(name: str, module_name: str, is_package: bool) -> str:
     base = package if is_package else package[:-1]
     base = base[: len(base) - (dots - 1)] if dots > 1 else base
     return ".".join([*base, name.lstrip(".")]).rstrip(".")
+
+
+def imported_modules(modules: Iterable[tuple[str, Path, str]]) -> set[str]:
+    """The absolute names of the modules that (module name, path, text) triples import (read
+    from the text: imports anywhere, first name of `import a, b` only)."""
+    imported = set()
+    for module_name, path, text in modules:
+        for absolute, relative_or_plain in _IMPORTS.findall(text):
+            name = absolute or relative_or_plain
+            if name.startswith("."):
+                name = absolute_module_name(name, module_name, path.stem == "__init__")
+            imported.add(name)
+    return imported
+
+
+def is_imported(module_name: str, imported: set[str]) -> bool:
+    # `from pkg import helpers` names the package: its modules may be what is imported.
+    return module_name in imported or module_name.rsplit(".", 1)[0] in imported

@@ -10,12 +10,10 @@ from __future__ import annotations
 import ast
 import contextlib
 import gc
-import re
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from .bindings import unparsed_bindings
 from .checks import ALL_RULES, RuleInfo, static_rules
@@ -24,7 +22,8 @@ from .checks.syntax_error import SyntaxErrorRule
 from .config import Config
 from .diagnostic import Diagnostic, Location, Pass, Report, Summary
 from .discover import SourceFile, discover
-from .jit_index import JitIndex, absolute_module_name, build_index, project_aliases, reindexed
+from .jit_index import JitIndex, build_index, project_aliases, reindexed
+from .modules import imported_modules, is_imported
 from .parse import (
     ParsedModule,
     SyntaxProblem,
@@ -88,10 +87,12 @@ def run(config: Config, options: Options) -> Report:
             diagnostics = [_syntax_diagnostic(problem) for problem in syntax_problems]
             indexed = _index(first)
             parsed = {module.source for module, _ in indexed}
+            others = {s: t for s, t in texts.items() if s not in parsed}
             facts = _unparsed_facts(
                 collect_facts(indexed),
-                [(m.module_name, m.source.path, m.text) for m, _ in indexed],
-                {s: t for s, t in texts.items() if s not in parsed},
+                imported_modules([(m.module_name, m.source.path, m.text) for m, _ in indexed]),
+                others,
+                {source: module_name_for(source.path) for source in others},
             )
             report.summary.jit_functions = sum(len(index.functions) for _, index in indexed)
             diagnostics.extend(_static(indexed, rules, facts, report))
@@ -187,9 +188,6 @@ def _parse_relevant(
     return modules, problems
 
 
-_IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import|import[ \t]+([\w.]+))", re.M)
-
-
 def _index(first: list[tuple[ParsedModule, JitIndex]]) -> list[tuple[ParsedModule, JitIndex]]:
     """Re-index, with the project's decorator aliases, only the modules whose first index
     looked up one of them (the first, alias-free index stands for the others)."""
@@ -201,27 +199,22 @@ def _index(first: list[tuple[ParsedModule, JitIndex]]) -> list[tuple[ParsedModul
 
 def _unparsed_facts(
     facts: ProjectFacts,
-    parsed: list[tuple[str, Path, str]],
+    imported: set[str],
     others: dict[SourceFile, str],
+    module_names: Mapping[SourceFile, str],
     scanned: Mapping[SourceFile, Scanned] | None = None,
 ) -> ProjectFacts:
     """Add the bindings of project modules that were not parsed (they never mention Numba, so
-    none of their functions is jitted) when a parsed module imports them. Read with `ast`."""
-    imported = set()
-    for module_name, path, text in parsed:
-        for absolute, relative_or_plain in _IMPORTS.findall(text):
-            name = absolute or relative_or_plain
-            if name.startswith("."):
-                name = absolute_module_name(name, module_name, path.stem == "__init__")
-            imported.add(name)
+    none of their functions is jitted) when a parsed module imports them (`imported`: the
+    modules the parsed ones import). Read with `ast` (`scanned`: those the static workers
+    have read already)."""
     bindings = dict(facts.bindings)
     registered = set(facts.registered)
-    names = {source: module_name_for(source.path) for source in others}
+    names = {source: module_names[source] for source in others}
     seen = Counter(names.values())
     for source, text in others.items():
         name = names[source]
-        # `from pkg import helpers` names the package: its modules may be what is imported.
-        if not (name in imported or name.rsplit(".", 1)[0] in imported):
+        if not is_imported(name, imported):
             continue
         if name in bindings or seen[name] > 1:  # one module name, several files: unknown
             bindings[name] = {}
@@ -251,6 +244,7 @@ def _static_parallel(
     workers = worker_count(config.jobs, len(candidates))
     if workers < 2 or len(candidates) < 2 * MIN_FILES:
         return None
+    names = {source: module_name_for(source.path) for source in texts}
     knowledge = None
     static = static_rules(rules)
     if static:
@@ -268,9 +262,14 @@ def _static_parallel(
         candidates.update(extra)
         return extra
 
+    # Only the bindings of modules the candidates import are used; the workers read those of
+    # the others for nothing (a second-round candidate's imports are read later, here).
+    imported = imported_modules([(names[s], s.path, t) for s, t in candidates.items()])
+    first_round = set(candidates)
+
     def extend_facts(facts: ProjectFacts, scanned: Mapping[SourceFile, Scanned]) -> ProjectFacts:
-        modules = [(module_name_for(s.path), s.path, t) for s, t in candidates.items()]
-        return _unparsed_facts(facts, modules, rest, scanned)
+        late = [(names[s], s.path, t) for s, t in candidates.items() if s not in first_round]
+        return _unparsed_facts(facts, imported | imported_modules(late), rest, names, scanned)
 
     pooled = run_static_parallel(
         candidates,
@@ -280,6 +279,8 @@ def _static_parallel(
         more_candidates,
         extend_facts,
         others=dict(rest),
+        wanted_bindings=lambda module_name: is_imported(module_name, imported),
+        project_modules=_with_packages(names.values()),
     )
     diagnostics = [_syntax_diagnostic(problem) for problem in pooled.problems]
     # Files without numba were scanned by the workers; a syntax error there is still reported.
@@ -289,6 +290,15 @@ def _static_parallel(
             diagnostics.append(_syntax_diagnostic(problem))
     report.summary.jit_functions = pooled.jit_functions
     return diagnostics + pooled.diagnostics
+
+
+def _with_packages(module_names: Iterable[str]) -> frozenset[str]:
+    """The module names and the names of every package above them."""
+    found: set[str] = set()
+    for name in module_names:
+        parts = name.split(".")
+        found.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
+    return frozenset(found)
 
 
 def _static(

@@ -14,16 +14,17 @@ import multiprocessing
 import os
 import traceback
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .bindings import unparsed_bindings
-from .checks.base import ProjectFacts, StaticRule, run_static_rules
+from .checks.base import AskedFacts, ProjectFacts, StaticRule, run_static_rules
 from .diagnostic import Diagnostic
 from .discover import SourceFile
 from .jit_index import JitDecorator, JitIndex, build_index, reindexed
+from .modules import imported_modules
 from .parse import ParsedModule, SyntaxProblem, module_name_for, parse
 from .project import collect_facts
 
@@ -33,7 +34,8 @@ MIN_FILES = 8
 SCAN_BATCH = 16
 
 # What a scan finds in a file that never mentions numba: its syntax error, or its top-level
-# bindings and the names it passes as call arguments (`bindings.unparsed_bindings`).
+# bindings and the names it passes as call arguments (`bindings.unparsed_bindings`); a file
+# without a syntax error whose bindings were not wanted has no entry.
 Scanned = SyntaxProblem | tuple[dict[str, str], set[str]]
 
 
@@ -55,13 +57,22 @@ def worker_count(requested: int | None, files: int) -> int:
 class _Worker:
     """State kept in one worker process between phases: its modules, their indexes and facts."""
 
-    def __init__(self, rules: Sequence[type[StaticRule]], knowledge: Any) -> None:
+    def __init__(
+        self,
+        rules: Sequence[type[StaticRule]],
+        knowledge: Any,
+        project_modules: frozenset[str] = frozenset(),
+    ) -> None:
         self.rules = rules
         self.knowledge = knowledge
+        self.project_modules = project_modules
         self.modules: list[tuple[ParsedModule, JitIndex]] = []
         # Each module's own facts, collected right after its parse: parses are handed out to
         # whichever worker is free, so work done there is shared evenly; later phases are not.
         self.facts: list[ProjectFacts] = []
+        # Per module, the rules run right after its parse (diagnostics and the questions it
+        # asked), kept if the merged facts answer them alike; None: run in the rules phase.
+        self.early: list[tuple[list[Diagnostic], AskedFacts] | None] = []
 
     def parse(
         self, share: list[tuple[SourceFile, str]], jit_names: frozenset[str] | None
@@ -75,13 +86,34 @@ class _Worker:
                 problems.append(result)
             else:
                 index = build_index(result)
+                facts = collect_facts([(result, index)])
                 self.modules.append((result, index))
-                self.facts.append(collect_facts([(result, index)]))
+                self.facts.append(facts)
+                self.early.append(self._early_rules(result, index, facts))
                 aliases[result.module_name] = dict(index.decorator_aliases)
         return problems, aliases
 
-    def scan(self, share: list[tuple[SourceFile, str]]) -> list[tuple[SourceFile, Scanned]]:
-        """Syntax and bindings of files that never mention numba (no libcst unless broken)."""
+    def _early_rules(
+        self, parsed: ParsedModule, index: JitIndex, facts: ProjectFacts
+    ) -> tuple[list[Diagnostic], AskedFacts] | None:
+        """The rules of a module that imports no module of the project, run now with its own
+        facts: its questions about the project (a field name, a registered name, a binding
+        of its own) are likely answered alike by the merged facts. Rules are the only work
+        tied to the worker that holds a module's tree; run here, inside a parse job, they are
+        shared out like the parses (one generated module held 30 % of the corpus's rules)."""
+        if not self.rules or not index.functions:
+            return None
+        imported = imported_modules([(parsed.module_name, parsed.source.path, parsed.text)])
+        if not imported.isdisjoint(self.project_modules - {parsed.module_name}):
+            return None
+        asked = AskedFacts(facts)
+        return run_static_rules(parsed, index, self.rules, self.knowledge, asked), asked
+
+    def scan(
+        self, share: list[tuple[SourceFile, str]], with_bindings: bool
+    ) -> list[tuple[SourceFile, Scanned]]:
+        """Syntax errors of files that never mention numba (no libcst unless broken), and
+        their bindings if asked."""
         found: list[tuple[SourceFile, Scanned]] = []
         for source, text in share:
             try:
@@ -91,10 +123,10 @@ class _Worker:
                 if isinstance(problem, SyntaxProblem):
                     found.append((source, problem))
                 continue
-            module_name = module_name_for(source.path)
-            found.append(
-                (source, unparsed_bindings(tree, module_name, source.path.stem == "__init__"))
-            )
+            if with_bindings:
+                module_name = module_name_for(source.path)
+                package = source.path.stem == "__init__"
+                found.append((source, unparsed_bindings(tree, module_name, package)))
         return found
 
     def index(self, aliases: dict[str, JitDecorator]) -> ProjectFacts:
@@ -104,17 +136,27 @@ class _Worker:
             if again[0] is not module or again[1] is not index:
                 self.modules[position] = again
                 self.facts[position] = collect_facts([again])
+                self.early[position] = None
         return merge_facts(self.facts)
 
     def rules_pass(self, facts: ProjectFacts) -> tuple[list[Diagnostic], int]:
         diagnostics: list[Diagnostic] = []
-        for parsed, index in self.modules:
-            diagnostics.extend(run_static_rules(parsed, index, self.rules, self.knowledge, facts))
+        for (parsed, index), early in zip(self.modules, self.early, strict=True):
+            if early is not None and early[1].answers_hold(facts):
+                diagnostics.extend(early[0])
+            else:
+                found = run_static_rules(parsed, index, self.rules, self.knowledge, facts)
+                diagnostics.extend(found)
         return diagnostics, sum(len(index.functions) for _, index in self.modules)
 
 
-def _serve(connection: Connection, rules: Sequence[type[StaticRule]], knowledge: Any) -> None:
-    worker = _Worker(rules, knowledge)
+def _serve(
+    connection: Connection,
+    rules: Sequence[type[StaticRule]],
+    knowledge: Any,
+    project_modules: frozenset[str],
+) -> None:
+    worker = _Worker(rules, knowledge, project_modules)
     while True:
         command, payload = connection.recv()
         if command == "stop":
@@ -123,7 +165,7 @@ def _serve(connection: Connection, rules: Sequence[type[StaticRule]], knowledge:
             if command == "parse":
                 answer = worker.parse(*payload)
             elif command == "scan":
-                answer = worker.scan(payload)
+                answer = worker.scan(*payload)
             elif command == "index":
                 answer = worker.index(payload)
             else:
@@ -154,25 +196,21 @@ def _parse_jobs(
     return [("parse", ([item], jit_names)) for item in ordered]
 
 
-def _parse_all(
+def _dispatch(
     connections: list[Connection],
-    files: dict[SourceFile, str],
-    scans: dict[SourceFile, str],
-    then: Any,
-) -> tuple[list[Any], list[Any]]:
-    """Parse `files` and scan `scans` (in small batches, after the parses: they fill the
-    workers' last gaps), handing each job to whichever worker is free. When every parse of
-    `files` is in, `then(answers)` may return more parse jobs (the second round), which go
-    before the scans still waiting. Returns the parse answers and the scan answers."""
-    first_round = _parse_jobs(files)
-    others = list(scans.items())
-    batches = [("scan", others[i : i + SCAN_BATCH]) for i in range(0, len(others), SCAN_BATCH)]
-    pending = deque([*first_round, *batches])
-    awaiting_first_round = len(first_round)
-    if not awaiting_first_round:
-        pending.extendleft(reversed(then([])))
+    pending: deque[tuple[str, Any]],
+    answered: Callable[[str, Any], None],
+    first: tuple[str, Any] | None = None,
+) -> None:
+    """Hand the jobs of `pending` out to whichever worker is free until all are answered;
+    `answered(command, answer)` may add jobs to `pending`. `first`: a job every worker runs
+    before taking any of `pending`."""
     idle, busy = list(connections), {}
-    answers: dict[str, list[Any]] = {"parse": [], "scan": []}
+    if first is not None:
+        for connection in idle:
+            connection.send(first)
+            busy[connection] = first[0]
+        idle = []
     while pending or busy:
         while idle and pending:
             connection = idle.pop()
@@ -184,12 +222,44 @@ def _parse_all(
             if status != "ok":
                 raise RuntimeError(f"static worker failed:\n{answer}")
             command = busy.pop(connection)  # type: ignore[call-overload]
-            answers[command].append(answer)
             idle.append(connection)  # type: ignore[arg-type]
-            if command == "parse" and awaiting_first_round:
-                awaiting_first_round -= 1
-                if not awaiting_first_round:
-                    pending.extendleft(reversed(then(list(answers["parse"]))))
+            answered(command, answer)
+
+
+def _scan_jobs(files: dict[SourceFile, str], with_bindings: bool) -> list[tuple[str, Any]]:
+    items = list(files.items())
+    return [
+        ("scan", (items[i : i + SCAN_BATCH], with_bindings))
+        for i in range(0, len(items), SCAN_BATCH)
+    ]
+
+
+def _parse_all(
+    connections: list[Connection],
+    files: dict[SourceFile, str],
+    scans: dict[SourceFile, str],
+    then: Any,
+) -> tuple[list[Any], list[Any]]:
+    """Parse `files` and scan `scans` with their bindings (in small batches, after the parses:
+    they fill the workers' last gaps), handing each job to whichever worker is free. When
+    every parse of `files` is in, `then(answers)` may return more parse jobs (the second
+    round), which go before the scans still waiting. Returns the parse and scan answers."""
+    first_round = _parse_jobs(files)
+    pending = deque([*first_round, *_scan_jobs(scans, with_bindings=True)])
+    awaiting_first_round = len(first_round)
+    if not awaiting_first_round:
+        pending.extendleft(reversed(then([])))
+    answers: dict[str, list[Any]] = {"parse": [], "scan": []}
+
+    def answered(command: str, answer: Any) -> None:
+        nonlocal awaiting_first_round
+        answers[command].append(answer)
+        if command == "parse" and awaiting_first_round:
+            awaiting_first_round -= 1
+            if not awaiting_first_round:
+                pending.extendleft(reversed(then(list(answers["parse"]))))
+
+    _dispatch(connections, pending, answered)
     return answers["parse"], answers["scan"]
 
 
@@ -214,15 +284,23 @@ def run_static_parallel(
     more_candidates: Any,
     extend_facts: Any = None,
     others: dict[SourceFile, str] | None = None,
+    wanted_bindings: Callable[[str], bool] = lambda module_name: True,
+    project_modules: frozenset[str] = frozenset(),
 ) -> PoolResult:
     """`more_candidates(modules with aliases)`: files that import those without naming numba;
     `extend_facts(facts, scanned)`: the merged facts plus the unparsed modules' bindings;
-    `others`: the files that are not candidates, scanned (syntax, bindings) meanwhile."""
+    `others`: the files that are not candidates, scanned for syntax errors; the bindings of
+    the modules `wanted_bindings` accepts (by name) are read before the facts are merged,
+    the others are only checked for syntax during the rules phase, by whichever worker is
+    done with its own modules' rules (the rules cannot move: each worker holds its trees).
+    `project_modules`: the names of the run's modules and of their packages."""
     context = multiprocessing.get_context("fork")
     connections, processes = [], []
     for _ in range(workers):
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(child_end, rules, knowledge), daemon=True)
+        process = context.Process(
+            target=_serve, args=(child_end, rules, knowledge, project_modules), daemon=True
+        )
         process.start()
         child_end.close()
         connections.append(parent_end)
@@ -243,7 +321,9 @@ def run_static_parallel(
             )
             return _parse_jobs(extra, alias_names)
 
-        parsed, scanned = _parse_all(connections, candidates, dict(others or {}), second_round)
+        others = others or {}
+        wanted = {s: t for s, t in others.items() if wanted_bindings(module_name_for(s.path))}
+        parsed, scanned = _parse_all(connections, candidates, wanted, second_round)
         for answer in scanned:
             result.scanned.update(answer)
         for source in extra:  # parsed: their own problems come from the parse
@@ -257,9 +337,18 @@ def run_static_parallel(
         facts = merge_facts(_ask(connections, "index", [aliases] * workers))
         if extend_facts is not None:
             facts = extend_facts(facts, result.scanned)
-        for diagnostics, count in _ask(connections, "rules", [facts] * workers):
-            result.diagnostics.extend(diagnostics)
-            result.jit_functions += count
+        syntax_only = {s: t for s, t in others.items() if s not in wanted and s not in extra}
+
+        def answered(command: str, answer: Any) -> None:
+            if command == "rules":
+                diagnostics, count = answer
+                result.diagnostics.extend(diagnostics)
+                result.jit_functions += count
+            else:
+                result.scanned.update(answer)
+
+        jobs = deque(_scan_jobs(syntax_only, with_bindings=False))
+        _dispatch(connections, jobs, answered, first=("rules", facts))
         return result
     finally:
         for connection in connections:

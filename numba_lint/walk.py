@@ -85,6 +85,47 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     visitor.on_leave(node)
 
 
+# The nodes that hold statements: everything `walk_statements` enters.
+_STATEMENT_PARTS = (
+    cst.BaseStatement,
+    cst.BaseSmallStatement,
+    cst.BaseSuite,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Else,
+    cst.Finally,
+    cst.MatchCase,
+)
+_HOLDS_STATEMENTS: dict[type, bool] = {}
+
+
+def _holds_statements(node_type: type) -> bool:
+    found = _HOLDS_STATEMENTS.get(node_type)
+    if found is None:
+        found = _HOLDS_STATEMENTS[node_type] = issubclass(node_type, _STATEMENT_PARTS)
+    return found
+
+
+def walk_statements(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """`walk`, entering only statements and the blocks that hold them: no expression, decorator,
+    parameter or annotation is visited (the jit index reads those by hand from the statements
+    it visits, and a `def` never sits inside an expression)."""
+    if visitor.on_visit(node):
+        for name in _FIELDS.get(type(node)) or _fields(type(node)):
+            child = getattr(node, name)
+            child_type = type(child)
+            if child_type is tuple or child_type is list:
+                for item in child:
+                    held = _HOLDS_STATEMENTS.get(type(item))
+                    if held or held is None and _holds_statements(type(item)):
+                        walk_statements(item, visitor)
+            else:
+                held = _HOLDS_STATEMENTS.get(child_type)
+                if held or held is None and _holds_statements(child_type):
+                    walk_statements(child, visitor)
+    visitor.on_leave(node)
+
+
 class TypeDispatchVisitor(cst.CSTVisitor):
     """A CSTVisitor whose `visit_X`/`leave_X` methods are found once per node type (libcst's
     own looks each one up by name on every node it passes)."""

@@ -5,8 +5,27 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from numba_lint.checks.base import ProjectFacts
 from numba_lint.config import Config
 from numba_lint.pipeline import Options, run
+from numba_lint.static_pool import merge_facts
+
+STANDALONE = """\
+from numba import njit
+
+
+@njit
+def total(weights):
+    return weights.weight_total
+"""
+STANDALONE2 = """\
+from numba import njit
+
+
+@njit
+def mixed(x):
+    return [1, "a"][0]
+"""
 
 
 def make_project(root: Path, modules: int = 24) -> None:
@@ -17,11 +36,25 @@ def make_project(root: Path, modules: int = 24) -> None:
     (package / "helpers.py").write_text("def helper(x):\n    return x\n\nTABLE = [1, 2]\n")
     (package / "broken.py").write_text("def broken(:\n    pass\n")
     # Never names numba: parsed in the second round, where only the project's aliases jit.
+    # Imported only by late.py: its bindings are read after the workers' scans.
+    (package / "late_helpers.py").write_text("def late_helper(x):\n    return x\n")
     (package / "late.py").write_text(
-        "import functools\n\nfrom ._jit import fast_jit\n\n\n"
+        "import functools\n\nfrom ._jit import fast_jit\n"
+        "from .late_helpers import late_helper\n\n\n"
         "@functools.lru_cache\ndef plain(x):\n    return [1, 'a'][0]\n\n\n"
-        "@fast_jit\ndef late(x):\n    return [1, 'a'][0]\n"
+        "@fast_jit\ndef late(x):\n    return [1, 'a'][0]\n\n\n"
+        "@fast_jit\ndef later(x):\n    return late_helper(x)\n"
     )
+    # Import no module of the project: their rules run right after their parse, with their
+    # own facts only. `weight_total` is a field name only fields.py declares, so the early
+    # run of standalone.py reports it (NB101) and must be run again with the merged facts.
+    (package / "fields.py").write_text(
+        "from numba import float64\nfrom numba.experimental import jitclass\n\n\n"
+        "@jitclass([('weight_total', float64)])\nclass Weights:\n"
+        "    def __init__(self, total):\n        self.weight_total = total\n"
+    )
+    (package / "standalone.py").write_text(STANDALONE)
+    (package / "standalone2.py").write_text(STANDALONE2)
     for number in range(modules):
         (package / f"m{number}.py").write_text(
             textwrap.dedent(f"""
@@ -73,10 +106,48 @@ def test_pool_matches_the_serial_run(tmp_path: Path, monkeypatch) -> None:
     pooled, pooled_count = check(tmp_path, jobs=2)
     assert used, "the run with two jobs did not use the worker pool"
     assert pooled == serial
-    assert pooled_count == serial_count == 49
-    # The second-round module: its jitted function is checked, the plain one is not.
-    assert [row[1:4] for row in serial if row[0].endswith("late.py")] == [(13, 12, "NB140")]
+    assert pooled_count == serial_count == 53
+    # The second-round module: its jitted functions are checked, the plain one is not.
+    assert [row[1:4] for row in serial if row[0].endswith("late.py")] == [
+        (14, 12, "NB140"),
+        (19, 12, "NB205"),
+    ]
+    # The early run's NB101 did not survive the merged facts; the other early run stands.
+    assert not [row for row in pooled if row[0].endswith("standalone.py")]
+    assert [row[1:4] for row in pooled if row[0].endswith("standalone2.py")] == [(6, 12, "NB140")]
     codes = {row[3] for row in serial}
     assert codes == {"NB001", "NB205", "NB302", "NB140"}
-    # helper(x) (helpers.py is never parsed, it is read with `ast`) and local(x), in each f.
-    assert sum(1 for row in serial if row[3] == "NB205") == 48
+    # helper(x) (helpers.py is never parsed, it is read with `ast`) and local(x), in each f;
+    # late_helper(x) in late.py.
+    assert sum(1 for row in serial if row[3] == "NB205") == 49
+
+
+def test_early_rules_stand_only_when_the_merged_facts_answer_alike(tmp_path: Path) -> None:
+    from numba_lint.checks import ALL_RULES, static_rules
+    from numba_lint.discover import SourceFile
+    from numba_lint.knowledge import load_knowledge
+    from numba_lint.static_pool import _Worker
+
+    modules = {"standalone": STANDALONE, "standalone2": STANDALONE2, "user": "import standalone\n"}
+    files = []
+    for name, text in modules.items():
+        path = tmp_path / f"{name}.py"
+        path.write_text(text)
+        files.append((SourceFile(path, path.name), text))
+    knowledge, _ = load_knowledge()
+    worker = _Worker(static_rules(ALL_RULES), knowledge, frozenset(modules))
+    worker.parse(files, None)
+    # `user` imports a module of the project (and has no jitted code): no early run.
+    assert [early is not None for early in worker.early] == [True, True, False]
+    early_codes = [[d.code for d in early[0]] for early in worker.early if early]
+    assert early_codes == [["NB101"], ["NB140"]]
+
+    facts = worker.index({})
+    assert all(early[1].answers_hold(facts) for early in worker.early if early)
+    elsewhere = ProjectFacts(field_names=frozenset({"weight_total"}))
+    merged = merge_facts([facts, elsewhere])
+    assert not worker.early[0][1].answers_hold(merged)
+    assert worker.early[1][1].answers_hold(merged)
+    diagnostics, count = worker.rules_pass(merged)
+    assert [(d.filename, d.code) for d in diagnostics] == [("standalone2.py", "NB140")]
+    assert count == 2

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
+from .. import bindings
 from ..diagnostic import DOCS_URL, Diagnostic, Location, Pass, Severity
 from ..jit_index import JitFunction, JitIndex
 from ..parse import ParsedModule
@@ -68,13 +69,57 @@ class ProjectFacts:
     # Numba to type them, so rules about plain functions and classes leave them alone.
     registered: frozenset[str] = frozenset()
 
+    # The only questions rules ask about the project (`AskedFacts` relies on it).
+    def is_field(self, attribute: str) -> bool:
+        return attribute in self.field_names
+
+    def is_registered(self, name: str) -> bool:
+        return name in self.registered
+
+    def resolve(self, module: str, qualified: str) -> str | None:
+        """What `qualified`, seen from `module`, is bound to (`bindings.resolve`)."""
+        return bindings.resolve(self.bindings, module, qualified)
+
+
+class AskedFacts:
+    """Facts that remember each question a rules run asked and the answer it got.
+
+    The static workers run a module's rules right after its parse, with only that module's
+    facts, and keep the diagnostics if the project's merged facts give every remembered
+    question the same answer (`answers_hold`): rules see the project through these questions
+    only, so the run would find exactly the same. Otherwise the rules run again.
+    """
+
+    def __init__(self, facts: ProjectFacts) -> None:
+        self.facts = facts
+        self.asked: dict[tuple[str, ...], Any] = {}
+
+    def is_field(self, attribute: str) -> bool:
+        answer = self.asked[("is_field", attribute)] = self.facts.is_field(attribute)
+        return answer
+
+    def is_registered(self, name: str) -> bool:
+        answer = self.asked[("is_registered", name)] = self.facts.is_registered(name)
+        return answer
+
+    def resolve(self, module: str, qualified: str) -> str | None:
+        answer = self.asked[("resolve", module, qualified)] = self.facts.resolve(module, qualified)
+        return answer
+
+    def answers_hold(self, facts: ProjectFacts) -> bool:
+        """Whether `facts` answer every question asked so far as these facts did."""
+        return all(
+            getattr(facts, question[0])(*question[1:]) == answer
+            for question, answer in self.asked.items()
+        )
+
 
 @dataclass
 class RuleContext:
     parsed: ParsedModule
     index: JitIndex
     knowledge: Knowledge | None
-    project: ProjectFacts
+    project: ProjectFacts | AskedFacts
     # The innermost jitted function whose body is being walked (None outside jitted code).
     function: JitFunction | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -251,7 +296,7 @@ def run_static_rules(
     index: JitIndex,
     rule_classes: Iterable[type[StaticRule]],
     knowledge: Knowledge | None,
-    project: ProjectFacts,
+    project: ProjectFacts | AskedFacts,
 ) -> list[Diagnostic]:
     """One walk over each jitted function's body, shared by every enabled rule."""
     context = RuleContext(parsed=parsed, index=index, knowledge=knowledge, project=project)

@@ -39,8 +39,7 @@ class GlobalRule(NopythonRule):
         project = self.context.project
         parsed = self.context.parsed
         found = {
-            kinds.resolve(project.bindings, parsed.module_name, absolute_name(name.name, parsed))
-            for name in names
+            project.resolve(parsed.module_name, absolute_name(name.name, parsed)) for name in names
         }
         if len(found) != 1:
             return None
@@ -49,7 +48,7 @@ class GlobalRule(NopythonRule):
 
     def registered(self, node: cst.BaseExpression) -> bool:
         name = node.attr.value if isinstance(node, cst.Attribute) else getattr(node, "value", "")
-        return name in self.context.project.registered
+        return self.context.project.is_registered(name)
 
 
 class UntypedGlobalCall(GlobalRule):

@@ -121,9 +121,9 @@ class PlainClassAttribute(NopythonRule):
         attribute = node.attr.value
         if attribute.startswith("__") or attribute in knowledge.attributes:
             return
-        if attribute in self.context.project.field_names:
-            return
-        if not self._is_local(owner):
+        # Locality first: `np.pi` never asks the project about `pi` (fewer questions let the
+        # static workers keep more early rules runs, see `checks.base.AskedFacts`).
+        if not self._is_local(owner) or self.context.project.is_field(attribute):
             return
         self.report(node, attribute=attribute, owner=owner.value)
 
