@@ -119,11 +119,20 @@ def module_name_for(path: Path) -> str:
     return ".".join(parts) or path.stem
 
 
-def may_use_numba(text: str, reexporting: Iterable[str] = ()) -> bool:
-    """Cheap test: could this file contain jitted code? False means skip the parse."""
+def may_use_numba(
+    text: str, reexporting: Iterable[str] = (), alias_names: Iterable[str] | None = None
+) -> bool:
+    """Cheap test: could this file contain jitted code? False means skip the parse.
+
+    `reexporting`: project modules that bind jit decorators at module level, under the
+    `alias_names`: a file that never names numba can jit only through one of those names
+    (`@fast_jit`, `@_jit.fast_jit`, `from ._jit import fast_jit as fj`), so it must contain
+    one, and import one of those modules."""
     # Plain substring tests first: a regular expression over every file is what costs.
     if "numba" in text and _NUMBA_WORD.search(text):
         return True
+    if alias_names is not None and not any(name in text for name in alias_names):
+        return False
     for module in reexporting:
         if not module:
             continue

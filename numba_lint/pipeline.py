@@ -175,7 +175,8 @@ def _parse_relevant(
         # These files never mention numba: only the project's aliases can jit there.
         alias_names = frozenset(name for _, index in modules for name in index.decorator_aliases)
         parse_some(
-            [s for s, text in pending.items() if may_use_numba(text, reexporting)], alias_names
+            [s for s, text in pending.items() if may_use_numba(text, reexporting, alias_names)],
+            alias_names,
         )
     # A syntax error in a file without "numba" still matters: it is a broken file.
     for source, text in list(pending.items()):
@@ -255,8 +256,10 @@ def _static_parallel(
             report.notes.append(note)
     rest = {s: t for s, t in texts.items() if s not in candidates}
 
-    def more_candidates(reexporting: list[str]) -> dict[SourceFile, str]:
-        extra = {s: t for s, t in rest.items() if may_use_numba(t, reexporting)}
+    def more_candidates(
+        reexporting: list[str], alias_names: frozenset[str]
+    ) -> dict[SourceFile, str]:
+        extra = {s: t for s, t in rest.items() if may_use_numba(t, reexporting, alias_names)}
         for source in extra:
             rest.pop(source)
         candidates.update(extra)

@@ -287,7 +287,8 @@ def run_static_parallel(
     wanted_bindings: Callable[[str], bool] = lambda module_name: True,
     project_modules: frozenset[str] = frozenset(),
 ) -> PoolResult:
-    """`more_candidates(modules with aliases)`: files that import those without naming numba;
+    """`more_candidates(modules with aliases, alias names)`: files that import those without
+    naming numba;
     `extend_facts(facts, scanned)`: the merged facts plus the unparsed modules' bindings;
     `others`: the files that are not candidates, scanned for syntax errors; the bindings of
     the modules `wanted_bindings` accepts (by name) are read before the facts are merged,
@@ -314,11 +315,11 @@ def run_static_parallel(
             reexporting = [
                 module for _, found in parsed for module, names in found.items() if names
             ]
-            extra.update(more_candidates(reexporting) if reexporting else {})
             # These files never mention numba: only the project's aliases can jit there.
             alias_names = frozenset(
                 n for _, found in parsed for names in found.values() for n in names
             )
+            extra.update(more_candidates(reexporting, alias_names) if reexporting else {})
             return _parse_jobs(extra, alias_names)
 
         others = others or {}
