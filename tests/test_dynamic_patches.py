@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 from dynamic_support import by_code, check_source
 from numba.core import errors, typed_passes
+from numba.core.compiler_machinery import PassManager
+from numba.core.postproc import PostProcessor
 from numba.core.types.functions import BaseFunction, BoundFunction
 
 from numba_lint.dynamic import patches
@@ -149,6 +151,7 @@ def _color_shell() -> object:
 
 def test_patches_are_restored_on_exit() -> None:
     originals = (BaseFunction.get_call_type, BoundFunction.get_call_type, _color_shell())
+    runs = (PassManager.run, PostProcessor.run)
     thresholds = gc.get_threshold()
 
     @numba.njit
@@ -160,8 +163,10 @@ def test_patches_are_restored_on_exit() -> None:
         if originals[2] is not None:
             assert _color_shell() is not originals[2]
         assert gc.get_threshold()[2] >= 1000
+        assert (PassManager.run, PostProcessor.run) != runs
         engine.check(fine, (numba.float64,))
     assert gc.get_threshold() == thresholds
+    assert (PassManager.run, PostProcessor.run) == runs
     assert (BaseFunction.get_call_type, BoundFunction.get_call_type, _color_shell()) == originals
 
 

@@ -5,8 +5,9 @@ so that the checked function and every jitted callee or @overload implementation
 typed but never lowered; `check()` types one (dispatcher, signature). It never loads or writes
 Numba's on-disk cache, and it leaves stubs behind: a worker that used it must not run user code.
 While active it also applies patches.py (remembered call resolutions, no colorama set-up per
-message, fewer full garbage collections) and drops the typed `NopythonRewrites` pass of
-non-parallel functions: speed only, the findings stay the same.
+message, fewer full garbage collections, variable lifetimes computed only when read), drops
+the typed `NopythonRewrites` pass of non-parallel functions and checks IR legality without
+writing the `del`s only lowering reads: speed only, the findings stay the same.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from numba.core.compiler import CompilerBase, DefaultPassBuilder
 from numba.core.compiler_lock import global_compiler_lock
 from numba.core.compiler_machinery import AnalysisPass, PassManager, register_pass
 from numba.core.dispatcher import Dispatcher
+from numba.core.ir_utils import check_and_legalize_ir, enforce_no_dels, enforce_no_phis
 from numba.core.typed_passes import (
-    IRLegalization,
     NopythonRewrites,
     NoPythonSupportedFeatureValidation,
     NopythonTypeInference,
@@ -64,6 +65,32 @@ class _StopBeforeLowering(AnalysisPass):
             ),
         )
         return False
+
+
+@register_pass(mutates_CFG=True, analysis_only=False)
+class _LegalIR(AnalysisPass):
+    """IRLegalization's checks, without the `del`s it inserts for lowering alone.
+
+    `check_and_legalize_ir` raises when a phi or a `del` is left (broken Numba invariants, kept
+    here), then runs the post-processor with `emit_dels`: that computes the variable lifetimes
+    and writes the `del` statements that lowering reads and nothing before it. Without that run
+    the typing-only corpus run went from 2.33 s to 2.19 s of CPU (three runs each). A generator
+    keeps the whole legalisation: its post-processing also works out the generator's state (and
+    asserts on it). The typed IR left in `TypedResult.func_ir` therefore has no `del`s.
+    """
+
+    _name = "numba_lint_ir_legality"
+
+    def __init__(self) -> None:
+        AnalysisPass.__init__(self)
+
+    def run_pass(self, state: Any) -> bool:
+        if state.func_ir.is_generator:
+            check_and_legalize_ir(state.func_ir, flags=state.flags)
+        else:
+            enforce_no_phis(state.func_ir)
+            enforce_no_dels(state.func_ir)
+        return True
 
 
 def _signature(state: Any) -> Any:
@@ -106,9 +133,11 @@ class TypingOnlyCompiler(CompilerBase):
             # The legality checks of the lowering pipeline, without lowering itself: they reject
             # reflected lists and typed containers used as globals.
             manager.add_pass(NoPythonSupportedFeatureValidation, "ensure features are valid")
-            manager.add_pass(IRLegalization, "ensure IR is legal prior to lowering")
+            manager.add_pass(_LegalIR, "ensure IR is legal prior to lowering")
         manager.add_pass(_StopBeforeLowering, "numba-lint: stop before lowering")
         manager.finalize()
+        if not state.flags.auto_parallel.enabled:
+            patches.lazy_lifetimes(manager)
         return [manager]
 
 
