@@ -211,10 +211,9 @@ def _unparsed_facts(
     have read already)."""
     bindings = dict(facts.bindings)
     registered = set(facts.registered)
-    names = {source: module_names[source] for source in others}
-    seen = Counter(names.values())
+    seen = Counter(module_names[source] for source in others)
     for source, text in others.items():
-        name = names[source]
+        name = module_names[source]
         if not is_imported(name, imported):
             continue
         if name in bindings or seen[name] > 1:  # one module name, several files: unknown
@@ -282,7 +281,7 @@ def _static_parallel(
         more_candidates,
         extend_facts,
         others=dict(rest),
-        wanted_bindings=lambda module_name: is_imported(module_name, imported),
+        wanted_bindings=lambda source: is_imported(names[source], imported),
         project_modules=_with_packages(names.values()),
     )
     diagnostics = [_syntax_diagnostic(problem) for problem in pooled.problems]

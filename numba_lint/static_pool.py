@@ -104,7 +104,8 @@ class _Worker:
         if not self.rules or not index.functions:
             return None
         imported = imported_modules([(parsed.module_name, parsed.source.path, parsed.text)])
-        if not imported.isdisjoint(self.project_modules - {parsed.module_name}):
+        imported.discard(parsed.module_name)
+        if not imported.isdisjoint(self.project_modules):
             return None
         asked = AskedFacts(facts)
         return run_static_rules(parsed, index, self.rules, self.knowledge, asked), asked
@@ -284,17 +285,18 @@ def run_static_parallel(
     more_candidates: Any,
     extend_facts: Any = None,
     others: dict[SourceFile, str] | None = None,
-    wanted_bindings: Callable[[str], bool] = lambda module_name: True,
+    wanted_bindings: Callable[[SourceFile], bool] = lambda source: True,
     project_modules: frozenset[str] = frozenset(),
 ) -> PoolResult:
-    """`more_candidates(modules with aliases, alias names)`: files that import those without
-    naming numba;
-    `extend_facts(facts, scanned)`: the merged facts plus the unparsed modules' bindings;
-    `others`: the files that are not candidates, scanned for syntax errors; the bindings of
-    the modules `wanted_bindings` accepts (by name) are read before the facts are merged,
-    the others are only checked for syntax during the rules phase, by whichever worker is
-    done with its own modules' rules (the rules cannot move: each worker holds its trees).
-    `project_modules`: the names of the run's modules and of their packages."""
+    """Arguments besides the files and rules:
+    - `more_candidates(modules with aliases, alias names)`: the files that import those
+      modules without naming numba (the second round);
+    - `extend_facts(facts, scanned)`: the merged facts plus the unparsed modules' bindings;
+    - `others`: the files that are not candidates, scanned for syntax errors. The bindings of
+      those `wanted_bindings` accepts are read before the facts are merged; the others are
+      only checked for syntax during the rules phase, by whichever worker is done with its own
+      modules' rules first (the rules cannot move: each worker holds its trees);
+    - `project_modules`: the names of the run's modules and of their packages."""
     context = multiprocessing.get_context("fork")
     connections, processes = [], []
     for _ in range(workers):
@@ -323,7 +325,7 @@ def run_static_parallel(
             return _parse_jobs(extra, alias_names)
 
         others = others or {}
-        wanted = {s: t for s, t in others.items() if wanted_bindings(module_name_for(s.path))}
+        wanted = {s: t for s, t in others.items() if wanted_bindings(s)}
         parsed, scanned = _parse_all(connections, candidates, wanted, second_round)
         for answer in scanned:
             result.scanned.update(answer)
