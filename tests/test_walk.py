@@ -44,3 +44,36 @@ def test_same_order_as_libcst_on_this_project() -> None:
         module.visit(theirs)
         walk(module, ours)
         assert _semantic(theirs.events) == ours.events, path
+
+
+def test_walk_statements_enters_every_block_and_no_expression() -> None:
+    from numba_lint.walk import walk_statements
+
+    source = (
+        "import numba\n"
+        "if numba:\n    def a(): pass\nelse:\n    def b(): pass\n"
+        "try:\n    def c(): pass\nexcept ValueError:\n    def d(): pass\n"
+        "else:\n    def e(): pass\nfinally:\n    def f(): pass\n"
+        "with open('x') as handle:\n    def g(): pass\n"
+        "for i in range(3):\n    def h(): pass\n"
+        "while False:\n    def i(): pass\n"
+        "match numba:\n    case 1:\n        def j(): pass\n"
+        "class K:\n    def k(self): return [lambda: 1 for _ in ()]\n"
+        "@numba.njit(cache=True)\ndef m(x: int = 1):\n    def n(): pass\n    return n\n"
+        "f = numba.njit(lambda: 2)\n"
+    )
+    full, statements = _Order(), _Order()
+    walk(cst.parse_module(source), full)
+    walk_statements(cst.parse_module(source), statements)
+    visited = [name for event, name, _ in statements.events if event == "visit"]
+    full_visited = [name for event, name, _ in full.events if event == "visit"]
+    # Every def (a to n, the nested one too) and the class, as the full walk finds them.
+    assert visited.count("FunctionDef") == full_visited.count("FunctionDef") == 13
+    assert visited.count("ClassDef") == 1
+    full_kinds, kinds = set(full_visited), set(visited)
+    # Expressions, decorators, parameters and annotations are never entered.
+    for skipped in ("Call", "Lambda", "Decorator", "Parameters", "Annotation", "Name", "Integer"):
+        assert skipped in full_kinds and skipped not in kinds
+    # The statements themselves are visited (the jit index reads assignments and returns).
+    for statement in ("Assign", "Return", "Import", "If", "Try", "With", "For", "While", "Match"):
+        assert statement in kinds
