@@ -52,40 +52,11 @@ def _fields(node_type: type) -> tuple[str, ...]:
     return ordered
 
 
-# Node type -> whether the walk enters nodes of that type (semantic nodes, not tokens); a type
-# not seen yet is looked up once by `_entered`.
-_ENTERED: dict[type, bool] = {}
-
-
-def _entered(node_type: type) -> bool:
-    found = _ENTERED.get(node_type)
-    if found is None:
-        found = _ENTERED[node_type] = (
-            issubclass(node_type, cst.CSTNode) and node_type.__module__ not in _SKIPPED_MODULES
-        )
-    return found
-
-
-def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
-    """Visit `node` and its children like `node.visit(visitor)` does, without rebuilding."""
-    # Type checks by exact type: isinstance against libcst's ABCs costs more than the walk.
-    if visitor.on_visit(node):
-        for name in _FIELDS.get(type(node)) or _fields(type(node)):
-            child = getattr(node, name)
-            child_type = type(child)
-            if child_type is tuple or child_type is list:
-                for item in child:
-                    entered = _ENTERED.get(type(item))
-                    if entered or entered is None and _entered(type(item)):
-                        walk(item, visitor)
-            else:
-                entered = _ENTERED.get(child_type)
-                if entered or entered is None and _entered(child_type):
-                    walk(child, visitor)
-    visitor.on_leave(node)
-
-
-# The nodes that hold statements: everything `walk_statements` enters.
+# Node type -> whether a walk enters nodes of that type, filled on first sight of each type.
+_Entered = dict[type, bool]
+# `walk`: semantic nodes, not whitespace or operator tokens.
+_NODES: _Entered = {}
+# `walk_statements`: the nodes that hold statements.
 _STATEMENT_PARTS = (
     cst.BaseStatement,
     cst.BaseSmallStatement,
@@ -96,34 +67,46 @@ _STATEMENT_PARTS = (
     cst.Finally,
     cst.MatchCase,
 )
-_HOLDS_STATEMENTS: dict[type, bool] = {}
+_STATEMENTS: _Entered = {}
 
 
-def _holds_statements(node_type: type) -> bool:
-    found = _HOLDS_STATEMENTS.get(node_type)
-    if found is None:
-        found = _HOLDS_STATEMENTS[node_type] = issubclass(node_type, _STATEMENT_PARTS)
+def _decide(entered: _Entered, node_type: type) -> bool:
+    if entered is _STATEMENTS:
+        found = issubclass(node_type, _STATEMENT_PARTS)
+    else:
+        found = issubclass(node_type, cst.CSTNode) and node_type.__module__ not in _SKIPPED_MODULES
+    entered[node_type] = found
     return found
 
 
-def walk_statements(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
-    """`walk`, entering only statements and the blocks that hold them: no expression, decorator,
-    parameter or annotation is visited (the jit index reads those by hand from the statements
-    it visits, and a `def` never sits inside an expression)."""
+def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor, entered: _Entered) -> None:
+    # Type checks by exact type: isinstance against libcst's ABCs costs more than the walk.
     if visitor.on_visit(node):
         for name in _FIELDS.get(type(node)) or _fields(type(node)):
             child = getattr(node, name)
             child_type = type(child)
             if child_type is tuple or child_type is list:
                 for item in child:
-                    held = _HOLDS_STATEMENTS.get(type(item))
-                    if held or held is None and _holds_statements(type(item)):
-                        walk_statements(item, visitor)
+                    enters = entered.get(type(item))
+                    if enters or enters is None and _decide(entered, type(item)):
+                        _walk(item, visitor, entered)
             else:
-                held = _HOLDS_STATEMENTS.get(child_type)
-                if held or held is None and _holds_statements(child_type):
-                    walk_statements(child, visitor)
+                enters = entered.get(child_type)
+                if enters or enters is None and _decide(entered, child_type):
+                    _walk(child, visitor, entered)
     visitor.on_leave(node)
+
+
+def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """Visit `node` and its children like `node.visit(visitor)` does, without rebuilding."""
+    _walk(node, visitor, _NODES)
+
+
+def walk_statements(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """`walk`, entering only statements and the blocks that hold them: no expression, decorator,
+    parameter or annotation is visited (the jit index reads those by hand from the statements
+    it visits, and a `def` never sits inside an expression)."""
+    _walk(node, visitor, _STATEMENTS)
 
 
 class TypeDispatchVisitor(cst.CSTVisitor):
