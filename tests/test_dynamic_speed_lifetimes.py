@@ -215,15 +215,24 @@ def test_same_types_ir_and_errors_as_numbas_own_passes(
         assert "signature" in fast
 
 
-def test_lifetimes_are_deferred_in_typing_only_pipelines(monkeypatch: pytest.MonkeyPatch) -> None:
-    computed: list[int] = []
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per run of Numba's `compute_live_variables` (a post-processor that computed
+    the lifetimes)."""
+    runs: list[int] = []
     original = analysis.compute_live_variables
 
     def counting(*args: Any) -> Any:
-        computed.append(1)
+        runs.append(1)
         return original(*args)
 
     monkeypatch.setattr(analysis, "compute_live_variables", counting)
+    return runs
+
+
+def test_lifetimes_are_deferred_in_typing_only_pipelines(
+    monkeypatch: pytest.MonkeyPatch, computed: list[int]
+) -> None:
     _outcome(loops_and_branches, (ARRAY, numba.float64))
     deferred = len(computed)
     computed.clear()
@@ -258,15 +267,7 @@ def test_numbas_own_run_where_the_lifetimes_are_read_later(
         assert any(marked and special for _, marked, special in own)
 
 
-def test_a_full_compile_keeps_numbas_post_processing(monkeypatch: pytest.MonkeyPatch) -> None:
-    computed: list[int] = []
-    original = analysis.compute_live_variables
-
-    def counting(*args: Any) -> Any:
-        computed.append(1)
-        return original(*args)
-
-    monkeypatch.setattr(analysis, "compute_live_variables", counting)
+def test_a_full_compile_keeps_numbas_post_processing(computed: list[int]) -> None:
     # Scalars only: a real compile after typing-only checks lowers nothing they left as stubs.
     with patches.applied():
         # Not a typing-only pipeline (not marked): every run is Numba's own.
