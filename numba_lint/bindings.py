@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 import libcst as cst
 
 from .jit_index import FUNCTION_KINDS, JitIndex, absolute_module_name, absolute_name
+from .names import target_names
 from .parse import ParsedModule
 
 JITTED = "jitted"
@@ -85,16 +86,6 @@ def _blocks(statement: cst.CSTNode) -> Iterator[list[cst.BaseStatement]]:
             yield list(other.body.body)
 
 
-def _target_names(target: cst.BaseExpression) -> Iterator[str]:
-    if isinstance(target, cst.Name):
-        yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from _target_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _target_names(target.value)
-
-
 class _Collector:
     def __init__(self, parsed: ParsedModule, index: JitIndex) -> None:
         self.parsed = parsed
@@ -149,24 +140,24 @@ class _Collector:
 
     def _block_targets(self, statement: cst.CSTNode) -> Iterator[str]:
         if isinstance(statement, cst.For):
-            yield from _target_names(statement.target)
+            yield from target_names(statement.target)
         elif isinstance(statement, cst.With):
             for item in statement.items:
                 if item.asname is not None:
-                    yield from _target_names(item.asname.name)
+                    yield from target_names(item.asname.name)
 
     def small_statement(self, small: cst.BaseSmallStatement) -> None:
         if isinstance(small, cst.Assign):
             kind = self.value_kind(small.value) if len(small.targets) == 1 else OTHER
             for target in small.targets:
                 single = isinstance(target.target, cst.Name)
-                for name in _target_names(target.target):
+                for name in target_names(target.target):
                     self.bind(name, kind if single else OTHER)
         elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
             kind = self.value_kind(small.value) if small.value is not None else OTHER
             self.bind(small.target.value, kind)
         elif isinstance(small, cst.AugAssign):
-            for name in _target_names(small.target):
+            for name in target_names(small.target):
                 self.bind(name, OTHER)
         elif isinstance(small, cst.Import):
             for alias in small.names:
@@ -188,7 +179,7 @@ class _Collector:
             for item in names:
                 self.bind(item.name.value, OTHER)
             if isinstance(small, cst.Del):
-                for name in _target_names(small.target):
+                for name in target_names(small.target):
                     self.bind(name, OTHER)
 
     def class_kind(self, node: cst.ClassDef) -> str:

@@ -5,19 +5,35 @@ Each example is executed as its own module (a fresh namespace under a real file 
 compiled a signature, no Numba warning), "warns" (compiled with a NumbaWarning), "syntax-error",
 "import-fails" (an import fails: a removed Numba API, a missing module), or "other" (any other
 exception: the example itself is broken).
-Used by tests/test_rule_examples.py; never imported by the package.
+Tests call `prove_examples(examples)`, which runs this file in a fresh process; never imported
+by the package.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import traceback
 import types
 import warnings
 from pathlib import Path
+
+
+def prove_examples(examples: list[dict], timeout: int = 600) -> list[dict]:
+    """The outcome of each example ({"code": ..., "call": ...}), in order, from real Numba in a
+    fresh process (Numba is imported once for all of them)."""
+    done = subprocess.run(
+        [sys.executable, __file__],
+        input=json.dumps(examples),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
+    return json.loads(done.stdout)
 
 
 def compiled_something(namespace: dict) -> bool:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from numba_prover import prove_examples
 
 from numba_lint.checks import calls
 from numba_lint.checks.base import ProjectFacts, run_static_rules
@@ -24,7 +22,6 @@ RULES = [
     calls.UntypedBuiltin,
     calls.TooManyPositional,
 ]
-PROVER = Path(__file__).with_name("numba_prover.py")
 
 
 @pytest.fixture(scope="module")
@@ -201,15 +198,7 @@ def test_predictions_hold_with_real_numba(knowledge) -> None:
         )
         assert bool(lint(module, knowledge)) is cases[call], call
         payload.append({"code": module, "call": "f(np.ones((2, 2)))"})
-    done = subprocess.run(
-        [sys.executable, str(PROVER)],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    outcomes = [result["outcome"] for result in json.loads(done.stdout)]
+    outcomes = [result["outcome"] for result in prove_examples(payload, timeout=300)]
     assert outcomes == ["fails" if flagged else "compiles" for flagged in cases.values()]
 
 

@@ -6,16 +6,12 @@ must stay silent on it, and the real Numba proves it compiles.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 from lint_support import lint_source
-
-PROVER = Path(__file__).with_name("numba_prover.py")
+from numba_prover import prove_examples
 
 CASES = {
     # pynndescent 0.7.0, pynndescent_.py: an attribute of `self` in the decorator of a jitted
@@ -114,15 +110,7 @@ def numba_outcomes() -> dict[str, dict]:
     payload = [
         {"code": textwrap.dedent(code).lstrip("\n"), "call": call} for code, call in CASES.values()
     ]
-    done = subprocess.run(
-        [sys.executable, str(PROVER)],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    return dict(zip(CASES, json.loads(done.stdout), strict=True))
+    return dict(zip(CASES, prove_examples(payload), strict=True))
 
 
 @pytest.mark.parametrize("case", list(CASES))

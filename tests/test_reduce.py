@@ -48,13 +48,20 @@ SOURCE = textwrap.dedent('''
     ''').lstrip()
 
 
-def test_only_irrelevant_bodies_are_blanked_and_lines_are_kept() -> None:
-    reduced = reduce_text(SOURCE)
+def _reduced_lines(source: str) -> tuple[list[str], list[str], set[int]]:
+    """The original and reduced lines (as many, and the reduced text still parses) and the
+    numbers of the lines that changed."""
+    reduced = reduce_text(source)
     assert reduced is not None
-    original, kept = SOURCE.splitlines(), reduced.splitlines()
+    original, kept = source.splitlines(), reduced.splitlines()
     assert len(kept) == len(original)
     ast.parse(reduced)
     blanked = {n for n, (a, b) in enumerate(zip(original, kept, strict=True), 1) if a != b}
+    return original, kept, blanked
+
+
+def test_only_irrelevant_bodies_are_blanked_and_lines_are_kept() -> None:
+    original, kept, blanked = _reduced_lines(SOURCE)
     # plain (5-7), decorated_inside: only harmless decorators (10-13), Model (31-32).
     assert blanked == {5, 6, 7, 10, 11, 12, 13, 31, 32}
     # Several lines become one empty string literal; a one-line body becomes `...`.
@@ -104,12 +111,7 @@ NESTED = textwrap.dedent("""
 
 
 def test_nested_plain_definitions_of_kept_plain_code_are_blanked() -> None:
-    reduced = reduce_text(NESTED)
-    assert reduced is not None
-    original, kept = NESTED.splitlines(), reduced.splitlines()
-    assert len(kept) == len(original)
-    ast.parse(reduced)
-    blanked = {n for n, (a, b) in enumerate(zip(original, kept, strict=True), 1) if a != b}
+    original, kept, blanked = _reduced_lines(NESTED)
     # factory.typing_helper (5) and Tools.plain (16): plain and never passed to a call;
     # Tools.setup (24): it mentions njit but holds no definition and wraps no module function.
     # Kept: the closure passed to njit, the jitted functions, the method passed by attribute,

@@ -3,20 +3,14 @@ with real Numba (flagged examples fail or warn, the others compile)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from numba_prover import prove_examples
 
 from numba_lint.checks import ALL_RULES, RuleInfo, StaticRule
 from numba_lint.checks.base import Example
 from numba_lint.config import Config
 from numba_lint.discover import SourceFile
 from numba_lint.pipeline import Options, run
-
-PROVER = Path(__file__).with_name("numba_prover.py")
 
 CASES: list[tuple[str, type[RuleInfo], str, Example]] = [
     (f"{rule.code}-{kind}-{n}", rule, kind, example)
@@ -30,15 +24,7 @@ CASES: list[tuple[str, type[RuleInfo], str, Example]] = [
 def numba_outcomes() -> dict[str, dict]:
     """All examples through real Numba in one process (Numba is imported once)."""
     payload = [{"code": example.source, "call": example.call} for _, _, _, example in CASES]
-    done = subprocess.run(
-        [sys.executable, str(PROVER)],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    results = json.loads(done.stdout)
+    results = prove_examples(payload)
     return {case_id: result for (case_id, *_), result in zip(CASES, results, strict=True)}
 
 
