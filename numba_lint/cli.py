@@ -162,7 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
         "signatures Numba compiles, for the trial compile",
     )
     harvest.add_argument(
-        "--output", type=Path, help="signatures file (default: .numba-lint/signatures.json)"
+        "--output",
+        type=Path,
+        help="signatures file (default: signatures-file, else .numba-lint/signatures.json under "
+        "the project root)",
     )
     harvest.add_argument(
         "--replace",
@@ -282,6 +285,7 @@ def _check(args: argparse.Namespace) -> int:
     elif "-" in (args.paths or []):
         raise ConfigError("'-' (standard input) cannot be mixed with other paths")
     report = run(config, options)
+    _say_signatures_file(report, config, args.verbose)
     baseline_exit = _apply_baseline(args, report, config, options)
     color = args.color == "always" or (
         args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -297,6 +301,32 @@ def _check(args: argparse.Namespace) -> int:
     if baseline_exit is not None:
         return baseline_exit
     return exit_code(report, config.fail_level, args.exit_zero)
+
+
+def _say_signatures_file(report: Report, config: Config, verbose: bool) -> None:
+    """Which harvested signatures file the trial compile read: `summary.signatures_file` in the
+    JSON, a note with --verbose, and always a note when a configured file does not exist."""
+    if not report.summary.dynamic_ran:
+        return
+    from .discover import display_path
+
+    path = config.signatures_path()
+    shown = display_path(path)
+    if path.is_file():
+        report.summary.signatures_file = shown
+        if verbose:
+            report.notes.append(f"harvested signatures read from {shown}")
+        return
+    if config.signatures_file_configured():
+        report.notes.append(
+            f"signatures-file {shown} (set in {config.origin('signatures-file')}) does not "
+            "exist: run `numba-lint harvest -- <your test command>` to create it"
+        )
+    elif verbose:
+        report.notes.append(
+            f"no harvested signatures: {shown} does not exist (project root "
+            f"{display_path(config.project_root)})"
+        )
 
 
 def _apply_baseline(

@@ -72,6 +72,14 @@ class Config:
     def excludes(self) -> list[str]:
         return [*(self.exclude or DEFAULT_EXCLUDES), *self.extend_exclude]
 
+    def signatures_path(self) -> Path:
+        """The signatures file `harvest` writes and `check` reads (one rule for both)."""
+        return signatures_path(self.project_root, self.signatures_file)
+
+    def signatures_file_configured(self) -> bool:
+        """Whether `signatures-file` was set explicitly (a missing file is then worth a note)."""
+        return "signatures-file" in self.origins
+
 
 # pyproject key -> (attribute, expected type description, checker)
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
@@ -89,12 +97,46 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+def find_project_root(start: Path, cwd: Path | None = None) -> Path:
+    """The project root of every command (check, harvest, the language server), so that the
+    signatures file `harvest` writes is the one `check` reads, whatever paths it is given.
+
+    The folder of the nearest `pyproject.toml` at or above `start`; else the nearest folder at
+    or above `start` holding `.git` (a folder, or a file in a worktree or submodule); else the
+    working directory. `start` is a checked path, or the working directory itself for `harvest`.
+    """
+    pyproject = find_pyproject(start)
+    if pyproject is not None:
+        return pyproject.parent.resolve()
+    return _root_without_pyproject(start, cwd)
+
+
+def _root_without_pyproject(start: Path, cwd: Path | None) -> Path:
+    here = start.resolve()
+    if not here.is_dir():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    working = (cwd or Path.cwd()).resolve()
+    if here == working or working in here.parents:
+        return working
+    # A path outside the working directory, in no repository: its own folder is the best guess
+    # (nothing else could have harvested it under a root that contains it).
+    return here
+
+
+def signatures_path(project_root: Path, signatures_file: str) -> Path:
+    """`signatures-file` resolved against the project root (an absolute path stays as it is)."""
+    path = Path(signatures_file).expanduser()
+    return path if path.is_absolute() else project_root / path
+
+
 def load_config(start: Path, explicit: Path | None = None) -> Config:
-    """Read the configuration that applies to paths under `start`."""
+    """Read the configuration that applies to paths under `start` (see find_project_root)."""
     pyproject = explicit if explicit is not None else find_pyproject(start)
     if pyproject is None:
-        root = start.resolve()
-        return Config(project_root=root if root.is_dir() else root.parent)
+        return Config(project_root=_root_without_pyproject(start, None))
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

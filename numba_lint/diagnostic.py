@@ -114,6 +114,8 @@ class Summary:
     unchecked_no_signature: int = 0
     seconds: float = 0.0
     dynamic_ran: bool = False
+    # The harvested signatures file the dynamic pass read (as displayed), None when none was.
+    signatures_file: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,6 +124,7 @@ class Summary:
             "dynamically_checked": self.dynamically_checked,
             "unchecked_no_signature": self.unchecked_no_signature,
             "seconds": round(self.seconds, 3),
+            "signatures_file": self.signatures_file,
         }
 
 

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from numba_lint.config import DEFAULT_EXCLUDES, ConfigError, find_pyproject, load_config
+from numba_lint.config import (
+    DEFAULT_EXCLUDES,
+    ConfigError,
+    find_project_root,
+    find_pyproject,
+    load_config,
+)
 
 
 def write(tmp_path: Path, body: str) -> Path:
@@ -64,3 +70,48 @@ def test_bad_values_are_errors(tmp_path: Path, body: str, message: str) -> None:
     write(tmp_path, body)
     with pytest.raises(ConfigError, match=message):
         load_config(tmp_path)
+
+
+def test_one_root_rule_pyproject_then_repository_then_working_directory(tmp_path: Path) -> None:
+    """check (from a file path), harvest (from the working directory) and the server all use
+    find_project_root, so the signatures file one writes is the one the others read."""
+    repo = tmp_path / "repo"
+    package = repo / "src" / "pkg"
+    package.mkdir(parents=True)
+    module = package / "mod.py"
+    module.write_text("x = 1\n", encoding="utf-8")
+    # No pyproject.toml, no repository: the working directory, whichever path is checked.
+    assert find_project_root(module, cwd=repo) == repo.resolve()
+    assert find_project_root(repo, cwd=repo) == repo.resolve()
+    # A path outside the working directory and outside any repository: its own folder.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert find_project_root(module, cwd=elsewhere) == package.resolve()
+    # A repository (.git folder) wins over the working directory ...
+    (repo / ".git").mkdir()
+    assert find_project_root(module, cwd=package) == repo.resolve()
+    assert find_project_root(package, cwd=package) == repo.resolve()
+    # ... and so does a .git file (a worktree or a submodule).
+    (repo / ".git").rmdir()
+    (repo / ".git").write_text("gitdir: /somewhere/else\n", encoding="utf-8")
+    assert find_project_root(module, cwd=elsewhere) == repo.resolve()
+    # The nearest pyproject.toml wins over both.
+    write(repo / "src", "")
+    assert find_project_root(module, cwd=repo) == (repo / "src").resolve()
+    assert load_config(module).project_root == (repo / "src").resolve()
+    assert (
+        load_config(module).signatures_path()
+        == (repo / "src" / ".numba-lint" / "signatures.json").resolve()
+    )
+
+
+def test_load_config_without_pyproject_uses_the_repository_root(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pkg").mkdir()
+    config = load_config(tmp_path / "pkg")
+    assert config.project_root == tmp_path.resolve()
+    assert not config.signatures_file_configured()
+    write(tmp_path, '[tool.numba-lint]\nsignatures-file = "types/sigs.json"\n')
+    config = load_config(tmp_path / "pkg")
+    assert config.signatures_file_configured()
+    assert config.signatures_path() == tmp_path.resolve() / "types" / "sigs.json"

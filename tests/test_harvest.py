@@ -394,3 +394,53 @@ def test_check_finds_a_failure_using_only_harvested_types(harvested, tmp_path):
     again = run_cli("check", "--format", "json", "--no-cache", "hpkg/kernels.py", cwd=copy)
     scale = next(f for f in json.loads(again.stdout)["functions"] if f["name"] == "scale")
     assert not scale["checked"] and scale["reason"] == "no argument types"
+
+
+QUICK_RUN = (
+    "import numpy as np; from hpkg import kernels; "
+    "kernels.scale(np.ones((2, 2)), 2.0); kernels.add_half(np.ones(2), np.ones(2))"
+)
+
+
+def test_harvest_and_check_agree_on_the_root_without_pyproject(tmp_path):
+    """No pyproject.toml: harvest (run from the repository root) and check (given file paths,
+    as pre-commit does, or run from a subfolder) use the same root, so check reads the file."""
+    project = copy_project(tmp_path)
+    (project / "pyproject.toml").unlink()
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    done = run_cli("harvest", "--", sys.executable, "-c", QUICK_RUN, cwd=project)
+    assert done.returncode == 0, done.stderr
+    signatures = project / ".numba-lint" / "signatures.json"
+    assert "hpkg/kernels.py::scale" in load_signatures(signatures)
+    # Shown like the checked files: relative to the working directory when below it.
+    for cwd, path, shown in (
+        (project, "hpkg/kernels.py", ".numba-lint/signatures.json"),
+        (project / "hpkg", "kernels.py", str(signatures.resolve())),
+    ):
+        done = run_cli("check", "--format", "json", "--no-cache", "-v", path, cwd=cwd)
+        data = json.loads(done.stdout)
+        assert data["summary"]["signatures_file"] == shown, cwd
+        scale = next(f for f in data["functions"] if f["name"] == "scale")
+        assert scale["checked"] and scale["signature_source"] == "harvest", cwd
+        assert f"numba-lint: note: harvested signatures read from {shown}" in done.stderr
+
+
+def test_a_missing_signatures_file_is_said(tmp_path):
+    project = copy_project(tmp_path)
+    text = (project / "pyproject.toml").read_text(encoding="utf-8")
+    configured = text + '\n[tool.numba-lint]\nsignatures-file = "types/sigs.json"\n'
+    (project / "pyproject.toml").write_text(configured, encoding="utf-8")
+    done = run_cli("check", "--format", "json", "--no-cache", "hpkg/shapes.py", cwd=project)
+    assert json.loads(done.stdout)["summary"]["signatures_file"] is None
+    assert "signatures-file types/sigs.json (set in [tool.numba-lint] in" in done.stderr
+    assert "does not exist: run `numba-lint harvest" in done.stderr
+    # Harvest writes where check reads: the configured file, under the project root.
+    command = [sys.executable, "-c", "from hpkg import shapes; shapes.add_twice("]
+    command[-1] += "shapes.Counter(1.0), 2.0)"
+    env = {"PYTHONPATH": str(project)}
+    done = run_cli("harvest", "--", *command, cwd=project / "checks", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "hpkg/shapes.py::add_twice" in load_signatures(project / "types" / "sigs.json")
+    done = run_cli("check", "--format", "json", "--no-cache", "hpkg/shapes.py", cwd=project)
+    assert json.loads(done.stdout)["summary"]["signatures_file"] == "types/sigs.json"
+    assert "does not exist" not in done.stderr

@@ -238,10 +238,12 @@ def plan_module(
 
 
 def load_harvest(project_root: Path, signatures_file: str) -> tuple[dict[str, Any], str | None]:
-    """The harvested signatures (empty when there is no file) and a problem, if any."""
-    path = Path(signatures_file)
-    if not path.is_absolute():
-        path = project_root / path
+    """The harvested signatures (empty when there is no file) and a problem, if any.
+
+    The path is resolved by config.signatures_path, the rule `harvest` writes by."""
+    from ..config import signatures_path
+
+    path = signatures_path(project_root, signatures_file)
     if not path.is_file():
         return {}, None
     from .. import signatures_file as reader

@@ -77,8 +77,9 @@ def harvest_main(argv: Sequence[str]) -> int:
     except ConfigError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
+    # The same root and file as `check` (config.find_project_root), so it reads this file.
     root = config.project_root
-    output = options.output if options.output is not None else root / config.signatures_file
+    output = options.output if options.output is not None else config.signatures_path()
     return run_harvest(command, root, output, replace=options.replace)
 
 
