@@ -83,6 +83,20 @@ class JitDecorator:
     # jitclass.
     positional: tuple[str, ...] = ()
     line: int = 0
+    # How the project spells it: "numba" (numba's own, or a re-export or `partial` of it:
+    # usable bare or called with options), "decorator" (a project callable or configured object
+    # applied to the function itself), "factory" (a project callable whose call returns a
+    # decorator, `@_jit(2)`) or "either" (`def w(p): return njit(p)`: `@w` jits, `@w(sigs)` is
+    # a factory call, as with numba's own).
+    shape: str = "numba"
+    # The project wrapper that applies numba's decorator (factory, decorator function, partial,
+    # configured alias, wrapper class), by its qualified name; None for numba's own spelling.
+    via: str | None = None
+    # Factories only: their parameters (name, literal default or _NO_DEFAULT, in call order),
+    # and the options and signature positions they forward from a parameter.
+    parameters: tuple[tuple[str, Any], ...] = ()
+    option_parameters: Mapping[str, str] = field(default_factory=dict)
+    positional_parameters: Mapping[int, str] = field(default_factory=dict)
 
     def option(self, name: str, default: Any = None) -> Any:
         return self.options.get(name, default)
@@ -103,10 +117,18 @@ class JitFunction:
     # The name that holds the dispatcher, when it differs from `name` (fast = njit(slow)).
     dispatcher_name: str | None = None
     class_name: str | None = None
+    # The same def jitted again (a serial and a parallel variant): each further wrapping's
+    # (dispatcher name, decorator). `decorator` then holds only the options they agree on, for
+    # the rules (which walk the body once); listings name every variant.
+    variants: tuple[tuple[str | None, JitDecorator], ...] = ()
 
     @property
     def kind(self) -> str:
         return self.decorator.kind
+
+    @property
+    def via(self) -> str | None:
+        return self.decorator.via
 
     @property
     def signatures(self) -> tuple[str, ...]:
@@ -152,6 +174,8 @@ def absolute_name(name: str, parsed: ParsedModule) -> str:
 
 
 _CONSTANTS = {"True": True, "False": False, "None": None}
+# A factory parameter without a literal default.
+_NO_DEFAULT = "<no literal default>"
 
 
 def literal(node: cst.BaseExpression, module: cst.Module) -> tuple[bool, Any]:
@@ -174,10 +198,17 @@ Line = int | Callable[[], int] | None
 
 
 class _Indexer(TypeDispatchVisitor):
-    def __init__(self, parsed: ParsedModule, project_aliases: ProjectAliases) -> None:
+    def __init__(
+        self,
+        parsed: ParsedModule,
+        project_aliases: ProjectAliases,
+        local_wrappers: Mapping[str, JitDecorator] | None = None,
+    ) -> None:
         super().__init__()
         self.parsed = parsed
         self.project_aliases = project_aliases
+        # The module's own wrappers (`module_wrappers`) by their name in the module.
+        self.local_wrappers = local_wrappers or {}
         self.looked_up: set[str] = set()
         self.functions: list[JitFunction] = []
         self.jitclasses: dict[str, frozenset[str]] = {}
@@ -210,10 +241,93 @@ class _Indexer(TypeDispatchVisitor):
             target = expression.func
         base = self._decorator_for_name(target)
         if base is None:
+            if call_options is not None and self._is_partial(target):
+                return self._partial(call_options, line)
             return None
         if call_options is None:
-            return base
+            # A factory must be called to give a decorator: `@_jit` alone jits nothing.
+            if base.shape == "either":
+                return _closed(replace(base, shape="decorator"))
+            return None if base.shape == "factory" else base
+        if base.shape in ("factory", "either"):
+            return self._applied_factory(base, call_options, line)
+        if base.shape == "decorator":
+            return None  # `deco(options)` of a decorator that takes the function itself
         return self._with_call(base, call_options, line)
+
+    def _is_partial(self, node: cst.BaseExpression) -> bool:
+        resolver = self.parsed.names
+        scope = resolver.scope_of(self.definitions[-1]) if self.definitions else None
+        names = resolver.qualified_names(node, scope or resolver.module_scope)
+        return any(q.name == "functools.partial" for q in names)
+
+    def _partial(self, call: cst.Call, line: Line) -> JitDecorator | None:
+        """`partial(njit, cache=True)`: numba's decorator with options laid in."""
+        if not call.args or call.args[0].keyword is not None or call.args[0].star:
+            return None
+        base = self.resolve_decorator(call.args[0].value, line=0)
+        if base is None or base.shape != "numba":
+            return None
+        rest = call.with_changes(args=call.args[1:])
+        return self._with_call(base, rest, line)
+
+    def _applied_factory(self, factory: JitDecorator, call: cst.Call, line: Line) -> JitDecorator:
+        """The decorator a project factory's call returns, with the literal arguments of the
+        call put where the factory forwards them (options, signatures)."""
+        module = self.parsed.module
+        bound: dict[str, cst.BaseExpression] = {}
+        names = [name for name, _ in factory.parameters]
+        position = 0
+        unknown = False
+        for arg in call.args:
+            if arg.star:
+                unknown = True
+            elif arg.keyword is None:
+                if position < len(names):
+                    bound[names[position]] = arg.value
+                position += 1
+            else:
+                bound[arg.keyword.value] = arg.value
+
+        def value_of(parameter: str) -> tuple[bool, Any, str]:
+            """(known, literal value, source) of a parameter at this call."""
+            if parameter in bound:
+                ok, value = literal(bound[parameter], module)
+                return ok, value, module.code_for_node(bound[parameter])
+            default = dict(factory.parameters).get(parameter, _NO_DEFAULT)
+            if default == _NO_DEFAULT or unknown:
+                return False, None, f"<{parameter} of {factory.via}>"
+            return True, default, repr(default)
+
+        options = dict(factory.options)
+        sources = dict(factory.option_sources)
+        for option, parameter in factory.option_parameters.items():
+            ok, value, source = value_of(parameter)
+            if ok:
+                options[option] = value
+            else:
+                sources[option] = source
+        positional = list(factory.positional)
+        for index, parameter in factory.positional_parameters.items():
+            ok, value, source = value_of(parameter)
+            positional[index] = source if ok else ""
+        if "" in positional:  # a signature the call does not spell: unknown, not lazy
+            sources.setdefault("signatures", "<set by the factory>")
+            positional = positional[: positional.index("")]
+        if callable(line):
+            line = line()
+        if line is None:
+            line = self.parsed.line_of(call)
+        return JitDecorator(
+            kind=factory.kind,
+            qualified_name=factory.qualified_name,
+            options=options,
+            option_sources=sources,
+            positional=tuple(positional),
+            line=line,
+            shape="decorator",
+            via=factory.via,
+        )
 
     def _decorator_for_name(self, node: cst.BaseExpression) -> JitDecorator | None:
         if isinstance(node, cst.Name) and node.value in self.aliases:
@@ -227,6 +341,10 @@ class _Indexer(TypeDispatchVisitor):
                 return JitDecorator(kind=JIT_DECORATORS[name], qualified_name=name)
             if name in self.project_aliases:
                 return self.project_aliases[name]
+            # A wrapper defined in this module: libcst names it without the module.
+            local = self.local_wrappers.get(name)
+            if local is not None:
+                return local
             self.looked_up.add(name)
         return None
 
@@ -257,13 +375,8 @@ class _Indexer(TypeDispatchVisitor):
             line = line()
         if line is None:
             line = self.parsed.line_of(call)
-        return JitDecorator(
-            kind=base.kind,
-            qualified_name=base.qualified_name,
-            options=options,
-            option_sources=sources,
-            positional=tuple(positional),
-            line=line,
+        return replace(
+            base, options=options, option_sources=sources, positional=tuple(positional), line=line
         )
 
     # ---- lines (Python's ast; libcst's positions only where it cannot answer) ------------
@@ -551,12 +664,496 @@ def _agreeing(first: JitDecorator, second: JitDecorator) -> JitDecorator:
     return replace(first, options=options, option_sources=sources)
 
 
-def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = None) -> JitIndex:
-    indexer = _Indexer(parsed, project_aliases or {})
-    walk_statements(parsed.module, indexer)
-    return JitIndex(
-        indexer.functions, indexer.jitclasses, indexer.aliases, frozenset(indexer.looked_up)
+# ---- project wrappers (Python's ast of the whole text: the reduction may blank their bodies) ---
+
+
+@dataclass(frozen=True)
+class _Applied:
+    """An expression that is the wrapper's function argument jitted by `decorator`."""
+
+    decorator: JitDecorator
+    # `njit(p)`: `p` may as well be a signature (`def _jit_custom(sigs): return njit(sigs)`).
+    ambiguous: bool = False
+
+
+# The function parameter of a decorator-shaped wrapper (`def deco(fn)`, `lambda func: ...`).
+_FUNCTION = object()
+_Value = JitDecorator | _Applied | object | None
+
+
+@dataclass
+class _Scope:
+    """What the names of one function body mean while its returns are evaluated."""
+
+    parameters: tuple[str, ...] = ()
+    function: str | None = None  # the parameter that receives the function to jit
+    values: dict[str, ast.expr] = field(default_factory=dict)  # locals assigned once
+    cls: tuple[str, str] | None = None  # (the `cls` parameter, the class's qualified name)
+
+
+def _own_statements(body: list[ast.stmt]) -> Iterable[ast.stmt]:
+    """The statements of a function body, nested blocks included, nested defs and classes not."""
+    stack = list(reversed(body))
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, _DEFINITION_NODES):
+            continue
+        yield statement
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(statement, name, None)
+            if isinstance(children, list):
+                stack.extend(reversed(children))
+
+
+_DEFINITION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _scope_of(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, skip: int = 0) -> _Scope:
+    args = node.args
+    positional = [a.arg for a in [*args.posonlyargs, *args.args]]
+    names = [*positional, *(a.arg for a in args.kwonlyargs)]
+    function = positional[skip] if len(positional) > skip else None
+    values: dict[str, ast.expr] = {}
+    if not isinstance(node, ast.Lambda):
+        seen: set[str] = set()
+        for statement in _own_statements(node.body):
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                target = statement.targets[0]
+                if isinstance(target, ast.Name):
+                    name = target.id
+                    values.pop(name, None) if name in seen else values.__setitem__(
+                        name, statement.value
+                    )
+                    seen.add(name)
+            elif isinstance(statement, (ast.AugAssign, ast.AnnAssign, ast.For, ast.With)):
+                for child in ast.walk(statement):
+                    if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                        seen.add(child.id)
+                        values.pop(child.id, None)
+    return _Scope(tuple(names[skip:]), function, values)
+
+
+def _dotted_name(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def _literal_default(node: ast.expr | None) -> Any:
+    if node is None:
+        return _NO_DEFAULT
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return _NO_DEFAULT
+
+
+def _parameters(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, skip: int
+) -> tuple[tuple[str, Any], ...]:
+    """(name, literal default) of the parameters a call binds, in order (`self`/`cls` skipped)."""
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += list(args.defaults)
+    found = [(a.arg, _literal_default(d)) for a, d in zip(positional, defaults, strict=True)]
+    found += [
+        (a.arg, _literal_default(d)) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+    ]
+    return tuple(found[skip:])
+
+
+class _Wrappers:
+    """The module's project wrappers of numba's decorators, by qualified name: factories
+    (`def _jit(n): return nb.njit(sigs(n), cache=True)`), decorator functions
+    (`def deco(f): return njit(f)`), configured objects (`fast = partial(njit, cache=True)`) and
+    wrapper classes (a method applies a decorator to `self.func`; the class, and a classmethod
+    such as `wrap` returning `lambda func: cls(func, ...)`, then jit what they are given)."""
+
+    def __init__(
+        self, tree: ast.Module, module: str, is_package: bool, known: ProjectAliases
+    ) -> None:
+        from .reduce import module_imports
+
+        self.module = module
+        self.known = known
+        self.imports = module_imports(tree, module, is_package)
+        self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.classes: dict[str, ast.ClassDef] = {}
+        self.assigned: dict[str, ast.expr] = {}
+        for statement in tree.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[statement.name] = statement
+            elif isinstance(statement, ast.ClassDef):
+                self.classes[statement.name] = statement
+            elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                target = statement.targets[0]
+                if isinstance(target, ast.Name):
+                    self.assigned[target.id] = statement.value
+        self.found: dict[str, JitDecorator] = {}
+
+    # ---- names ---------------------------------------------------------------------------
+    def _absolute(self, name: str) -> str | None:
+        head, _, rest = name.partition(".")
+        if head in self.imports:
+            base = self.imports[head]
+        elif head in self.functions or head in self.classes or head in self.assigned:
+            base = f"{self.module}.{head}"
+        else:
+            return None
+        return f"{base}.{rest}" if rest else base
+
+    def _resolve(self, name: str) -> JitDecorator | None:
+        full = self._absolute(name)
+        if full is None:
+            return None
+        if full in JIT_DECORATORS:
+            return JitDecorator(JIT_DECORATORS[full], full)
+        return self.found.get(full) or self.known.get(full)
+
+    # ---- evaluation ------------------------------------------------------------------------
+    def evaluate(self, node: ast.expr, scope: _Scope, depth: int = 0) -> _Value:
+        if depth > 8:
+            return None
+        if isinstance(node, ast.Name):
+            if scope.cls is not None and node.id == scope.cls[0]:
+                return self.found.get(scope.cls[1])
+            if node.id in scope.parameters:
+                return _FUNCTION if node.id == scope.function else None
+            if node.id in scope.values:
+                return self.evaluate(scope.values[node.id], scope, depth + 1)
+            return self._resolve(node.id)
+        if isinstance(node, ast.Attribute):
+            name = _dotted_name(node)
+            return (
+                None
+                if name is None or name.split(".")[0] in scope.parameters
+                else self._resolve(name)
+            )
+        if isinstance(node, ast.IfExp):
+            return self.evaluate(node.body, scope, depth + 1) or self.evaluate(
+                node.orelse, scope, depth + 1
+            )
+        if isinstance(node, ast.Lambda):
+            inner = _scope_of(node)
+            inner.cls = scope.cls
+            found = self.evaluate(node.body, inner, depth + 1)
+            if isinstance(found, _Applied):
+                return replace(found.decorator, shape="decorator")
+            return None
+        if isinstance(node, ast.Call):
+            return self._call(node, scope, depth)
+        return None
+
+    def _call(self, call: ast.Call, scope: _Scope, depth: int) -> _Value:
+        args = call.args
+        name = _dotted_name(call.func)
+        if name is not None and self._absolute(name) == "functools.partial" and args:
+            base = self.evaluate(args[0], scope, depth + 1)
+            if isinstance(base, JitDecorator) and base.shape == "numba":
+                return self._configured(base, args[1:], call.keywords, scope)
+            return None
+        base = self.evaluate(call.func, scope, depth + 1)
+        if not isinstance(base, JitDecorator):
+            return None
+        applies = bool(args) and self.evaluate(args[0], scope, depth + 1) is _FUNCTION
+        if base.shape == "factory":
+            return None if applies else self._applied(base, args, call.keywords, scope)
+        if base.shape == "decorator":
+            return _Applied(base) if applies else None
+        if base.shape == "either":
+            return (
+                _Applied(_closed(base))
+                if applies
+                else self._applied(base, args, call.keywords, scope)
+            )
+        if applies:  # njit(fn, cache=True), or njit(signatures, cache=True)
+            return _Applied(self._configured(base, args[1:], call.keywords, scope), True)
+        return self._configured(base, args, call.keywords, scope)
+
+    def _argument(self, node: ast.expr, scope: _Scope) -> tuple[str, Any]:
+        """("literal", value), ("parameter", name) or ("source", text) for one argument."""
+        if isinstance(node, ast.Name) and node.id in scope.parameters:
+            return "parameter", node.id
+        value = _literal_default(node)
+        if value != _NO_DEFAULT:
+            return "literal", value
+        return "source", ast.unparse(node)
+
+    def _configured(
+        self, base: JitDecorator, args: list[ast.expr], keywords: list[ast.keyword], scope: _Scope
+    ) -> JitDecorator:
+        options, sources = dict(base.options), dict(base.option_sources)
+        option_parameters = dict(base.option_parameters)
+        positional = list(base.positional)
+        positional_parameters = dict(base.positional_parameters)
+        for keyword in keywords:
+            if keyword.arg is None:
+                sources["**"] = ast.unparse(keyword.value)
+                continue
+            how, value = self._argument(keyword.value, scope)
+            if how == "literal":
+                options[keyword.arg] = value
+            elif how == "parameter":
+                option_parameters[keyword.arg] = value
+            else:
+                sources[keyword.arg] = value
+        for arg in args:
+            if isinstance(arg, ast.Starred):
+                break
+            how, value = self._argument(arg, scope)
+            if how == "parameter":
+                positional_parameters[len(positional)] = value
+                positional.append("")
+            elif how == "literal" and isinstance(value, (str, list, tuple)):
+                positional.append(ast.unparse(arg))
+            else:  # signatures built by code: eager, but not spelled here
+                sources.setdefault("signatures", "<set by the factory>")
+                break
+        return replace(
+            base,
+            options=options,
+            option_sources=sources,
+            option_parameters=option_parameters,
+            positional=tuple(positional),
+            positional_parameters=positional_parameters,
+        )
+
+    def _applied(
+        self,
+        factory: JitDecorator,
+        args: list[ast.expr],
+        keywords: list[ast.keyword],
+        scope: _Scope,
+    ) -> JitDecorator:
+        """A factory called inside another wrapper: the decorator it returns, with what the call
+        passes (a literal, or a parameter of the calling wrapper) where the factory forwards it."""
+        bound: dict[str, ast.expr] = {}
+        names = [name for name, _ in factory.parameters]
+        unknown = False
+        for position, arg in enumerate(args):
+            if isinstance(arg, ast.Starred):
+                unknown = True
+            elif position < len(names):
+                bound[names[position]] = arg
+        for keyword in keywords:
+            if keyword.arg is None:
+                unknown = True
+            else:
+                bound[keyword.arg] = keyword.value
+        defaults = dict(factory.parameters)
+
+        def value_of(parameter: str) -> tuple[str, Any]:
+            if parameter in bound:
+                return self._argument(bound[parameter], scope)
+            if unknown or defaults.get(parameter, _NO_DEFAULT) == _NO_DEFAULT:
+                return "source", f"<{parameter} of {factory.via}>"
+            return "literal", defaults[parameter]
+
+        options, sources = dict(factory.options), dict(factory.option_sources)
+        option_parameters: dict[str, str] = {}
+        for option, parameter in factory.option_parameters.items():
+            how, value = value_of(parameter)
+            if how == "literal":
+                options[option] = value
+            elif how == "parameter":
+                option_parameters[option] = value
+            else:
+                sources[option] = value
+        positional = list(factory.positional)
+        positional_parameters: dict[int, str] = {}
+        for index, parameter in factory.positional_parameters.items():
+            how, value = value_of(parameter)
+            if how == "literal" and isinstance(value, (str, list, tuple)):
+                positional[index] = repr(value)
+            elif how == "parameter":
+                positional_parameters[index] = value
+            else:
+                positional[index] = ""
+        if "" in [p for i, p in enumerate(positional) if i not in positional_parameters]:
+            sources.setdefault("signatures", "<set by the factory>")
+            cut = next(
+                i for i, p in enumerate(positional) if p == "" and i not in positional_parameters
+            )
+            positional = positional[:cut]
+            positional_parameters = {i: p for i, p in positional_parameters.items() if i < cut}
+        return replace(
+            factory,
+            options=options,
+            option_sources=sources,
+            option_parameters=option_parameters,
+            positional=tuple(positional),
+            positional_parameters=positional_parameters,
+            shape="decorator",
+            parameters=(),
+        )
+
+    # ---- definitions -----------------------------------------------------------------------
+    def _function(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        full: str,
+        skip: int = 0,
+        cls: tuple[str, str] | None = None,
+    ) -> JitDecorator | None:
+        scope = _scope_of(node, skip)
+        scope.cls = cls
+        for statement in _own_statements(node.body):
+            if not isinstance(statement, ast.Return) or statement.value is None:
+                continue
+            found = self.evaluate(statement.value, scope)
+            if isinstance(found, JitDecorator):
+                return replace(found, shape="factory", via=full, parameters=_parameters(node, skip))
+            if isinstance(found, _Applied) and found.ambiguous:
+                # Used bare (`@w`) it jits its argument; called (`@w(sigs)`) it is a factory.
+                scope.function = None
+                again = self.evaluate(statement.value, scope)
+                if isinstance(again, JitDecorator):
+                    return replace(
+                        again, shape="either", via=full, parameters=_parameters(node, skip)
+                    )
+            if isinstance(found, _Applied):
+                return _closed(replace(found.decorator, shape="decorator", via=full))
+        return None
+
+    def _jitting_method(self, node: ast.ClassDef) -> JitDecorator | None:
+        """The decorator a method of the class applies to an attribute of `self`."""
+        for method in node.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            scope = _scope_of(method)
+            this = method.args.args[0].arg if method.args.args else "self"
+            for call in ast.walk(method):
+                if not isinstance(call, ast.Call) or not call.args:
+                    continue
+                first = call.args[0]
+                if not (
+                    isinstance(first, ast.Attribute)
+                    and isinstance(first.value, ast.Name)
+                    and first.value.id == this
+                ):
+                    continue
+                found = self.evaluate(call.func, scope)
+                if isinstance(found, JitDecorator) and found.shape != "factory":
+                    if len(call.args) > 1 or call.keywords:
+                        found = self._configured(found, call.args[1:], call.keywords, scope)
+                    return _closed(found)
+        return None
+
+    def _class(self, name: str, seen: frozenset[str] = frozenset()) -> JitDecorator | None:
+        node = self.classes[name]
+        found = self._jitting_method(node)
+        for base in node.bases:
+            if found is not None:
+                break
+            if isinstance(base, ast.Name) and base.id in self.classes and base.id not in seen:
+                found = self._class(base.id, seen | {name})
+        return found
+
+    def _mro(self, name: str) -> list[ast.ClassDef]:
+        order, pending = [], [name]
+        while pending:
+            current = pending.pop(0)
+            node = self.classes.get(current)
+            if node is None or node in order:
+                continue
+            order.append(node)
+            pending.extend(b.id for b in node.bases if isinstance(b, ast.Name))
+        return order
+
+    def run(self) -> dict[str, JitDecorator]:
+        for _ in range(4):  # wrappers of wrappers in one module: a few passes reach a fixpoint
+            before = dict(self.found)
+            for name, value in self.assigned.items():
+                found = self.evaluate(value, _Scope())
+                if isinstance(found, JitDecorator) and isinstance(value, ast.Call):
+                    self.found[f"{self.module}.{name}"] = replace(
+                        found, via=found.via or f"{self.module}.{name}"
+                    )
+            for name, node in self.functions.items():
+                full = f"{self.module}.{name}"
+                if any(self._jits(d) for d in node.decorator_list):
+                    continue  # jitted itself: its returns are values, not decorators
+                found = self._function(node, full)
+                if found is not None:
+                    self.found[full] = found
+            for name in self.classes:
+                full = f"{self.module}.{name}"
+                decorator = self._class(name)
+                if decorator is None:
+                    continue
+                self.found[full] = replace(decorator, shape="decorator", via=full)
+                for owner in self._mro(name):
+                    for method in owner.body:
+                        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                            continue
+                        if not any(
+                            isinstance(d, ast.Name) and d.id == "classmethod"
+                            for d in method.decorator_list
+                        ):
+                            continue
+                        this = method.args.args[0].arg if method.args.args else "cls"
+                        made = self._function(method, f"{full}.{method.name}", 1, (this, full))
+                        if made is not None:
+                            self.found.setdefault(f"{full}.{method.name}", made)
+            if self.found == before:
+                break
+        return self.found
+
+    def _jits(self, decorator: ast.expr) -> bool:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = _dotted_name(target)
+        return name is not None and self._resolve(name) is not None
+
+
+def _closed(decorator: JitDecorator) -> JitDecorator:
+    """A decorator whose forwarded parameters are not the caller's to set: they become unknown."""
+    sources = dict(decorator.option_sources)
+    for option, parameter in decorator.option_parameters.items():
+        sources[option] = f"<{parameter}>"
+    positional = list(decorator.positional)
+    if decorator.positional_parameters:
+        sources.setdefault("signatures", "<set by the wrapper>")
+        positional = positional[: min(decorator.positional_parameters)]
+    return replace(
+        decorator,
+        option_sources=sources,
+        option_parameters={},
+        positional=tuple(positional),
+        positional_parameters={},
+        parameters=(),
     )
+
+
+def module_wrappers(parsed: ParsedModule, known: ProjectAliases) -> dict[str, JitDecorator]:
+    """The project wrappers the module defines (see `_Wrappers`), by qualified name."""
+    tree = parsed.__dict__.get("_wrapper_tree")
+    if tree is None:
+        tree = parsed.tree
+        if tree is None:  # not kept by the parse: the dynamic pass parses whole texts
+            try:
+                tree = ast.parse(parsed.text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                tree = ast.Module(body=[], type_ignores=[])
+        # Only module-level statements are read: keep them for a second index.
+        parsed.__dict__["_wrapper_tree"] = tree
+    is_package = parsed.source.path.stem == "__init__"
+    return _Wrappers(tree, parsed.module_name, is_package, known).run()
+
+
+def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = None) -> JitIndex:
+    known = project_aliases or {}
+    wrappers = module_wrappers(parsed, known)
+    prefix = len(parsed.module_name) + 1
+    aliases = {name[prefix:]: decorator for name, decorator in wrappers.items()}
+    indexer = _Indexer(parsed, known, aliases)
+    walk_statements(parsed.module, indexer)
+    aliases.update(indexer.aliases)
+    return JitIndex(indexer.functions, indexer.jitclasses, aliases, frozenset(indexer.looked_up))
 
 
 def project_aliases(indexes: Iterable[tuple[ParsedModule, JitIndex]]) -> dict[str, JitDecorator]:

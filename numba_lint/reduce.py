@@ -168,6 +168,11 @@ def _imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
     return {name: target for name, target in bound.items() if target is not None}
 
 
+def module_imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
+    """Local name -> the absolute dotted name a module-level import binds to it (`_imports`)."""
+    return _imports(tree, module, is_package)
+
+
 def _dotted(node: ast.expr) -> str | None:
     if isinstance(node, ast.Call):
         node = node.func
