@@ -90,6 +90,11 @@ def test_records_every_function_the_tests_reach(harvested):
         "hpkg/workers.py::in_subprocess": [["int64"]],
         # typed from an eager caller's compile at import time
         "hpkg/kernels.py::_eager_callee": [["float64"]],
+        # a dynamic gufunc's kernel (core dimensions as arrays, the output included)
+        "hpkg/ufuncs.py::shift": [["float64[:]", "float64", "float64[:]"]],
+        "hpkg/ufuncs.py::box_total": [
+            ["<structref hpkg.ufuncs:BoxType(('value', float64), ('count', int64))>"]
+        ],
     }
     for key, signatures in expected.items():
         assert key in entries, f"{key} not recorded; summary:\n{summary}"
@@ -103,13 +108,31 @@ def test_records_every_function_the_tests_reach(harvested):
 
 def test_a_type_that_cannot_be_stored_is_reported(harvested):
     _, output, summary, _ = harvested
-    assert "1 signature not recorded:" in summary
-    line = next(line for line in summary.splitlines() if "local_triple" in line)
-    assert line.strip().startswith("hpkg/kernels.py::apply")
-    assert "defined inside a function" in line and "no importable name" in line
-    entry = load_signatures(output)["hpkg/kernels.py::apply"]
+    # call_with_one was only ever called with a test's local jitted function: it has an entry
+    # (check says why it is unused) but is not counted among the recorded functions.
+    assert summary.splitlines()[0].startswith(
+        "numba-lint harvest: 19 signatures of 19 functions recorded (19 new) from 3 processes; "
+    )
+    assert summary.splitlines()[0].endswith(
+        "now holds signatures of 19 functions and lists 1 without a storable one"
+    )
+    assert (
+        "2 signatures not recorded (1 function with no signature stored at all, which `check` "
+        "cannot use: hpkg/kernels.py::call_with_one):" in summary
+    )
+    lines = [line.strip() for line in summary.splitlines() if "local_triple" in line]
+    assert [line.split(" ")[0] for line in lines] == [
+        "hpkg/kernels.py::apply",
+        "hpkg/kernels.py::call_with_one",
+    ]
+    assert all(
+        "defined inside a function" in line and "no importable name" in line for line in lines
+    )
+    entries = load_signatures(output)
     # The reason is kept in the file too, without the object's address (stable diffs).
-    assert entry.unstorable and "0x" not in entry.unstorable[0]
+    for key in ("hpkg/kernels.py::apply", "hpkg/kernels.py::call_with_one"):
+        assert entries[key].unstorable and "0x" not in entries[key].unstorable[0]
+    assert entries["hpkg/kernels.py::call_with_one"].signatures == ()
 
 
 def test_file_is_stable_and_sorted(harvested):
@@ -444,3 +467,112 @@ def test_a_missing_signatures_file_is_said(tmp_path):
     done = run_cli("check", "--format", "json", "--no-cache", "hpkg/shapes.py", cwd=project)
     assert json.loads(done.stdout)["summary"]["signatures_file"] == "types/sigs.json"
     assert "does not exist" not in done.stderr
+
+
+PROOF = """
+import warnings, sys
+import numba
+from numba.core.errors import NumbaWarning
+warnings.simplefilter("error", NumbaWarning)
+import numpy as np
+from hpkg import kernels, ufuncs
+out = np.zeros(3)
+calls = {{
+    "add_half": lambda: kernels.add_half(np.ones(2), np.ones(2)),
+    "shift": lambda: ufuncs.shift(np.arange(3.0), 2.0, out),
+    "box_total": lambda: ufuncs.box_total(ufuncs.Box(1.5, 2)),
+}}
+failed = []
+for name, call in calls.items():
+    try:
+        call()
+    except numba.core.errors.TypingError:
+        failed.append(name)
+print(",".join(failed))
+"""
+
+
+def numba_rejects(project: Path) -> list[str]:
+    """Which of the harvested ufunc/gufunc/structref functions real Numba rejects, with every
+    Numba warning an error (installed after importing numba)."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROOF.format()],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return [name for name in done.stdout.strip().split(",") if name]
+
+
+def test_check_uses_harvested_ufuncs_gufuncs_and_structrefs(harvested, tmp_path):
+    """Dynamic @vectorize/@guvectorize and structref arguments: typed from the harvest, silent
+    when valid, an error at the root-cause line when broken; an unusable entry says why."""
+    project, _, _, _ = harvested
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert numba_rejects(copy) == []
+    done = run_cli("check", "--format", "json", "--no-cache", "hpkg/", cwd=copy)
+    data = json.loads(done.stdout)
+    assert [d for d in data["diagnostics"] if d["severity"] != "info"] == [], done.stdout
+    functions = {f["name"]: f for f in data["functions"]}
+    for name in ("add_half", "shift", "box_total"):
+        assert functions[name]["checked"], functions[name]
+        assert functions[name]["signature_source"] == "harvest", name
+    reason = functions["call_with_one"]["reason"]
+    assert reason.startswith("the harvest compiled it but could store no signature: argument 1: ")
+    assert "local_triple" in reason
+    note = next(d for d in data["diagnostics"] if d["function"] == "call_with_one")
+    assert note["code"] == "NB960" and "harvested signatures file" not in note["message"]
+
+    edits = {
+        "hpkg/kernels.py": ("    return x + 0.5 * y\n", "    return x + 0.5 * y + 'half'\n"),
+        "hpkg/ufuncs.py": ("        out[i] = a[i] + k\n", "        out[i] = a[i] + k + 'k'\n"),
+    }
+    rows = {}
+    for name, (old, new) in edits.items():
+        path = copy / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        text = text.replace(old, new)
+        if name == "hpkg/ufuncs.py":
+            text = text.replace("box.value * box.count\n", "box.value * box.missing\n")
+        path.write_text(text, encoding="utf-8")
+        for row, line in enumerate(text.splitlines(), 1):
+            if "'half'" in line or "'k'" in line or "box.missing" in line:
+                rows[row, name] = line
+    assert sorted(numba_rejects(copy)) == ["add_half", "box_total", "shift"]
+    done = run_cli("check", "--format", "json", "--no-cache", "hpkg/", cwd=copy)
+    assert done.returncode == 1, done.stderr
+    errors = [d for d in json.loads(done.stdout)["diagnostics"] if d["severity"] == "error"]
+    assert sorted((d["location"]["row"], d["filename"]) for d in errors) == sorted(rows)
+    assert {d["function"] for d in errors} == {"add_half", "shift", "box_total"}
+
+
+def test_an_installed_copy_outside_the_project_is_reported(tmp_path):
+    """src layout, tests importing a non-editable installed copy (a copy of the package first
+    on PYTHONPATH, as site-packages would be): nothing can be keyed to the project's source, so
+    the summary says so and how to fix it, instead of recording nothing quietly."""
+    project = copy_project(tmp_path)
+    (project / "src").mkdir()
+    shutil.move(project / "hpkg", project / "src" / "hpkg")
+    site = tmp_path / "site"
+    shutil.copytree(project / "src" / "hpkg", site / "hpkg")
+    command = [sys.executable, "-c", QUICK_RUN]
+    done = run_cli("harvest", "--", *command, cwd=project, env={"PYTHONPATH": str(site)})
+    assert done.returncode == 0, done.stderr
+    assert load_signatures(project / ".numba-lint" / "signatures.json") == {}
+    warning = next(line for line in done.stderr.splitlines() if "warning:" in line)
+    assert warning == (
+        "numba-lint harvest: warning: 4 jitted functions of this project compiled from files "
+        f"outside the project root {project.resolve()}, not recorded: the command imported an "
+        f"installed copy ({(site / 'hpkg').resolve()}). Install the project in editable mode "
+        "(`pip install -e .`) and harvest again"
+    )
+    # Once the source itself is imported (what an editable install does), it is recorded.
+    done = run_cli("harvest", "--", *command, cwd=project, env={"PYTHONPATH": "src"})
+    assert "warning:" not in done.stderr, done.stderr
+    assert "src/hpkg/kernels.py::scale" in load_signatures(
+        project / ".numba-lint" / "signatures.json"
+    )

@@ -80,6 +80,11 @@ def target_of(module: Any, plan: dict[str, Any]) -> tuple[Any, str | None]:
     value = getattr(module, holder, None)
     if value is None:
         return None, f"'{holder}' is not defined when the module's skeleton is imported"
+    kernel = getattr(value, "_dispatcher", None)
+    if plan["harvest"] and not plan["decorator"] and hasattr(kernel, "py_func"):
+        # A @vectorize/@guvectorize without signatures compiles its kernel per call; the harvest
+        # recorded the kernel's argument types, so the kernel is typed like a jitted function.
+        return numba.njit(locals=dict(kernel.locals or {}))(kernel.py_func), None
     return value, None
 
 

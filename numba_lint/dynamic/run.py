@@ -384,6 +384,9 @@ def _coverage(
                 tuple(dict.fromkeys(reached)),
                 None,
             )
+        elif reason == NO_TYPES and plan.harvest_note and not plan.harvest:
+            # The signatures file has the function, but nothing usable: say why it is not used.
+            reason = plan.harvest_note
     return FunctionCoverage(
         filename=module.source.filename,
         name=plan.qualname,
@@ -406,6 +409,7 @@ def _not_checked(
     else:
         start, end = _span(module, plan.line)
     reason = entry.reason or NO_TYPES
+    notes = [note for note in notes if note != reason]
     text = reason
     if reason == NO_TYPES:
         text += "; add a signature, annotations or a harvested signatures file"

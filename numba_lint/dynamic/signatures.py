@@ -181,6 +181,10 @@ def _harvested(
             "harvested signatures are stale (the parameters changed since the harvest): "
             "re-run `numba-lint harvest`"
         )
+    if not entry.signatures:
+        # In the file, yet nothing to type it with: the reason replaces "no argument types".
+        why = "; ".join(entry.unstorable) or "no signature was recorded"
+        return (), f"the harvest compiled it but could store no signature: {why}"
     note = "harvested before the body last changed" if stale == "body" else None
     return tuple(tuple(sig) for sig in entry.signatures), note
 

@@ -113,7 +113,7 @@ def run_harvest(
         harvest = read_records(result.record_files)
     merged = merge_files(existing, harvest.file, project_root=root)
     write_file(output, merged)
-    _summarise(harvest, existing, merged, output, result.exit_code, stream)
+    _summarise(harvest, existing, merged, output, root, result.exit_code, stream)
     return result.exit_code
 
 
@@ -126,28 +126,47 @@ def _summarise(
     existing: SignaturesFile,
     merged: SignaturesFile,
     output: Path,
+    root: Path,
     exit_code: int,
     stream: TextIO,
 ) -> None:
     entries = harvest.file.entries
-    signatures = sum(len(entry.signatures) for entry in entries.values())
+    # A function whose every signature was unstorable has an entry (so that `check` can say
+    # why it is not used) but nothing recorded: it is counted apart, never as recorded.
+    recorded = {key: entry for key, entry in entries.items() if entry.signatures}
+    signatures = sum(len(entry.signatures) for entry in recorded.values())
     new = sum(
         len(set(entry.signatures) - set(existing.entries[key].signatures))
         if key in existing.entries
         else len(entry.signatures)
-        for key, entry in entries.items()
+        for key, entry in recorded.items()
     )
+    held = sum(1 for entry in merged.entries.values() if entry.signatures)
+    without = len(merged.entries) - held
     processes = _count(harvest.processes, "process", "processes")
     print(
-        f"{PROG}: {_count(signatures, 'signature')} of {_count(len(entries), 'function')} "
-        f"recorded ({new} new) from {processes}; {output} now holds "
-        f"{_count(len(merged.entries), 'function')}",
+        f"{PROG}: {_count(signatures, 'signature')} of {_count(len(recorded), 'function')} "
+        f"recorded ({new} new) from {processes}; {output} now holds signatures of "
+        f"{_count(held, 'function')}"
+        + (f" and lists {without} without a storable one" if without else ""),
         file=stream,
     )
     if harvest.eager_skipped:
         print(
             f"{PROG}: {_count(harvest.eager_skipped, 'signature')} skipped: explicit in the "
             "decorator",
+            file=stream,
+        )
+    if harvest.outside:
+        # The tests imported an installed copy of the project (site-packages): its functions
+        # lie outside the root, so none could be keyed to the source that `check` reads.
+        functions = sum(count for _, count in harvest.outside)
+        places = sorted({str(Path(path).parent) for path, _ in harvest.outside})
+        print(
+            f"{PROG}: warning: {_count(functions, 'jitted function')} of this project compiled "
+            f"from files outside the project root {root}, not recorded: the command imported an "
+            f"installed copy ({', '.join(places)}). Install the project in editable mode "
+            "(`pip install -e .`) and harvest again",
             file=stream,
         )
     if not harvest.processes:
@@ -164,8 +183,17 @@ def _summarise(
             file=stream,
         )
     if harvest.not_recorded:
+        nothing = sorted(set(entries) - set(recorded))
         print(
-            f"{PROG}: {_count(len(harvest.not_recorded), 'signature')} not recorded:", file=stream
+            f"{PROG}: {_count(len(harvest.not_recorded), 'signature')} not recorded"
+            + (
+                f" ({_count(len(nothing), 'function')} with no signature stored at all, "
+                "which `check` cannot use: " + ", ".join(nothing) + ")"
+                if nothing
+                else ""
+            )
+            + ":",
+            file=stream,
         )
         for item in harvest.not_recorded:
             print(f"  {item.key} {item.shown}: {item.why}", file=stream)

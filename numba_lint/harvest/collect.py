@@ -30,6 +30,9 @@ class Harvest:
     eager_skipped: int = 0
     processes: int = 0
     bad_lines: int = 0
+    # Files outside the project root that the project's own modules were compiled from (an
+    # installed, non-editable copy), with how many functions each: nothing of them is recorded.
+    outside: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass
@@ -48,12 +51,16 @@ def read_records(files: Iterable[Path]) -> Harvest:
     eager: set[tuple[str, tuple[str, ...]]] = set()
     numba_version = None
     processes = bad = 0
+    outside: dict[str, set[str]] = {}
     for path in files:
         processes += 1
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
                 record = json.loads(line)
                 if "process" in record:
+                    continue
+                if "outside" in record:
+                    outside.setdefault(str(record["outside"]), set()).add(str(record["qualname"]))
                     continue
                 key = entry_key(record["path"], record["qualname"])
                 params = tuple(record["params"])
@@ -101,4 +108,5 @@ def read_records(files: Iterable[Path]) -> Harvest:
         len(eager),
         processes,
         bad,
+        tuple(sorted((path, len(names)) for path, names in outside.items())),
     )

@@ -25,6 +25,9 @@ except ImportError:
 
 DIR_VARIABLE = "NUMBA_LINT_HARVEST_DIR"
 ROOT_VARIABLE = "NUMBA_LINT_HARVEST_ROOT"
+# Top-level module names of the project (comma-separated): a function of one of these compiled
+# from a file outside the root is an installed copy of the project, reported, not recorded.
+PACKAGES_VARIABLE = "NUMBA_LINT_HARVEST_PACKAGES"
 # Modules whose classes own the compile entry points, and the patch each one gets.
 WATCHED = ("numba.core.dispatcher", "numba.np.ufunc.ufuncbuilder")
 # Third-party code inside the project root (a venv in the repository) is not project code.
@@ -34,9 +37,10 @@ _NOT_PROJECT = ("site-packages", "dist-packages")
 class Recorder:
     """Per process: which signatures were written already, and the open record file."""
 
-    def __init__(self, out_dir: str, root: str) -> None:
+    def __init__(self, out_dir: str, root: str, packages: frozenset[str] = frozenset()) -> None:
         self.out_dir = out_dir
         self.root = os.path.realpath(root)
+        self.packages = packages
         self.lock = threading.Lock()
         # Keyed by the function object itself (kept alive here), so an id cannot be reused.
         self.seen: set[tuple[Any, tuple[Any, ...]]] = set()
@@ -80,10 +84,20 @@ class Recorder:
         if code.co_filename.startswith("<"):  # generated code: exec'd strings, jitclass ctors
             return None
         filename = os.path.realpath(code.co_filename)
-        if not filename.startswith(self.root + os.sep) or not os.path.isfile(filename):
-            return None
         relative = os.path.relpath(filename, self.root).replace(os.sep, "/")
-        if any(part in _NOT_PROJECT for part in relative.split("/")):
+        outside = not filename.startswith(self.root + os.sep) or any(
+            part in _NOT_PROJECT for part in relative.split("/")
+        )
+        if outside:
+            module = str(getattr(py_func, "__module__", None) or "")
+            if module.partition(".")[0] in self.packages:
+                # The project's own module, imported from somewhere else (a non-editable
+                # install): its records could never match the source, so the summary says so.
+                self._write(
+                    json.dumps({"outside": filename, "qualname": py_func.__qualname__}) + "\n"
+                )
+            return None
+        if not os.path.isfile(filename):
             return None
         try:
             shape = _format.describe_function(inspect.getsource(py_func))
@@ -223,12 +237,12 @@ class _PostImportFinder(importlib.abc.MetaPathFinder):
         return None
 
 
-def install(out_dir: str, root: str) -> None:
+def install(out_dir: str, root: str, packages: frozenset[str] = frozenset()) -> None:
     """Start recording in this process (idempotent)."""
     global _recorder
     if _recorder is not None:
         return
-    _recorder = Recorder(out_dir, root)
+    _recorder = Recorder(out_dir, root, packages)
     for name, patch in _PATCHES.items():
         if name in sys.modules:
             patch(sys.modules[name])
@@ -238,4 +252,5 @@ def install(out_dir: str, root: str) -> None:
 def install_from_environment() -> None:
     out_dir = os.environ.get(DIR_VARIABLE)
     if out_dir and os.path.isdir(out_dir):
-        install(out_dir, os.environ.get(ROOT_VARIABLE) or os.getcwd())
+        packages = frozenset(filter(None, os.environ.get(PACKAGES_VARIABLE, "").split(",")))
+        install(out_dir, os.environ.get(ROOT_VARIABLE) or os.getcwd(), packages)

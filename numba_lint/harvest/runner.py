@@ -95,9 +95,33 @@ def child_environment(base: Path, project_root: Path) -> dict[str, str]:
     env["PYTHONPATH"] = site + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env[hook.DIR_VARIABLE] = str(base / "records")
     env[hook.ROOT_VARIABLE] = str(project_root.resolve())
+    env[hook.PACKAGES_VARIABLE] = ",".join(sorted(project_packages(project_root)))
     # A caller loaded from Numba's disk cache is never typed, so its callees never compile.
     env["NUMBA_CACHE_DIR"] = str(base / "numba-cache")
     return env
+
+
+# Folders below the root that hold no project module of their own.
+_NOT_PACKAGES = frozenset({"site-packages", "dist-packages", "node_modules", "build", "dist"})
+
+
+def project_packages(project_root: Path) -> set[str]:
+    """The top-level module names the project defines (a package folder or a module file, at the
+    root or in `src/`): the hook reports these when they are compiled from outside the root."""
+    names = set()
+    for folder in (project_root, project_root / "src"):
+        try:
+            children = list(folder.iterdir())
+        except OSError:
+            continue
+        for child in children:
+            if child.name.startswith(".") or child.name in _NOT_PACKAGES:
+                continue
+            if child.suffix == ".py" and child.stem.isidentifier():
+                names.add(child.stem)
+            elif child.name.isidentifier() and (child / "__init__.py").is_file():
+                names.add(child.name)
+    return names
 
 
 def run_command(command: Sequence[str], base: Path, project_root: Path) -> RunResult:

@@ -91,7 +91,36 @@ def encode_argument(numba_type: Any) -> str:
             python_class.__qualname__,
             [encode_type(numba_type.dtype)],
         )
+    if isinstance(numba_type, types.StructRef):
+        return _structref_reference(numba_type)
     return encode_type(numba_type)
+
+
+def _structref_reference(struct_type: Any) -> str:
+    """`<structref pkg.mod:PointType(('x', float64), ('y', float64))>`: the registered
+    `types.StructRef` subclass and its fields, rebuilt as `PointType([(name, type), ...])`."""
+    python_class = type(struct_type)
+    _object_reference("structref", python_class, python_class, "a structref type")
+    fields = [
+        f"({name!r}, {encode_type(member)})" for name, member in struct_type.field_dict.items()
+    ]
+    text = _format.reference(
+        "structref", python_class.__module__, python_class.__qualname__, fields
+    )
+    try:
+        # Built again as a worker will (the class may transform its fields): equal or nothing.
+        same = _structref(python_class, ", ".join(fields)) == struct_type
+    except Exception:
+        same = False
+    if not same:
+        raise Unstorable(
+            f"structref type {python_class.__qualname__} is not rebuilt equal from its fields"
+        )
+    return text
+
+
+def _structref(python_class: Any, fields: str) -> Any:
+    return python_class(list(parse_type("(" + fields + ",)")) if fields.strip() else [])
 
 
 def _jitclass_reference(instance_type: Any) -> str:
@@ -239,6 +268,8 @@ def decode_argument(text: str, resolver: Resolver = default_resolver) -> Any:
         return types.Dispatcher(target)
     if ref.kind == "jitclass":
         return target.class_type.instance_type
+    if ref.kind == "structref":
+        return _structref(target, ref.fields or "")
     fields = parse_type("(" + (ref.fields or "") + ",)") if ref.fields else ()
     if ref.kind == "namedtuple":
         return types.BaseTuple.from_types(tuple(fields), target)
