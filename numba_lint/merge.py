@@ -3,6 +3,13 @@
 Called by the pipeline after both passes. A static finding on the node a trial-compile error
 points at is kept and marked `confirmed` (the dynamic one, now redundant, is dropped and its
 Numba detail attached); a dynamic finding repeated across signatures becomes one that lists them.
+
+Consequences fold into their cause (`fold`, called on each module's static findings by
+`checks.base.run_static_rules`): a rule that knows a finding only follows from another problem
+(every attribute of a plain-class instance follows from creating it) reports it with a `cause`
+key (`detail["cause"]`). Findings with one cause become one: the finding that sits at the
+cause's position (`cause_at`) when there is one, else the first in source order; the others
+are listed in its `detail["also_at"]` and named in its message ("also used at lines 14, 18").
 """
 
 from __future__ import annotations
@@ -10,6 +17,77 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .diagnostic import Diagnostic, Location, Severity
+
+# The detail keys of the folding mechanism.
+CAUSE = "cause"
+ALSO_AT = "also_at"
+
+
+def cause_at(location: Location) -> str:
+    """The cause key that names a position: the finding reported there (if any) is the cause."""
+    return f"at:{location.row}:{location.column}"
+
+
+def fold(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One finding per cause (see the module docstring); order otherwise kept, `cause` keys
+    removed. Causes chain: a finding whose cause is a position where another finding with a
+    cause sits folds, with it, into that finding's cause."""
+    if not any(CAUSE in d.detail for d in diagnostics):
+        return diagnostics
+    at: dict[tuple[str, str], int] = {}
+    for index, d in enumerate(diagnostics):
+        at.setdefault((d.filename, cause_at(d.location)), index)
+
+    def group(index: int) -> tuple[str, str] | int:
+        """The root of `index`: the index of the finding everything folds into, or the cause
+        key of a cause no finding sits at."""
+        seen = {index}
+        while True:
+            d = diagnostics[index]
+            cause = d.detail.get(CAUSE)
+            if cause is None:
+                return index
+            target = at.get((d.filename, cause))
+            if target is None or target in seen:
+                return (d.filename, cause)
+            seen.add(target)
+            index = target
+
+    members: dict[tuple[str, str] | int, list[int]] = {}
+    for index in range(len(diagnostics)):
+        members.setdefault(group(index), []).append(index)
+    result: list[tuple[int, Diagnostic]] = []
+    for root, indexes in members.items():
+        ordered = sorted(indexes, key=lambda i: diagnostics[i].location)
+        kept_index = root if isinstance(root, int) else ordered[0]
+        kept = diagnostics[kept_index]
+        detail = {k: v for k, v in kept.detail.items() if k != CAUSE}
+        others = [diagnostics[i].location for i in ordered if i != kept_index]
+        if not others:
+            result.append(
+                (kept_index, kept.with_changes(detail=detail) if CAUSE in kept.detail else kept)
+            )
+            continue
+        also = [*detail.get(ALSO_AT, []), *(o.to_json() for o in others)]
+        also.sort(key=lambda place: (place["row"], place["column"]))
+        detail[ALSO_AT] = also
+        message = _with_also(kept.message, also)
+        result.append((kept_index, kept.with_changes(detail=detail, message=message)))
+    return [d for _, d in sorted(result, key=lambda item: item[0])]
+
+
+def _with_also(message: str, also: list[dict[str, int]]) -> str:
+    rows = sorted({place["row"] for place in also})
+    said = ", ".join(str(row) for row in rows)
+    return f"{message} (also used at line{'s' if len(rows) > 1 else ''} {said})"
+
+
+def _folded_here(d: Diagnostic, found: Diagnostic) -> bool:
+    """Whether `found` lies on one of the places folded into `d` (`detail["also_at"]`)."""
+    if d.filename != found.filename:
+        return False
+    start, end = found.location, _end(found)
+    return any(start <= Location(p["row"], p["column"]) <= end for p in d.detail.get(ALSO_AT, ()))
 
 
 def _same_node(a: Diagnostic, b: Diagnostic) -> bool:
@@ -62,18 +140,21 @@ def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnosti
         if found.severity is not Severity.ERROR:
             leftover.append(found)
             continue
-        # The static error on the same node: the narrowest one that overlaps.
+        # The static error on the same node: the narrowest one that overlaps; else the one a
+        # finding on this node was folded into (the trial compile found a consequence of it).
         candidates = [
-            (index, d)
+            (index, d, _same_node(d, found))
             for index, d in enumerate(result)
-            if d.severity is Severity.ERROR and d.pass_ is not found.pass_ and _same_node(d, found)
+            if d.severity is Severity.ERROR
+            and d.pass_ is not found.pass_
+            and (_same_node(d, found) or _folded_here(d, found))
         ]
         if not candidates:
             leftover.append(found)
             continue
-        index, match = min(
+        index, match, _ = min(
             candidates,
-            key=lambda item: (item[1].location != found.location, _span(item[1])),
+            key=lambda item: (not item[2], item[1].location != found.location, _span(item[1])),
         )
         detail = {
             **match.detail,

@@ -1,8 +1,10 @@
 """All parsed modules -> ProjectFacts: names the project itself gives meaning to.
 
 Called by the pipeline after parsing, before the static rules. Collects field names of the
-project's jitclasses, structrefs, namedtuples and structured dtypes so that attribute rules do
-not mistake them for plain-class attributes. Reads the CSTs only; never imports anything.
+project's jitclasses, structrefs, namedtuples and structured dtypes, and the attributes and
+methods the project registers on its own Numba types (`overload_method`, `overload_attribute`,
+`make_attribute_wrapper`, attribute templates), so that attribute rules do not mistake them for
+plain-class attributes. Reads the CSTs only; never imports anything.
 """
 
 from __future__ import annotations
@@ -19,9 +21,19 @@ from .parse import ParsedModule
 from .walk import TypeDispatchVisitor, walk
 
 # Calls whose string arguments name fields: np.dtype([...]), namedtuple("P", "x y"),
-# structref.define_proxy(P, T, ["a", "b"]), jitclass(spec), numba.from_dtype(...).
+# structref.define_proxy(P, T, ["a", "b"]), jitclass(spec), numba.from_dtype(...); and the
+# extension API's registrations of attributes and methods on a type of the project:
+# overload_method(T, "name"), overload_attribute(T, "name"), make_attribute_wrapper(T, "member",
+# "name"), lower_getattr(T, "name"), bound_function("T.name").
 _FIELD_CALLS = frozenset(
     {
+        "overload_method",
+        "overload_attribute",
+        "overload_classmethod",
+        "make_attribute_wrapper",
+        "lower_getattr",
+        "lower_setattr",
+        "bound_function",
         "dtype",
         "namedtuple",
         "define_proxy",
@@ -39,6 +51,9 @@ _FIELD_CALLS = frozenset(
     }
 )
 _FIELD_BASES = frozenset({"NamedTuple", "StructRefProxy", "StructRef", "TypedDict"})
+# Typing templates whose `resolve_<name>` methods give a Numba type the attribute `<name>`
+# (`@infer_getattr class ArrayAttribute(AttributeTemplate)`).
+_TEMPLATE_BASES = frozenset({"AttributeTemplate"})
 
 
 class _FieldCollector(TypeDispatchVisitor):
@@ -71,7 +86,9 @@ class _FieldCollector(TypeDispatchVisitor):
 
     def _strings(self, node: cst.CSTNode) -> None:
         for string in _string_literals(node):
+            # "T.name" (bound_function) names the attribute after the dot.
             for word in string.replace(",", " ").split():
+                word = word.rpartition(".")[2]
                 if word.isidentifier():
                     self.names.add(word)
 
@@ -98,6 +115,12 @@ class _FieldCollector(TypeDispatchVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         bases = {_last_name(base.value) for base in node.bases}
         decorated = {_last_name(d.decorator) for d in node.decorators}
+        if bases & _TEMPLATE_BASES:
+            for statement in node.body.body:
+                if isinstance(statement, cst.FunctionDef):
+                    name = statement.name.value
+                    if name.startswith("resolve_") and len(name) > len("resolve_"):
+                        self.names.add(name.removeprefix("resolve_"))
         if not (bases & _FIELD_BASES or decorated & {"jitclass", "register"}):
             return
         for statement in node.body.body:

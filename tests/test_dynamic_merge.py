@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from numba_lint.diagnostic import Diagnostic, Location, Pass, Severity
-from numba_lint.merge import collapse, merge
+from numba_lint.merge import collapse, fold, merge
 
 
 def diag(
@@ -62,3 +62,56 @@ def test_duplicates_across_signatures_collapse_listing_them() -> None:
     [single] = collapse([one, two])
     assert single.detail["signatures"] == ["(int64,)", "(float64,)"]
     assert len(merge([], [one, two])) == 1
+
+
+def caused(code: str, row: int, col: int, cause: str, pass_: Pass = Pass.STATIC) -> Diagnostic:
+    return diag(code, row, col, col + 3, pass_, message=f"{code} at {row}", cause=cause)
+
+
+def test_fold_keeps_the_finding_at_the_cause_and_lists_the_rest_in_source_order() -> None:
+    root = diag("NB103", 12, 9, 14, Pass.STATIC, message="plain class")
+    uses = [caused("NB101", row, 9, "at:12:9") for row in (16, 13, 14, 14)]
+    other = diag("NB205", 20, 5, 9, Pass.STATIC)
+    [kept, untouched] = fold([*uses, root, other])
+    assert kept.code == "NB103" and kept.location == Location(12, 9)
+    assert kept.detail["also_at"] == [
+        {"row": 13, "column": 9},
+        {"row": 14, "column": 9},
+        {"row": 14, "column": 9},
+        {"row": 16, "column": 9},
+    ]
+    assert kept.message == "plain class (also used at lines 13, 14, 16)"
+    assert "cause" not in kept.detail and untouched is other
+
+
+def test_fold_without_a_finding_at_the_cause_keeps_the_first_and_chains_causes() -> None:
+    # Two findings on a parameter (no finding at its key) and one whose cause is the position
+    # of the second: all three are one problem, said at the first use.
+    first = caused("NB101", 5, 12, "variable:f.<locals>:q")
+    second = caused("NB101", 7, 3, "variable:f.<locals>:q")
+    chained = caused("NB140", 9, 1, "at:7:3")
+    lone = caused("NB101", 11, 1, "variable:g.<locals>:q")
+    folded = fold([second, chained, first, lone])
+    assert [(d.location.row, d.detail.get("also_at")) for d in folded] == [
+        (5, [{"row": 7, "column": 3}, {"row": 9, "column": 1}]),
+        (11, None),
+    ]
+    assert folded[0].message.endswith("(also used at lines 7, 9)")
+    assert all("cause" not in d.detail for d in folded)
+
+
+def test_fold_never_joins_files_and_leaves_uncaused_findings_alone() -> None:
+    a = caused("NB101", 5, 1, "variable:f:q")
+    b = caused("NB101", 6, 1, "variable:f:q").with_changes(filename="g.py")
+    plain = [diag("NB101", 5, 1, 4, Pass.STATIC), diag("NB101", 6, 1, 4, Pass.STATIC)]
+    assert fold(plain) == plain
+    assert [d.detail for d in fold([a, b])] == [{}, {}]
+
+
+def test_dynamic_finding_on_a_folded_place_confirms_the_cause() -> None:
+    root = diag("NB103", 12, 9, 14, Pass.STATIC, message="plain class")
+    [kept] = fold([root, caused("NB101", 15, 10, "at:12:9")])
+    dynamic = diag("NB904", 15, 5, 30, Pass.DYNAMIC, message="Unknown attribute 'norm'")
+    [merged] = merge([kept], [dynamic])
+    assert merged.code == "NB103" and merged.confirmed
+    assert merged.detail["dynamic"]["code"] == "NB904"

@@ -24,7 +24,7 @@ from numba import njit
 
 @njit
 def mixed(x):
-    return [1, "a"][0]
+    return [1, "a"][x]
 """
 
 
@@ -41,8 +41,8 @@ def make_project(root: Path, modules: int = 24) -> None:
     (package / "late.py").write_text(
         "import functools\n\nfrom ._jit import fast_jit\n"
         "from .late_helpers import late_helper\n\n\n"
-        "@functools.lru_cache\ndef plain(x):\n    return [1, 'a'][0]\n\n\n"
-        "@fast_jit\ndef late(x):\n    return [1, 'a'][0]\n\n\n"
+        "@functools.lru_cache\ndef plain(x):\n    return [1, 'a'][x]\n\n\n"
+        "@fast_jit\ndef late(x):\n    return [1, 'a'][x]\n\n\n"
         "@fast_jit\ndef later(x):\n    return late_helper(x)\n"
     )
     # Import no module of the project: their rules run right after their parse, with their
@@ -74,7 +74,7 @@ def make_project(root: Path, modules: int = 24) -> None:
 
             @njit
             def g{number}(x):
-                return [1, "a"][0]
+                return [1, "a"][x]
             """).lstrip()
         )
 

@@ -21,6 +21,7 @@ from libcst.metadata import CodeRange, PositionProvider
 from .. import bindings
 from ..diagnostic import DOCS_URL, Diagnostic, Location, Pass, Severity
 from ..jit_index import JitFunction, JitIndex
+from ..merge import CAUSE, cause_at, fold
 from ..parse import ParsedModule
 from ..walk import walk
 
@@ -176,14 +177,23 @@ class StaticRule(RuleInfo, cst.BatchableCSTVisitor):
     def check_function(self, function: JitFunction) -> None:
         """Called once per jitted function before its body is walked (decorator checks)."""
 
+    def position_key(self, node: cst.CSTNode) -> str:
+        """The cause key naming `node`'s position: findings reported with it as their `cause`
+        fold into the finding any rule reports on `node` (see `merge.fold`)."""
+        where: CodeRange = self.context.parsed.wrapper.resolve(PositionProvider)[node]
+        return cause_at(Location(where.start.line, where.start.column + 1))
+
     def report(
         self,
         node: cst.CSTNode,
         message: str | None = None,
         *,
         function: JitFunction | None = None,
+        cause: str | None = None,
         **arguments: Any,
     ) -> None:
+        """Report `node`. `cause`: a key shared by the findings that follow from one problem
+        (a `position_key`, or any string unique to that problem); they become one finding."""
         where: CodeRange = self.context.parsed.wrapper.resolve(PositionProvider)[node]
         owner = function or self.context.function
         self.context.diagnostics.append(
@@ -197,6 +207,7 @@ class StaticRule(RuleInfo, cst.BatchableCSTVisitor):
                 pass_=Pass.STATIC,
                 function=owner.qualname if owner else None,
                 url=self.url(),
+                detail={CAUSE: cause} if cause is not None else {},
             )
         )
 
@@ -298,7 +309,8 @@ def run_static_rules(
     knowledge: Knowledge | None,
     project: ProjectFacts | AskedFacts,
 ) -> list[Diagnostic]:
-    """One walk over each jitted function's body, shared by every enabled rule."""
+    """One walk over each jitted function's body, shared by every enabled rule; the findings
+    with a common cause folded into one (`merge.fold`)."""
     context = RuleContext(parsed=parsed, index=index, knowledge=knowledge, project=project)
     rules = [rule_class(context) for rule_class in rule_classes]
     if not rules or not index.functions:
@@ -319,4 +331,5 @@ def run_static_rules(
             names.start(function.node)
             walk(function.node, walker)
         names.start(None)
-    return context.diagnostics
+    # Findings that follow from one problem become one (all causes lie within the module).
+    return fold(context.diagnostics)

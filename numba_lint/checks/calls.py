@@ -7,6 +7,10 @@ registry verdicts are reported: "not registered", "keyword not accepted".
 
 from __future__ import annotations
 
+import functools
+import importlib
+import sys
+
 import libcst as cst
 from libcst.metadata import QualifiedNameSource
 
@@ -90,6 +94,41 @@ class CallRule(NopythonRule):
                 if target:
                     targets.add(target)
         return targets
+
+
+# Value types Numba freezes when jitted code reads a module attribute holding one (measured with
+# Numba 0.68.1: `string.digits`, `sys.maxsize`, `os.sep` compile; `sys.float_info`, a structseq,
+# `sys.version_info` and `re.IGNORECASE`, an enum, do not). Exact types: an int subclass such as
+# an enum member is not a frozen int.
+_FROZEN_TYPES = (str, bytes, int, float, complex, bool)
+
+
+def _is_frozen_constant(value: object) -> bool:
+    if type(value) is tuple:
+        return all(_is_frozen_constant(item) for item in value)  # type: ignore[attr-defined]
+    return type(value) in _FROZEN_TYPES
+
+
+@functools.lru_cache(maxsize=1024)
+def calls_method_of_constant(target: str) -> bool:
+    """Whether `target` ("string.ascii_lowercase.index") is a method of a constant that a module
+    of the standard library holds: Numba freezes the constant, so the call is a call on a str
+    or a number, not a call into the module. Only standard-library modules are looked at (they
+    are imported here, which is cheap and runs no user code); anything else answers False."""
+    parts = target.split(".")
+    if len(parts) < 3 or parts[0] not in sys.stdlib_module_names:
+        return False
+    try:
+        value: object = importlib.import_module(parts[0])
+    except Exception:  # noqa: BLE001 - a module that does not import here: no verdict
+        return False
+    for part in parts[1:-1]:
+        value = getattr(value, part, None)
+        if value is None:
+            return False
+        if _is_frozen_constant(value):
+            return True
+    return False
 
 
 def _numba_version(knowledge: Knowledge) -> str:
@@ -219,8 +258,14 @@ class UnsupportedModuleCall(CallRule):
     Do the work outside the jitted function and pass the result in, or wrap it in
     `with objmode(...)`.
 
+    Reading a constant of such a module is fine: Numba freezes a str, number or tuple of those
+    (`string.digits`, `sys.maxsize`, `os.sep`) into the compiled code, and a method called on
+    it (`string.ascii_lowercase.index(c)`) is a method of that value, not a call into the module.
+
     ## Known limitations
     Exception classes of these modules can be raised from jitted code and are not flagged.
+    Methods of constants are recognised in standard-library modules only (the linter looks the
+    constant up in the module, which it never does for third-party code).
     """
 
     code = "NB202"
@@ -269,6 +314,22 @@ class UnsupportedModuleCall(CallRule):
             call="joined('d')",
             numba="compiles",
         ),
+        Example(
+            """
+            import os
+            import string
+            import sys
+
+            from numba import njit
+
+            @njit
+            def code(c):
+                n = string.ascii_lowercase.index(c) + len(os.sep.join(["a", c]))
+                return n + (c in string.digits) + min(n, sys.maxsize)
+            """,
+            call="code('b')",
+            numba="compiles",
+        ),
     )
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -286,6 +347,8 @@ class UnsupportedModuleCall(CallRule):
             return  # typeable after all (an exception class, for instance)
         if target.rpartition(".")[2].endswith(("Error", "Exception", "Warning")):
             return
+        if calls_method_of_constant(target):
+            return  # `string.digits.find(c)`: a str method; the trial compile checks it
         self.report(node.func, target=target, module=module, version=_numba_version(knowledge))
 
 

@@ -55,7 +55,8 @@ class PlainClassInstantiation(GlobalRule):
     Classes with bases or decorators the static pass does not know are left to the trial
     compile, as are classes defined outside the checked modules. A class passed as an
     argument anywhere (for example `typeof_impl.register(Point)`) may be taught to Numba by an
-    extension and is not flagged.
+    extension and is not flagged. One class in one function is one finding: its first
+    instantiation, listing the other instantiations and the attributes of the instances (NB101).
     """
 
     code = "NB103"
@@ -131,8 +132,17 @@ class PlainClassInstantiation(GlobalRule):
         ),
     )
 
+    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context)
+        # (jitted function, class) -> the position of its first instantiation there: one
+        # finding per class and function, the other places listed with it (`merge.fold`).
+        self._first: dict[tuple[str, str], str] = {}
+
     def visit_Call(self, node: cst.Call) -> None:
         if not self.in_nopython() or not isinstance(node.func, (cst.Name, cst.Attribute)):
             return
         if self.binding(node.func) == kinds.PLAIN_CLASS and not self.registered(node.func):
-            self.report(node.func, cls=self.context.parsed.module.code_for_node(node.func))
+            cls = self.context.parsed.module.code_for_node(node.func)
+            function = self.function.qualname if self.function is not None else ""
+            cause = self._first.setdefault((function, cls), self.position_key(node.func))
+            self.report(node.func, cls=cls, cause=cause)

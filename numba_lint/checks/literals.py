@@ -1,19 +1,36 @@
-"""NB140: a list literal whose items have types Numba cannot unify.
+"""NB140: a use of a list literal whose items have types Numba cannot unify that such a list
+does not support.
 
 Measured with Numba 0.68.1: numbers of every kind (bool, int, float, complex) unify, and so do
 numbers with None (an optional). Numbers, strings and bytes do not: Numba then builds an
-immutable "literal list" that supports `len()` and little else, so iterating it, indexing it
-with a variable or appending to it fails. Only literal items are classified; anything else
-keeps the rule silent.
+immutable "literal list". That list supports `len()`, `in`, `.count()`, `.copy()`, indexing by a
+constant (`x[1]`, `x[-1]`, `x[0 + 1]`, a local bound to a constant), `literal_unroll` and being
+passed to another function (`in` and `.count()` only while no item is a float or complex: those
+fail to lower); it fails when iterated (`for`, comprehensions, `enumerate`, `zip`),
+indexed by a parameter or a loop variable, sliced, assigned into, unpacked, mutated (`append`,
+`pop`, `sort`, ...), converted (`list`, `tuple`, `set`, `sorted`, `bool`, `sum`, `min`, `max`,
+`iter`, `print`), concatenated, repeated or returned. Only those uses are reported, on the
+literal itself or on a local bound once to it. Only literal items are classified; anything
+else keeps the rule silent.
 """
 
 from __future__ import annotations
 
 import libcst as cst
+from libcst.metadata import PositionProvider
 
 from ..diagnostic import Severity
 from .base import Example
 from .syntax import NopythonRule
+
+# Measured failing uses (see the module docstring): builtins and methods of a literal list.
+_FAILING_BUILTINS = frozenset(
+    {"enumerate", "zip", "list", "tuple", "set", "sorted", "bool", "sum", "min", "max", "iter"}
+    | {"print"}
+)
+_FAILING_METHODS = frozenset(
+    {"append", "extend", "insert", "pop", "remove", "index", "sort", "reverse", "clear"}
+)
 
 
 def _category(node: cst.BaseExpression) -> str | None:
@@ -34,16 +51,44 @@ def _category(node: cst.BaseExpression) -> str | None:
     return None
 
 
+def _has_unliteral(node: cst.List) -> bool:
+    """Whether an item is a float or complex: Numba has no literal type for those, and `in`
+    and `.count()` on such a list type but fail to lower ("No definition for lowering
+    typed_getitem")."""
+    for element in node.elements:
+        value = element.value
+        while isinstance(value, cst.UnaryOperation):
+            value = value.expression
+        if isinstance(value, (cst.Float, cst.Imaginary)):
+            return True
+    return False
+
+
+def _mixed_kinds(node: cst.List) -> str | None:
+    """The categories ("number and str") of a literal mixing ones Numba cannot unify, or None."""
+    categories = {
+        _category(element.value)
+        for element in node.elements
+        if not isinstance(element, cst.StarredElement)
+    }
+    categories.discard(None)
+    return " and ".join(sorted(categories)) if len(categories) > 1 else None
+
+
 class HeterogeneousList(NopythonRule):
     """
     ## What it does
-    Flags a list literal in jitted code that mixes numbers, strings and bytes.
+    Flags a use that Numba does not support of a list literal mixing numbers, strings and
+    bytes: iterating it, indexing it with a variable, slicing, mutating, unpacking, converting
+    or returning it. The literal itself, `len()`, `in`, constant indexes and `literal_unroll`
+    are fine.
 
     ## Why is this bad?
     A Numba list holds one item type. Numbers unify with each other (and with `None`), but a
-    number and a string do not: Numba falls back to an immutable literal list, and iterating
-    it, indexing it with a variable or appending to it fails with errors such as "Cannot
-    __getitem__ on a literal list" or "Invalid use of getiter".
+    number and a string do not: Numba falls back to an immutable literal list, whose item type
+    is known only for a constant index. Iterating it, indexing it with a variable or appending
+    to it fails with errors such as "Cannot __getitem__ on a literal list" or "Invalid use of
+    getiter".
 
     ## Example
     ```python
@@ -56,28 +101,31 @@ class HeterogeneousList(NopythonRule):
     ```
 
     ## Use instead
-    Keep one type per list; use a tuple for a fixed record of mixed values:
+    Keep one type per list, or unroll the loop over the mixed items with `literal_unroll`:
     ```python
+    from numba import literal_unroll
+
     @njit
     def f():
         n = 0
-        for item in [1.0, 2.0, 3.0]:
+        for item in literal_unroll([1, "two", 3.0]):
             n += 1
         return n
     ```
 
     ## Known limitations
-    Reported as a warning: a mixed literal list that is only passed to `len()` or unrolled
-    with `literal_unroll` still compiles. Only literal items are classified.
+    Only uses of the literal itself or of a local bound once to it are seen (not of an alias,
+    nor inside a function it is passed to); an index is taken as variable only when it is a
+    parameter or a loop variable. Only literal items are classified.
     """
 
     code = "NB140"
     name = "heterogeneous-list"
-    severity = Severity.WARNING
-    summary = "list literal mixing numbers, strings or bytes"
+    severity = Severity.ERROR
+    summary = "unsupported use of a list literal mixing numbers, strings or bytes"
     message = (
-        "this list mixes {kinds}: Numba cannot unify them into one item type and builds an "
-        "immutable literal list (no iteration, variable indexing or append)"
+        "{subject} mixes {kinds}: Numba builds an immutable literal list and cannot {use} "
+        "(len(), constant indexes and literal_unroll work)"
     )
 
     invalid = (
@@ -101,38 +149,170 @@ class HeterogeneousList(NopythonRule):
 
             @njit
             def pick(i):
-                names = ["a", b"b"]  # expect: NB140
-                return names[i]
+                names = ["a", b"b"]
+                return names[i]  # expect: NB140
             """,
             call="pick(0)",
+            numba="fails",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def grow():
+                items = [1, "a"]
+                items.append(2)  # expect: NB140
+                return len(items)
+            """,
+            call="grow()",
             numba="fails",
         ),
     )
     valid = (
         Example(
             """
-            from numba import njit
+            from numba import literal_unroll, njit
 
             @njit
-            def pick(i):
+            def describe(i):
                 numbers = [1, 2.5, True, -3, 1j]
-                maybe = [1, None]
-                names = ["a", "b" "c", f"{i}"]
-                return numbers[i].real + len(maybe) + len(names)
+                mixed = [1, "a", 2.0]
+                labels = [1, "a", "b"]
+                n = len([1, "b"]) + len(mixed) + labels.count(1) + ("a" in labels)
+                for item in literal_unroll(mixed):
+                    n += 1
+                k = 1
+                first, name = mixed[0], mixed[k]
+                return numbers[i].real + n + first + len(name) + mixed[-1]
             """,
-            call="pick(0)",
+            call="describe(0)",
             numba="compiles",
         ),
     )
 
-    def visit_List(self, node: cst.List) -> None:
+    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context)
+        # Locals bound once to a mixed list literal: (scope prefix, name) -> the literal.
+        self._bound: dict[tuple[str, str], cst.List] = {}
+        # Names of the enclosing `for` targets (a variable index), and assignment targets.
+        self._loop_targets: list[set[str]] = []
+        self._targets: set[cst.CSTNode] = set()
+
+    def _literal(self, node: cst.BaseExpression) -> tuple[cst.List, str] | None:
+        """The mixed list literal `node` is or a local bound once to, and how to name it."""
+        if isinstance(node, cst.List):
+            return (node, "this list") if _mixed_kinds(node) else None
+        if isinstance(node, cst.Name):
+            scope, _ = self.context.parsed.names.lookup(node.value)
+            literal = self._bound.get((scope.prefix, node.value)) if scope is not None else None
+            if literal is not None:
+                line = self.context.parsed.wrapper.resolve(PositionProvider)[literal].start.line
+                return literal, f"'{node.value}' (the list at line {line})"
+        return None
+
+    def _flag(self, node: cst.BaseExpression, use: str, unliteral_only: bool = False) -> None:
+        """Report `use` of `node` when it is a mixed list literal (`unliteral_only`: one with a
+        float or complex item)."""
         if not self.in_nopython():
             return
-        categories = {
-            _category(element.value)
-            for element in node.elements
-            if not isinstance(element, cst.StarredElement)
-        }
-        categories.discard(None)
-        if len(categories) > 1:
-            self.report(node, kinds=" and ".join(sorted(categories)))
+        found = self._literal(node)
+        if found is None or (unliteral_only and not _has_unliteral(found[0])):
+            return
+        literal, subject = found
+        kinds = _mixed_kinds(literal)
+        self.report(node, kinds=kinds, subject=subject, use=use, cause=self.position_key(literal))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not self.in_nopython():
+            return
+        for target in node.targets:
+            self._targets.add(target.target)
+            if isinstance(target.target, (cst.Tuple, cst.List)):
+                self._flag(node.value, "unpack it")
+            elif isinstance(target.target, cst.Subscript):
+                self._flag(target.target.value, "assign into it")
+        if not isinstance(node.value, cst.List) or len(node.targets) != 1:
+            return
+        target = node.targets[0].target
+        if _mixed_kinds(node.value) is None or not isinstance(target, cst.Name):
+            return
+        scope, bindings = self.context.parsed.names.lookup(target.value)
+        if scope is not None and len(bindings) == 1:
+            self._bound[(scope.prefix, target.value)] = node.value
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._targets.add(node.target)
+        if isinstance(node.target, cst.Subscript):
+            self._flag(node.target.value, "assign into it")
+
+    def visit_For(self, node: cst.For) -> None:
+        self._flag(node.iter, "iterate over it")
+        self._loop_targets.append(set(_names(node.target)))
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._loop_targets.pop()
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._flag(node.iter, "iterate over it")
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._flag(node.value, "return it")
+
+    def visit_If(self, node: cst.If) -> None:
+        self._flag(node.test, "take its truth value")
+
+    def visit_While(self, node: cst.While) -> None:
+        self._flag(node.test, "take its truth value")
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if isinstance(node.operator, (cst.Add, cst.Multiply)):
+            self._flag(node.left, "concatenate or repeat it")
+            self._flag(node.right, "concatenate or repeat it")
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        for target in node.comparisons:
+            if isinstance(target.operator, (cst.In, cst.NotIn)):
+                self._flag(target.comparator, "test membership in it", unliteral_only=True)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _FAILING_METHODS:
+            self._flag(func.value, f"call .{func.attr.value}() on it")
+        elif isinstance(func, cst.Attribute) and func.attr.value == "count":
+            self._flag(func.value, "call .count() on it", unliteral_only=True)
+        elif isinstance(func, cst.Name) and func.value in _FAILING_BUILTINS:
+            if self.context.parsed.names.is_builtin(func):
+                for arg in node.args:
+                    self._flag(arg.value, f"pass it to {func.value}()")
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if node in self._targets or len(node.slice) != 1:
+            return
+        index = node.slice[0].slice
+        if isinstance(index, cst.Slice):
+            self._flag(node.value, "slice it")
+        elif isinstance(index, cst.Index) and self._variable(index.value):
+            self._flag(node.value, "index it with a variable")
+
+    def _variable(self, index: cst.BaseExpression) -> bool:
+        """A parameter of the jitted function or a loop variable: an index Numba cannot fold."""
+        if not isinstance(index, cst.Name):
+            return False
+        if any(index.value in targets for targets in self._loop_targets):
+            return True
+        function = self.function
+        if function is None:
+            return False
+        params = function.node.params
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        return any(param.name.value == index.value for param in every)
+
+
+def _names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _names(element.value)]
+    return []

@@ -48,7 +48,9 @@ class PlainClassAttribute(NopythonRule):
     has (for example `shape`, `real`, `size`) is never flagged, even on a plain object; the
     trial compile catches those. Fields of record types defined outside the checked files are
     unknown to the static pass: the rule stays silent when the project defines the name anywhere
-    as a field.
+    as a field, or registers it on a type of its own (`overload_method`, `overload_attribute`,
+    `make_attribute_wrapper`, a structref proxy). The attributes of one object are one finding,
+    reported at the object's creation (NB103, NB115) or at its first use, that lists the others.
     """
 
     code = "NB101"
@@ -109,6 +111,58 @@ class PlainClassAttribute(NopythonRule):
         ),
     )
 
+    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context)
+        # What each local's attributes follow from (see `merge.fold`): (scope prefix, name) ->
+        # the cause key of the call that last created the value bound to it.
+        self._created: dict[tuple[str, str], str] = {}
+        # Classes defined inside jitted code (NB115 is reported on the definition): name ->
+        # its position key, and the keys of the class bodies being walked.
+        self._local_classes: dict[tuple[str, str], str] = {}
+        self._class_bodies: list[str] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self.function is None:
+            return
+        key = self.position_key(node)
+        # The scope that binds the class's name (the walk has already entered the class's own).
+        scope, _ = self.context.parsed.names.lookup(node.name.value)
+        if scope is not None:
+            self._local_classes[(scope.prefix, node.name.value)] = key
+        self._class_bodies.append(key)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        if self.function is not None and self._class_bodies:
+            self._class_bodies.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # `p = Point(...)`: every attribute of `p` follows from that call (NB103 reports it
+        # when `Point` is a plain class, NB115 when it is defined in the jitted function).
+        if self.function is None or not isinstance(node.value, cst.Call):
+            return
+        func = node.value.func
+        names = self.context.parsed.names
+        cause = None
+        if isinstance(func, cst.Name):
+            scope, _ = names.lookup(func.value)
+            if scope is not None:
+                cause = self._local_classes.get((scope.prefix, func.value))
+        cause = cause or self.position_key(func)
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                scope, _ = names.lookup(target.target.value)
+                prefix = scope.prefix if scope is not None else ""
+                self._created[(prefix, target.target.value)] = cause
+
+    def _cause(self, owner: cst.Name) -> str:
+        """One cause per object: a class defined in the jitted code for the attributes in its
+        body, else the call that created the value, else the variable (a parameter)."""
+        if self._class_bodies:
+            return self._class_bodies[-1]
+        scope, _ = self.context.parsed.names.lookup(owner.value)
+        prefix = scope.prefix if scope is not None else ""
+        return self._created.get((prefix, owner.value), f"variable:{prefix}:{owner.value}")
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
         knowledge = self.knowledge
         # Decorators, defaults, annotations and objmode blocks run in Python (found on the real
@@ -125,7 +179,7 @@ class PlainClassAttribute(NopythonRule):
         # static workers keep more early rules runs, see `checks.base.AskedFacts`).
         if not self._is_local(owner) or self.context.project.is_field(attribute):
             return
-        self.report(node, attribute=attribute, owner=owner.value)
+        self.report(node, attribute=attribute, owner=owner.value, cause=self._cause(owner))
 
     def _is_local(self, name: cst.Name) -> bool:
         """True when `name` is bound inside the enclosing function (a parameter or a local)."""
