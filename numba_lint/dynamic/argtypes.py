@@ -1,9 +1,10 @@
 """A function's signature sources (job data) -> Numba argument types to check (worker side).
 
 Used by worker.py after the skeleton import: reads signatures the decorator recorded, decodes
-harvested spellings, maps annotations, and evaluates module-level call arguments (2 s each) to
-type them with `numba.typeof`; a value Numba cannot type becomes a placeholder type that fails
-at its first use.
+harvested spellings, maps annotations, and types module-level call sites as a real call would
+(calltypes.py: arguments evaluated 2 s each, or typed from other jitted calls' return types,
+then folded by Numba's dispatcher); a value Numba cannot type becomes a placeholder type that
+fails at its first use.
 """
 
 from __future__ import annotations
@@ -15,44 +16,46 @@ import numba
 from numba.core import types
 from numba.core.dispatcher import Dispatcher
 
-from . import skeleton as skeleton_mod
 from .annotations import annotation_candidates
+from .calltypes import CallTyper, Unknown, fold_call, numba_type
 from .describe import without_addresses
 
 
 def _type_of(value: Any, param: str) -> tuple[Any, dict[str, Any] | None]:
     """Numba's type of a call-site value, or a placeholder that fails at its first use."""
-    try:
-        return numba.typeof(value), None
-    except (ValueError, TypeError):
-        cls = type(value)
-        placeholder = types.Opaque(f"untypable({param}: {cls.__qualname__})")
-        return placeholder, {"param": param, "class": cls.__qualname__, "module": cls.__module__}
+    typ = numba_type(value)
+    if typ is not None:
+        return typ, None
+    cls = type(value)
+    placeholder = types.Opaque(f"untypable({param}: {cls.__qualname__})")
+    return placeholder, {"param": param, "class": cls.__qualname__, "module": cls.__module__}
 
 
 def _call_site_signatures(
-    disp: Any, plan: dict[str, Any], namespace: dict[str, Any], notes: list[str]
+    disp: Any, plan: dict[str, Any], typer: CallTyper, notes: list[str]
 ) -> list[tuple[tuple[Any, ...], list[dict[str, Any]], int]]:
-    """(argument types, untypable arguments, line) for every call site that evaluates."""
+    """(argument types, untypable arguments, line) for every call site whose arguments can be
+    typed: folded by Numba's dispatcher as a real call would be (keywords, omitted defaults as
+    `types.Omitted`, the `*args` tuple), results of other jitted calls typed, never run."""
     found = []
-    py_sig = inspect.signature(disp.py_func)
+    params = list(inspect.signature(disp.py_func).parameters)
     for site in plan["callsites"]:
+        where = f"call at line {site['line']} skipped"
         try:
-            with skeleton_mod.time_limit(2.0):
-                args = [eval(src, namespace) for src in site["args"]]  # noqa: S307
-                kwargs = {k: eval(src, namespace) for k, src in site["kwargs"].items()}  # noqa: S307
-            bound = py_sig.bind(*args, **kwargs)
+            args, kwargs = typer.arguments(site)
+            folded = fold_call(disp, args, kwargs)
         except NameError as exc:
-            notes.append(f"call at line {site['line']} skipped: {exc}")
+            notes.append(f"{where}: {exc}")
+            continue
+        except Unknown as exc:
+            notes.append(f"{where}: {exc}")
             continue
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
-            notes.append(f"call at line {site['line']} skipped: {type(exc).__name__}: {exc}")
+            notes.append(f"{where}: {type(exc).__name__}: {exc}")
             continue
         argtypes, untypable = [], []
-        for name in py_sig.parameters:
-            if name not in bound.arguments:
-                break
-            typ, bad = _type_of(bound.arguments[name], name)
+        for name, value in zip(params, folded, strict=True):
+            typ, bad = _type_of(value, name)
             argtypes.append(typ)
             if bad is not None:
                 untypable.append(bad)
@@ -89,9 +92,15 @@ def target_of(module: Any, plan: dict[str, Any]) -> tuple[Any, str | None]:
 
 
 def signatures_for(
-    target: Any, plan: dict[str, Any], module: Any, notes: list[str]
+    target: Any,
+    plan: dict[str, Any],
+    module: Any,
+    notes: list[str],
+    typer: CallTyper | None = None,
 ) -> tuple[str | None, list[tuple[Any, list[dict[str, Any]], int | None]]]:
-    """(source name, [(signature, untypable arguments, call line)]) by order of trust."""
+    """(source name, [(signature, untypable arguments, call line)]) by order of trust; each
+    distinct signature once. `typer` types call-site arguments (one without results of other
+    jitted calls when not given)."""
     declared = (
         target.__dict__.get("_numba_lint_declared") if isinstance(target, Dispatcher) else None
     )
@@ -116,7 +125,9 @@ def signatures_for(
         if candidates:
             return "annotations", [(prefix + c, [], None) for c in candidates]
     if plan["callsites"] and isinstance(target, Dispatcher):
-        sites = _call_site_signatures(target, plan, module.__dict__, notes)
+        if typer is None:
+            typer = CallTyper(module, [], lambda qualname: True, None)
+        sites = _call_site_signatures(target, plan, typer, notes)
         if sites:
             unique: dict[Any, tuple[Any, list[dict[str, Any]], int | None]] = {}
             for argtypes, untypable, line in sites:

@@ -8,6 +8,7 @@ list) points at the argument's first use, a decorator-option warning (`parallel=
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import libcst as cst
@@ -59,6 +60,8 @@ def warning_findings(
         detail = {"numba": warning["text"]}
         if url_match:
             detail["more"] = url_match.group(1)
+        if warning.get("signature"):
+            detail["signature"] = warning["signature"]
         findings.append(
             Finding(
                 rules.NumbaWarningRule,
@@ -71,7 +74,37 @@ def warning_findings(
                 detail,
             )
         )
-    return findings
+    return _one_per_place(findings)
+
+
+def _one_per_place(findings: list[Finding]) -> list[Finding]:
+    """The same warning raised once per checked signature becomes one finding.
+
+    Numba words some warnings with the argument types (np.dot on non-contiguous arrays, "called
+    on (Array(float64, 2, 'A', ...), ...)"), so each signature gives its own text at the same
+    place. Warnings of one category at one place in one function, one per signature, take the
+    first one's message: `to_diagnostics` then makes them one diagnostic that lists the
+    signatures. Two warnings raised for the same signature there stay apart.
+    """
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for number, finding in enumerate(findings):
+        key = (
+            finding.file,
+            finding.start,
+            finding.end,
+            finding.message.split(":", 1)[0],  # the category
+            finding.function,
+        )
+        groups.setdefault(key, []).append(number)
+    merged = list(findings)
+    for numbers in groups.values():
+        signatures = [findings[n].detail.get("signature") for n in numbers]
+        if len(numbers) < 2 or None in signatures or len(set(signatures)) != len(signatures):
+            continue
+        first = findings[numbers[0]]
+        for number in numbers[1:]:
+            merged[number] = replace(findings[number], message=first.message)
+    return merged
 
 
 def keyword_argument(function: cst.FunctionDef, name: str) -> cst.CSTNode | None:

@@ -18,6 +18,7 @@ from numba.core.dispatcher import Dispatcher
 
 from . import skeleton as skeleton_mod
 from .argtypes import signature_text, signatures_for, target_of
+from .calltypes import CallTyper
 from .describe import describe_error, describe_warning, is_user_file
 from .prelower import lowering_hazards
 from .typing_only import TypedResult, check, full_compile, typing_only
@@ -128,11 +129,29 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     mode = full_compile if job["full_compile"] or SELF_TEST_ERROR else typing_only
     if SELF_TEST_ERROR and not job["full_compile"]:
         result["notes"].append(f"{SELF_TEST_ERROR}; compiled fully instead")
-    for plan in job["functions"]:
+    plans = {plan["qualname"]: plan for plan in job["functions"]}
+    checked: dict[str, dict[str, Any]] = {}
+    running: set[str] = set()
+
+    def ensure(qualname: str) -> bool:
+        """Checks a function once, when first needed: a call site's argument can be the return
+        type of another function's check (`nearest(d)` after `d = pairwise(pts)`). False while
+        that check is still running (a call site that depends on the function itself)."""
+        if qualname in checked or qualname in running:
+            return qualname in checked
+        running.add(qualname)
+        plan = plans[qualname]
         # In the log: a worker that dies while checking names the function's line.
         sys.stderr.write(f'numba-lint: checking File "{path}", line {plan["line"]}\n')
         sys.stderr.flush()
-        result["functions"][plan["qualname"]] = _check_function(plan, skel.module, mode, result)
+        checked[qualname] = _check_function(plan, skel.module, mode, result, typer)
+        running.discard(qualname)
+        return True
+
+    typer = CallTyper(skel.module, job["functions"], ensure, mode)
+    for qualname in plans:
+        ensure(qualname)
+    result["functions"] = {qualname: checked[qualname] for qualname in plans}
     return result
 
 
@@ -158,7 +177,11 @@ def _new_module(name: str, path: Path) -> Any:
 
 
 def _check_function(
-    plan: dict[str, Any], module: Any, mode: Any, result: dict[str, Any]
+    plan: dict[str, Any],
+    module: Any,
+    mode: Any,
+    result: dict[str, Any],
+    typer: CallTyper | None = None,
 ) -> dict[str, Any]:
     if plan["unreachable"]:
         return {"checked": False, "source": None, "signatures": [], "reason": plan["unreachable"]}
@@ -174,7 +197,7 @@ def _check_function(
         return {"checked": False, "source": None, "signatures": [], "reason": why, "missing": True}
     notes: list[str] = []
     try:
-        source, signatures = signatures_for(target, plan, module, notes)
+        source, signatures = signatures_for(target, plan, module, notes, typer)
     except Exception as exc:  # noqa: BLE001 - a bad harvested/annotated type
         result["failures"].append(
             {
@@ -280,6 +303,8 @@ def _check_one(
     for record in caught:
         item = describe_warning(record, plan["qualname"])
         if item is not None:
+            # The same warning for several signatures is one finding (numba_warnings.py).
+            item["signature"] = signature_text(sig)
             result["warnings"].append(item)
     for disp, args in log.typed:
         py_func = getattr(disp, "py_func", None)

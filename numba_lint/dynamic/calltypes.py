@@ -1,0 +1,321 @@
+"""A module-level call of a jitted function -> the argument types a real call would compile.
+
+Used inside worker processes by argtypes.py (it imports Numba). Two things a real call does are
+reproduced without running the call:
+
+- Numba's dispatcher folds the arguments first: keyword arguments go to their positions, an
+  omitted defaulted parameter becomes `types.Omitted(default)`, extra positional arguments
+  become the `*args` tuple. `fold_call` runs that folding, Numba's own (C) code, on a fresh
+  dispatcher of the function whose compile step stops it: nothing is compiled or run.
+- An argument can be the result of another jitted call (`d = pairwise(pts)` then `nearest(d)`):
+  the skeleton never runs such an assignment, so `d` has no value. Its type is known without
+  running anything: the return type the trial compile inferred for `pairwise` with `pts`'s type,
+  as the value Python would get back (Numba boxes an int32 result as a Python int, typed
+  int64 when passed on). `CallTyper` types those arguments, subscripts, attributes and tuple
+  unpacking of them, after having the worker check the producing function first.
+
+Plain argument expressions (no result of a jitted call, no call of anything Numba compiled) are
+evaluated in the skeleton's namespace, 2 s each, and typed with `numba.typeof`, as before.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import types as pytypes
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numba
+from numba.core import types
+from numba.core.dispatcher import Dispatcher, OmittedArg
+
+from . import skeleton as skeleton_mod
+
+
+class Unknown(Exception):
+    """An argument whose type cannot be known without running code (the reason is the text)."""
+
+
+class Typed:
+    """A stand-in value that `numba.typeof` types as `typ` (Numba reads `_numba_type_`): lets a
+    type go through Numba's own argument folding like a value."""
+
+    def __init__(self, typ: Any) -> None:
+        self._numba_type_ = typ
+
+
+class _Folded(Exception):
+    def __init__(self, values: tuple[Any, ...]) -> None:
+        super().__init__()
+        self.values = values
+
+
+def fold_call(disp: Dispatcher, args: list[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """The arguments as Numba's dispatcher passes them to its compile step: one per parameter,
+    in order, `OmittedArg(default)` for an omitted defaulted one, a tuple for `*args`. Raises
+    the TypeError a real call raises when they do not bind ("missing argument 'b'")."""
+    # A fresh dispatcher has no compiled code: its C call path always ends in
+    # `_compile_for_args(*folded)`, which stops here before anything is typed or run.
+    probe = type(disp)(disp.py_func)
+
+    def stop(*folded: Any, **kws: Any) -> None:
+        raise _Folded(folded)
+
+    probe._compile_for_args = stop  # type: ignore[method-assign]
+    try:
+        probe(*args, **kwargs)
+    except _Folded as done:
+        return done.values
+    raise RuntimeError("Numba's dispatcher did not ask to compile")  # pragma: no cover
+
+
+def numba_type(value: Any) -> Any:
+    """What Numba's `_compile_for_args` types a folded argument as (None: cannot type it)."""
+    if isinstance(value, OmittedArg):
+        return types.Omitted(value.value)
+    try:
+        return numba.typeof(value)
+    except (ValueError, TypeError):
+        return None
+
+
+def as_returned(typ: Any, what: str) -> Any:
+    """The type `numba.typeof` gives the Python value a jitted function returns as `typ`."""
+    typ = types.unliteral(typ)
+    if isinstance(typ, types.Boolean):
+        return types.boolean
+    if isinstance(typ, types.Integer):
+        return types.int64  # boxed as a Python int
+    if isinstance(typ, types.Float):
+        return types.float64  # a Python float
+    if isinstance(typ, types.Complex):
+        return types.complex128
+    if isinstance(typ, types.BaseTuple):
+        items = [as_returned(t, what) for t in typ.types]
+        pyclass = getattr(typ, "instance_class", None)
+        return types.BaseTuple.from_types(items, pyclass)
+    if isinstance(typ, types.List):
+        return types.List(as_returned(typ.dtype, what), reflected=True)
+    if isinstance(typ, types.Set):
+        return types.Set(as_returned(typ.dtype, what), reflected=True)
+    if isinstance(typ, types.Optional):
+        raise Unknown(f"{what} returns {typ}: None or a value, known only when it runs")
+    if isinstance(typ, types.UnicodeCharSeq) or typ == types.unicode_type:
+        return types.unicode_type
+    return typ
+
+
+def _is_compiled(value: Any) -> bool:
+    """Something Numba compiles when called (dispatcher, ufunc, cfunc, jitclass): never run."""
+    return callable(value) and type(value).__module__.split(".")[0] == "numba"
+
+
+class CallTyper:
+    """Argument values and types of one module's call sites, for every function of its job.
+
+    `ensure(qualname)` makes the worker check a function of the module now (once), so that the
+    return type of a call of it can be read from what its check typed; False while that
+    function's own check is running.
+    """
+
+    def __init__(
+        self,
+        module: Any,
+        plans: list[dict[str, Any]],
+        ensure: Callable[[str], bool],
+        mode: Any,
+    ) -> None:
+        self.namespace: dict[str, Any] = module.__dict__
+        self.ensure = ensure
+        self.mode = mode
+        self.results: dict[str, dict[str, Any]] = {}
+        self.local: dict[int, str] = {}
+        for plan in plans:
+            self.results.update(plan.get("results", {}))
+            if "." not in plan["qualname"]:
+                value = self.namespace.get(plan["dispatcher_name"] or plan["name"])
+                if isinstance(value, Dispatcher):
+                    self.local[id(value)] = plan["qualname"]
+        # CallResult key -> the type of its value (or why there is none); None while computing.
+        self._typed: dict[str, Any] = {}
+
+    def arguments(self, site: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        """The call's arguments: values, or `Typed` for those that come from jitted calls."""
+        refs = site.get("refs", {})
+        args = [self._argument(src, refs) for src in site["args"]]
+        kwargs = {name: self._argument(src, refs) for name, src in site["kwargs"].items()}
+        return args, kwargs
+
+    def _argument(self, src: str, refs: dict[str, str]) -> Any:
+        node = ast.parse(src.strip(), mode="eval").body
+        if self._plain(node, refs):
+            return self._evaluate(node)
+        return Typed(self.type_of(node, refs))
+
+    def _plain(self, node: ast.AST, refs: dict[str, str]) -> bool:
+        """Whether evaluating `node` reads no result of a jitted call and calls nothing compiled."""
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and sub.id in refs:
+                return False
+            if isinstance(sub, ast.Call) and _is_compiled(self._callee(sub.func)):
+                return False
+        return True
+
+    def _evaluate(self, node: ast.expr) -> Any:
+        code = compile(ast.Expression(body=node), "<call site>", "eval")
+        with skeleton_mod.time_limit(2.0):
+            return eval(code, self.namespace)  # noqa: S307 - the argument, never a jitted call
+
+    def _callee(self, func: ast.expr) -> Any:
+        """The object a call's function expression names, looked up without running code."""
+        if isinstance(func, ast.Name):
+            return self.namespace.get(func.id)
+        if isinstance(func, ast.Attribute):
+            base = self._callee(func.value)
+            if isinstance(base, pytypes.ModuleType):
+                return getattr(base, func.attr, None)
+        return None
+
+    def type_of(self, node: ast.expr, refs: dict[str, str]) -> Any:
+        """The Numba type of the value `node` has at the call (never running a jitted call)."""
+        if self._plain(node, refs):
+            value = self._evaluate(node)
+            typ = numba_type(value)
+            if typ is None:
+                raise Unknown(f"Numba cannot type the value of `{ast.unparse(node)}`")
+            return typ
+        if isinstance(node, ast.Name):
+            return self._result_type(refs[node.id], node.id)
+        if isinstance(node, ast.Tuple):
+            return types.BaseTuple.from_types([self.type_of(e, refs) for e in node.elts])
+        if isinstance(node, ast.Subscript):
+            return self._item_type(node, refs)
+        if isinstance(node, ast.Attribute):
+            found = _typing().resolve_getattr(self.type_of(node.value, refs), node.attr)
+            if found is None or isinstance(found, types.BoundFunction):
+                raise Unknown(f"numba-lint cannot type `{ast.unparse(node)}`")
+            return found
+        if isinstance(node, ast.Call) and isinstance(self._callee(node.func), Dispatcher):
+            return self._call_type(node, refs)
+        raise Unknown(f"numba-lint does not type `{ast.unparse(node)}` without running it")
+
+    def _item_type(self, node: ast.Subscript, refs: dict[str, str]) -> Any:
+        base = self.type_of(node.value, refs)
+        index: Any
+        if self._plain(node.slice, refs):
+            # The key exactly as Python builds it (`d[:, 0]` -> (slice(None), 0)).
+            holder = ast.Subscript(
+                ast.Name("__numba_lint_key__", ast.Load()), node.slice, ast.Load()
+            )
+            code = compile(ast.fix_missing_locations(ast.Expression(holder)), "<key>", "eval")
+            key = eval(code, {"__numba_lint_key__": _Key()})  # noqa: S307 - builds the key only
+            if isinstance(base, types.BaseTuple) and isinstance(key, (int, slice)):
+                picked = base.types[key]
+                return types.BaseTuple.from_types(picked) if isinstance(key, slice) else picked
+            index = numba_type(key)
+        else:
+            index = self.type_of(node.slice, refs)
+        found = _typing().resolve_function_type(operator.getitem, (base, index), {})
+        if found is None:
+            raise Unknown(f"numba-lint cannot type `{ast.unparse(node)}`")
+        return found.return_type
+
+    def _result_type(self, key: str, name: str) -> Any:
+        result = self.results[key]
+        where = f"'{name}' comes from `{result['value']}` at line {result['line']}"
+        if key not in self._typed:
+            self._typed[key] = None
+            try:
+                value = ast.parse(result["value"].strip(), mode="eval").body
+                self._typed[key] = self.type_of(value, result["refs"])
+            except Unknown as exc:
+                self._typed[key] = Unknown(f"{where}: {exc}")
+        typ = self._typed[key]
+        if typ is None:
+            raise Unknown(f"{where}, which depends on itself")
+        if isinstance(typ, Unknown):
+            raise typ
+        path = result["targets"].get(name)
+        if path is None:
+            raise Unknown(f"{where}, through an unpacking numba-lint does not follow")
+        for number in path:
+            typ = _unpacked(typ, number, where)
+        return typ
+
+    def _call_type(self, node: ast.Call, refs: dict[str, str]) -> Any:
+        callee = self._callee(node.func)
+        name = ast.unparse(node.func)
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(
+            k.arg is None for k in node.keywords
+        ):
+            raise Unknown(f"`{ast.unparse(node)}` unpacks its arguments")
+        args = [self._argument(ast.unparse(a), refs) for a in node.args]
+        kwargs = {k.arg: self._argument(ast.unparse(k.value), refs) for k in node.keywords if k.arg}
+        try:
+            folded = fold_call(callee, args, kwargs)
+        except TypeError as exc:
+            raise Unknown(f"`{ast.unparse(node)}` does not bind: {exc}") from None
+        argtypes = tuple(numba_type(v) for v in folded)
+        if any(t is None for t in argtypes):
+            raise Unknown(f"Numba cannot type an argument of `{ast.unparse(node)}`")
+        qualname = self.local.get(id(callee))
+        if qualname is not None:
+            if not self.ensure(qualname):
+                raise Unknown(
+                    f"`{ast.unparse(node)}` calls {name} itself, whose types are being worked out"
+                )
+        else:
+            self._type_elsewhere(callee, argtypes)
+        typed = callee.overloads.get(argtypes)
+        signature = getattr(typed, "signature", None)
+        if signature is None and callee.overloads:
+            # Compiled eagerly for declared signatures: a call picks the one its types convert to.
+            cases = [o.signature for o in callee.overloads.values() if o.signature is not None]
+            signature = _typing().resolve_overload(name, cases, argtypes, {})
+        if signature is None or signature.return_type is None:
+            raise Unknown(f"{name}{_spelled(argtypes)} did not type")
+        return as_returned(signature.return_type, f"{name}{_spelled(argtypes)}")
+
+    def _type_elsewhere(self, callee: Dispatcher, argtypes: tuple[Any, ...]) -> None:
+        """A jitted function of another module: typed here only for its return type; its own
+        findings belong to its module's check."""
+        from .typing_only import check
+
+        with warnings.catch_warnings(), self.mode():
+            warnings.simplefilter("ignore")
+            try:
+                check(callee, argtypes)
+            except Exception:  # noqa: BLE001, S110 - reported where that function is checked
+                pass
+
+
+class _Key:
+    def __getitem__(self, key: Any) -> Any:
+        return key
+
+
+def _typing() -> Any:
+    from numba.core.registry import cpu_target
+
+    context = cpu_target.typing_context
+    context.refresh()
+    return context
+
+
+def _unpacked(typ: Any, number: int, where: str) -> Any:
+    """The type of item `number` when Python unpacks a value of type `typ`."""
+    if isinstance(typ, types.BaseTuple):
+        if number < len(typ.types):
+            return typ.types[number]
+        raise Unknown(f"{where}, a {len(typ.types)}-tuple unpacked into more names")
+    if isinstance(typ, (types.Array, types.List)):
+        found = _typing().resolve_function_type(operator.getitem, (typ, types.intp), {})
+        if found is not None:
+            return found.return_type
+    raise Unknown(f"{where}, a {typ} numba-lint does not unpack")
+
+
+def _spelled(argtypes: tuple[Any, ...]) -> str:
+    return "(" + ", ".join(str(t) for t in argtypes) + ")"

@@ -1,0 +1,295 @@
+"""Call-site signatures are the ones a real call compiles: Numba's argument folding (keywords,
+omitted defaults as `omitted(default=...)`, the `*args` tuple) and results of earlier jitted
+calls typed from the return type the trial compile inferred, never by running the call."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from dynamic_support import check_source
+
+from numba_lint.dynamic import DynamicResult
+
+VALID = """
+import numpy as np
+from numba import njit
+
+
+@njit
+def knn(data, k=5, metric=None):
+    n = data.shape[0]
+    out = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        out[i] = min(k, n)
+    if metric is None:
+        return out
+    return out + metric
+
+
+@njit
+def clip(values, lo=0.0, hi=1.0):
+    return np.minimum(np.maximum(values, lo), hi)
+
+
+@njit
+def total(first, *rest):
+    s = first
+    for i in range(len(rest)):
+        s += rest[i]
+    return s
+
+
+@njit
+def pairwise(pts):
+    n = pts.shape[0]
+    d = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            d[i, j] = np.sqrt(np.sum((pts[i] - pts[j]) ** 2))
+    return d
+
+
+@njit
+def nearest(d):
+    out = np.empty(d.shape[0], dtype=np.int64)
+    for i in range(d.shape[0]):
+        out[i] = np.argmin(d[i])
+    return out
+
+
+@njit
+def stats(x):
+    return x.min(), x.max()
+
+
+@njit
+def span(lo, hi):
+    return hi - lo
+
+
+@njit
+def row_sum(r):
+    return r.sum()
+
+
+@njit
+def halve(n):
+    return n // 2
+
+
+@njit
+def narrow(x):
+    return np.int32(x.size)
+
+
+X = np.random.rand(10, 3)
+idx = knn(X)
+idx3 = knn(X, k=3)
+idx4 = knn(data=X, metric=1)
+c = clip(np.linspace(-1, 2, 5), hi=0.5)
+t = total(1.0, 2.0, 3.0)
+d = pairwise(X)
+nn = nearest(d)
+lo, hi = stats(d)
+width = span(lo, hi)
+first = row_sum(d[0])
+column = row_sum(d[:, 1])
+half = halve(d.shape[0])
+pair = stats(nn)
+w2 = span(pair[0], pair[1])
+small = halve(narrow(nn))
+"""
+
+# Runs a module for real (Numba warnings are errors) and prints what each dispatcher compiled.
+REAL_SIGNATURES = """
+import json, runpy, sys, warnings
+import numba
+from numba.core.dispatcher import Dispatcher
+from numba.core.errors import NumbaWarning
+
+warnings.simplefilter("error", NumbaWarning)
+namespace = runpy.run_path(sys.argv[1], run_name=sys.argv[2])
+print(json.dumps({
+    name: ["(" + ", ".join(str(t) for t in sig) + ")" for sig in value.signatures]
+    for name, value in namespace.items() if isinstance(value, Dispatcher)
+}))
+"""
+
+
+def real_signatures(path: Path, run_name: str = "__main__") -> dict[str, list[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", REAL_SIGNATURES, str(path), run_name],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def reported(result: DynamicResult) -> list[tuple[str, int, str]]:
+    return [
+        (d.code, d.location.row, d.message)
+        for d in result.diagnostics
+        if d.severity.value in ("warning", "error")
+    ]
+
+
+def test_call_site_signatures_are_what_real_calls_compile(tmp_path: Path) -> None:
+    result = check_source(tmp_path, VALID)
+    assert reported(result) == []
+    linted = {f.name: f for f in result.functions}
+    real = real_signatures(tmp_path / "example.py")
+    assert set(real) == set(linted)
+    for name, signatures in real.items():
+        assert linted[name].checked and linted[name].signature_source == "callsite", name
+        assert sorted(linted[name].signatures) == sorted(signatures), name
+    # What is shown is Numba's own spelling of the folded arguments.
+    assert "(array(float64, 2d, C), omitted(default=5), omitted(default=None))" in (
+        linted["knn"].signatures
+    )
+    assert linted["total"].signatures == ("(float64, UniTuple(float64 x 2))",)
+    # np.int32 comes back to Python as an int: halve is also called with int64.
+    assert linted["halve"].signatures == ("(int64)",)
+
+
+FAILING = """
+import numpy as np
+from numba import njit
+
+
+@njit
+def combine(a, b=None):
+    return a + b
+
+
+@njit
+def pairwise(pts):
+    return pts @ pts.T
+
+
+@njit
+def consume(d):
+    return d.nope
+
+
+combine(1.0)
+d = pairwise(np.ones((3, 2)))
+consume(d)
+"""
+
+
+def test_failures_found_on_the_root_cause_line(tmp_path: Path) -> None:
+    result = check_source(tmp_path, FAILING)
+    found = {(d.function, d.code, d.location.row) for d in result.diagnostics}
+    # `a + b` with b omitted (None): Numba has no float64 + none.
+    assert ("combine", "NB905", 7) in found
+    # consume is typed with pairwise's return type, a 2-d array: it has no attribute `nope`.
+    assert ("consume", "NB904", 17) in found
+    assert {d.function for d in result.diagnostics} == {"combine", "consume"}
+    # Both really fail in Numba (one process, each call on its own).
+    code = (tmp_path / "example.py").read_text().split("\n\ncombine(1.0)")[0]
+    script = code + textwrap.dedent(
+        """
+        from numba.core.errors import TypingError
+        for call in ("combine(1.0)", "consume(pairwise(np.ones((3, 2))))"):
+            try:
+                eval(call)
+            except TypingError:
+                print("fails", call)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.count("fails") == 2, done.stdout + done.stderr[-2000:]
+
+
+NEVER_RUN = """
+import numpy as np
+from numba import njit
+
+
+@njit
+def forever(x):
+    while x > 0.0:
+        x = x + 1.0
+    return np.ones(3) * x
+
+
+@njit
+def consume(v):
+    return v.sum()
+
+
+if __name__ == "__main__":
+    later = forever(1.0)
+    consume(later)
+    consume(forever(2.0))
+"""
+
+
+def test_producing_calls_are_typed_never_run(tmp_path: Path) -> None:
+    # If numba-lint ran `forever(...)`, the worker would spin until its timeout (NB951).
+    result = check_source(tmp_path, NEVER_RUN, timeout=30)
+    assert reported(result) == []
+    linted = {f.name: f for f in result.functions}
+    assert linted["forever"].signatures == ("(float64)",)
+    assert linted["consume"].checked and linted["consume"].signature_source == "callsite"
+    assert linted["consume"].signatures == ("(array(float64, 1d, C))",)
+    # Valid code: real Numba compiles both for these types without a warning (nothing runs:
+    # the module is imported under another name, so its __main__ block is skipped).
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        textwrap.dedent(NEVER_RUN).split('if __name__ == "__main__":')[0]
+        + "forever.compile('(float64,)')\nconsume.compile('(float64[::1],)')\n",
+        encoding="utf-8",
+    )
+    compiled = real_signatures(probe, "probe")
+    assert compiled == {"forever": ["(float64)"], "consume": ["(array(float64, 1d, C))"]}
+
+
+SKIPPED = """
+import numpy as np
+from numba import njit
+
+
+@njit
+def maybe(x):
+    if x > 0:
+        return None
+    return x
+
+
+@njit
+def step(x):
+    return x + 1
+
+
+@njit
+def use(v):
+    return v
+
+
+value = maybe(1.0)
+use(value)
+state = step(1)
+state = step(state)
+"""
+
+
+def test_results_that_cannot_be_known_say_why(tmp_path: Path) -> None:
+    result = check_source(tmp_path, SKIPPED)
+    [unchecked] = [d for d in result.diagnostics if d.function == "use"]
+    assert unchecked.code == "NB960"
+    assert "'value' comes from `maybe(1.0)` at line 22" in unchecked.message
+    assert "returns OptionalType(float64): None or a value, known only when it runs" in (
+        unchecked.message
+    )
+    # step(state) reads step's own result: its first call site is still checked.
+    linted = {f.name: f for f in result.functions}
+    assert linted["step"].checked and linted["step"].signatures == ("(int64)",)
