@@ -10,17 +10,19 @@ from __future__ import annotations
 import ast
 import contextlib
 import gc
+import json
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .bindings import unparsed_bindings
 from .checks import ALL_RULES, RuleInfo, static_rules
 from .checks.base import ProjectFacts, run_static_rules
 from .checks.syntax_error import SyntaxErrorRule
 from .config import Config
-from .diagnostic import Diagnostic, Location, Pass, Report, Summary
+from .diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Report, Summary
 from .discover import SourceFile, discover
 from .jit_index import JitIndex, build_index, project_aliases, reindexed
 from .modules import imported_modules, is_imported
@@ -103,7 +105,7 @@ def run(config: Config, options: Options) -> Report:
 
         dynamic = run_dynamic([(p, i) for p, i in indexed if i.functions], config)
         diagnostics = merge(diagnostics, dynamic.diagnostics)
-        report.functions = dynamic.functions
+        report.functions = sorted(dynamic.functions, key=function_order)
         report.errors.extend(dynamic.errors)
         report.summary.dynamic_ran = True
         report.summary.dynamically_checked = sum(1 for f in dynamic.functions if f.checked)
@@ -123,7 +125,7 @@ def run(config: Config, options: Options) -> Report:
             if selection.wants(d, paths.get(d.filename))
             and not is_suppressed(d, lines.get(d.filename, []))
         ),
-        key=lambda d: d.sort_key,
+        key=diagnostic_order,
     )
     report.summary.seconds = time.perf_counter() - started
     return report
@@ -132,6 +134,26 @@ def run(config: Config, options: Options) -> Report:
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """The static steps with Python's cyclic garbage collector off (restored afterwards).
+
+def diagnostic_order(d: Diagnostic) -> tuple[Any, ...]:
+    """The one order of diagnostics in every output (README, "JSON output"): file, start row
+    and column, code, end row and column, pass, message, function, then the detail's text, so
+    that equal-looking findings never depend on the order the passes produced them in."""
+    return (
+        *d.sort_key,
+        d.end_location.row,
+        d.end_location.column,
+        d.pass_.value,
+        d.message,
+        d.function or "",
+        json.dumps(d.detail, sort_keys=True, default=str),
+    )
+
+
+def function_order(f: FunctionCoverage) -> tuple[str, int, str]:
+    """The order of the `functions` list: file, line of the `def`, qualified name."""
+    return (f.filename, f.line, f.name)
+
 
     libcst builds about a million small objects for a large project and the trees stay alive
     until the rules have run, so every full collection walked all of them again: a third of the

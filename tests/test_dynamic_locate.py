@@ -80,7 +80,8 @@ def span(result: DynamicResult, function: str) -> tuple[str, int, int, int]:
         ("untyped_call", ("NB902", 16, 12, 21)),  # the call helper(x)
         ("bad_index", ("NB905", 21, 12, 18)),  # a["x"]
         ("bad_operator", ("NB905", 26, 19, 24)),  # x + s, not the multiplication
-        ("cannot_unify", ("NB903", 34, 12, 13)),  # y where the types meet
+        # The assignment that brings in the disagreeing type (`y = "s"`), not where they meet.
+        ("cannot_unify", ("NB903", 33, 9, 16)),
         ("undefined", ("NB903", 39, 16, 36)),  # the undefined name
         # Lowering would reject it (an iterator returned); typing-only reads it from the types.
         ("pairs", ("NB907", 44, 5, 35)),

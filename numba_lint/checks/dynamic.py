@@ -49,10 +49,9 @@ class UntypableArgument(DynamicRule):
     code = "NB901"
     name = "untypable-argument"
     summary = "a call passes an argument nopython mode cannot type"
-    message = (
-        "argument '{param}' is an instance of the plain class '{cls}', which nopython mode "
-        "cannot type (passed at line {line})"
-    )
+    # {what}: "argument 'a' is an instance of the plain class 'MyInt'", "arguments 'a' and 'b'
+    # are ...", "argument 'pts' is a list of 'Point' instances" (dynamic/locate.py).
+    message = "{what}, which nopython mode cannot type (passed at line {line})"
     invalid = (
         Example(
             """
@@ -570,7 +569,11 @@ class WorkerTimeout(DynamicRule):
     `[tool.numba-lint]`, default 60 s): for example a module-level assignment that never ends.
 
     ## Why is this bad?
-    Its functions are not trial-compiled. Other modules are still checked.
+    Its functions are not trial-compiled (each is listed as unchecked, with the timeout as the
+    reason). Other modules are still checked. A timeout is an info note, never a finding about
+    the code: on a slower or busier machine the same module may just take longer. A single
+    top-level statement that runs past its own limit (5 s) is NB950, and a function whose
+    check only failed for a name that statement defines is listed as unchecked, not reported.
 
     ## Example
     ```python
@@ -584,7 +587,7 @@ class WorkerTimeout(DynamicRule):
 
     code = "NB951"
     name = "module-timeout"
-    severity = Severity.WARNING
+    severity = Severity.INFO
     summary = "the module's trial compile timed out"
     message = "module not trial-compiled: {detail}"
     # The examples are checked with `timeout = 1` (tests/test_dynamic_examples.py).

@@ -15,7 +15,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+# 2: workers hash with a fixed seed and report candidate places (irfacts.py).
+FORMAT = 2
 
 
 def cache_dir() -> Path:

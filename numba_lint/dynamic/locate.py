@@ -8,8 +8,9 @@ first use of an untypable argument. Failures inside a jitted callee carry the ca
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +22,24 @@ from ..checks.base import RuleInfo
 from ..diagnostic import Diagnostic, Location, Pass
 from .messages import (
     DISPATCHER,
+    INTERNAL_NAME,
     LOWERING_GLOBAL,
     MODULE_OWNER,
     NAME_ERROR,
     NO_IMPL,
     QUOTED,
     UNIFY,
+    UNIFY_TARGET,
     UNKNOWN_ATTR,
     UNSUPPORTED_NUMPY,
     UNTYPABLE_TYPE,
     UNTYPED_GLOBAL,
+    choose_disagreeing,
     classify,
     first_line,
     root_location,
+    source_order,
+    stable_text,
 )
 
 _OPERATORS = {
@@ -73,7 +79,14 @@ _LOCATABLE = (
     cst.Comparison,
     cst.FunctionDef,
     cst.ClassDef,
+    cst.Return,
+    cst.Assign,
+    cst.AnnAssign,
+    cst.IfExp,
+    cst.For,
 )
+
+NO_LOCATION = "Numba gave no location; reported at the function"
 
 
 @dataclass
@@ -149,6 +162,9 @@ class Finding:
     detail: dict[str, Any]
     # "in inner, called from outer at line 12": how a caller's check reached a callee's failure.
     trail: str = ""
+    # The failing signature's place among the function's signatures as written (decorator) or
+    # harvested: the order in which a finding lists them, whatever order they arrived in.
+    signature_order: int = 0
 
 
 def node_range(source: SourceFile, node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -291,6 +307,180 @@ def first_use(function: cst.FunctionDef, param: str) -> cst.CSTNode | None:
     return None
 
 
+def _params(function: cst.FunctionDef) -> list[cst.Param]:
+    p = function.params
+    star = [p.star_arg] if isinstance(p.star_arg, cst.Param) else []
+    return [*p.posonly_params, *p.params, *star, *p.kwonly_params]
+
+
+def _qualified(info: dict[str, Any]) -> str:
+    return f"{info['module']}.{info['class']}"
+
+
+def _one_untypable(info: dict[str, Any], plural: bool = False) -> str:
+    container = info.get("container")
+    if container:
+        return (
+            f"{container}s of '{info['class']}' instances"
+            if plural
+            else f"a {container} of '{info['class']}' instances"
+        )
+    if plural:
+        return f"instances of the plain class '{info['class']}'"
+    return f"an instance of the plain class '{info['class']}'"
+
+
+def _names(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def describe_untypable(infos: list[dict[str, Any]]) -> str:
+    """`argument 'a' is an instance of the plain class 'P'`, `arguments 'a' and 'b' are ...`,
+    `argument 'pts' is a list of 'Point' instances`; arguments in the signature's order."""
+    params = [i["param"] for i in infos]
+    if len(infos) == 1:
+        return f"argument {_names(params)} is {_one_untypable(infos[0])}"
+    kinds = {(i.get("container"), i["class"]) for i in infos}
+    if len(kinds) == 1:
+        return f"arguments {_names(params)} are {_one_untypable(infos[0], plural=True)}"
+    each = [f"'{i['param']}' ({_one_untypable(i)})" for i in infos]
+    return "arguments " + ", ".join(each[:-1]) + " and " + each[-1]
+
+
+def _def_name(source: SourceFile, function_line: int) -> cst.CSTNode | None:
+    """The name in the `def` line of the checked function."""
+    function = source.function_at(function_line)[0]
+    return function.name if function is not None else None
+
+
+def _on_line(source: SourceFile, line: int, kinds: tuple[type, ...]) -> list[cst.CSTNode]:
+    """Nodes of `kinds` that start on `line`, in source order."""
+    found = [
+        (where.start.column, node)
+        for node, where in source.nodes_on(line, kinds)
+        if where.start.line == line
+    ]
+    return [node for _, node in sorted(found, key=lambda item: item[0])]
+
+
+def _binds(target: cst.CSTNode, name: str) -> bool:
+    if isinstance(target, cst.Name):
+        return target.value == name
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return any(_binds(element.value, name) for element in target.elements)
+    return False
+
+
+def _site_node(
+    source: SourceFile, kind: str, place: dict[str, Any], same_line: list[dict[str, Any]]
+) -> cst.CSTNode | None:
+    """The statement (or branch) of a candidate place: a `return`, an assignment to the
+    variable, the loop that binds it, or the branch of a conditional expression."""
+    line = int(place["line"])
+    if place.get("param"):
+        # An argument: its parameter in the `def` (Numba's line is the first decorator's).
+        source.position(source.wrapper.module)  # positions resolved
+        for node, where in source.positions.items():
+            if not isinstance(node, cst.FunctionDef):
+                continue
+            first = source.position(node.decorators[0]) if node.decorators else where
+            if first.start.line == line:
+                for param in _params(node):
+                    if param.name.value == place["param"]:
+                        return param.name
+        return None
+    if kind == "return":
+        found = _on_line(source, line, (cst.Return,))
+        return found[0] if found else None
+    name = place.get("name", "")
+    if name.startswith("$"):
+        # A value merged inside one line: the branches of `a if c else b`, in block order.
+        ternaries = _on_line(source, line, (cst.IfExp,))
+        if ternaries:
+            order = sorted(same_line, key=source_order)
+            branch = order.index(place) if place in order else 0
+            ternary = ternaries[0]
+            return ternary.body if branch == 0 else ternary.orelse  # type: ignore[attr-defined]
+        return None
+    for node in _on_line(source, line, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For)):
+        if isinstance(node, cst.Assign) and any(_binds(t.target, name) for t in node.targets):
+            return node
+        if isinstance(node, (cst.AnnAssign, cst.AugAssign)) and _binds(node.target, name):
+            return node
+        if isinstance(node, cst.For) and _binds(node.target, name):
+            return node.target
+    for node in _on_line(source, line, (cst.Name,)):
+        if node.value == name:  # type: ignore[attr-defined]
+            return node
+    return None
+
+
+def _code(source: SourceFile, node: cst.CSTNode) -> str:
+    if getattr(node, "lpar", None):
+        node = node.with_changes(lpar=(), rpar=())  # `(a if c else b)` -> `a if c else b`
+    return " ".join(source.wrapper.module.code_for_node(node).split())
+
+
+def _merged_value(source: SourceFile, line: int) -> str:
+    ternaries = _on_line(source, line, (cst.IfExp,))
+    if ternaries:
+        return f"'{_code(source, ternaries[0])}'"
+    return "a value merged from several branches"
+
+
+def _internal_phrase(name: str, info: dict[str, Any], source: SourceFile, line: int) -> str | None:
+    """What an internal variable stands for, in the user's terms (quoted code), or a plain
+    phrase; None for a temporary with nothing better to say."""
+    kind = info.get("kind")
+    if kind is None:
+        if name.startswith("arg."):
+            kind = "arg"
+        elif "return_value" in name:
+            kind = "return"
+        elif name.startswith("$phi"):
+            kind = "merge"
+        elif "load_method" in name or "load_attr" in name:
+            kind = "attribute"
+    where = int(info.get("line") or line)
+    if kind == "arg":
+        param = info.get("param")
+        if param is None:
+            function = source.function_at(line)[0]
+            params = list(function.params.params) if function is not None else []
+            index = int(name.split(".")[1])
+            param = params[index].name.value if index < len(params) else None
+        return f"'{param}'" if param else "an argument"
+    if kind == "return":
+        return "the returned value"
+    if kind == "merge":
+        return _merged_value(source, where)
+    if kind == "attribute":
+        attributes = _on_line(source, where, (cst.Attribute,))
+        wanted = info.get("attr")
+        named = [a for a in attributes if wanted is None or a.attr.value == wanted]  # type: ignore[attr-defined]
+        if len(named) >= 1 and (wanted is not None or len(named) == 1):
+            return f"'{_code(source, named[0])}'"
+        return f"'.{wanted}'" if wanted else "an attribute"
+    return None
+
+
+def user_names(text: str, names: dict[str, dict[str, Any]], source: SourceFile, line: int) -> str:
+    """Numba's internal variable names in `text` -> the user's expression text or a plain
+    phrase (`$phi14.0.2` -> the `a if c else b` it merges, `arg.0` -> the parameter's name,
+    `$50load_method.8` -> `d.setdefault`, `$6return_value.1` -> the returned value)."""
+    if not INTERNAL_NAME.search(text):
+        return text
+    text = text.replace(", defined at None", "").replace(" := <undecided>", "")
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        phrase = _internal_phrase(name, names.get(name, {}), source, line)
+        return phrase or "a temporary value"
+
+    return INTERNAL_NAME.sub(replace, text)
+
+
 class Locator:
     """Turns raw worker records into Findings, with a cache of parsed files."""
 
@@ -314,30 +504,42 @@ class Locator:
         """Findings for one failed (function, signature)."""
         findings: list[Finding] = []
         message = first_line(raw.get("root_text") or raw.get("text", ""))
-        path, line, callers = root_location(raw)
+        path, line, callers = self._location(raw, home, function_line)
+        nowhere = path is None
         source = self.source(path) if path else None
         if source is None:
             source, line, callers = home, line if path == home.path and line else function_line, []
         assert line is not None
         untypable = {u["param"]: u for u in raw.get("untypable", [])}
-        placeholder = UNTYPABLE_TYPE.search(message)
-        detail = {
-            "numba": raw.get("text", ""),
+        # The placeholder of an untypable argument anywhere in Numba's text (a failed getitem
+        # names it in the signature lines, not the first): typing reached that argument.
+        placeholder = UNTYPABLE_TYPE.search(raw.get("root_text") or raw.get("text", ""))
+        detail: dict[str, Any] = {
+            "numba": stable_text(raw.get("text", "")),
             "signature": raw.get("signature"),
             "signature_source": raw.get("source"),
         }
         if raw.get("kind_hint") == "invalid-signature":
             return [self._invalid_signature(raw, message, home, function_line, detail)]
-        if placeholder and placeholder.group(1) in untypable:
-            # Typing reached the argument's first use: that node is the root cause.
-            param = placeholder.group(1)
-            node = _node_for(source, line, message, raw.get("text", ""))
-            findings.append(self._untypable(untypable.pop(param), raw, source, line, node, detail))
-        elif raw.get("types"):
+        reached = placeholder is not None and placeholder.group(1) in untypable
+        if not reached and raw.get("types"):
             rule, fields = classify(raw, message, dropped)
-            node = _node_for(source, line, message, raw.get("text", ""))
-            owner_node, owner = source.function_at(line)
+            node: cst.CSTNode | None = None
             text = rule.message.format(**fields)
+            chosen = self._disagreement(raw, source, message)
+            if chosen is not None:
+                line, node, text, also = chosen
+                detail["also_at"] = also
+            elif nowhere:
+                node = _def_name(home, function_line)
+                line = source.position(node).start.line if node is not None else line
+            else:
+                node = _node_for(source, line, message, raw.get("text", ""))
+            text = user_names(text, raw.get("names", {}), source, line)
+            if nowhere:
+                text = f"{text} ({NO_LOCATION})"
+                detail["location"] = "none from Numba"
+            owner_node, owner = source.function_at(line)
             trail = self._trail(callers, source, owner)
             if trail:
                 trail = f"in {owner}, {trail}"
@@ -346,13 +548,80 @@ class Locator:
             findings.append(
                 Finding(rule, text, source.path, line, start, end, owner, detail, trail)
             )
-        # Arguments the failure did not reach: their first use in the checked function.
-        for info in untypable.values():
-            function_node, owner = home.function_at(function_line)
-            node = first_use(function_node, info["param"]) if function_node else None
-            row = home.position(node).start.line if node is not None else function_line
-            findings.append(self._untypable(info, raw, home, row, node, detail))
-        return findings
+        if untypable:
+            findings.append(
+                self._untypable(list(untypable.values()), raw, home, function_line, detail)
+            )
+        order = int(raw.get("signature_order", 0))
+        return [replace(f, signature_order=order) for f in findings]
+
+    def _location(
+        self, raw: dict[str, Any], home: SourceFile, function_line: int
+    ) -> tuple[str | None, int | None, list[tuple[str, int]]]:
+        """Numba's location of the failure, or (None, None, []) when it gave none. The last
+        location Numba was working on (`fallback`) counts only inside the checked function:
+        elsewhere it is a guess about an unrelated line."""
+        path, line, callers = root_location(raw)
+        if raw.get("chain") or raw.get("text_locs") or path is None:
+            return path, line, callers
+        function = home.function_at(function_line)[0]
+        if function is None or path != home.path or line is None:
+            return None, None, []
+        where = home.position(function)
+        if not where.start.line <= line <= where.end.line:
+            return None, None, []
+        return path, line, callers
+
+    def _disagreement(
+        self, raw: dict[str, Any], source: SourceFile, message: str
+    ) -> tuple[int, cst.CSTNode | None, str, list[dict[str, int]]] | None:
+        """For a unification failure, the place that brings in the disagreeing type (see
+        messages.choose_disagreeing), a message naming it and the others (`also_at`)."""
+        sites = raw.get("sites") or {}
+        kind = sites.get("kind")
+        places = [dict(p) for p in sites.get("places", []) if p.get("file") == source.path]
+        if kind not in ("return", "variable") or len(places) < 2:
+            return None
+        nodes: dict[int, cst.CSTNode | None] = {}
+        branches: dict[int, list[dict[str, Any]]] = {}
+        for place in places:
+            if kind == "variable" and place.get("name", "").startswith("$"):
+                branches.setdefault(place["line"], []).append(place)
+        for place in places:
+            node = _site_node(source, kind, place, branches.get(place["line"], []))
+            nodes[id(place)] = node
+            if node is not None:
+                where = source.position(node).start
+                place["line"], place["column"] = where.line, where.column + 1
+        chosen = choose_disagreeing(places)
+        if chosen is None:
+            return None
+        root, others = chosen
+        node = nodes[id(root)]
+        said = ", ".join(
+            f"{p['type']} "
+            + ("on the same line" if p["line"] == root["line"] else f"at line {p['line']}")
+            for p in others
+        )
+        if kind == "return":
+            text = f"cannot unify the return types: {root['type']} here, {said}"
+        else:
+            match = UNIFY_TARGET.search(message)
+            target = match.group(1) if match else "?"
+            if target.startswith("$"):
+                label = _merged_value(source, root["line"])
+            else:
+                label = f"'{target.split('.')[0]}'"
+            text = f"cannot unify the types of {label}: {root['type']} here, {said}"
+        also = []
+        for place in sorted(others, key=source_order):
+            other = nodes[id(place)]
+            if other is not None:
+                start, _ = node_range(source, other)
+                also.append({"row": start[0], "column": start[1]})
+            else:
+                also.append({"row": int(place["line"]), "column": 1})
+        return int(root["line"]), node, text, also
 
     def _invalid_signature(
         self,
@@ -381,28 +650,51 @@ class Locator:
 
     def _untypable(
         self,
-        info: dict[str, Any],
+        infos: list[dict[str, Any]],
         raw: dict[str, Any],
-        source: SourceFile,
-        line: int,
-        node: cst.CSTNode | None,
+        home: SourceFile,
+        function_line: int,
         detail: dict[str, Any],
     ) -> Finding:
+        """One finding for every argument of a call that nopython mode cannot type, at the
+        first use, in source order, of any of them; the others' first uses in `also_at`."""
         rule = rules.UntypableArgument
+        function_node, owner = home.function_at(function_line)
+        if function_node is not None:
+            # Named in the signature's order, whatever order they were recorded in.
+            params = [p.name.value for p in _params(function_node)]
+            infos = sorted(
+                infos, key=lambda i: params.index(i["param"]) if i["param"] in params else 0
+            )
+        uses = []
+        for info in infos:
+            node = first_use(function_node, info["param"]) if function_node else None
+            where = node_range(home, node) if node is not None else line_range(home, function_line)
+            uses.append((where, node, info))
+        uses.sort(key=lambda use: use[0][0])
+        (start, end), _, first = uses[0]
         text = rule.message.format(
-            param=info["param"], cls=info["class"], line=raw.get("callsite_line") or "?"
+            what=describe_untypable(infos), line=raw.get("callsite_line") or "?"
         )
-        start, end = node_range(source, node) if node is not None else line_range(source, line)
-        _, owner = source.function_at(line)
+        extra: dict[str, Any] = {
+            "class": _qualified(first),
+            "arguments": [
+                {"param": i["param"], "class": _qualified(i), "container": i.get("container")}
+                for i in infos
+            ],
+        }
+        also = [{"row": s[0], "column": s[1]} for (s, _), _, _ in uses[1:] if s != start]
+        if also:
+            extra["also_at"] = also
         return Finding(
             rule,
             text,
-            source.path,
-            line,
+            home.path,
+            start[0],
             start,
             end,
             owner or raw.get("function"),
-            {**detail, "class": f"{info['module']}.{info['class']}"},
+            {**detail, **extra},
         )
 
     def _trail(self, callers: list[tuple[str, int]], source: SourceFile, owner: str | None) -> str:
@@ -423,7 +715,11 @@ class Locator:
 
 def to_diagnostics(findings: Iterable[Finding], display: dict[str, str]) -> list[Diagnostic]:
     """Findings -> Diagnostics. The same problem found for several signatures, or reached from
-    several callers, becomes one: the most direct call chain in the message, all in detail."""
+    several callers, becomes one: the most direct call chain in the message, all in detail.
+
+    The result does not depend on the order of `findings`: diagnostics come sorted by file,
+    range, code and message; signatures are listed in the order written (or harvested), call
+    chains shortest first, then alphabetically."""
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     for finding in findings:
         start = finding.start or (finding.line, 1)
@@ -436,14 +732,15 @@ def to_diagnostics(findings: Iterable[Finding], display: dict[str, str]) -> list
         )
         groups.setdefault(key, []).append(finding)
     diagnostics = []
-    for (filename, start, end, _, message), group in groups.items():
-        best = min(group, key=lambda f: (len(f.trail), f.trail))
+    for (filename, start, end, _, message), group in sorted(groups.items(), key=lambda g: g[0]):
+        group.sort(key=lambda f: (f.signature_order, f.detail.get("signature") or ""))
+        best = min(group, key=lambda f: (len(f.trail), f.trail, f.signature_order))
         detail = dict(best.detail)
         detail.pop("signature", None)
         detail["signatures"] = list(
             dict.fromkeys(f.detail["signature"] for f in group if f.detail.get("signature"))
         )
-        trails = list(dict.fromkeys(f.trail for f in group if f.trail))
+        trails = sorted({f.trail for f in group if f.trail}, key=lambda t: (len(t), t))
         if trails:
             detail["called_from"] = trails
         if best.trail:

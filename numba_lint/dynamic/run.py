@@ -19,6 +19,7 @@ from ..config import Config
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass
 from ..jit_index import JitFunction, JitIndex
 from ..parse import ParsedModule
+from .messages import NAME_ERROR, UNTYPED_GLOBAL, first_line
 from .cache import ResultCache
 from .locate import Finding, Locator, SourceFile, to_diagnostics
 from .numba_warnings import warning_findings
@@ -180,8 +181,20 @@ def _collect_failure(
 ) -> None:
     """A module without a worker result: one diagnostic (unless no worker could start)."""
     if outcome.failure == "unavailable":
+    timed_out = _timed_out_names(worker)
+    # Functions whose failure only says that a timed-out statement's name is missing: not a
+    # finding (another run, less loaded, may finish the statement), but unchecked, and why.
+    blocked: dict[str, str] = {}
         reason = "dynamic pass unavailable"
+        reason = _blocked_by_timeout(raw, timed_out)
+        if reason is not None:
+            blocked.setdefault(raw["function"], reason)
+            continue
     else:
+        # The signature's place as written or harvested: findings list signatures in that order.
+        written = worker["functions"].get(raw["function"], {}).get("signatures", [])
+        order = written.index(raw["signature"]) if raw.get("signature") in written else len(written)
+        raw = {**raw, "signature_order": order}
         result.diagnostics.append(_module_failure(module, outcome))
         reason = f"module not checked: {outcome.reason}"
     for plan in module.plans:
@@ -197,9 +210,44 @@ def _collect_result(
     for raw in worker["failures"]:
         line = lines.get(raw["function"], 1)
         collected.findings.extend(locator.failure(raw, module.source, line, dropped))
+        if plan.qualname in blocked:
+            status = {
+                "checked": False,
+                "source": None,
+                "reason": blocked[plan.qualname],
+                "timed_out": True,
+            }
     decorated = _statement_findings(module, worker, locator, dropped, collected.findings)
     collected.findings.extend(
         warning_findings(worker.get("warnings", []), module.source, lines, locator)
+TIMED_OUT = "TimeoutError: "
+
+
+def _timed_out_names(worker: dict[str, Any]) -> dict[str, str]:
+    """Names that top-level statements stopped by their time limit would have defined ->
+    "line 5 timed out (statement ran longer than 5 s)"."""
+    found: dict[str, str] = {}
+    for statement in worker.get("statements", []):
+        if statement["error"].startswith(TIMED_OUT):
+            what = statement["error"].removeprefix(TIMED_OUT)
+            for name in statement["names"]:
+                found.setdefault(name, f"line {statement['line']} timed out ({what})")
+    return found
+
+
+def _blocked_by_timeout(raw: dict[str, Any], timed_out: dict[str, str]) -> str | None:
+    """Why the function is unchecked, when its failure is a name a timed-out statement
+    defines; None for any other failure."""
+    if not timed_out or raw.get("function") is None:
+        return None
+    message = first_line(raw.get("root_text") or raw.get("text", ""))
+    for pattern in (UNTYPED_GLOBAL, NAME_ERROR):
+        match = pattern.search(message)
+        if match and match.group(1) in timed_out:
+            return f"{timed_out[match.group(1)]}; it defines '{match.group(1)}'"
+    return None
+
+
     )
     for item in worker["typed"]:
         collected.typed.setdefault((item["file"], item["qualname"]), []).append(item["signature"])
@@ -376,7 +424,10 @@ def _coverage(
     signatures = tuple(status.get("signatures", ()))
     reason = status.get("reason")
     if not checked and not status.get("module_failed"):
-        reached = typed.get((module.source.path, plan.qualname))
+        # A function blocked by a timed-out statement was typed, but its check did not count.
+        reached = (
+            None if status.get("timed_out") else typed.get((module.source.path, plan.qualname))
+        )
         if reached:
             checked, source, signatures, reason = (
                 True,

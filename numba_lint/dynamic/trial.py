@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 _FRAME = re.compile(r'File "([^"]+)", line (\d+)')
+# The string-hash seed of the worker factory and so of every worker (see Zygote.__init__).
+WORKER_HASH_SEED = "0"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,13 @@ class Zygote:
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (package_root, env.get("PYTHONPATH", "")) if p
         )
+        # Numba's type inference iterates over sets of types and names (the order of "Can't
+        # unify return type" candidates, of overload templates tried, ...), so with Python's
+        # per-process string hashing one module could fail differently from run to run. Every
+        # worker is forked from this process and inherits its hash seed: one fixed seed makes
+        # every worker of every run hash alike, whatever the user's PYTHONHASHSEED. (The parent
+        # also chooses among Numba's candidates by source order, see locate.py.)
+        env["PYTHONHASHSEED"] = WORKER_HASH_SEED
         self.started = time.perf_counter()
         # Its own stderr (import errors) goes to a file: said in the error, never on our output.
         self.errors = tempfile.TemporaryFile()

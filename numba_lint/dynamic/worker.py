@@ -20,6 +20,7 @@ from . import skeleton as skeleton_mod
 from .argtypes import signature_text, signatures_for, target_of
 from .calltypes import CallTyper
 from .describe import describe_error, describe_warning, is_user_file
+from .irfacts import failure_facts
 from .prelower import lowering_hazards
 from .typing_only import TypedResult, check, full_compile, typing_only
 
@@ -307,6 +308,8 @@ def _check_one(
             item["signature"] = signature_text(sig)
             result["warnings"].append(item)
     for disp, args in log.typed:
+            # Every candidate place and what internal names stand for (chosen by the parent).
+            failure.update(failure_facts(exc, failure["root_text"]))
         py_func = getattr(disp, "py_func", None)
         code = getattr(py_func, "__code__", None)
         if code is None or not is_user_file(code.co_filename):
