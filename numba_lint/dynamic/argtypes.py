@@ -28,7 +28,13 @@ def _type_of(value: Any, param: str) -> tuple[Any, dict[str, Any] | None]:
         return typ, None
     cls = type(value)
     placeholder = types.Opaque(f"untypable({param}: {cls.__qualname__})")
-    return placeholder, {"param": param, "class": cls.__qualname__, "module": cls.__module__}
+    info = {"param": param, "class": cls.__qualname__, "module": cls.__module__}
+    # A list (tuple, set) of plain objects: name the objects' class, not `list`.
+    if isinstance(value, (list, tuple, set, frozenset)) and value:
+        item = type(next(iter(value)))
+        info["container"], info["class"] = cls.__qualname__, item.__qualname__
+        info["module"] = item.__module__
+    return placeholder, info
 
 
 def _call_site_signatures(
