@@ -293,3 +293,33 @@ def test_results_that_cannot_be_known_say_why(tmp_path: Path) -> None:
     # step(state) reads step's own result: its first call site is still checked.
     linted = {f.name: f for f in result.functions}
     assert linted["step"].checked and linted["step"].signatures == ("(int64)",)
+
+
+UFUNC = """
+import numpy as np
+from numba import njit, vectorize
+
+
+@vectorize
+def scale(x, f):
+    return x * f
+
+
+@njit
+def consume(v):
+    return v + 1
+
+
+a32 = np.ones(3, np.float32)
+consume(scale(a32, 2.0))
+consume(scale(1.5, 2))
+"""
+
+
+def test_vectorize_results_typed_from_the_loop_a_call_uses(tmp_path: Path) -> None:
+    result = check_source(tmp_path, UFUNC)
+    assert reported(result) == []
+    consume = next(f for f in result.functions if f.name == "consume")
+    real = real_signatures(tmp_path / "example.py")
+    assert sorted(consume.signatures) == sorted(real["consume"])
+    assert sorted(real["consume"]) == ["(array(float64, 1d, C))", "(float64)"]

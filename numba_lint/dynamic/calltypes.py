@@ -30,6 +30,8 @@ from typing import Any
 import numba
 from numba.core import types
 from numba.core.dispatcher import Dispatcher, OmittedArg
+from numba.np import numpy_support
+from numba.np.ufunc.dufunc import DUFunc
 
 from . import skeleton as skeleton_mod
 
@@ -199,6 +201,8 @@ class CallTyper:
             return found
         if isinstance(node, ast.Call) and isinstance(self._callee(node.func), Dispatcher):
             return self._call_type(node, refs)
+        if isinstance(node, ast.Call) and isinstance(self._callee(node.func), DUFunc):
+            return self._ufunc_call_type(node, refs)
         raise Unknown(f"numba-lint does not type `{ast.unparse(node)}` without running it")
 
     def _item_type(self, node: ast.Subscript, refs: dict[str, str]) -> Any:
@@ -277,6 +281,39 @@ class CallTyper:
         if signature is None or signature.return_type is None:
             raise Unknown(f"{name}{_spelled(argtypes)} did not type")
         return as_returned(signature.return_type, f"{name}{_spelled(argtypes)}")
+
+    def _ufunc_call_type(self, node: ast.Call, refs: dict[str, str]) -> Any:
+        """The type of what calling a @vectorize ufunc returns, from the loop a call uses: the
+        one for the arguments' element types, as `DUFunc._compile_for_args` picks them (compiled
+        now if missing, as the call would; never run). Arrays in: a new C-contiguous array out;
+        scalars only: a NumPy scalar of the loop's output type."""
+        ufunc: DUFunc = self._callee(node.func)
+        text = ast.unparse(node)
+        if node.keywords or len(node.args) != ufunc.nin or ufunc.nout != 1:
+            raise Unknown(f"numba-lint types `{text}` only with {ufunc.nin} positional arguments")
+        elements, ndim = [], 0
+        for arg in node.args:
+            value = self._argument(ast.unparse(arg), refs)
+            typ = numba_type(value)
+            if isinstance(typ, types.Array):
+                elements.append(typ.dtype)
+                ndim = max(ndim, typ.ndim)
+            elif isinstance(value, Typed) or typ is None:
+                elements.append(typ)
+            else:
+                elements.append(numpy_support.map_arrayscalar_type(value))
+        if any(t is None for t in elements):
+            raise Unknown(f"Numba cannot type an argument of `{text}`")
+        signature, _ = ufunc.find_ewise_function(tuple(elements))
+        if signature is None and not ufunc._frozen:
+            # Looked up first: compiling types it already has would warn, as a repeated call does.
+            ufunc._compile_for_argtys(tuple(elements))
+            signature, _ = ufunc.find_ewise_function(tuple(elements))
+        if signature is None:
+            raise Unknown(f"`{text}`: the ufunc has no loop for {_spelled(tuple(elements))}")
+        if ndim:
+            return types.Array(signature.return_type, ndim, "C")
+        return signature.return_type
 
     def _type_elsewhere(self, callee: Dispatcher, argtypes: tuple[Any, ...]) -> None:
         """A jitted function of another module: typed here only for its return type; its own
