@@ -114,6 +114,8 @@ def test_harvested_marker_and_stale_entries(result: DynamicResult) -> None:
 def test_inline_always_helper_counts_as_checked_through_its_caller(tmp_path: Path) -> None:
     from dynamic_support import check_source
 
+    from numba_lint.dynamic.signatures import INLINE_UNREACHED
+
     result = check_source(
         tmp_path,
         """
@@ -139,6 +141,6 @@ def test_inline_always_helper_counts_as_checked_through_its_caller(tmp_path: Pat
     assert [
         (d.code, d.location.row) for d in result.diagnostics if d.severity.value == "error"
     ] == [("NB905", 5)]
-    # An inline helper nobody checked calls is still listed as not checked.
+    # An inline helper nobody checked calls is still listed as not checked, and says why.
     unused = next(f for f in result.functions if f.name == "unused")
-    assert not unused.checked and unused.reason == "no argument types"
+    assert not unused.checked and unused.reason == INLINE_UNREACHED

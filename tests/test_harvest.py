@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from conftest import run_cli
 
+from numba_lint.dynamic.signatures import INLINE_UNREACHED
 from numba_lint.harvest import harvest_main, run_harvest
 from numba_lint.signatures_file import (
     CAP_NOTE,
@@ -95,12 +96,15 @@ def test_records_every_function_the_tests_reach(harvested):
         "hpkg/ufuncs.py::box_total": [
             ["<structref hpkg.ufuncs:BoxType(('value', float64), ('count', int64))>"]
         ],
+        "hpkg/chain.py::chain_total": [["float64[::1]"]],
     }
     for key, signatures in expected.items():
         assert key in entries, f"{key} not recorded; summary:\n{summary}"
         assert [list(s) for s in entries[key].signatures] == signatures, key
     assert "hpkg/kernels.py::never_called" not in entries
     assert "hpkg/kernels.py::eager_half" not in entries
+    # inline="always" helpers are inlined into chain_total before typing, never compiled alone.
+    assert not [key for key in entries if key.startswith("hpkg/inline.py")]
     assert "1 signature skipped: explicit in the decorator" in summary
     assert not any(key.startswith("<") for key in entries)  # generated code is not project code
     assert entries["hpkg/kernels.py::clip_total"].params == ("a", "low=")
@@ -111,10 +115,10 @@ def test_a_type_that_cannot_be_stored_is_reported(harvested):
     # call_with_one was only ever called with a test's local jitted function: it has an entry
     # (check says why it is unused) but is not counted among the recorded functions.
     assert summary.splitlines()[0].startswith(
-        "numba-lint harvest: 19 signatures of 19 functions recorded (19 new) from 3 processes; "
+        "numba-lint harvest: 20 signatures of 20 functions recorded (20 new) from 3 processes; "
     )
     assert summary.splitlines()[0].endswith(
-        "now holds signatures of 19 functions and lists 1 without a storable one"
+        "now holds signatures of 20 functions and lists 1 without a storable one"
     )
     assert (
         "2 signatures not recorded (1 function with no signature stored at all, which `check` "
@@ -475,12 +479,13 @@ import numba
 from numba.core.errors import NumbaWarning
 warnings.simplefilter("error", NumbaWarning)
 import numpy as np
-from hpkg import kernels, ufuncs
+from hpkg import chain, kernels, ufuncs
 out = np.zeros(3)
 calls = {{
     "add_half": lambda: kernels.add_half(np.ones(2), np.ones(2)),
     "shift": lambda: ufuncs.shift(np.arange(3.0), 2.0, out),
     "box_total": lambda: ufuncs.box_total(ufuncs.Box(1.5, 2)),
+    "chain_total": lambda: chain.chain_total(np.array([1.0, 3.0])),
 }}
 failed = []
 for name, call in calls.items():
@@ -506,9 +511,10 @@ def numba_rejects(project: Path) -> list[str]:
     return [name for name in done.stdout.strip().split(",") if name]
 
 
-def test_check_uses_harvested_ufuncs_gufuncs_and_structrefs(harvested, tmp_path):
-    """Dynamic @vectorize/@guvectorize and structref arguments: typed from the harvest, silent
-    when valid, an error at the root-cause line when broken; an unusable entry says why."""
+def test_check_uses_every_harvested_entry(harvested, tmp_path):
+    """Dynamic @vectorize/@guvectorize, structref arguments and inline="always" helpers of
+    other modules: typed from the harvest, silent when valid, an error at the root-cause line
+    when broken; what cannot be used says why."""
     project, _, _, _ = harvested
     copy = tmp_path / "copy"
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns("__pycache__"))
@@ -520,6 +526,15 @@ def test_check_uses_harvested_ufuncs_gufuncs_and_structrefs(harvested, tmp_path)
     for name in ("add_half", "shift", "box_total"):
         assert functions[name]["checked"], functions[name]
         assert functions[name]["signature_source"] == "harvest", name
+    inlined = {
+        "shifted_square": ["inlined into chain_total (hpkg/chain.py)"],
+        "scaled": ["inlined into chain_total (hpkg/chain.py)"],
+        "_offset": ["inlined into shifted_square"],
+    }
+    for name, signatures in inlined.items():
+        assert functions[name]["checked"] and functions[name]["signature_source"] == "callee"
+        assert functions[name]["signatures"] == signatures, name
+    assert functions["never_inlined"]["reason"] == INLINE_UNREACHED
     reason = functions["call_with_one"]["reason"]
     assert reason.startswith("the harvest compiled it but could store no signature: argument 1: ")
     assert "local_triple" in reason
@@ -529,6 +544,7 @@ def test_check_uses_harvested_ufuncs_gufuncs_and_structrefs(harvested, tmp_path)
     edits = {
         "hpkg/kernels.py": ("    return x + 0.5 * y\n", "    return x + 0.5 * y + 'half'\n"),
         "hpkg/ufuncs.py": ("        out[i] = a[i] + k\n", "        out[i] = a[i] + k + 'k'\n"),
+        "hpkg/inline.py": ("    return x - 1.0\n", "    return x - 1.0 + 'one'\n"),
     }
     rows = {}
     for name, (old, new) in edits.items():
@@ -540,14 +556,14 @@ def test_check_uses_harvested_ufuncs_gufuncs_and_structrefs(harvested, tmp_path)
             text = text.replace("box.value * box.count\n", "box.value * box.missing\n")
         path.write_text(text, encoding="utf-8")
         for row, line in enumerate(text.splitlines(), 1):
-            if "'half'" in line or "'k'" in line or "box.missing" in line:
+            if any(mark in line for mark in ("'half'", "'k'", "box.missing", "'one'")):
                 rows[row, name] = line
-    assert sorted(numba_rejects(copy)) == ["add_half", "box_total", "shift"]
+    assert sorted(numba_rejects(copy)) == ["add_half", "box_total", "chain_total", "shift"]
     done = run_cli("check", "--format", "json", "--no-cache", "hpkg/", cwd=copy)
     assert done.returncode == 1, done.stderr
     errors = [d for d in json.loads(done.stdout)["diagnostics"] if d["severity"] == "error"]
     assert sorted((d["location"]["row"], d["filename"]) for d in errors) == sorted(rows)
-    assert {d["function"] for d in errors} == {"add_half", "shift", "box_total"}
+    assert {d["function"] for d in errors} == {"add_half", "shift", "box_total", "_offset"}
 
 
 def test_an_installed_copy_outside_the_project_is_reported(tmp_path):

@@ -12,18 +12,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import libcst as cst
-
 from ..checks import dynamic as rules
 from ..config import Config
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass
-from ..jit_index import JitFunction, JitIndex
+from ..jit_index import JitIndex
 from ..parse import ParsedModule
-from .messages import NAME_ERROR, UNTYPED_GLOBAL, first_line
 from .cache import ResultCache
 from .locate import Finding, Locator, SourceFile, to_diagnostics
+from .messages import NAME_ERROR, UNTYPED_GLOBAL, first_line
 from .numba_warnings import warning_findings
-from .signatures import FunctionPlan, load_harvest, plan_module
+from .signatures import (
+    INLINE_UNREACHED,
+    FunctionPlan,
+    inlined_into,
+    load_harvest,
+    plan_module,
+)
 from .trial import Outcome, run_jobs
 
 # Must match worker.NO_TYPES (the worker module imports Numba, so it is not imported here).
@@ -124,56 +128,38 @@ def _inlined_through_callers(
     entries: list[FunctionCoverage],
 ) -> list[FunctionCoverage]:
     """An `inline="always"` function is never compiled on its own: Numba inlines its body into
-    each caller before typing. When a checked function of the same module calls it, its body was
-    typed there, so it counts as checked through its callers."""
-    checked_callers: dict[Any, list[cst.FunctionDef]] = {}
-    functions: dict[tuple[Any, str], JitFunction] = {}
-    for (module, plan, _), entry in zip(coverage, entries, strict=True):
-        function = next((f for f in module.index.functions if f.qualname == plan.qualname), None)
-        if function is None:
-            continue
-        functions[(module.source.path, plan.qualname)] = function
-        if entry.checked:
-            checked_callers.setdefault(module.source.path, []).append(function.node)
+    each caller before typing. When a checked function calls it (in any module, or through
+    another inlined function), its body was typed there, so it counts as checked through its
+    callers; otherwise that is the reason it is unchecked (signatures.inlined_into)."""
+    functions = [
+        (
+            module.parsed,
+            module.index,
+            next((f for f in module.index.functions if f.qualname == plan.qualname), None),
+            entry.checked,
+        )
+        for (module, plan, _), entry in zip(coverage, entries, strict=True)
+    ]
+    reached = inlined_into(functions)
     updated = []
-    for (module, plan, _), entry in zip(coverage, entries, strict=True):
-        function = functions.get((module.source.path, plan.qualname))
-        if (
-            entry.checked
-            or function is None
-            or function.decorator.options.get("inline") != "always"
-        ):
-            updated.append(entry)
-            continue
-        names = {function.name, function.dispatcher_name} - {None}
-        callers = [
-            caller
-            for caller in checked_callers.get(module.source.path, [])
-            if caller is not function.node and _calls_any(caller, names)
-        ]
-        if callers:
+    for position, ((_, _, function, _), entry) in enumerate(zip(functions, entries, strict=True)):
+        if position in reached:
             entry = replace(
                 entry,
                 checked=True,
                 signature_source="callee",
                 reason=None,
-                signatures=tuple(f"inlined into {c.name.value}" for c in callers),
+                signatures=tuple(f"inlined into {caller}" for caller in reached[position]),
             )
+        elif (
+            not entry.checked
+            and entry.reason == NO_TYPES
+            and function is not None
+            and function.decorator.options.get("inline") == "always"
+        ):
+            entry = replace(entry, reason=INLINE_UNREACHED)
         updated.append(entry)
     return updated
-
-
-def _calls_any(function: cst.FunctionDef, names: set[str | None]) -> bool:
-    found = False
-
-    class _Calls(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            nonlocal found
-            if isinstance(node.func, cst.Name) and node.func.value in names:
-                found = True
-
-    function.visit(_Calls())
-    return found
 
 
 def _collect_failure(
@@ -181,20 +167,8 @@ def _collect_failure(
 ) -> None:
     """A module without a worker result: one diagnostic (unless no worker could start)."""
     if outcome.failure == "unavailable":
-    timed_out = _timed_out_names(worker)
-    # Functions whose failure only says that a timed-out statement's name is missing: not a
-    # finding (another run, less loaded, may finish the statement), but unchecked, and why.
-    blocked: dict[str, str] = {}
         reason = "dynamic pass unavailable"
-        reason = _blocked_by_timeout(raw, timed_out)
-        if reason is not None:
-            blocked.setdefault(raw["function"], reason)
-            continue
     else:
-        # The signature's place as written or harvested: findings list signatures in that order.
-        written = worker["functions"].get(raw["function"], {}).get("signatures", [])
-        order = written.index(raw["signature"]) if raw.get("signature") in written else len(written)
-        raw = {**raw, "signature_order": order}
         result.diagnostics.append(_module_failure(module, outcome))
         reason = f"module not checked: {outcome.reason}"
     for plan in module.plans:
@@ -207,9 +181,35 @@ def _collect_result(
 ) -> None:
     dropped = set(worker.get("dropped_names", []))
     lines = {plan.qualname: plan.line for plan in module.plans}
+    timed_out = _timed_out_names(worker)
+    # Functions whose failure only says that a timed-out statement's name is missing: not a
+    # finding (another run, less loaded, may finish the statement), but unchecked, and why.
+    blocked: dict[str, str] = {}
     for raw in worker["failures"]:
+        reason = _blocked_by_timeout(raw, timed_out)
+        if reason is not None:
+            blocked.setdefault(raw["function"], reason)
+            continue
         line = lines.get(raw["function"], 1)
+        # The signature's place as written or harvested: findings list signatures in that order.
+        written = worker["functions"].get(raw["function"], {}).get("signatures", [])
+        order = written.index(raw["signature"]) if raw.get("signature") in written else len(written)
+        raw = {**raw, "signature_order": order}
         collected.findings.extend(locator.failure(raw, module.source, line, dropped))
+    decorated = _statement_findings(module, worker, locator, dropped, collected.findings)
+    collected.findings.extend(
+        warning_findings(worker.get("warnings", []), module.source, lines, locator)
+    )
+    for item in worker["typed"]:
+        collected.typed.setdefault((item["file"], item["qualname"]), []).append(item["signature"])
+    for plan in module.plans:
+        status = worker["functions"].get(plan.qualname, {})
+        compiled_by = decorated.get(plan.qualname)
+        if compiled_by == "decorator":
+            # Its decorator compiled it at import and failed: it was checked.
+            status = {"checked": True, "source": "decorator", "signatures": plan.decorator}
+        elif compiled_by == "callsite" and not status.get("checked"):
+            status = {"checked": True, "source": "callsite", "signatures": ()}
         if plan.qualname in blocked:
             status = {
                 "checked": False,
@@ -217,9 +217,9 @@ def _collect_result(
                 "reason": blocked[plan.qualname],
                 "timed_out": True,
             }
-    decorated = _statement_findings(module, worker, locator, dropped, collected.findings)
-    collected.findings.extend(
-        warning_findings(worker.get("warnings", []), module.source, lines, locator)
+        collected.coverage.append((module, plan, status))
+
+
 TIMED_OUT = "TimeoutError: "
 
 
@@ -246,20 +246,6 @@ def _blocked_by_timeout(raw: dict[str, Any], timed_out: dict[str, str]) -> str |
         if match and match.group(1) in timed_out:
             return f"{timed_out[match.group(1)]}; it defines '{match.group(1)}'"
     return None
-
-
-    )
-    for item in worker["typed"]:
-        collected.typed.setdefault((item["file"], item["qualname"]), []).append(item["signature"])
-    for plan in module.plans:
-        status = worker["functions"].get(plan.qualname, {})
-        compiled_by = decorated.get(plan.qualname)
-        if compiled_by == "decorator":
-            # Its decorator compiled it at import and failed: it was checked.
-            status = {"checked": True, "source": "decorator", "signatures": plan.decorator}
-        elif compiled_by == "callsite" and not status.get("checked"):
-            status = {"checked": True, "source": "callsite", "signatures": ()}
-        collected.coverage.append((module, plan, status))
 
 
 def _run(prepared: list[_Module], config: Config, result: DynamicResult) -> list[Outcome]:

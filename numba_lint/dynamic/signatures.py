@@ -485,3 +485,96 @@ def load_harvest(project_root: Path, signatures_file: str) -> tuple[dict[str, An
         return dict(reader.load_signatures(path)), None
     except Exception as exc:  # noqa: BLE001 - a broken file is reported, not fatal
         return {}, f"{path}: cannot read signatures file: {exc}"
+
+
+INLINE_UNREACHED = (
+    'inline="always": typed only inside its callers, and no trial-compiled function calls it'
+)
+
+
+def inlined_into(
+    functions: list[tuple[ParsedModule, JitIndex, JitFunction | None, bool]],
+) -> dict[int, tuple[str, ...]]:
+    """(module, index, function, checked) of every planned function -> for each unchecked
+    `inline="always"` function whose body was typed inside a checked function, its position ->
+    those callers' names.
+
+    Numba inlines such a function into each caller before typing and never compiles it on its
+    own, so neither a harvest nor the trial compile sees it by itself. Callers are found in every
+    checked module, through its imports (`from pkg.util import helper`, `util.helper(...)`),
+    and through other inlined functions, whose calls are typed along with them.
+    """
+    from ..bindings import IMPORT, module_bindings
+
+    wanted: dict[str, int] = {}
+    for position, (parsed, _, function, checked) in enumerate(functions):
+        if checked or function is None or "." in function.qualname:
+            continue
+        if function.decorator.options.get("inline") != "always":
+            continue
+        for name in {function.name, function.dispatcher_name} - {None}:
+            wanted[f"{parsed.module_name}.{name}"] = position
+    if not wanted:
+        return {}
+    tables: dict[str, dict[str, str]] = {}
+    for parsed, index, _, _ in functions:
+        if parsed.module_name not in tables:
+            tables[parsed.module_name] = module_bindings(parsed, index)
+
+    def resolve(module: str, dotted: str) -> int | None:
+        head, _, rest = dotted.partition(".")
+        kind = tables[module].get(head)
+        if kind is None:
+            return None
+        full = kind[len(IMPORT) :] if kind.startswith(IMPORT) else f"{module}.{head}"
+        full = f"{full}.{rest}" if rest else full
+        for _ in range(8):  # re-exports: `from pkg import helper`, pkg importing it from util
+            if full in wanted:
+                return wanted[full]
+            owner, _, name = full.rpartition(".")
+            kind = tables.get(owner, {}).get(name)
+            if kind is None or not kind.startswith(IMPORT):
+                return None
+            full = kind[len(IMPORT) :]
+        return None
+
+    callers: dict[int, list[str]] = {}
+    frontier = [n for n, (_, _, function, checked) in enumerate(functions) if checked and function]
+    reached = set(frontier)
+    while frontier:
+        following = []
+        for position in frontier:
+            parsed, _, function, _ = functions[position]
+            assert function is not None
+            for dotted in _called_names(function.node):
+                target = resolve(parsed.module_name, dotted)
+                if target is None or target == position:
+                    continue
+                inlined_module = functions[target][0]
+                shown = function.qualname
+                if inlined_module.module_name != parsed.module_name:
+                    shown += f" ({parsed.source.display})"
+                callers.setdefault(target, []).append(shown)
+                if target not in reached:
+                    reached.add(target)
+                    following.append(target)
+        frontier = following
+    return {position: tuple(dict.fromkeys(names)) for position, names in callers.items()}
+
+
+def _called_names(node: cst.FunctionDef) -> list[str]:
+    """`f` and `mod.f` of every call in the function (other callees are never inlined here)."""
+    found: list[str] = []
+
+    class _Calls(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            parts = []
+            func: cst.BaseExpression = call.func
+            while isinstance(func, cst.Attribute):
+                parts.append(func.attr.value)
+                func = func.value
+            if isinstance(func, cst.Name):
+                found.append(".".join([func.value, *reversed(parts)]))
+
+    node.visit(_Calls())
+    return found
