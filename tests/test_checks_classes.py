@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from lint_support import lint_source
+from conftest import run_cli
+from lint_support import lint_files, lint_source
+from numba_prover import prove_examples
 
 
 def test_plain_classes_and_their_plain_subclasses(tmp_path: Path) -> None:
@@ -133,3 +136,48 @@ def test_classes_from_unchecked_modules_are_unknown(tmp_path: Path) -> None:
         ["NB103"],
     )
     assert found == []
+
+
+FOLD = Path(__file__).parent / "fixtures" / "fold_causes" / "plain_objects.py"
+
+
+def test_one_finding_per_plain_object_in_the_full_run() -> None:
+    """A plain class created and used on several lines, a plain-class parameter read several
+    times, a class defined in the jitted body: one finding each (at the creation, the first use,
+    the definition), the other places listed; the trial compile confirms each, adding nothing."""
+    done = run_cli("check", "--no-cache", "--exit-zero", "--format", "json", str(FOLD))
+    assert done.returncode == 0, done.stderr[-3000:]
+    shown = [
+        (d["location"]["row"], d["code"], d["confirmed"], d.get("detail", {}).get("also_at"))
+        for d in json.loads(done.stdout)["diagnostics"]
+        if d["severity"] != "info"
+    ]
+    assert shown == [
+        (18, "NB103", True, [at(19, 9), at(20, 10), at(21, 9), at(22, 16), at(22, 22)]),
+        (27, "NB101", True, [at(27, 22), at(27, 33)]),
+        (32, "NB115", True, [at(34, 13), at(37, 12), at(37, 18)]),
+    ]
+
+
+def at(row: int, column: int) -> dict[str, int]:
+    return {"row": row, "column": column}
+
+
+def test_the_folded_functions_really_fail_in_numba() -> None:
+    calls = ["make(1.0)", "use(Holder())", "inner(1)"]
+    code = FOLD.read_text().partition("\n\nR1 = ")[0] + "\n"
+    outcomes = prove_examples([{"code": code, "call": call} for call in calls])
+    assert [o["outcome"] for o in outcomes] == ["fails"] * 3, outcomes
+
+
+def test_folded_message_names_the_other_lines(tmp_path: Path) -> None:
+    found = lint_files(tmp_path, {"module.py": FOLD.read_text()}, ["NB103", "NB101"])
+    assert [(d.code, d.location.row) for d in found] == [
+        ("NB103", 18),
+        ("NB101", 27),
+        ("NB101", 34),
+    ]
+    assert found[0].message.endswith("(also used at lines 19, 20, 21, 22)")
+    assert found[1].message.endswith("(also used at line 27)")
+    # NB115 not selected: the class defined in the jitted body is said at its first attribute.
+    assert found[2].message.endswith("(also used at line 37)")
