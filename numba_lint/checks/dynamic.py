@@ -692,7 +692,11 @@ class NotTrialCompiled(DynamicRule):
     ## What it does
     Lists a jitted function the dynamic pass could not trial-compile, with the reason: most
     often no argument types (lazy `@njit` without signature, annotations, module-level call or
-    harvested signatures).
+    harvested signatures). When the harvested signatures file has the function but nothing
+    usable, the reason says so instead ("harvested signatures are stale ...: re-run `numba-lint
+    harvest`", "the harvest compiled it but could store no signature: ..."); an
+    `inline="always"` helper that no checked function calls says that (it is only ever typed
+    inside its callers).
 
     ## Why is this bad?
     Nothing is wrong with the code; the finding says what was not verified.
