@@ -120,3 +120,70 @@ def test_same_failure_for_several_signatures_is_one_diagnostic(tmp_path) -> None
     [one] = check_source(tmp_path, same, name="same.py").diagnostics
     assert one.detail["signatures"] == ["float64(float64[:])", "float64(float64[::1])"]
     assert "[for 2 signatures: float64(float64[:]); float64(float64[::1])]" in one.message
+
+
+def _locator_for(tmp_path, code: str):
+    from dynamic_support import load
+
+    from numba_lint.dynamic.locate import Locator, SourceFile
+
+    path = tmp_path / "nowhere.py"
+    path.write_text(code, encoding="utf-8")
+    parsed, index = load(path, tmp_path)
+    source = SourceFile(
+        "nowhere.py",
+        str(path.resolve()),
+        parsed.wrapper,
+        lines=parsed.lines,
+        jitted={f.node: f.qualname for f in index.functions},  # type: ignore[attr-defined]
+    )
+    return Locator({source.path: source}, {}), source
+
+
+NOWHERE = (
+    "from numba import njit\n\n\n"
+    "@njit\n"
+    "def g(n):\n"
+    "    return n\n\n\n"
+    '@njit("(int64,)")\n'
+    "def f(n):\n"
+    "    a = g(n)\n"
+    "    return a\n"
+)
+
+
+def test_no_location_from_numba_is_the_def_line_and_said(tmp_path) -> None:
+    """Numba's error has no location (its message names none, the exception has no `.loc`):
+    the last place type inference looked at (`fallback`, here `a = g(n)`) is not a root cause.
+    The finding goes on the function's name and says Numba gave no location."""
+    locator, source = _locator_for(tmp_path, NOWHERE)
+    raw = {
+        "types": ["TypingError", "NumbaError", "Exception"],
+        "text": "Failed in nopython mode pipeline (step: x)\nSomething without a place",
+        "root_text": "Something without a place",
+        "chain": [],
+        "text_locs": [],
+        "fallback": {"file": source.path, "line": 11},
+        "function": "f",
+    }
+    [found] = locator.failure(raw, source, 10, set())
+    assert (found.start, found.end) == ((10, 5), (10, 6))
+    assert found.message.endswith("(Numba gave no location; reported at the function)")
+    # A lowering failure stopped where lowering was: that place is kept.
+    lowering = {**raw, "types": ["LoweringError", "NumbaError", "Exception"]}
+    [lowered] = locator.failure(lowering, source, 10, set())
+    assert lowered.start == (11, 5) and "no location" not in lowered.message
+
+
+def test_internal_names_become_the_users_words(tmp_path) -> None:
+    from numba_lint.dynamic.locate import user_names
+
+    _, source = _locator_for(tmp_path, NOWHERE)
+    said = user_names("No conversion from int64 to unicode_type for 'arg.0'", {}, source, 11)
+    assert said == "No conversion from int64 to unicode_type for 'n'"
+    said = user_names(
+        "No conversion from X to Y for '$6return_value.1', defined at None", {}, source, 12
+    )
+    assert said == "No conversion from X to Y for the returned value"
+    said = user_names("Undecided type $8.3 := <undecided>", {}, source, 11)
+    assert said == "Undecided type a temporary value"

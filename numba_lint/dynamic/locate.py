@@ -559,11 +559,20 @@ class Locator:
         self, raw: dict[str, Any], home: SourceFile, function_line: int
     ) -> tuple[str | None, int | None, list[tuple[str, int]]]:
         """Numba's location of the failure, or (None, None, []) when it gave none. The last
-        location Numba was working on (`fallback`) counts only inside the checked function:
-        elsewhere it is a guess about an unrelated line."""
+        location Numba was working on (`fallback`) is where lowering stopped for a lowering
+        failure, so it counts there, inside the checked function; for any other failure it is
+        only the last thing type inference looked at (often in another function): a guess."""
         path, line, callers = root_location(raw)
         if raw.get("chain") or raw.get("text_locs") or path is None:
             return path, line, callers
+        text = raw.get("text", "")
+        lowering = (
+            raw.get("kind_hint") == "lowering"
+            or "LoweringError" in raw.get("types", [])
+            or "(step: native lowering)" in text
+        )
+        if not lowering:
+            return None, None, []
         function = home.function_at(function_line)[0]
         if function is None or path != home.path or line is None:
             return None, None, []
