@@ -91,6 +91,13 @@ class FunctionCoverage:
     signature_source: str | None = None
     signatures: tuple[str, ...] = ()
     reason: str | None = None
+    # The project wrapper that made it jitted (a decorator factory such as `pkg._util._jit`, a
+    # decorator function, a `partial` or configured alias, a wrapper class); None when the
+    # function is jitted by numba's own decorator. Optional in JSON (added in version 1).
+    via: str | None = None
+    # The name holding this compiled variant when one def is jitted more than once
+    # (`f_par = njit(parallel=True)(f)`; `f_ser = njit(f)`): each variant is one entry.
+    dispatcher: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -103,6 +110,10 @@ class FunctionCoverage:
         }
         if not self.checked:
             data["reason"] = self.reason
+        if self.via is not None:
+            data["via"] = self.via
+        if self.dispatcher is not None:
+            data["dispatcher"] = self.dispatcher
         return data
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import libcst as cst
 
+from .diagnostic import FunctionCoverage
 from .modules import absolute_module_name
 from .names import dotted
 from .parse import ParsedModule, parse
@@ -197,6 +198,16 @@ def literal(node: cst.BaseExpression, module: cst.Module) -> tuple[bool, Any]:
 Line = int | Callable[[], int] | None
 
 
+@dataclass
+class _Frame:
+    """One open def: the defs nested in it and the `njit(impl)` calls in its body."""
+
+    # Inside jitted code (or an @overload function): nested defs are its body, not entries.
+    in_jitted_code: bool
+    defs: dict[str, tuple[cst.FunctionDef, str]] = field(default_factory=dict)
+    calls: list[tuple[str, JitDecorator, str | None, int]] = field(default_factory=list)
+
+
 class _Indexer(TypeDispatchVisitor):
     def __init__(
         self,
@@ -227,6 +238,9 @@ class _Indexer(TypeDispatchVisitor):
         self.overload_frames: list[tuple[list[JitFunction], set[str], int]] = []
         # Open defs and classes, innermost last: names resolve in the innermost one's scope.
         self.definitions: list[cst.FunctionDef | cst.ClassDef] = []
+        # Open defs, innermost last: the defs nested in each and the calls that jit one of
+        # them (`def make(): def impl(): ...; return njit(nogil=True)(impl)`).
+        self.frames: list[_Frame] = []
 
     # ---- name resolution -------------------------------------------------------------
     def resolve_decorator(
@@ -448,6 +462,12 @@ class _Indexer(TypeDispatchVisitor):
         qualname = ".".join([*self.scope, node.name.value])
         if self.function_depth == 0 and not self.scope:
             self.top_level_defs[node.name.value] = node
+        elif self.frames and not self.frames[-1].in_jitted_code:
+            self.frames[-1].defs[node.name.value] = (node, qualname)
+        before = (
+            len(self.functions),
+            len(self.overload_frames[-1][0]) if self.overload_frames else 0,
+        )
         found: JitDecorator | None = None
         decorator_lines = self._decorator_lines(node)
         for decorator, decorator_line in zip(node.decorators, decorator_lines, strict=False):
@@ -487,6 +507,16 @@ class _Indexer(TypeDispatchVisitor):
         self.scope.append(node.name.value)
         self.definitions.append(node)
         self.function_depth += 1
+        jitted = before != (
+            len(self.functions),
+            len(self.overload_frames[-1][0]) if self.overload_frames else 0,
+        )
+        in_jitted_code = (
+            jitted
+            or (found is not None and found.kind not in FUNCTION_KINDS)
+            or bool(self.frames and self.frames[-1].in_jitted_code)
+        )
+        self.frames.append(_Frame(in_jitted_code))
         if found is not None and found.kind == "overload":
             self.overload_depth += 1
             self.overload_decorator = found
@@ -495,6 +525,9 @@ class _Indexer(TypeDispatchVisitor):
         return None
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        frame = self.frames.pop()
+        if frame.calls:
+            self._add_calls(frame.calls, frame.defs, local=True)
         self.scope.pop()
         self.definitions.pop()
         self.function_depth -= 1
@@ -512,6 +545,15 @@ class _Indexer(TypeDispatchVisitor):
         return False  # nothing below a simple statement defines a function
 
     def _return(self, node: cst.Return) -> None:
+        value = node.value
+        if isinstance(value, cst.Call) and self._wraps_function(value):
+            # `return njit(nogil=True)(impl)`: a factory of jitted functions.
+            line = self._value_line_of(value)
+            decorator = self._call_form_decorator(value, line)
+            wrapped = self._wrapped(value)
+            if decorator is not None and wrapped is not None:
+                self._pending(wrapped, decorator, None, line)
+            return
         if not self.overload_frames or not isinstance(node.value, cst.Name):
             return
         _, returned, depth = self.overload_frames[-1]
@@ -563,10 +605,10 @@ class _Indexer(TypeDispatchVisitor):
         # fast = njit(slow)  /  fast = jit(nopython=True)(slow)
         if isinstance(value, cst.Call) and self._wraps_function(value):
             decorator = self._call_form_decorator(value, line)
-            wrapped = value.args[0].value
-            if decorator is not None and isinstance(wrapped, cst.Name):
+            wrapped = self._wrapped(value)
+            if decorator is not None and wrapped is not None:
                 target_name = targets[0].value if isinstance(targets[0], cst.Name) else None
-                self.pending_calls.append((wrapped.value, decorator, target_name, line()))
+                self._pending(wrapped, decorator, target_name, line())
 
     def visit_Expr(self, node: cst.Expr) -> bool:
         self._expr(node)
@@ -579,9 +621,9 @@ class _Indexer(TypeDispatchVisitor):
         if isinstance(value, cst.Call) and self._wraps_function(value):
             line = self._value_line(node)
             decorator = self._call_form_decorator(value, line)
-            wrapped = value.args[0].value
-            if decorator is not None and isinstance(wrapped, cst.Name):
-                self.pending_calls.append((wrapped.value, decorator, None, line))
+            wrapped = self._wrapped(value)
+            if decorator is not None and wrapped is not None:
+                self._pending(wrapped, decorator, None, line)
 
     def _call_form_decorator(self, call: cst.Call, line: Line) -> JitDecorator | None:
         """The decorator of `njit(f)`, `jit(opts)(f)` or `njit(f, opts)` (options merged)."""
@@ -595,11 +637,30 @@ class _Indexer(TypeDispatchVisitor):
         return replace(configured, positional=positional)
 
     def _wraps_function(self, call: cst.Call) -> bool:
-        """True for njit(f)-style calls: one positional argument that names a function."""
+        """True for njit(f)-style calls: one positional argument that names a function (of the
+        module, or nested in the enclosing def)."""
+        return self._wrapped(call) is not None
+
+    def _wrapped(self, call: cst.Call) -> str | None:
         if not call.args or call.args[0].keyword is not None or call.args[0].star:
-            return False
+            return None
         first = call.args[0].value
-        return isinstance(first, cst.Name) and first.value in self.top_level_defs
+        if not isinstance(first, cst.Name):
+            return None
+        if self.frames and first.value in self.frames[-1].defs:
+            return first.value
+        return first.value if first.value in self.top_level_defs else None
+
+    def _pending(
+        self, wrapped: str, decorator: JitDecorator, target: str | None, line: int
+    ) -> None:
+        if self.frames and wrapped in self.frames[-1].defs:
+            self.frames[-1].calls.append((wrapped, decorator, None, line))
+        else:
+            self.pending_calls.append((wrapped, decorator, target, line))
+
+    def _value_line_of(self, node: cst.BaseExpression) -> int:
+        return self.parsed.line_of(node)
 
     # Expressions never hold a def: skip them (the decorators are resolved by hand above).
     def visit_Decorator(self, node: cst.Decorator) -> bool:
@@ -627,17 +688,31 @@ class _Indexer(TypeDispatchVisitor):
         return False
 
     def leave_Module(self, original_node: cst.Module) -> None:
+        defs = {name: (node, name) for name, node in self.top_level_defs.items()}
+        self._add_calls(self.pending_calls, defs, local=False)
+        self.functions.sort(key=lambda function: function.line)
+
+    def _add_calls(
+        self,
+        pending: list[tuple[str, JitDecorator, str | None, int]],
+        defs: Mapping[str, tuple[cst.FunctionDef, str]],
+        local: bool,
+    ) -> None:
+        """The defs that `njit(f)`-style calls jit; `local`: defs nested in a function, whose
+        dispatcher is no module-level name."""
         already = {function.node for function in self.functions}
         by_call: dict[cst.FunctionDef, int] = {}
-        for wrapped, decorator, target, _line in self.pending_calls:
-            node = self.top_level_defs.get(wrapped)
+        for wrapped, decorator, target, _line in pending:
+            node, qualname = defs.get(wrapped, (None, wrapped))
             if node is not None and node in by_call and decorator.kind in FUNCTION_KINDS:
                 # Wrapped again (e.g. a serial and a parallel variant): options that differ
-                # become unknown, so no rule assumes either value.
+                # become unknown, so no rule assumes either value; the listing names both.
                 position = by_call[node]
+                first = self.functions[position]
                 self.functions[position] = replace(
-                    self.functions[position],
-                    decorator=_agreeing(self.functions[position].decorator, decorator),
+                    first,
+                    decorator=_agreeing(first.decorator, decorator),
+                    variants=(*first.variants, (target, decorator)),
                 )
                 continue
             if node is None or node in already or decorator.kind not in FUNCTION_KINDS:
@@ -648,9 +723,16 @@ class _Indexer(TypeDispatchVisitor):
             already.add(node)
             def_line = self._def_line(node)
             self.functions.append(
-                JitFunction(wrapped, wrapped, node, fixed, "call", def_line, dispatcher_name=target)
+                JitFunction(
+                    wrapped,
+                    qualname,
+                    node,
+                    fixed,
+                    "call",
+                    def_line,
+                    dispatcher_name=None if local else target,
+                )
             )
-        self.functions.sort(key=lambda function: function.line)
 
 
 def _agreeing(first: JitDecorator, second: JitDecorator) -> JitDecorator:
@@ -1177,3 +1259,32 @@ def reindexed(
     if index.needs_aliases(aliases):
         return module, build_index(module, aliases)
     return module, index
+
+
+# Why a static-only listing leaves every function unchecked.
+STATIC_ONLY = "static pass only"
+
+
+def listed(parsed: ParsedModule, index: JitIndex) -> list[FunctionCoverage]:
+    """The JSON `functions` entries of a static-only run: one per jitted function, and one per
+    further variant of a def jitted more than once."""
+    entries = []
+    for function in index.functions:
+        wrappings = [(function.dispatcher_name, function.decorator), *function.variants]
+        for dispatcher, decorator in wrappings:
+            entries.append(
+                FunctionCoverage(
+                    filename=parsed.source.display,
+                    name=function.qualname,
+                    line=function.line,
+                    checked=False,
+                    reason=STATIC_ONLY,
+                    via=decorator.via,
+                    dispatcher=dispatcher if function.variants else None,
+                )
+            )
+    return entries
+
+
+def listing_order(entry: FunctionCoverage) -> tuple[str, int, str, str]:
+    return (entry.filename, entry.line, entry.name, entry.dispatcher or "")

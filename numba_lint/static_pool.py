@@ -21,9 +21,9 @@ from typing import Any
 
 from .bindings import unparsed_bindings
 from .checks.base import AskedFacts, ProjectFacts, StaticRule, run_static_rules
-from .diagnostic import Diagnostic
+from .diagnostic import Diagnostic, FunctionCoverage
 from .discover import SourceFile
-from .jit_index import JitDecorator, JitIndex, build_index, reindexed
+from .jit_index import JitDecorator, JitIndex, build_index, listed, reindexed
 from .modules import imported_modules
 from .parse import ParsedModule, SyntaxProblem, module_name_for, parse
 from .project import collect_facts
@@ -44,6 +44,8 @@ class PoolResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     problems: list[SyntaxProblem] = field(default_factory=list)
     jit_functions: int = 0
+    # The static-only `functions` listing (`jit_index.listed`), in no particular order.
+    functions: list[FunctionCoverage] = field(default_factory=list)
     # The files without numba, scanned while the candidates were parsed.
     scanned: dict[SourceFile, Scanned] = field(default_factory=dict)
 
@@ -140,7 +142,7 @@ class _Worker:
                 self.early[position] = None
         return merge_facts(self.facts)
 
-    def rules_pass(self, facts: ProjectFacts) -> tuple[list[Diagnostic], int]:
+    def rules_pass(self, facts: ProjectFacts) -> tuple[list[Diagnostic], list[FunctionCoverage]]:
         diagnostics: list[Diagnostic] = []
         for (parsed, index), early in zip(self.modules, self.early, strict=True):
             if early is not None and early[1].answers_hold(facts):
@@ -148,7 +150,9 @@ class _Worker:
             else:
                 found = run_static_rules(parsed, index, self.rules, self.knowledge, facts)
                 diagnostics.extend(found)
-        return diagnostics, sum(len(index.functions) for _, index in self.modules)
+        return diagnostics, [
+            entry for module, index in self.modules for entry in listed(module, index)
+        ]
 
 
 def _serve(
@@ -344,9 +348,10 @@ def run_static_parallel(
 
         def answered(command: str, answer: Any) -> None:
             if command == "rules":
-                diagnostics, count = answer
+                diagnostics, functions = answer
                 result.diagnostics.extend(diagnostics)
-                result.jit_functions += count
+                result.functions.extend(functions)
+                result.jit_functions += len(functions)
             else:
                 result.scanned.update(answer)
 

@@ -148,6 +148,9 @@ def test_early_rules_stand_only_when_the_merged_facts_answer_alike(tmp_path: Pat
     merged = merge_facts([facts, elsewhere])
     assert not worker.early[0][1].answers_hold(merged)
     assert worker.early[1][1].answers_hold(merged)
-    diagnostics, count = worker.rules_pass(merged)
+    diagnostics, functions = worker.rules_pass(merged)
     assert [(d.filename, d.code) for d in diagnostics] == [("standalone2.py", "NB140")]
-    assert count == 2
+    assert [(f.filename, f.name) for f in functions] == [
+        ("standalone.py", "total"),
+        ("standalone2.py", "mixed"),
+    ]
