@@ -31,7 +31,9 @@ def render(report: Report, options: RenderOptions) -> str:
 
 def as_data(report: Report, options: RenderOptions) -> dict[str, Any]:
     root = source_root(options.root)
-    rules = list(ALL_RULES)
+    # Rules sorted by code (a total order that does not depend on the registry's grouping);
+    # results in the report's order (pipeline.diagnostic_order), each with its rule's index.
+    rules = sorted(ALL_RULES, key=lambda rule: rule.code)
     index = {rule.code: position for position, rule in enumerate(rules)}
     lines = SourceLines()
     seen: Counter[str] = Counter()
