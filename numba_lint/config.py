@@ -136,7 +136,7 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
     """Read the configuration that applies to paths under `start` (see find_project_root)."""
     pyproject = explicit if explicit is not None else find_pyproject(start)
     if pyproject is None:
-        return Config(project_root=_root_without_pyproject(start, None))
+        return Config(project_root=find_project_root(start))
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

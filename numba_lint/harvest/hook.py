@@ -84,11 +84,9 @@ class Recorder:
         if code.co_filename.startswith("<"):  # generated code: exec'd strings, jitclass ctors
             return None
         filename = os.path.realpath(code.co_filename)
-        relative = os.path.relpath(filename, self.root).replace(os.sep, "/")
-        outside = not filename.startswith(self.root + os.sep) or any(
-            part in _NOT_PROJECT for part in relative.split("/")
-        )
-        if outside:
+        inside = filename.startswith(self.root + os.sep)
+        relative = os.path.relpath(filename, self.root).replace(os.sep, "/") if inside else ""
+        if not inside or any(part in _NOT_PROJECT for part in relative.split("/")):
             module = str(getattr(py_func, "__module__", None) or "")
             if module.partition(".")[0] in self.packages:
                 # The project's own module, imported from somewhere else (a non-editable
