@@ -56,7 +56,10 @@ def test_json_output_follows_the_contract(tmp_path: Path) -> None:
         "dynamically_checked",
         "unchecked_no_signature",
         "seconds",
+        "signatures_file",
     }
+    # The static pass reads no harvested signatures file.
+    assert data["summary"]["signatures_file"] is None
     first = data["diagnostics"][0]
     assert first["filename"] == "seed.py"
     assert first["location"] == {"row": SEED_ROW, "column": 12}
