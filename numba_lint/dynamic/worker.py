@@ -301,6 +301,8 @@ def _check_one(
             result["notes"].append(f"{plan['qualname']}: needs literal argument values")
         except Exception as exc:  # noqa: BLE001 - every failure of the compile is a finding
             failure = describe_error(exc)
+            # Every candidate place and what internal names stand for (chosen by the parent).
+            failure.update(failure_facts(exc, failure["root_text"]))
     for record in caught:
         item = describe_warning(record, plan["qualname"])
         if item is not None:
@@ -308,8 +310,6 @@ def _check_one(
             item["signature"] = signature_text(sig)
             result["warnings"].append(item)
     for disp, args in log.typed:
-            # Every candidate place and what internal names stand for (chosen by the parent).
-            failure.update(failure_facts(exc, failure["root_text"]))
         py_func = getattr(disp, "py_func", None)
         code = getattr(py_func, "__code__", None)
         if code is None or not is_user_file(code.co_filename):
