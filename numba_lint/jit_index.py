@@ -600,6 +600,11 @@ class _Indexer(TypeDispatchVisitor):
             ):
                 for target in targets:
                     if isinstance(target, cst.Name):
+                        if isinstance(value, cst.Call) and resolved.via is None:
+                            # A configured decorator (`fast = partial(njit, cache=True)`) is
+                            # the project's wrapper; a plain rename (`jit = numba.njit`) is not.
+                            via = f"{self.parsed.module_name}.{target.value}"
+                            resolved = replace(resolved, via=via)
                         self.aliases[target.value] = resolved
                 return
         # fast = njit(slow)  /  fast = jit(nopython=True)(slow)

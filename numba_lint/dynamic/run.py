@@ -432,6 +432,8 @@ def _coverage(
         signature_source=source if checked else None,
         signatures=signatures,
         reason=None if checked else reason,
+        # The project wrapper (decorator factory, wrapper class...) that made it jitted.
+        via=next((f.via for f in module.index.functions if f.qualname == plan.qualname), None),
     )
 
 
