@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
 from .catalog import render_rule, rules_table
@@ -26,7 +26,7 @@ SUBCOMMANDS = ("check", "rule", "rules", "server", "harvest", "knowledge")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clear line, exit 2 (argparse's own contract)
+    def error(self, message: str) -> NoReturn:  # one clear line, exit 2 (argparse's contract)
         self.exit(EXIT_USAGE, f"numba-lint: error: {message} (see 'numba-lint --help')\n")
 
 

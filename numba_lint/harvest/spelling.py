@@ -270,7 +270,7 @@ def decode_argument(text: str, resolver: Resolver = default_resolver) -> Any:
         return target.class_type.instance_type
     if ref.kind == "structref":
         return _structref(target, ref.fields or "")
-    fields = parse_type("(" + (ref.fields or "") + ",)") if ref.fields else ()
+    fields: tuple[Any, ...] = parse_type("(" + ref.fields + ",)") if ref.fields else ()
     if ref.kind == "namedtuple":
         return types.BaseTuple.from_types(tuple(fields), target)
     if ref.kind == "enum":
