@@ -290,9 +290,47 @@ def test_results_that_cannot_be_known_say_why(tmp_path: Path) -> None:
     assert "returns OptionalType(float64): None or a value, known only when it runs" in (
         unchecked.message
     )
-    # step(state) reads step's own result: its first call site is still checked.
+    # step(state) reads step's own result, typed once step's first call has been checked.
     linted = {f.name: f for f in result.functions}
     assert linted["step"].checked and linted["step"].signatures == ("(int64)",)
+
+
+ITERATED = """
+import numpy as np
+from numba import njit
+
+
+@njit
+def step(state, rate=0.5):
+    return state * rate, state.sum()
+
+
+@njit
+def relax(grid):
+    return grid[1:] + 0.25
+
+
+grid = np.ones(5, dtype=np.float32)
+grid = relax(grid)
+grid = relax(grid)
+state, total = step(grid)
+state, total = step(state, rate=np.float32(0.1))
+final = relax(state[:2])
+"""
+
+
+def test_a_call_can_read_an_earlier_result_of_the_same_function(tmp_path: Path) -> None:
+    result = check_source(tmp_path, ITERATED)
+    assert reported(result) == []
+    linted = {f.name: f for f in result.functions}
+    real = real_signatures(tmp_path / "example.py")
+    for name in ("step", "relax"):
+        assert linted[name].signature_source == "callsite", name
+        assert sorted(linted[name].signatures) == sorted(real[name]), name
+    # relax(grid) twice: the second one reads the first's result (float32 + 0.25 is float64);
+    # step(state, ...) reads step's own first result, typed ahead of its turn.
+    assert real["relax"] == ["(array(float32, 1d, C))", "(array(float64, 1d, C))"]
+    assert len(real["step"]) == 2
 
 
 UFUNC = """

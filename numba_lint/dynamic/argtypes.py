@@ -10,6 +10,7 @@ fails at its first use.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 import numba
@@ -37,36 +38,68 @@ def _type_of(value: Any, param: str) -> tuple[Any, dict[str, Any] | None]:
     return placeholder, info
 
 
-def _call_site_signatures(
-    disp: Any, plan: dict[str, Any], typer: CallTyper, notes: list[str]
-) -> list[tuple[tuple[Any, ...], list[dict[str, Any]], int]]:
-    """(argument types, untypable arguments, line) for every call site whose arguments can be
-    typed: folded by Numba's dispatcher as a real call would be (keywords, omitted defaults as
-    `types.Omitted`, the `*args` tuple), results of other jitted calls typed, never run."""
-    found = []
-    params = list(inspect.signature(disp.py_func).parameters)
-    for site in plan["callsites"]:
-        where = f"call at line {site['line']} skipped"
-        try:
-            args, kwargs = typer.arguments(site)
-            folded = fold_call(disp, args, kwargs)
-        except NameError as exc:
-            notes.append(f"{where}: {exc}")
-            continue
-        except Unknown as exc:
-            notes.append(f"{where}: {exc}")
-            continue
-        except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
-            notes.append(f"{where}: {type(exc).__name__}: {exc}")
-            continue
-        argtypes, untypable = [], []
-        for name, value in zip(params, folded, strict=True):
-            typ, bad = _type_of(value, name)
-            argtypes.append(typ)
-            if bad is not None:
-                untypable.append(bad)
-        found.append((tuple(argtypes), untypable, site["line"]))
-    return found
+def _call_site_signature(
+    disp: Any, site: dict[str, Any], typer: CallTyper, notes: list[str]
+) -> tuple[tuple[Any, ...], list[dict[str, Any]], int] | None:
+    """(argument types, untypable arguments, line) of one call site, folded by Numba's
+    dispatcher as a real call would be (keywords, omitted defaults as `types.Omitted`, the
+    `*args` tuple), results of other jitted calls typed, never run; None (and a note) when its
+    arguments cannot be typed."""
+    where = f"call at line {site['line']} skipped"
+    try:
+        args, kwargs = typer.arguments(site)
+        folded = fold_call(disp, args, kwargs)
+    except NameError as exc:
+        notes.append(f"{where}: {exc}")
+        return None
+    except Unknown as exc:
+        notes.append(f"{where}: {exc}")
+        return None
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
+        notes.append(f"{where}: {type(exc).__name__}: {exc}")
+        return None
+    argtypes, untypable = [], []
+    for name, value in zip(inspect.signature(disp.py_func).parameters, folded, strict=True):
+        typ, bad = _type_of(value, name)
+        argtypes.append(typ)
+        if bad is not None:
+            untypable.append(bad)
+    return tuple(argtypes), untypable, site["line"]
+
+
+class CallSiteSignatures:
+    """A function's distinct call-site signatures, worked out one at a time as the worker checks
+    them: a call can read the result of an earlier call of the same function
+    (`state = step(1)` then `step(state)`), whose type exists once that earlier signature has
+    been checked. Iterating, `bool` and `len` give what a list of them would."""
+
+    def __init__(self, disp: Any, plan: dict[str, Any], typer: CallTyper, notes: list[str]):
+        self._disp, self._typer, self._notes = disp, typer, notes
+        self._pending = iter(plan["callsites"])
+        self._found: list[tuple[tuple[Any, ...], list[dict[str, Any]], int]] = []
+
+    def _another(self) -> bool:
+        """Works out call sites until one gives a new signature; False when none is left."""
+        for site in self._pending:
+            found = _call_site_signature(self._disp, site, self._typer, self._notes)
+            if found is not None and all(found[0] != seen for seen, _, _ in self._found):
+                self._found.append(found)
+                return True
+        return False
+
+    def __iter__(self) -> Iterator[tuple[tuple[Any, ...], list[dict[str, Any]], int]]:
+        number = 0
+        while number < len(self._found) or self._another():
+            yield self._found[number]
+            number += 1
+
+    def __bool__(self) -> bool:
+        return bool(self._found) or self._another()
+
+    def __len__(self) -> int:
+        while self._another():
+            pass
+        return len(self._found)
 
 
 def _harvest_signature(args: list[str], py_func: Any) -> tuple[Any, ...]:
@@ -103,7 +136,7 @@ def signatures_for(
     module: Any,
     notes: list[str],
     typer: CallTyper | None = None,
-) -> tuple[str | None, list[tuple[Any, list[dict[str, Any]], int | None]]]:
+) -> tuple[str | None, list[tuple[Any, list[dict[str, Any]], int | None]] | CallSiteSignatures]:
     """(source name, [(signature, untypable arguments, call line)]) by order of trust; each
     distinct signature once. `typer` types call-site arguments (one without results of other
     jitted calls when not given)."""
@@ -133,12 +166,9 @@ def signatures_for(
     if plan["callsites"] and isinstance(target, Dispatcher):
         if typer is None:
             typer = CallTyper(module, [], lambda qualname: True, None)
-        sites = _call_site_signatures(target, plan, typer, notes)
+        sites = CallSiteSignatures(target, plan, typer, notes)
         if sites:
-            unique: dict[Any, tuple[Any, list[dict[str, Any]], int | None]] = {}
-            for argtypes, untypable, line in sites:
-                unique.setdefault(argtypes, (argtypes, untypable, line))
-            return "callsite", list(unique.values())
+            return "callsite", sites
     return None, []
 
 

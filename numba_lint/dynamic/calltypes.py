@@ -60,12 +60,12 @@ def fold_call(disp: Dispatcher, args: list[Any], kwargs: dict[str, Any]) -> tupl
     the TypeError a real call raises when they do not bind ("missing argument 'b'")."""
     # A fresh dispatcher has no compiled code: its C call path always ends in
     # `_compile_for_args(*folded)`, which stops here before anything is typed or run.
-    probe = type(disp)(disp.py_func)
+    probe: Any = type(disp)(disp.py_func)
 
     def stop(*folded: Any, **kws: Any) -> None:
         raise _Folded(folded)
 
-    probe._compile_for_args = stop  # type: ignore[method-assign]
+    probe._compile_for_args = stop
     try:
         probe(*args, **kwargs)
     except _Folded as done:
@@ -95,7 +95,7 @@ def as_returned(typ: Any, what: str) -> Any:
     if isinstance(typ, types.Complex):
         return types.complex128
     if isinstance(typ, types.BaseTuple):
-        items = [as_returned(t, what) for t in typ.types]
+        items = [as_returned(t, what) for t in _items(typ)]
         pyclass = getattr(typ, "instance_class", None)
         return types.BaseTuple.from_types(items, pyclass)
     if isinstance(typ, types.List):
@@ -119,7 +119,8 @@ class CallTyper:
 
     `ensure(qualname)` makes the worker check a function of the module now (once), so that the
     return type of a call of it can be read from what its check typed; False while that
-    function's own check is running.
+    function's own check is running, when `type_now(qualname, argtypes)` checks the one
+    signature needed ahead of its turn (`state = step(state)`).
     """
 
     def __init__(
@@ -128,9 +129,11 @@ class CallTyper:
         plans: list[dict[str, Any]],
         ensure: Callable[[str], bool],
         mode: Any,
+        type_now: Callable[[str, tuple[Any, ...]], None] | None = None,
     ) -> None:
         self.namespace: dict[str, Any] = module.__dict__
         self.ensure = ensure
+        self.type_now = type_now
         self.mode = mode
         self.results: dict[str, dict[str, Any]] = {}
         self.local: dict[int, str] = {}
@@ -140,7 +143,7 @@ class CallTyper:
                 value = self.namespace.get(plan["dispatcher_name"] or plan["name"])
                 if isinstance(value, Dispatcher):
                     self.local[id(value)] = plan["qualname"]
-        # CallResult key -> the type of its value (or why there is none); None while computing.
+        # CallResult key -> the type of its value, once known.
         self._typed: dict[str, Any] = {}
 
     def arguments(self, site: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -216,7 +219,7 @@ class CallTyper:
             code = compile(ast.fix_missing_locations(ast.Expression(holder)), "<key>", "eval")
             key = eval(code, {"__numba_lint_key__": _Key()})  # noqa: S307 - builds the key only
             if isinstance(base, types.BaseTuple) and isinstance(key, (int, slice)):
-                picked = base.types[key]
+                picked = _items(base)[key]
                 return types.BaseTuple.from_types(picked) if isinstance(key, slice) else picked
             index = numba_type(key)
         else:
@@ -230,17 +233,14 @@ class CallTyper:
         result = self.results[key]
         where = f"'{name}' comes from `{result['value']}` at line {result['line']}"
         if key not in self._typed:
-            self._typed[key] = None
+            # No cycle is possible: a result reads only bindings made before it. Only types are
+            # kept: a result whose function's check is still running can be typed later.
             try:
                 value = ast.parse(result["value"].strip(), mode="eval").body
                 self._typed[key] = self.type_of(value, result["refs"])
             except Unknown as exc:
-                self._typed[key] = Unknown(f"{where}: {exc}")
+                raise Unknown(f"{where}: {exc}") from None
         typ = self._typed[key]
-        if typ is None:
-            raise Unknown(f"{where}, which depends on itself")
-        if isinstance(typ, Unknown):
-            raise typ
         path = result["targets"].get(name)
         if path is None:
             raise Unknown(f"{where}, through an unpacking numba-lint does not follow")
@@ -265,20 +265,24 @@ class CallTyper:
         if any(t is None for t in argtypes):
             raise Unknown(f"Numba cannot type an argument of `{ast.unparse(node)}`")
         qualname = self.local.get(id(callee))
+        finished = True
         if qualname is not None:
-            if not self.ensure(qualname):
-                raise Unknown(
-                    f"`{ast.unparse(node)}` calls {name} itself, whose types are being worked out"
-                )
+            # False while `callee` is the function whose call sites are being typed: then only
+            # its signatures checked so far (earlier calls) are known.
+            finished = self.ensure(qualname)
+            if not finished and argtypes not in callee.overloads and self.type_now is not None:
+                self.type_now(qualname, argtypes)
         else:
             self._type_elsewhere(callee, argtypes)
         typed = callee.overloads.get(argtypes)
         signature = getattr(typed, "signature", None)
-        if signature is None and callee.overloads:
+        if signature is None and callee.overloads and finished:
             # Compiled eagerly for declared signatures: a call picks the one its types convert to.
             cases = [o.signature for o in callee.overloads.values() if o.signature is not None]
             signature = _typing().resolve_overload(name, cases, argtypes, {})
         if signature is None or signature.return_type is None:
+            if not finished:
+                raise Unknown(f"{name}{_spelled(argtypes)} is not typed before this call")
             raise Unknown(f"{name}{_spelled(argtypes)} did not type")
         return as_returned(signature.return_type, f"{name}{_spelled(argtypes)}")
 
@@ -287,7 +291,7 @@ class CallTyper:
         one for the arguments' element types, as `DUFunc._compile_for_args` picks them (compiled
         now if missing, as the call would; never run). Arrays in: a new C-contiguous array out;
         scalars only: a NumPy scalar of the loop's output type."""
-        ufunc: DUFunc = self._callee(node.func)
+        ufunc: Any = self._callee(node.func)
         text = ast.unparse(node)
         if node.keywords or len(node.args) != ufunc.nin or ufunc.nout != 1:
             raise Unknown(f"numba-lint types `{text}` only with {ufunc.nin} positional arguments")
@@ -344,14 +348,20 @@ def _typing() -> Any:
 def _unpacked(typ: Any, number: int, where: str) -> Any:
     """The type of item `number` when Python unpacks a value of type `typ`."""
     if isinstance(typ, types.BaseTuple):
-        if number < len(typ.types):
-            return typ.types[number]
-        raise Unknown(f"{where}, a {len(typ.types)}-tuple unpacked into more names")
+        items = _items(typ)
+        if number < len(items):
+            return items[number]
+        raise Unknown(f"{where}, a {len(items)}-tuple unpacked into more names")
     if isinstance(typ, (types.Array, types.List)):
         found = _typing().resolve_function_type(operator.getitem, (typ, types.intp), {})
         if found is not None:
             return found.return_type
     raise Unknown(f"{where}, a {typ} numba-lint does not unpack")
+
+
+def _items(typ: Any) -> tuple[Any, ...]:
+    """The element types of a tuple type."""
+    return tuple(typ.types)
 
 
 def _spelled(argtypes: tuple[Any, ...]) -> str:

@@ -149,7 +149,27 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         running.discard(qualname)
         return True
 
-    typer = CallTyper(skel.module, job["functions"], ensure, mode)
+    def type_now(qualname: str, argtypes: tuple[Any, ...]) -> None:
+        """Checks one call-site signature of a function whose check is running, ahead of its
+        turn: a call reads the result of another call of it (`state = step(state)`). Nothing is
+        recorded twice: at its turn the signature is already typed, and a failure found again
+        is the same finding."""
+        plan = plans[qualname]
+        target, _ = target_of(skel.module, plan)
+        failure = _check_one(target, argtypes, mode, plan, result)
+        if failure is not None:
+            result["failures"].append(
+                {
+                    "function": qualname,
+                    "signature": signature_text(argtypes),
+                    "source": "callsite",
+                    "callsite_line": None,
+                    "full_compile": mode is full_compile,
+                    **failure,
+                }
+            )
+
+    typer = CallTyper(skel.module, job["functions"], ensure, mode, type_now)
     for qualname in plans:
         ensure(qualname)
     result["functions"] = {qualname: checked[qualname] for qualname in plans}
