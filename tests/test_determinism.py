@@ -55,8 +55,13 @@ def without_timings(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def json_runs(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    cache = tmp_path_factory.mktemp("cache")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache folder (NUMBA_LINT_CACHE_DIR, dynamic/cache.py) for the runs that use one."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def json_runs(tree: Path, cache: Path) -> dict[str, str]:
     return {
         "seed 1, 1 job, no cache": check(tree, 1, "--format", "json", "--jobs", "1"),
         "seed 2, 2 jobs, cold cache": check(
@@ -79,8 +84,10 @@ def test_json_identical_across_seeds_jobs_and_cache(json_runs: dict[str, str]) -
     assert len(report["diagnostics"]) >= 15
 
 
-def test_sarif_identical_across_seeds_and_jobs(tree: Path) -> None:
-    one = check(tree, 3, "--format", "sarif", "--jobs", "2")
+def test_sarif_identical_across_seeds_jobs_and_cache(
+    tree: Path, cache: Path, json_runs: dict[str, str]
+) -> None:
+    one = check(tree, 3, "--format", "sarif", "--jobs", "2", cache=cache)  # warm
     other = check(tree, 1, "--format", "sarif", "--jobs", "1")
     assert one == other
     assert json.loads(one)["runs"][0]["results"]
