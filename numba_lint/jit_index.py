@@ -958,8 +958,11 @@ class _Wrappers:
                 if applies
                 else self._applied(base, args, call.keywords, scope)
             )
-        if applies:  # njit(fn, cache=True), or njit(signatures, cache=True)
-            return _Applied(self._configured(base, args[1:], call.keywords, scope), True)
+        if applies:
+            # `njit(p, cache=True)`: `p` is the function or signatures; `njit(cache=True)(p)`
+            # (a configured decorator applied) is the function.
+            ambiguous = not isinstance(call.func, ast.Call)
+            return _Applied(self._configured(base, args[1:], call.keywords, scope), ambiguous)
         return self._configured(base, args, call.keywords, scope)
 
     def _argument(self, node: ast.expr, scope: _Scope) -> tuple[str, Any]:

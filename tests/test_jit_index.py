@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 from numba_lint.discover import SourceFile
-from numba_lint.jit_index import JitIndex, absolute_name, build_index, project_aliases
+from numba_lint.jit_index import (
+    JitFunction,
+    JitIndex,
+    absolute_name,
+    build_index,
+    listed,
+    project_aliases,
+)
 from numba_lint.parse import ParsedModule, parse
 
 
@@ -336,3 +346,344 @@ def test_star_star_options_are_recorded_as_unknown() -> None:
     decorator = index.functions[0].decorator
     assert decorator.options == {"cache": True}
     assert decorator.option_sources == {"**": "OPTIONS"}
+
+
+# ---- project wrappers of numba's decorators ---------------------------------------------------
+
+FACTORIES = Path(__file__).resolve().parent / "fixtures" / "factories"
+
+
+def by_name(index: JitIndex) -> dict[str, JitFunction]:
+    return {f.qualname: f for f in index.functions}
+
+
+def test_factories_in_the_same_module_carry_literal_options() -> None:
+    # numba-stats 1.14: `_jit(npar)` builds signatures and returns `_jit_custom(...)`, which
+    # returns `nb.njit(signatures, cache=cache, ...)`.
+    index = index_of("""
+        import numba as nb
+
+        def _jit_custom(signatures, cache=True):
+            return nb.njit(signatures, cache=cache, error_model="numpy")
+
+        def _jit(npar, *, cache=True):
+            signatures = [nb.float64(*[nb.float64] * npar)]
+            return _jit_custom(signatures, cache=cache)
+
+        @_jit(2)
+        def a(x, y): return x
+
+        @_jit(1, cache=False)
+        def b(x): return x
+
+        @_jit_custom("f8(f8)")
+        def c(x): return x
+
+        @_jit
+        def not_jitted(x): return x
+
+        def plain(x):
+            return len(x)
+        """)
+    functions = by_name(index)
+    assert sorted(functions) == ["a", "b", "c"]
+    assert functions["a"].decorator.options == {"cache": True, "error_model": "numpy"}
+    assert functions["a"].via == "module._jit"
+    # Signatures built by code: eager, but not spelled; never taken for a lazy function's.
+    assert functions["a"].signatures == ()
+    assert "signatures" in functions["a"].decorator.option_sources
+    assert functions["b"].decorator.options == {"cache": False, "error_model": "numpy"}
+    assert functions["c"].signatures == ('"f8(f8)"',)
+    assert functions["c"].via == "module._jit_custom"
+    assert set(index.decorator_aliases) >= {"_jit", "_jit_custom"}
+    assert "plain" not in index.decorator_aliases
+
+
+def test_a_wrapper_of_the_function_itself_and_partial_aliases() -> None:
+    index = index_of("""
+        import functools
+        from functools import partial
+        from numba import guvectorize, njit
+
+        def fast(fn):
+            return njit(nogil=True)(fn)
+
+        def either(fn):
+            return njit(fn, cache=True)
+
+        nogil_njit = functools.partial(njit, nogil=True)
+        numba_guvectorize = partial(guvectorize, nopython=True)
+
+        @fast
+        def a(x): return x
+
+        @either
+        def b(x): return x
+
+        @either("f8(f8)")
+        def c(x): return x
+
+        @nogil_njit
+        def d(x): return x
+
+        @nogil_njit(fastmath=True)
+        def e(x): return x
+
+        @numba_guvectorize(["void(f8[:], f8[:])"], "(n)->(n)")
+        def f(x, out): out[:] = x
+
+        @fast(True)
+        def not_jitted(x): return x
+        """)
+    functions = by_name(index)
+    assert sorted(functions) == ["a", "b", "c", "d", "e", "f"]
+    assert functions["a"].decorator.options == {"nogil": True}
+    assert functions["a"].via == "module.fast"
+    assert functions["b"].decorator.options == {"cache": True}
+    assert functions["c"].signatures == ('"f8(f8)"',)
+    assert functions["d"].decorator.options == {"nogil": True}
+    assert functions["d"].via == "module.nogil_njit"
+    assert functions["e"].decorator.options == {"nogil": True, "fastmath": True}
+    assert functions["f"].kind == "guvectorize"
+    assert functions["f"].decorator.options == {"nopython": True}
+    assert functions["f"].via == "module.numba_guvectorize"
+
+
+def test_wrapper_classes_and_their_wrap_classmethods() -> None:
+    # numbagg 0.9.6: `@ndreduce.wrap(signature)` keeps the function in an object whose method
+    # applies `numba.guvectorize(...)` to `self.func` on first call; subclasses inherit it.
+    index = index_of("""
+        import functools
+        import numba
+
+        class NumbaBase:
+            def __init__(self, func, signature):
+                self.func = func
+                self.signature = signature
+                functools.wraps(func)(self)
+
+            @classmethod
+            def wrap(cls, *args, **kwargs):
+                return lambda func: cls(func, *args, **kwargs)
+
+            def gufunc(self, *, target):
+                vectorize = numba.guvectorize(
+                    self.signature, "(n)->()", nopython=True, target=target
+                )
+                return vectorize(self.func)
+
+        class ndreduce(NumbaBase):
+            pass
+
+        class Plain:
+            @classmethod
+            def wrap(cls, *args):
+                return lambda func: cls(func, *args)
+
+        @ndreduce.wrap(["void(f8[:], f8[:])"])
+        def total(x, out): out[0] = x.sum()
+
+        @NumbaBase
+        def bare(x, out): out[0] = x.sum()
+
+        @Plain.wrap(1)
+        def python(x): return x
+        """)
+    functions = by_name(index)
+    assert sorted(functions) == ["bare", "total"]
+    assert functions["total"].kind == "guvectorize"
+    assert functions["total"].via == "module.ndreduce.wrap"
+    assert functions["total"].decorator.options == {"nopython": True}
+    assert "target" in functions["total"].decorator.option_sources
+    assert functions["bare"].via == "module.NumbaBase"
+
+
+def test_functions_jitted_inside_factory_functions() -> None:
+    index = index_of("""
+        from numba import njit
+
+        def make(scale):
+            def _impl(x):
+                return x * scale
+            return njit(nogil=True)(_impl)
+
+        def make_cached():
+            def inner(x):
+                return x + 1
+            fast = njit(inner, cache=True)
+            return fast
+
+        def python_only():
+            def helper(x):
+                return x
+            return helper
+
+        @njit
+        def jitted(x):
+            def nested(y):
+                return y
+            return nested(x)
+        """)
+    assert summary(index) == [
+        ("make._impl", "njit", "call"),
+        ("make_cached.inner", "njit", "call"),
+        ("jitted", "njit", "decorator"),
+    ]
+    functions = by_name(index)
+    assert functions["make._impl"].decorator.options == {"nogil": True}
+    assert functions["make._impl"].dispatcher_name is None  # no module-level name holds it
+    assert functions["make_cached.inner"].decorator.options == {"cache": True}
+
+
+def test_a_def_jitted_twice_is_listed_once_per_variant() -> None:
+    module = parsed("""
+        from numba import njit
+
+        def step(x):
+            return x + 1.0
+
+        step_par = njit(parallel=True)(step)
+        step_ser = njit(step)
+        """)
+    index = build_index(module)
+    # The rules walk the body once, with only the options both variants agree on.
+    assert len(index.functions) == 1
+    assert "parallel" in index.functions[0].decorator.option_sources
+    entries = listed(module, index)
+    assert [(e.name, e.line, e.dispatcher) for e in entries] == [
+        ("step", 3, "step_par"),
+        ("step", 3, "step_ser"),
+    ]
+
+
+def test_factories_across_modules_are_followed_through_the_project_aliases(
+    tmp_path: Path,
+) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    util = parsed(
+        """
+        import numba as nb
+
+        def _jit(nargs, cache=False):
+            return nb.njit([nb.float64(*[nb.float64] * nargs)], cache=cache, nogil=True)
+        """,
+        package / "_util.py",
+    )
+    user = parsed(
+        """
+        from ._util import _jit
+
+        @_jit(1, cache=True)
+        def square(x): return x * x
+        """,
+        package / "dist.py",
+    )
+    first = [(util, build_index(util)), (user, build_index(user))]
+    assert first[1][1].functions == []
+    aliases = project_aliases(first)
+    assert aliases["pkg._util._jit"].shape == "factory"
+    again = build_index(user, aliases)
+    (square,) = again.functions
+    assert square.decorator.options == {"cache": True, "nogil": True}
+    assert square.via == "pkg._util._jit"
+
+
+def test_the_fixture_project_is_indexed_with_via_and_stays_silent() -> None:
+    from conftest import run_cli
+
+    done = run_cli("check", "--static-only", "--format", "json", str(FACTORIES))
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["diagnostics"] == []
+    found = {(f["name"], f.get("dispatcher")): f.get("via") for f in report["functions"]}
+    assert found == {
+        ("make_scaler._impl", None): None,
+        ("local_add", None): "facpkg._util._jit",
+        ("square", None): "facpkg._util._jit",
+        ("hypot2", None): "facpkg._util._jit",
+        ("double", None): "facpkg._util.fast",
+        ("triple", None): "facpkg._util.nogil_njit",
+        ("quadruple", None): "facpkg._util.nogil_njit",
+        ("cumulate", None): "facpkg._util.numba_guvectorize",
+        ("total", None): "facpkg._util.Reduction.wrap",
+        ("step", "step_fast"): None,
+        ("step", "step_plain"): None,
+    }
+    assert report["summary"]["jit_functions"] == len(report["functions"]) == 11
+
+
+# Imports the fixture project with every Numba warning an error (installed after importing
+# numba), calls every jitted function once and says what compiled it.
+_PROVE = """
+import json, sys, warnings
+import numba
+from numba.core.errors import NumbaWarning
+warnings.simplefilter("error", NumbaWarning)
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+from facpkg import _util, kernels, variants
+values = np.arange(4.0)
+calls = {
+    "local_add": lambda: _util.local_add(1.0, 2.0),
+    "square": lambda: kernels.square(3.0),
+    "hypot2": lambda: kernels.hypot2(3.0, 4.0),
+    "double": lambda: kernels.double(2.0),
+    "triple": lambda: kernels.triple(2.0),
+    "quadruple": lambda: kernels.quadruple(2.0),
+    "cumulate": lambda: kernels.cumulate(values)[-1],
+    "total": lambda: kernels.total(values),
+    "make_scaler._impl": lambda: kernels.scale3(2.0),
+    "step_fast": lambda: variants.step_fast(1.0),
+    "step_plain": lambda: variants.step_plain(1.0),
+}
+objects = {
+    "local_add": _util.local_add,
+    "square": kernels.square,
+    "hypot2": kernels.hypot2,
+    "double": kernels.double,
+    "triple": kernels.triple,
+    "quadruple": kernels.quadruple,
+    "cumulate": kernels.cumulate,
+    "total": kernels.total.gufunc(),
+    "make_scaler._impl": kernels.scale3,
+    "step_fast": variants.step_fast,
+    "step_plain": variants.step_plain,
+}
+results = {name: float(call()) for name, call in calls.items()}
+# What compiled each: a dispatcher with a compiled signature, or a (g)ufunc with loops.
+compiled = {
+    name: bool(getattr(value, "signatures", None) or getattr(value, "types", None))
+    and type(value).__module__.startswith("numba")
+    for name, value in objects.items()
+}
+print(json.dumps({"results": results, "compiled": compiled}))
+"""
+
+
+def test_every_wrapper_pattern_of_the_fixture_compiles_in_numba() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROVE, str(FACTORIES)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    proof = json.loads(done.stdout)
+    assert all(proof["compiled"].values()), proof["compiled"]
+    assert set(proof["compiled"]) == set(proof["results"])
+    assert proof["results"] == {
+        "local_add": 3.0,
+        "square": 9.0,
+        "hypot2": 25.0,
+        "double": 4.0,
+        "triple": 6.0,
+        "quadruple": 8.0,
+        "cumulate": 6.0,
+        "total": 6.0,
+        "make_scaler._impl": 6.0,
+        "step_fast": 2.0,
+        "step_plain": 2.0,
+    }
