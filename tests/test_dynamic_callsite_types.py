@@ -335,7 +335,8 @@ def test_a_call_can_read_an_earlier_result_of_the_same_function(tmp_path: Path) 
 
 UFUNC = """
 import numpy as np
-from numba import njit, vectorize
+from numba import int64, njit, vectorize
+from numba.experimental import jitclass
 
 
 @vectorize
@@ -348,16 +349,39 @@ def consume(v):
     return v + 1
 
 
+@jitclass([("count", int64)])
+class Counter:
+    def __init__(self, start):
+        self.count = start
+
+    def bump(self):
+        self.count += 1
+        return self.count
+
+
+@njit
+def use(counter, times=2):
+    for _ in range(times):
+        counter.bump()
+    return counter.count
+
+
 a32 = np.ones(3, np.float32)
 consume(scale(a32, 2.0))
 consume(scale(1.5, 2))
+use(Counter(3))
 """
 
 
-def test_vectorize_results_typed_from_the_loop_a_call_uses(tmp_path: Path) -> None:
+def test_ufunc_and_jitclass_results_typed_without_running_them(tmp_path: Path) -> None:
     result = check_source(tmp_path, UFUNC)
     assert reported(result) == []
     consume = next(f for f in result.functions if f.name == "consume")
     real = real_signatures(tmp_path / "example.py")
     assert sorted(consume.signatures) == sorted(real["consume"])
     assert sorted(real["consume"]) == ["(array(float64, 1d, C))", "(float64)"]
+    # A @jitclass instance made at the call: typed as the class's instance type, not run.
+    use = next(f for f in result.functions if f.name == "use")
+    assert use.signatures == ("(instance.jitclass.Counter<count:int64>, omitted(default=2))",)
+    [real_use] = real["use"]
+    assert real_use.startswith("(instance.jitclass.Counter#") and "omitted(default=2)" in real_use

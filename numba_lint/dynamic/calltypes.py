@@ -202,10 +202,16 @@ class CallTyper:
             if found is None or isinstance(found, types.BoundFunction):
                 raise Unknown(f"numba-lint cannot type `{ast.unparse(node)}`")
             return found
-        if isinstance(node, ast.Call) and isinstance(self._callee(node.func), Dispatcher):
-            return self._call_type(node, refs)
-        if isinstance(node, ast.Call) and isinstance(self._callee(node.func), DUFunc):
-            return self._ufunc_call_type(node, refs)
+        if isinstance(node, ast.Call):
+            callee = self._callee(node.func)
+            if isinstance(callee, Dispatcher):
+                return self._call_type(node, refs)
+            if isinstance(callee, DUFunc):
+                return self._ufunc_call_type(node, refs)
+            class_type = getattr(callee, "class_type", None)
+            if isinstance(class_type, types.ClassType):
+                # A @jitclass instance: its type does not depend on the constructor's arguments.
+                return class_type.instance_type
         raise Unknown(f"numba-lint does not type `{ast.unparse(node)}` without running it")
 
     def _item_type(self, node: ast.Subscript, refs: dict[str, str]) -> Any:
