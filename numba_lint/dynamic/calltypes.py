@@ -154,7 +154,7 @@ class CallTyper:
         return args, kwargs
 
     def _argument(self, src: str, refs: dict[str, str]) -> Any:
-        node = ast.parse(src.strip(), mode="eval").body
+        node = _expression(src)
         if self._plain(node, refs):
             return self._evaluate(node)
         return Typed(self.type_of(node, refs))
@@ -242,7 +242,7 @@ class CallTyper:
             # No cycle is possible: a result reads only bindings made before it. Only types are
             # kept: a result whose function's check is still running can be typed later.
             try:
-                value = ast.parse(result["value"].strip(), mode="eval").body
+                value = _expression(result["value"])
                 self._typed[key] = self.type_of(value, result["refs"])
             except Unknown as exc:
                 raise Unknown(f"{where}: {exc}") from None
@@ -336,6 +336,11 @@ class CallTyper:
                 check(callee, argtypes)
             except Exception:  # noqa: BLE001, S110 - reported where that function is checked
                 pass
+
+
+def _expression(src: str) -> ast.expr:
+    """An expression's source as written in the call (it may span lines: `f(a +\n b)`)."""
+    return ast.parse(f"(\n{src}\n)", mode="eval").body
 
 
 class _Key:
