@@ -24,7 +24,7 @@ from .checks.syntax_error import SyntaxErrorRule
 from .config import Config
 from .diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Report, Summary
 from .discover import SourceFile, discover
-from .jit_index import JitIndex, build_index, project_aliases, reindexed
+from .jit_index import JitIndex, build_index, listed, listing_order, project_aliases, reindexed
 from .modules import imported_modules, is_imported
 from .parse import (
     ParsedModule,
@@ -96,7 +96,11 @@ def run(config: Config, options: Options) -> Report:
                 others,
                 {source: module_name_for(source.path) for source in others},
             )
-            report.summary.jit_functions = sum(len(index.functions) for _, index in indexed)
+            # One entry per jitted function and per further variant of a def jitted twice.
+            listing = sorted((e for m, i in indexed for e in listed(m, i)), key=listing_order)
+            report.summary.jit_functions = len(listing)
+            if config.static_only:
+                report.functions = listing
             diagnostics.extend(_static(indexed, rules, facts, report))
 
     if not config.static_only and report.summary.jit_functions:
@@ -131,10 +135,6 @@ def run(config: Config, options: Options) -> Report:
     return report
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The static steps with Python's cyclic garbage collector off (restored afterwards).
-
 def diagnostic_order(d: Diagnostic) -> tuple[Any, ...]:
     """The one order of diagnostics in every output (README, "JSON output"): file, start row
     and column, code, end row and column, pass, message, function, then the detail's text, so
@@ -154,6 +154,10 @@ def function_order(f: FunctionCoverage) -> tuple[str, int, str]:
     """The order of the `functions` list: file, line of the `def`, qualified name."""
     return (f.filename, f.line, f.name)
 
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The static steps with Python's cyclic garbage collector off (restored afterwards).
 
     libcst builds about a million small objects for a large project and the trees stay alive
     until the rules have run, so every full collection walked all of them again: a third of the
@@ -312,7 +316,8 @@ def _static_parallel(
         problem = pooled.scanned.get(source)
         if isinstance(problem, SyntaxProblem):
             diagnostics.append(_syntax_diagnostic(problem))
-    report.summary.jit_functions = pooled.jit_functions
+    report.summary.jit_functions = len(pooled.functions)
+    report.functions = sorted(pooled.functions, key=listing_order)
     return diagnostics + pooled.diagnostics
 
 
