@@ -687,3 +687,26 @@ def test_every_wrapper_pattern_of_the_fixture_compiles_in_numba() -> None:
         "step_fast": 2.0,
         "step_plain": 2.0,
     }
+
+
+def test_verbose_text_names_the_wrapper_of_each_function() -> None:
+    from conftest import run_cli
+
+    done = run_cli("check", "--static-only", "-v", str(FACTORIES / "facpkg"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    start = lines.index("Jitted through project wrappers or as variants:")
+    listing = [line.split("facpkg/", 1)[1] for line in lines[start + 1 : -1]]
+    assert listing == [
+        "_util.py:61: local_add (via facpkg._util._jit)",
+        "kernels.py:7: square (via facpkg._util._jit)",
+        "kernels.py:12: hypot2 (via facpkg._util._jit)",
+        "kernels.py:17: double (via facpkg._util.fast)",
+        "kernels.py:22: triple (via facpkg._util.nogil_njit)",
+        "kernels.py:27: quadruple (via facpkg._util.nogil_njit)",
+        "kernels.py:32: cumulate (via facpkg._util.numba_guvectorize)",
+        "kernels.py:40: total (via facpkg._util.Reduction.wrap)",
+        "variants.py:6: step (jitted as step_fast)",
+        "variants.py:6: step (jitted as step_plain)",
+    ]
+    assert lines[-1].startswith("All checks passed (4 files, 11 jit functions")

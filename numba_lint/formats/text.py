@@ -27,8 +27,24 @@ def render(report: Report, options: RenderOptions) -> str:
         out.extend(_excerpt(diagnostic, lines, options.color))
         if options.verbose and diagnostic.detail.get("numba"):
             out.extend("    | " + line for line in str(diagnostic.detail["numba"]).splitlines())
+    if options.verbose:
+        out.extend(wrapper_lines(report))
     out.append(summary_line(report))
     return "\n".join(out) + "\n"
+
+
+def wrapper_lines(report: Report) -> list[str]:
+    """--verbose: the functions a project wrapper made jitted (a decorator factory, a wrapper
+    class, a `partial`), and each variant of a def jitted more than once."""
+    lines = []
+    for function in report.functions:
+        if function.via is None and function.dispatcher is None:
+            continue
+        how = f"via {function.via}" if function.via else "jitted"
+        if function.dispatcher:
+            how += f" as {function.dispatcher}"
+        lines.append(f"{function.filename}:{function.line}: {function.name} ({how})")
+    return ["Jitted through project wrappers or as variants:", *lines] if lines else []
 
 
 def _headline(diagnostic: Diagnostic, color: bool) -> str:
