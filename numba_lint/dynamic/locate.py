@@ -4,6 +4,13 @@ Called by run.py in the linter's process; never imports Numba. The line comes fr
 cause chain (innermost user-code location), then Numba's message text; the column range comes
 from the CST: the attribute, global name, call, subscript or operator the message names, or the
 first use of an untypable argument. Failures inside a jitted callee carry the call chain.
+
+Where Numba offers several candidate places, the choice is by source order, never by Numba's
+iteration order (which depends on string hashing): the return or assignment that brings in a
+type Numba cannot unify (messages.choose_disagreeing, the places read by irfacts.py), the first
+use of any untypable argument; the others go to `detail["also_at"]`. A failure Numba gives no
+location for is put on the function's name and says so. Numba's internal variable names
+(`$phi14.0.2`, `arg.0`) are replaced by the user's expression or a plain phrase.
 """
 
 from __future__ import annotations
@@ -106,6 +113,11 @@ class SourceFile:
         if self.positions is None:
             self.positions = self.wrapper.resolve(PositionProvider)
         return self.positions[node]
+
+    def all_positions(self) -> Any:
+        if self.positions is None:
+            self.positions = self.wrapper.resolve(PositionProvider)
+        return self.positions
 
     def nodes_on(self, line: int, kinds: tuple[type, ...]) -> list[tuple[cst.CSTNode, CodeRange]]:
         """Nodes of `kinds` whose range covers `line`, innermost (shortest) first."""
@@ -380,8 +392,7 @@ def _site_node(
     line = int(place["line"])
     if place.get("param"):
         # An argument: its parameter in the `def` (Numba's line is the first decorator's).
-        source.position(source.wrapper.module)  # positions resolved
-        for node, where in source.positions.items():
+        for node, where in source.all_positions().items():
             if not isinstance(node, cst.FunctionDef):
                 continue
             first = source.position(node.decorators[0]) if node.decorators else where
@@ -447,7 +458,7 @@ def _internal_phrase(name: str, info: dict[str, Any], source: SourceFile, line: 
         param = info.get("param")
         if param is None:
             function = source.function_at(line)[0]
-            params = list(function.params.params) if function is not None else []
+            params = _params(function) if function is not None else []
             index = int(name.split(".")[1])
             param = params[index].name.value if index < len(params) else None
         return f"'{param}'" if param else "an argument"
@@ -468,7 +479,7 @@ def _internal_phrase(name: str, info: dict[str, Any], source: SourceFile, line: 
 def user_names(text: str, names: dict[str, dict[str, Any]], source: SourceFile, line: int) -> str:
     """Numba's internal variable names in `text` -> the user's expression text or a plain
     phrase (`$phi14.0.2` -> the `a if c else b` it merges, `arg.0` -> the parameter's name,
-    `$50load_method.8` -> `d.setdefault`, `$6return_value.1` -> the returned value)."""
+    `$50load_method.8` -> the attribute it loads, `$6return_value.1` -> the returned value)."""
     if not INTERNAL_NAME.search(text):
         return text
     text = text.replace(", defined at None", "").replace(" := <undecided>", "")
