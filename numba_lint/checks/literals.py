@@ -214,6 +214,13 @@ class HeterogeneousList(NopythonRule):
     def _flag(self, node: cst.BaseExpression, use: str, unliteral_only: bool = False) -> None:
         """Report `use` of `node` when it is a mixed list literal (`unliteral_only`: one with a
         float or complex item)."""
+        # Most expressions are neither a list literal nor a local bound to one: answered first.
+        node_type = type(node)
+        if node_type is cst.Name:
+            if not self._bound:
+                return
+        elif node_type is not cst.List:
+            return
         if not self.in_nopython():
             return
         found = self._literal(node)
@@ -288,7 +295,9 @@ class HeterogeneousList(NopythonRule):
                     self._flag(arg.value, f"pass it to {func.value}()")
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        if node in self._targets or len(node.slice) != 1:
+        if type(node.value) not in (cst.Name, cst.List) or len(node.slice) != 1:
+            return
+        if node in self._targets:
             return
         index = node.slice[0].slice
         if isinstance(index, cst.Slice):

@@ -114,22 +114,23 @@ class PlainClassAttribute(NopythonRule):
     def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context)
         # What each local's attributes follow from (see `merge.fold`): (scope prefix, name) ->
-        # the cause key of the call that last created the value bound to it.
-        self._created: dict[tuple[str, str], str] = {}
-        # Classes defined inside jitted code (NB115 is reported on the definition): name ->
-        # its position key, and the keys of the class bodies being walked.
-        self._local_classes: dict[tuple[str, str], str] = {}
-        self._class_bodies: list[str] = []
+        # the node of the call that last created the value bound to it (its callee), or the
+        # class defined in the jitted code that it instantiates. Positions are computed only
+        # when a finding is reported: most modules report nothing.
+        self._created: dict[tuple[str, str], cst.CSTNode] = {}
+        # Classes defined inside jitted code (NB115 is reported on the definition), and the
+        # ones whose bodies are being walked.
+        self._local_classes: dict[tuple[str, str], cst.ClassDef] = {}
+        self._class_bodies: list[cst.ClassDef] = []
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.function is None:
             return
-        key = self.position_key(node)
         # The scope that binds the class's name (the walk has already entered the class's own).
         scope, _ = self.context.parsed.names.lookup(node.name.value)
         if scope is not None:
-            self._local_classes[(scope.prefix, node.name.value)] = key
-        self._class_bodies.append(key)
+            self._local_classes[(scope.prefix, node.name.value)] = node
+        self._class_bodies.append(node)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         if self.function is not None and self._class_bodies:
@@ -142,26 +143,28 @@ class PlainClassAttribute(NopythonRule):
             return
         func = node.value.func
         names = self.context.parsed.names
-        cause = None
+        cause: cst.CSTNode | None = None
         if isinstance(func, cst.Name):
             scope, _ = names.lookup(func.value)
             if scope is not None:
                 cause = self._local_classes.get((scope.prefix, func.value))
-        cause = cause or self.position_key(func)
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 scope, _ = names.lookup(target.target.value)
                 prefix = scope.prefix if scope is not None else ""
-                self._created[(prefix, target.target.value)] = cause
+                self._created[(prefix, target.target.value)] = cause or func
 
     def _cause(self, owner: cst.Name) -> str:
         """One cause per object: a class defined in the jitted code for the attributes in its
         body, else the call that created the value, else the variable (a parameter)."""
         if self._class_bodies:
-            return self._class_bodies[-1]
+            return self.position_key(self._class_bodies[-1])
         scope, _ = self.context.parsed.names.lookup(owner.value)
         prefix = scope.prefix if scope is not None else ""
-        return self._created.get((prefix, owner.value), f"variable:{prefix}:{owner.value}")
+        created = self._created.get((prefix, owner.value))
+        if created is None:
+            return f"variable:{prefix}:{owner.value}"
+        return self.position_key(created)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         knowledge = self.knowledge
