@@ -118,6 +118,8 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             entry["detail"] = describe_error(failure.exception)
         result["statements"].append(entry)
     result["dropped_names"] = sorted(skel.dropped_names)
+    # name -> why the kept statement binding it could not run here (needs skipped code, a GPU).
+    result["not_run"] = dict(skel.not_run)
     result["project_files"] = sorted(
         {
             str(Path(s.module.__file__).resolve())
@@ -204,6 +206,14 @@ def _check_function(
     result: dict[str, Any],
     typer: CallTyper | None = None,
 ) -> dict[str, Any]:
+    if plan["form"] == "jitclass-method":
+        holder = plan["class_name"]
+    else:  # a module-level function (nested ones are unreachable below)
+        holder = None if "." in plan["qualname"] else plan["dispatcher_name"] or plan["name"]
+    not_run = result["not_run"].get(holder)
+    if not_run is not None:
+        # Its defining statement could not run here: a reason, never a finding.
+        return {"checked": False, "source": None, "signatures": [], "reason": not_run}
     if plan["unreachable"]:
         return {"checked": False, "source": None, "signatures": [], "reason": plan["unreachable"]}
     if plan["forceobj"]:
