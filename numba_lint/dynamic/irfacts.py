@@ -46,7 +46,7 @@ def _where(loc: Any) -> dict[str, Any] | None:
     filename = getattr(loc, "filename", None)
     if not is_user_file(filename) or not getattr(loc, "line", None):
         return None
-    return {"file": str(Path(filename).resolve()), "line": int(loc.line)}
+    return {"file": str(Path(str(filename)).resolve()), "line": int(loc.line)}
 
 
 def _assignments(inferer: typeinfer.TypeInferer) -> dict[str, tuple[int, ir.Assign]]:

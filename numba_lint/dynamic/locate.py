@@ -144,6 +144,7 @@ class SourceFile:
         best: tuple[cst.FunctionDef | None, str | None] = (None, None)
         size = None
         for node, where in self.nodes_on(line, (cst.FunctionDef,)):
+            assert isinstance(node, cst.FunctionDef)
             span = where.end.line - where.start.line
             if size is None or span < size:
                 best, size = (node, self.jitted.get(node, node.name.value)), span
