@@ -21,7 +21,7 @@ INVALID = sorted((FIXTURES / "invalid").glob("*.py"))
 # The calls that prove each function of an invalid file fails (one Numba run each).
 INVALID_CALLS = {
     "mixed_literal_list.py": ["walk(0)", "grow(0)", "pick(0)", "split(0)", "part(0)", "member(0)"],
-    "module_calls.py": ["stamp('d')", "setting('d')", "title('d')"],
+    "module_calls.py": ["stamp('d')", "setting('d')", "title('d')", "joined('d')"],
     "unregistered_attribute.py": ["summary(Counter(6.0, 3))"],
 }
 
