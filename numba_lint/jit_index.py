@@ -8,6 +8,7 @@ project's own re-exports of numba's decorators (`ProjectAliases`). Never imports
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -804,17 +805,22 @@ def _scope_of(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, skip: i
     if not isinstance(node, ast.Lambda):
         seen: set[str] = set()
         for statement in _own_statements(node.body):
-            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-                target = statement.targets[0]
-                if isinstance(target, ast.Name):
-                    name = target.id
-                    values.pop(name, None) if name in seen else values.__setitem__(
-                        name, statement.value
-                    )
-                    seen.add(name)
-            elif isinstance(statement, (ast.AugAssign, ast.AnnAssign, ast.For, ast.With)):
-                for child in ast.walk(statement):
-                    if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+            targets: list[ast.expr] = []
+            if isinstance(statement, ast.Assign):
+                only = statement.targets[0]
+                if len(statement.targets) == 1 and isinstance(only, ast.Name):
+                    if only.id not in seen:
+                        values[only.id] = statement.value
+                        seen.add(only.id)
+                        continue
+                targets = statement.targets
+            elif isinstance(statement, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+                targets = [statement.target]
+            elif isinstance(statement, (ast.With, ast.AsyncWith)):
+                targets = [i.optional_vars for i in statement.items if i.optional_vars]
+            for target in targets:  # bound again, or not by a plain assignment: not known
+                for child in ast.walk(target):
+                    if isinstance(child, ast.Name):
                         seen.add(child.id)
                         values.pop(child.id, None)
     return _Scope(tuple(names[skip:]), function, values)
@@ -862,12 +868,18 @@ class _Wrappers:
     such as `wrap` returning `lambda func: cls(func, ...)`, then jit what they are given)."""
 
     def __init__(
-        self, tree: ast.Module, module: str, is_package: bool, known: ProjectAliases
+        self,
+        tree: ast.Module,
+        module: str,
+        is_package: bool,
+        known: ProjectAliases,
+        text: str | None = None,
     ) -> None:
         from .reduce import module_imports
 
         self.module = module
         self.known = known
+        self.lines = text.splitlines(keepends=True) if text is not None else None
         self.imports = module_imports(tree, module, is_package)
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         self.classes: dict[str, ast.ClassDef] = {}
@@ -882,6 +894,7 @@ class _Wrappers:
                 if isinstance(target, ast.Name):
                     self.assigned[target.id] = statement.value
         self.found: dict[str, JitDecorator] = {}
+        self._calls_of_classes: dict[str, list[tuple[_Scope, ast.Call]]] = {}
 
     # ---- names ---------------------------------------------------------------------------
     def _absolute(self, name: str) -> str | None:
@@ -1110,28 +1123,40 @@ class _Wrappers:
                 return _closed(replace(found.decorator, shape="decorator", via=full))
         return None
 
-    def _jitting_method(self, node: ast.ClassDef) -> JitDecorator | None:
-        """The decorator a method of the class applies to an attribute of `self`."""
+    def _self_calls(self, node: ast.ClassDef) -> list[tuple[_Scope, ast.Call]]:
+        """The calls in the class's methods whose first argument is an attribute of `self`
+        (`vectorize(self.func)`), with their method's scope; found once per class."""
+        found = self._calls_of_classes.get(node.name)
+        if found is not None:
+            return found
+        found = []
         for method in node.body:
             if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            scope = _scope_of(method)
             this = method.args.args[0].arg if method.args.args else "self"
-            for call in ast.walk(method):
-                if not isinstance(call, ast.Call) or not call.args:
-                    continue
-                first = call.args[0]
-                if not (
-                    isinstance(first, ast.Attribute)
-                    and isinstance(first.value, ast.Name)
-                    and first.value.id == this
-                ):
-                    continue
-                found = self.evaluate(call.func, scope)
-                if isinstance(found, JitDecorator) and found.shape != "factory":
-                    if len(call.args) > 1 or call.keywords:
-                        found = self._configured(found, call.args[1:], call.keywords, scope)
-                    return _closed(found)
+            calls = [
+                call
+                for call in ast.walk(method)
+                if isinstance(call, ast.Call)
+                and call.args
+                and isinstance(call.args[0], ast.Attribute)
+                and isinstance(call.args[0].value, ast.Name)
+                and call.args[0].value.id == this
+            ]
+            if calls:
+                scope = _scope_of(method)
+                found.extend((scope, call) for call in calls)
+        self._calls_of_classes[node.name] = found
+        return found
+
+    def _jitting_method(self, node: ast.ClassDef) -> JitDecorator | None:
+        """The decorator a method of the class applies to an attribute of `self`."""
+        for scope, call in self._self_calls(node):
+            found = self.evaluate(call.func, scope)
+            if isinstance(found, JitDecorator) and found.shape != "factory":
+                if len(call.args) > 1 or call.keywords:
+                    found = self._configured(found, call.args[1:], call.keywords, scope)
+                return _closed(found)
         return None
 
     def _class(self, name: str, seen: frozenset[str] = frozenset()) -> JitDecorator | None:
@@ -1155,9 +1180,35 @@ class _Wrappers:
             pending.extend(b.id for b in node.bases if isinstance(b, ast.Name))
         return order
 
+    def _may_wrap(self) -> Callable[[ast.AST], bool]:
+        """Whether a definition's text names something that can make a decorator (numba, a
+        known wrapper, `partial`): the others need no evaluation (most of a module's defs)."""
+        if self.lines is None:
+            return lambda node: True
+        prefixes = {name.rsplit(".", 1)[0] for name in self.known}
+        names = {
+            local
+            for local, target in self.imports.items()
+            if target.split(".")[0] in ("numba", "functools")
+            or target in self.known
+            or target in prefixes
+        }
+        names.update(name[len(self.module) + 1 :].split(".")[0] for name in self.found)
+        if not names:
+            return lambda node: False
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
+        lines = self.lines
+
+        def may(node: ast.AST) -> bool:
+            end = getattr(node, "end_lineno", None) or len(lines)
+            return pattern.search("".join(lines[node.lineno - 1 : end])) is not None  # type: ignore[attr-defined]
+
+        return may
+
     def run(self) -> dict[str, JitDecorator]:
         for _ in range(4):  # wrappers of wrappers in one module: a few passes reach a fixpoint
             before = dict(self.found)
+            may_wrap = self._may_wrap()
             for name, value in self.assigned.items():
                 found = self.evaluate(value, _Scope())
                 if isinstance(found, JitDecorator) and isinstance(value, ast.Call):
@@ -1166,6 +1217,8 @@ class _Wrappers:
                     )
             for name, node in self.functions.items():
                 full = f"{self.module}.{name}"
+                if not may_wrap(node):
+                    continue
                 if any(self._jits(d) for d in node.decorator_list):
                     continue  # jitted itself: its returns are values, not decorators
                 found = self._function(node, full)
@@ -1173,6 +1226,8 @@ class _Wrappers:
                     self.found[full] = found
             for name in self.classes:
                 full = f"{self.module}.{name}"
+                if not any(may_wrap(c) for c in self._mro(name)):
+                    continue
                 decorator = self._class(name)
                 if decorator is None:
                     continue
@@ -1232,7 +1287,7 @@ def module_wrappers(parsed: ParsedModule, known: ProjectAliases) -> dict[str, Ji
         # Only module-level statements are read: keep them for a second index.
         parsed.__dict__["_wrapper_tree"] = tree
     is_package = parsed.source.path.stem == "__init__"
-    return _Wrappers(tree, parsed.module_name, is_package, known).run()
+    return _Wrappers(tree, parsed.module_name, is_package, known, parsed.text).run()
 
 
 def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = None) -> JitIndex:

@@ -169,8 +169,14 @@ def _imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
 
 
 def module_imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
-    """Local name -> the absolute dotted name a module-level import binds to it (`_imports`)."""
-    return _imports(tree, module, is_package)
+    """Local name -> the absolute dotted name a module-level import binds to it (`_imports`),
+    computed once per tree (the reduction and the jit index's wrappers both ask)."""
+    key = (module, is_package)
+    cached = getattr(tree, "_numba_lint_imports", None)
+    if cached is None or cached[0] != key:
+        cached = (key, _imports(tree, module, is_package))
+        tree._numba_lint_imports = cached  # type: ignore[attr-defined]
+    return cached[1]
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -224,7 +230,7 @@ def reduce_parsed(
     if jit_names is not None:
         jit_names = jit_names | _rebound_names(tree)
     elif module is not None:
-        imports = _imports(tree, *module)
+        imports = module_imports(tree, *module)
     reducer = _Reducer(text, tree, jit_names, imports)
     return Reduced(reducer.reduce(), tree, frozenset(reducer.assumed))
 
