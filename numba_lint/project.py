@@ -24,7 +24,7 @@ from .walk import TypeDispatchVisitor, walk
 # structref.define_proxy(P, T, ["a", "b"]), jitclass(spec), numba.from_dtype(...); and the
 # extension API's registrations of attributes and methods on a type of the project:
 # overload_method(T, "name"), overload_attribute(T, "name"), make_attribute_wrapper(T, "member",
-# "name"), lower_getattr(T, "name"), bound_function("T.name").
+# "name"), lower_getattr(T, "name"); typing templates are read in `visit_ClassDef`.
 _FIELD_CALLS = frozenset(
     {
         "overload_method",
@@ -33,7 +33,6 @@ _FIELD_CALLS = frozenset(
         "make_attribute_wrapper",
         "lower_getattr",
         "lower_setattr",
-        "bound_function",
         "dtype",
         "namedtuple",
         "define_proxy",
@@ -86,9 +85,7 @@ class _FieldCollector(TypeDispatchVisitor):
 
     def _strings(self, node: cst.CSTNode) -> None:
         for string in _string_literals(node):
-            # "T.name" (bound_function) names the attribute after the dot.
             for word in string.replace(",", " ").split():
-                word = word.rpartition(".")[2]
                 if word.isidentifier():
                     self.names.add(word)
 

@@ -58,7 +58,10 @@ class ProjectFacts:
     """What the static pass knows about the whole project being checked (all modules)."""
 
     # Attribute names that project types legitimately carry in jitted code: jitclass and
-    # structref fields, namedtuple fields, structured dtype field names.
+    # structref fields, namedtuple fields, structured dtype field names, and the attributes and
+    # methods the project registers on its own Numba types (overload_method,
+    # overload_attribute, make_attribute_wrapper, lower_getattr, attribute templates). Merged
+    # across modules (`static_pool.merge_facts`), asked through `is_field`.
     field_names: frozenset[str] = frozenset()
     # Top-level names of every module in the run: module name -> names bound at module level.
     module_names: Mapping[str, frozenset[str]] = field(default_factory=dict)
