@@ -70,8 +70,17 @@ def pinned(pins: Path, name: str) -> tuple[str, str]:
     raise SystemExit(f"{name} is not in {pins}")
 
 
+def _sdist(work: Path, name: str, version: str) -> Path:
+    """The sdist's path: its file name spells the project name as the build backend did
+    (`numba_stats-1.14.0.tar.gz` for numba-stats)."""
+    for spelling in (name, name.replace("-", "_"), name.replace("_", "-")):
+        if (work / f"{spelling}-{version}.tar.gz").exists():
+            return work / f"{spelling}-{version}.tar.gz"
+    return work / f"{name}-{version}.tar.gz"
+
+
 def fetch(work: Path, name: str, version: str, sha256: str) -> Path:
-    archive = work / f"{name}-{version}.tar.gz"
+    archive = _sdist(work, name, version)
     if not archive.exists():
         subprocess.run(
             [
@@ -88,6 +97,7 @@ def fetch(work: Path, name: str, version: str, sha256: str) -> Path:
             ],
             check=True,
         )
+        archive = _sdist(work, name, version)
     if hashlib.sha256(archive.read_bytes()).hexdigest() != sha256:
         raise SystemExit(f"{archive}: sha256 does not match the pin")
     return archive
