@@ -878,8 +878,10 @@ class _Wrappers:
         from .reduce import module_imports
 
         self.module = module
+        self.package = module.split(".")[0]
         self.known = known
         self.lines = text.splitlines(keepends=True) if text is not None else None
+        self.looked_up: set[str] = set()
         self.imports = module_imports(tree, module, is_package)
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         self.classes: dict[str, ast.ClassDef] = {}
@@ -913,7 +915,12 @@ class _Wrappers:
             return None
         if full in JIT_DECORATORS:
             return JitDecorator(JIT_DECORATORS[full], full)
-        return self.found.get(full) or self.known.get(full)
+        found = self.found.get(full) or self.known.get(full)
+        if found is None and full.split(".")[0] == self.package:
+            # Another module's wrapper, perhaps (`_jit` built on `_base._jit_custom`): once
+            # the project's aliases name it, the module is indexed again.
+            self.looked_up.add(full)
+        return found
 
     # ---- evaluation ------------------------------------------------------------------------
     def evaluate(self, node: ast.expr, scope: _Scope, depth: int = 0) -> _Value:
@@ -1189,7 +1196,7 @@ class _Wrappers:
         names = {
             local
             for local, target in self.imports.items()
-            if target.split(".")[0] in ("numba", "functools")
+            if target.split(".")[0] in ("numba", "functools", self.package)
             or target in self.known
             or target in prefixes
         }
@@ -1274,8 +1281,11 @@ def _closed(decorator: JitDecorator) -> JitDecorator:
     )
 
 
-def module_wrappers(parsed: ParsedModule, known: ProjectAliases) -> dict[str, JitDecorator]:
-    """The project wrappers the module defines (see `_Wrappers`), by qualified name."""
+def module_wrappers(
+    parsed: ParsedModule, known: ProjectAliases
+) -> tuple[dict[str, JitDecorator], set[str]]:
+    """The project wrappers the module defines (see `_Wrappers`), by qualified name, and the
+    names of other modules' possible wrappers it looked up in vain."""
     tree = parsed.__dict__.get("_wrapper_tree")
     if tree is None:
         tree = parsed.tree
@@ -1287,18 +1297,20 @@ def module_wrappers(parsed: ParsedModule, known: ProjectAliases) -> dict[str, Ji
         # Only module-level statements are read: keep them for a second index.
         parsed.__dict__["_wrapper_tree"] = tree
     is_package = parsed.source.path.stem == "__init__"
-    return _Wrappers(tree, parsed.module_name, is_package, known, parsed.text).run()
+    wrappers = _Wrappers(tree, parsed.module_name, is_package, known, parsed.text)
+    return wrappers.run(), wrappers.looked_up
 
 
 def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = None) -> JitIndex:
     known = project_aliases or {}
-    wrappers = module_wrappers(parsed, known)
+    wrappers, looked_up = module_wrappers(parsed, known)
     prefix = len(parsed.module_name) + 1
     aliases = {name[prefix:]: decorator for name, decorator in wrappers.items()}
     indexer = _Indexer(parsed, known, aliases)
     walk_statements(parsed.module, indexer)
     aliases.update(indexer.aliases)
-    return JitIndex(indexer.functions, indexer.jitclasses, aliases, frozenset(indexer.looked_up))
+    looked_up |= indexer.looked_up
+    return JitIndex(indexer.functions, indexer.jitclasses, aliases, frozenset(looked_up))
 
 
 def project_aliases(indexes: Iterable[tuple[ParsedModule, JitIndex]]) -> dict[str, JitDecorator]:
@@ -1308,6 +1320,23 @@ def project_aliases(indexes: Iterable[tuple[ParsedModule, JitIndex]]) -> dict[st
         for name, decorator in index.decorator_aliases.items():
             aliases[f"{parsed.module_name}.{name}"] = decorator
     return aliases
+
+
+def settled(
+    indexes: list[tuple[ParsedModule, JitIndex]], rounds: int = 3
+) -> list[tuple[ParsedModule, JitIndex]]:
+    """`indexes` indexed again with the project's aliases until those stop growing: a wrapper
+    built on another module's wrapper is known one round after that one."""
+    aliases = project_aliases(indexes)
+    for _ in range(rounds):
+        if not aliases:
+            break
+        indexes = [reindexed(module, index, aliases) for module, index in indexes]
+        again = project_aliases(indexes)
+        if again == aliases:
+            break
+        aliases = again
+    return indexes
 
 
 def reindexed(

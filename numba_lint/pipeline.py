@@ -24,7 +24,7 @@ from .checks.syntax_error import SyntaxErrorRule
 from .config import Config
 from .diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Report, Summary
 from .discover import SourceFile, discover
-from .jit_index import JitIndex, build_index, listed, listing_order, project_aliases, reindexed
+from .jit_index import JitIndex, build_index, listed, listing_order, settled
 from .modules import imported_modules, is_imported
 from .parse import (
     ParsedModule,
@@ -217,11 +217,9 @@ def _parse_relevant(
 
 def _index(first: list[tuple[ParsedModule, JitIndex]]) -> list[tuple[ParsedModule, JitIndex]]:
     """Re-index, with the project's decorator aliases, only the modules whose first index
-    looked up one of them (the first, alias-free index stands for the others)."""
-    aliases = project_aliases(first)
-    if not aliases:
-        return first
-    return [reindexed(module, index, aliases) for module, index in first]
+    looked up one of them (the first, alias-free index stands for the others), while the
+    aliases grow (`jit_index.settled`)."""
+    return settled(first)
 
 
 def _unparsed_facts(

@@ -32,6 +32,9 @@ from .project import collect_facts
 MIN_FILES = 8
 # Files without numba are scanned (syntax, bindings) in batches of this many: each is cheap.
 SCAN_BATCH = 16
+# Rounds of indexing again while the project's decorator aliases grow (a factory built on
+# another module's factory is known one round after that one).
+ALIAS_ROUNDS = 3
 
 # What a scan finds in a file that never mentions numba: its syntax error, or its top-level
 # bindings and the names it passes as call arguments (`bindings.unparsed_bindings`); a file
@@ -132,14 +135,23 @@ class _Worker:
                 found.append((source, unparsed_bindings(tree, module_name, package)))
         return found
 
-    def index(self, aliases: dict[str, JitDecorator]) -> ProjectFacts:
-        """Parse or index again the modules the project's aliases concern; the merged facts."""
+    def reindex(self, aliases: dict[str, JitDecorator]) -> dict[str, dict[str, JitDecorator]]:
+        """Parse or index again the modules the project's aliases concern; the decorator
+        aliases of those that changed (a wrapper built on another module's wrapper becomes
+        known only now: the parent asks again while the aliases grow)."""
+        changed = {}
         for position, (module, index) in enumerate(self.modules if aliases else ()):
             again = reindexed(module, index, aliases)
             if again[0] is not module or again[1] is not index:
                 self.modules[position] = again
                 self.facts[position] = collect_facts([again])
                 self.early[position] = None
+                changed[again[0].module_name] = dict(again[1].decorator_aliases)
+        return changed
+
+    def index(self, aliases: dict[str, JitDecorator]) -> ProjectFacts:
+        """Parse or index again the modules the project's aliases concern; the merged facts."""
+        self.reindex(aliases)
         return merge_facts(self.facts)
 
     def rules_pass(self, facts: ProjectFacts) -> tuple[list[Diagnostic], list[FunctionCoverage]]:
@@ -173,6 +185,8 @@ def _serve(
                 answer = worker.scan(*payload)
             elif command == "index":
                 answer = worker.index(payload)
+            elif command == "reindex":
+                answer = worker.reindex(payload)
             else:
                 answer = worker.rules_pass(payload)
             connection.send(("ok", answer))
@@ -341,6 +355,14 @@ def run_static_parallel(
             for module, names in module_aliases.items():
                 for name, decorator in names.items():
                     aliases[f"{module}.{name}"] = decorator
+        for _ in range(ALIAS_ROUNDS):
+            grown = dict(aliases)
+            for changed in _ask(connections, "reindex", [aliases] * workers):
+                for module, names in changed.items():
+                    grown.update((f"{module}.{name}", d) for name, d in names.items())
+            if grown == aliases:
+                break
+            aliases = grown
         facts = merge_facts(_ask(connections, "index", [aliases] * workers))
         if extend_facts is not None:
             facts = extend_facts(facts, result.scanned)

@@ -710,3 +710,39 @@ def test_verbose_text_names_the_wrapper_of_each_function() -> None:
         "variants.py:6: step (jitted as step_plain)",
     ]
     assert lines[-1].startswith("All checks passed (4 files, 11 jit functions")
+
+
+def test_a_factory_built_on_another_modules_factory_serial_and_pooled(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "_base.py").write_text(
+        "import numba as nb\n\n"
+        "def _jit_custom(signatures, cache=False):\n"
+        "    return nb.njit(signatures, cache=cache, nogil=True)\n"
+    )
+    # Never names numba: parsed because it uses an alias of _base; its `_jit` is known only
+    # once `_base._jit_custom` is.
+    (package / "_util.py").write_text(
+        "from ._base import _jit_custom\n\n"
+        "def _jit(nargs):\n"
+        "    return _jit_custom(['float64(float64)'] * nargs, cache=True)\n"
+    )
+    (package / "dist.py").write_text(
+        "import numba\nfrom ._util import _jit\n\n@_jit(1)\ndef square(x):\n    return x * x\n"
+    )
+    for number in range(16):  # enough files for the static pool's workers
+        (package / f"filler{number}.py").write_text(
+            f"from numba import njit\n\n@njit\ndef f{number}(x):\n    return x\n"
+        )
+    listings = []
+    for jobs in ("1", "2"):
+        done = run_cli("check", "--static-only", "--format", "json", "--jobs", jobs, str(package))
+        assert done.returncode == 0, done.stdout + done.stderr
+        report = json.loads(done.stdout)
+        listings.append([(f["name"], f.get("via")) for f in report["functions"]])
+    assert listings[0] == listings[1]
+    assert ("square", "pkg._util._jit") in listings[0]
+    assert len(listings[0]) == 17
