@@ -375,7 +375,9 @@ class LoweringFailure(DynamicRule):
     ## Known limitations
     The default typing-only check reports the cases it can read from the types: a jitclass
     instance, a `np.random.Generator` or a datetime64/timedelta64 array used as a global constant,
-    and a returned iterator. Other lowering failures are found only with `--full-compile`.
+    and a returned value Numba cannot hand back to its caller (an iterator such as `zip`,
+    `enumerate`, `iter(array)` or `np.ndenumerate`; a jitted generator is fine). Other lowering
+    failures are found only with `--full-compile`.
     """
 
     code = "NB907"
@@ -405,6 +407,19 @@ class LoweringFailure(DynamicRule):
     valid = (
         Example(
             "from numba import njit\n\n@njit('int64(int64)')\ndef f(n):\n    return n\n",
+            numba="compiles",
+        ),
+        # A generator is not an iterator Numba cannot return.
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def squares(n: int):
+                for i in range(n):
+                    yield i * i
+            """,
+            call="assert list(squares(3)) == [0, 1, 4]",
             numba="compiles",
         ),
     )
@@ -696,7 +711,9 @@ class NotTrialCompiled(DynamicRule):
     usable, the reason says so instead ("harvested signatures are stale ...: re-run `numba-lint
     harvest`", "the harvest compiled it but could store no signature: ..."); an
     `inline="always"` helper that no checked function calls says that (it is only ever typed
-    inside its callers).
+    inside its callers). A CUDA kernel is never compiled for the CPU: a signed one on a machine
+    without a GPU or CUDA driver says so; a function whose defining statement needs top-level
+    code the trial compile does not run names that code's line.
 
     ## Why is this bad?
     Nothing is wrong with the code; the finding says what was not verified.
@@ -752,10 +769,18 @@ class GlobalFromSkippedCode(DynamicRule):
     """
     ## What it does
     Reports a global used by jitted code that only top-level code numba-lint does not run
-    defines (a loop, a `__main__` block, a call of a jitted function, a failing statement).
+    defines (a loop that does more than fill tables, a `__main__` block, a call of a jitted
+    function, a statement that failed or could not run).
 
     ## Why is this bad?
-    It may be fine at run time; the function could not be fully checked.
+    It may be fine at run time; the function could not be fully checked. The trial compile runs
+    only a skeleton of each module: imports, definitions, assignments, Numba registration calls
+    (`structref.define_proxy`, `overload(f)(impl)`, `node_type.define(...)`), fill calls on
+    module-level containers and `for` loops that only fill module-level tables
+    (`for i in range(256): TABLE[i] = ...`). A module-level statement that fails only because it
+    reads what skipped code defines or fills (`@njit(TYPES["float32"](...))` after a skipped
+    loop that fills `TYPES`) is not reported either: its functions are listed as not
+    trial-compiled (NB960), with the line of the code the skeleton did not run.
 
     ## Example
     ```python
@@ -768,7 +793,8 @@ class GlobalFromSkippedCode(DynamicRule):
     ```
 
     ## Use instead
-    Define the global with a plain module-level assignment.
+    Define the global with a plain module-level assignment, or fill a table defined earlier in a
+    loop that only assigns into it (`TABLE[i] = ...`), calling no function of your own.
     """
 
     code = "NB961"
@@ -805,6 +831,22 @@ class GlobalFromSkippedCode(DynamicRule):
             @njit("int64()")
             def f():
                 return LAST
+            """,
+            numba="compiles",
+        ),
+        # A loop that only fills a table defined before it runs in the skeleton.
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            TABLE = np.zeros(4)
+            for i in range(4):
+                TABLE[i] = i * i
+
+            @njit("float64()")
+            def f():
+                return TABLE[3]
             """,
             numba="compiles",
         ),
