@@ -139,7 +139,8 @@ def test_global_containers_all_forms(tmp_path: Path) -> None:
         """,
         ["NB130", "NB131"],
     )
-    assert found == [(12, "NB131"), (13, "NB131"), (14, "NB130"), (14, "NB130"), (14, "NB130")]
+    # The two writes into A are one finding (the first, listing line 13).
+    assert found == [(12, "NB131"), (14, "NB130"), (14, "NB130"), (14, "NB130")]
 
 
 def test_object_mode_functions_are_skipped(tmp_path: Path) -> None:
@@ -186,3 +187,36 @@ def test_one_module_name_in_two_projects_is_never_trusted(tmp_path: Path) -> Non
         ["NB205"],
     )
     assert found == []
+
+
+def test_uses_of_one_global_in_one_function_are_one_finding(tmp_path: Path) -> None:
+    found = lint_files(
+        tmp_path,
+        {
+            "module.py": """
+            from numba import njit
+
+            def helper(x):
+                return x
+
+            TABLE = [1, 2]
+
+            @njit
+            def f(x):
+                a = helper(x) + TABLE[0]
+                b = helper(a) + TABLE[1]
+                return helper(b)
+
+            @njit
+            def g(x):
+                return helper(x)
+            """
+        },
+        ["NB205", "NB130"],
+    )
+    assert [(d.code, d.location.row, d.detail.get("also_at")) for d in found] == [
+        ("NB205", 10, [{"row": 11, "column": 9}, {"row": 12, "column": 12}]),
+        ("NB130", 10, [{"row": 11, "column": 21}]),
+        ("NB205", 16, None),
+    ]
+    assert found[0].message.endswith("(also used at lines 11, 12)")

@@ -132,17 +132,10 @@ class PlainClassInstantiation(GlobalRule):
         ),
     )
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(context)
-        # (jitted function, class) -> the position of its first instantiation there: one
-        # finding per class and function, the other places listed with it (`merge.fold`).
-        self._first: dict[tuple[str, str], str] = {}
-
     def visit_Call(self, node: cst.Call) -> None:
         if not self.in_nopython() or not isinstance(node.func, (cst.Name, cst.Attribute)):
             return
         if self.binding(node.func) == kinds.PLAIN_CLASS and not self.registered(node.func):
+            # One finding per class and function, listing the other places (`first_finding`).
             cls = self.context.parsed.module.code_for_node(node.func)
-            function = self.function.qualname if self.function is not None else ""
-            cause = self._first.setdefault((function, cls), self.position_key(node.func))
-            self.report(node.func, cls=cls, cause=cause)
+            self.report(node.func, cls=cls, cause=self.first_finding(node.func, cls))

@@ -20,6 +20,21 @@ from .syntax import NopythonRule
 class GlobalRule(NopythonRule):
     """Shared resolution: what a name in jitted code is bound to at module level."""
 
+    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context)
+        # (jitted function, name as written) -> the cause key of its first finding there.
+        self._first: dict[tuple[str, str], str] = {}
+
+    def first_finding(self, node: cst.CSTNode, name: str) -> str:
+        """The cause of a finding about global `name` at `node`: its first finding in this
+        jitted function. One fix (jit the helper, pass the container as an argument) serves
+        every use in the function, so they are one finding listing the others (`merge.fold`)."""
+        function = self.function.qualname if self.function is not None else ""
+        key = (function, name)
+        if key not in self._first:
+            self._first[key] = self.position_key(node)
+        return self._first[key]
+
     def binding(self, node: cst.BaseExpression) -> str | None:
         """The one kind every qualified name of `node` resolves to, or None (asked by several
         rules about the same names: answered once per node)."""
@@ -86,7 +101,8 @@ class UntypedGlobalCall(GlobalRule):
     Functions defined in files outside the run, or in modules that never mention Numba, are
     not looked at. A function that any code passes as an argument (for example to
     `overload(...)`) is assumed to be taught to Numba by an extension and is not flagged.
-    Calls inside `with objmode(...)` run in the interpreter and are not flagged.
+    Calls inside `with objmode(...)` run in the interpreter and are not flagged. The calls of
+    one function in one jitted function are one finding, which lists the other lines.
     """
 
     code = "NB205"
@@ -180,7 +196,8 @@ class UntypedGlobalCall(GlobalRule):
         if not self.in_nopython() or not isinstance(node.func, (cst.Name, cst.Attribute)):
             return
         if self.binding(node.func) == kinds.PLAIN_FUNCTION and not self.registered(node.func):
-            self.report(node.func, callee=self.context.parsed.module.code_for_node(node.func))
+            callee = self.context.parsed.module.code_for_node(node.func)
+            self.report(node.func, callee=callee, cause=self.first_finding(node.func, callee))
 
 
 class GlobalMutableContainer(GlobalRule):
@@ -211,7 +228,8 @@ class GlobalMutableContainer(GlobalRule):
 
     ## Known limitations
     Only names bound once, to a container, are flagged; a name rebound elsewhere in the
-    module is left to the trial compile.
+    module is left to the trial compile. The uses of one global in one jitted function are one
+    finding, which lists the other lines.
     """
 
     code = "NB130"
@@ -279,14 +297,17 @@ class GlobalMutableContainer(GlobalRule):
         if not self.in_nopython():
             return
         if self.binding(node) == kinds.MUTABLE_CONTAINER:
-            self.report(node, global_name=node.value, what="mutable container")
+            cause = self.first_finding(node, node.value)
+            self.report(node, global_name=node.value, what="mutable container", cause=cause)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         # module.CONSTANT: the Name visit never sees the qualified attribute.
         if not self.in_nopython() or not isinstance(node.value, (cst.Name, cst.Attribute)):
             return
         if self.binding(node) == kinds.MUTABLE_CONTAINER:
-            self.report(node, global_name=node.attr.value, what="mutable container")
+            name = self.context.parsed.module.code_for_node(node)
+            cause = self.first_finding(node, name)
+            self.report(node, global_name=node.attr.value, what="mutable container", cause=cause)
 
 
 class GlobalArrayWrite(GlobalRule):
@@ -321,6 +342,8 @@ class GlobalArrayWrite(GlobalRule):
 
     ## Known limitations
     Only direct writes through the global's own name are seen (not through a local alias).
+    The writes into one global in one jitted function are one finding, which lists the other
+    lines.
     """
 
     code = "NB131"
@@ -343,7 +366,7 @@ class GlobalArrayWrite(GlobalRule):
             @njit
             def bump(i):
                 COUNTS[i] += 1  # expect: NB131
-                COUNTS[0] = 0.0  # expect: NB131
+                COUNTS[0] = 0.0
                 return COUNTS[i]
             """,
             call="bump(3)",
@@ -373,7 +396,7 @@ class GlobalArrayWrite(GlobalRule):
             target.value, (cst.Name, cst.Attribute)
         ):
             if self.binding(target.value) == kinds.ARRAY:
-                self.report(target, global_name=self._name(target.value))
+                self._report_write(target, target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._check_target(element.value)
@@ -400,4 +423,8 @@ class GlobalArrayWrite(GlobalRule):
             and isinstance(func.value, (cst.Name, cst.Attribute))
             and self.binding(func.value) == kinds.ARRAY
         ):
-            self.report(node, global_name=self._name(func.value))
+            self._report_write(node, func.value)
+
+    def _report_write(self, node: cst.CSTNode, array: cst.BaseExpression) -> None:
+        cause = self.first_finding(node, self.context.parsed.module.code_for_node(array))
+        self.report(node, global_name=self._name(array), cause=cause)
