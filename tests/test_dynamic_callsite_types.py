@@ -290,10 +290,22 @@ def use(counter, times=2):
     return counter.count
 
 
+@njit
+def make(start):
+    return Counter(start)
+
+
+@njit
+def twice(n):
+    return 2 * n
+
+
 a32 = np.ones(3, np.float32)
 consume(scale(a32, 2.0))
 consume(scale(1.5, 2))
 use(Counter(3))
+made = make(4)
+twice(made.bump())
 """
 
 
@@ -309,3 +321,50 @@ def test_ufunc_and_jitclass_results_typed_without_running_them(tmp_path: Path) -
     assert use.signatures == ("(instance.jitclass.Counter<count:int64>, omitted(default=2))",)
     [real_use] = real["use"]
     assert real_use.startswith("(instance.jitclass.Counter#") and "omitted(default=2)" in real_use
+    # A method called on a result: checked as that method, its int64 result passed on.
+    functions = {f.name: f for f in result.functions}
+    assert functions["twice"].signatures == tuple(real["twice"]) == ("(int64)",)
+    assert functions["Counter.bump"].checked
+
+
+METHOD_FAILS = """
+from numba import int64, njit
+from numba.experimental import jitclass
+
+
+@jitclass([("count", int64)])
+class Counter:
+    def __init__(self, start):
+        self.count = start
+
+    def broken(self, step):
+        return self.count + step.nope
+
+
+@njit
+def make(start):
+    return Counter(start)
+
+
+@njit
+def twice(n):
+    return 2 * n
+
+
+made = make(4)
+twice(made.broken(1.0))
+"""
+
+
+def test_method_of_a_result_fails_in_the_method(tmp_path: Path) -> None:
+    result = check_source(tmp_path, METHOD_FAILS)
+    found = [
+        (d.function, d.code, d.location.row)
+        for d in result.diagnostics
+        if d.severity.value in ("warning", "error")
+    ]
+    assert found == [("Counter.broken", "NB904", 11)]
+    # Real Numba fails there too.
+    code = (tmp_path / "example.py").read_text()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "TypingError" in done.stderr and "nope" in done.stderr, done.stderr[-2000:]

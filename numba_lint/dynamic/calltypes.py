@@ -21,6 +21,7 @@ evaluated in the skeleton's namespace, 2 s each, and typed with `numba.typeof`, 
 from __future__ import annotations
 
 import ast
+import contextlib
 import operator
 import types as pytypes
 import warnings
@@ -137,6 +138,7 @@ class CallTyper:
         self.mode = mode
         self.results: dict[str, dict[str, Any]] = {}
         self.local: dict[int, str] = {}
+        self.methods = {p["qualname"] for p in plans if p["form"] == "jitclass-method"}
         for plan in plans:
             self.results.update(plan.get("results", {}))
             if "." not in plan["qualname"]:
@@ -212,7 +214,43 @@ class CallTyper:
             if isinstance(class_type, types.ClassType):
                 # A @jitclass instance: its type does not depend on the constructor's arguments.
                 return class_type.instance_type
+            if isinstance(node.func, ast.Attribute):
+                return self._method_type(node, node.func, refs)
         raise Unknown(f"numba-lint does not type `{ast.unparse(node)}` without running it")
+
+    def _method_type(self, node: ast.Call, func: ast.Attribute, refs: dict[str, str]) -> Any:
+        """A method called on a value that has only a type (`chain.prepend(-1.0)`, `d.ravel()`),
+        typed by Numba: a @jitclass method returns what its compiled code boxes, an array
+        method what NumPy returns (the same types for the methods Numba supports)."""
+        base = self.type_of(func.value, refs)
+        method = _typing().resolve_getattr(base, func.attr)
+        if not isinstance(method, types.BoundFunction) or node.keywords:
+            raise Unknown(f"numba-lint does not type `{ast.unparse(node)}` without running it")
+        argtypes = []
+        for arg in node.args:
+            typ = numba_type(self._argument(ast.unparse(arg), refs))
+            if typ is None or isinstance(arg, ast.Starred):
+                raise Unknown(f"Numba cannot type an argument of `{ast.unparse(node)}`")
+            argtypes.append(typ)
+        qualname = f"{getattr(base, 'classname', '')}.{func.attr}"
+        if qualname in self.methods and self.type_now is not None:
+            # A method of a @jitclass of this module: checked for these types as that method
+            # (its findings and coverage are the method's), then its return type read.
+            full = (base, *argtypes)
+            self.type_now(qualname, full)
+            typed = base.jit_methods[func.attr].overloads.get(full)
+            signature = getattr(typed, "signature", None)
+        else:
+            context = contextlib.nullcontext() if self.mode is None else self.mode()
+            with warnings.catch_warnings(), context:
+                # Its warnings and failures belong to where the method is checked.
+                warnings.simplefilter("ignore")
+                signature = _typing().resolve_function_type(method, tuple(argtypes), {})
+        if signature is None:
+            raise Unknown(f"`{ast.unparse(node)}` did not type")
+        if isinstance(base, types.ClassInstanceType):
+            return as_returned(signature.return_type, ast.unparse(node))
+        return signature.return_type
 
     def _item_type(self, node: ast.Subscript, refs: dict[str, str]) -> Any:
         base = self.type_of(node.value, refs)

@@ -158,6 +158,8 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         is the same finding."""
         plan = plans[qualname]
         target, _ = target_of(skel.module, plan)
+        if target is None:
+            return
         failure = _check_one(target, argtypes, mode, plan, result)
         if failure is not None:
             result["failures"].append(
