@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from numba_lint.dynamic.skeleton import Skeleton, execute, plan
+from numba_lint.dynamic.skeleton import Skeleton, execute
+from numba_lint.dynamic.skeleton_rules import plan
 
 HEADER = """
 import math
@@ -76,6 +77,7 @@ def test_setup_is_kept(statement: str) -> None:
         "nb.njit(helper)(3)",  # compiles and runs user code
         "cuda.synchronize()",  # GPU work
         "nb.cuda.to_device(TABLE)",
+        "nb.test()",  # Numba's own test suite is work too
         "for i in range(8):\n    TABLE[i] = helper(i)",  # a user function per item
         "for i in range(8):\n    TABLE[i] = kernel(i)",
         "for i in range(8):\n    LAST = i",  # binds a name: not a table fill
