@@ -8,6 +8,7 @@ project's own re-exports of numba's decorators (`ProjectAliases`). Never imports
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -1203,12 +1204,13 @@ class _Wrappers:
         names.update(name[len(self.module) + 1 :].split(".")[0] for name in self.found)
         if not names:
             return lambda node: False
-        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
+        pattern = _names_pattern(frozenset(names))
         lines = self.lines
 
         def may(node: ast.AST) -> bool:
+            start = node.lineno - 1  # type: ignore[attr-defined]
             end = getattr(node, "end_lineno", None) or len(lines)
-            return pattern.search("".join(lines[node.lineno - 1 : end])) is not None  # type: ignore[attr-defined]
+            return pattern.search("".join(lines[start:end])) is not None
 
         return may
 
@@ -1260,6 +1262,11 @@ class _Wrappers:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         name = _dotted_name(target)
         return name is not None and self._resolve(name) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _names_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
 
 
 def _closed(decorator: JitDecorator) -> JitDecorator:
