@@ -186,6 +186,18 @@ class StaticRule(RuleInfo, cst.BatchableCSTVisitor):
         where: CodeRange = self.context.parsed.wrapper.resolve(PositionProvider)[node]
         return cause_at(Location(where.start.line, where.start.column + 1))
 
+    def first_finding(self, node: cst.CSTNode, name: str) -> str:
+        """The cause key for a finding at `node` about `name` (a global, a library function):
+        the position of this rule's first finding about `name` in the jitted function. One
+        fix (jit the helper, pass the container as an argument, replace the call) is the same
+        for every use there, so they are one finding listing the others (`merge.fold`)."""
+        function = self.context.function.qualname if self.context.function is not None else ""
+        first: dict[tuple[str, str], str] = self.__dict__.setdefault("_first_findings", {})
+        key = (function, name)
+        if key not in first:
+            first[key] = self.position_key(node)
+        return first[key]
+
     def report(
         self,
         node: cst.CSTNode,

@@ -161,7 +161,8 @@ class UnsupportedLibraryFunction(CallRule):
     ## Known limitations
     The list comes from the installed Numba's typing registry. An `@overload` for the function
     in another module of the project (or an extension package that registers it lazily) is not
-    seen; one in the same module is.
+    seen; one in the same module is. The calls of one function in one jitted function are one
+    finding, which lists the other lines.
     """
 
     code = "NB201"
@@ -223,14 +224,16 @@ class UnsupportedLibraryFunction(CallRule):
             return  # a constant or submodule of the module, not a function
         if target in self.user_overloads():
             return
+        cause = self.first_finding(node.func, target)
         if info is None:
             module, _, attribute = target.rpartition(".")
             self.report(
                 node.func,
                 message=f"`{module}` has no function `{attribute}` in this environment",
+                cause=cause,
             )
             return
-        self.report(node.func, target=target, version=_numba_version(knowledge))
+        self.report(node.func, target=target, version=_numba_version(knowledge), cause=cause)
 
 
 class UnsupportedModuleCall(CallRule):
@@ -265,7 +268,8 @@ class UnsupportedModuleCall(CallRule):
     ## Known limitations
     Exception classes of these modules can be raised from jitted code and are not flagged.
     Methods of constants are recognised in standard-library modules only (the linter looks the
-    constant up in the module, which it never does for third-party code).
+    constant up in the module, which it never does for third-party code). The calls of one
+    function in one jitted function are one finding, which lists the other lines.
     """
 
     code = "NB202"
@@ -349,7 +353,13 @@ class UnsupportedModuleCall(CallRule):
             return
         if calls_method_of_constant(target):
             return  # `string.digits.find(c)`: a str method; the trial compile checks it
-        self.report(node.func, target=target, module=module, version=_numba_version(knowledge))
+        self.report(
+            node.func,
+            target=target,
+            module=module,
+            version=_numba_version(knowledge),
+            cause=self.first_finding(node.func, target),
+        )
 
 
 class UnsupportedKeyword(CallRule):
@@ -476,7 +486,8 @@ class UntypedBuiltin(CallRule):
     ```
 
     ## Known limitations
-    A name that the module or the function binds itself (a user `any`) is never flagged.
+    A name that the module or the function binds itself (a user `any`) is never flagged. The
+    uses of one builtin in one jitted function are one finding, which lists the other lines.
     """
 
     code = "NB204"
@@ -539,7 +550,12 @@ class UntypedBuiltin(CallRule):
         builtin = self.builtin_name(node)
         if builtin is None:
             return
-        self.report(node, builtin=node.value, version=_numba_version(knowledge))
+        self.report(
+            node,
+            builtin=node.value,
+            version=_numba_version(knowledge),
+            cause=self.first_finding(node, node.value),
+        )
 
 
 class TooManyPositional(CallRule):

@@ -20,21 +20,6 @@ from .syntax import NopythonRule
 class GlobalRule(NopythonRule):
     """Shared resolution: what a name in jitted code is bound to at module level."""
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(context)
-        # (jitted function, name as written) -> the cause key of its first finding there.
-        self._first: dict[tuple[str, str], str] = {}
-
-    def first_finding(self, node: cst.CSTNode, name: str) -> str:
-        """The cause of a finding about global `name` at `node`: its first finding in this
-        jitted function. One fix (jit the helper, pass the container as an argument) serves
-        every use in the function, so they are one finding listing the others (`merge.fold`)."""
-        function = self.function.qualname if self.function is not None else ""
-        key = (function, name)
-        if key not in self._first:
-            self._first[key] = self.position_key(node)
-        return self._first[key]
-
     def binding(self, node: cst.BaseExpression) -> str | None:
         """The one kind every qualified name of `node` resolves to, or None (asked by several
         rules about the same names: answered once per node)."""
