@@ -168,6 +168,9 @@ class StaticRule(RuleInfo, cst.BatchableCSTVisitor):
     def __init__(self, context: RuleContext) -> None:
         super().__init__()
         self.context = context
+        # (jitted function, name) -> the cause key of this rule's first finding about the name
+        # there (`first_finding`).
+        self._first_findings: dict[tuple[str, str], str] = {}
 
     @property
     def function(self) -> JitFunction | None:
@@ -192,11 +195,10 @@ class StaticRule(RuleInfo, cst.BatchableCSTVisitor):
         fix (jit the helper, pass the container as an argument, replace the call) is the same
         for every use there, so they are one finding listing the others (`merge.fold`)."""
         function = self.context.function.qualname if self.context.function is not None else ""
-        first: dict[tuple[str, str], str] = self.__dict__.setdefault("_first_findings", {})
         key = (function, name)
-        if key not in first:
-            first[key] = self.position_key(node)
-        return first[key]
+        if key not in self._first_findings:
+            self._first_findings[key] = self.position_key(node)
+        return self._first_findings[key]
 
     def report(
         self,
