@@ -52,6 +52,11 @@ def kept_lines(body: str) -> list[str]:
         "node_type.define(nb.float64)",
         "nb.extending.make_attribute_wrapper(T, 'x', 'x')",
         "ITEMS.append(1.0)",
+        "nb.extending.models.register_default(T)(M)",
+        "nb.extending.lower_builtin(len, T)(helper)",
+        "nb.extending.type_callable(helper)(helper)",
+        "nb.extending.overload_attribute(T, 'x')(helper)",
+        "if nb.__version__:\n    overload(helper)(helper)",
         # Filling a module-level container defined earlier.
         "NAMES.update({'a': 1})",
         "TABLE.fill(0.0)",
