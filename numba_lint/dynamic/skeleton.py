@@ -15,6 +15,7 @@ import importlib.machinery
 import importlib.util
 import signal
 import sys
+import time
 import types
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -47,16 +48,46 @@ class Skeleton:
     not_run: dict[str, str] = field(default_factory=dict)
 
 
-def _numba_compiling() -> bool:
-    """True while Numba compiles in this thread (it holds its global compiler lock)."""
-    lock_module = sys.modules.get("numba.core.compiler_lock")
-    lock = getattr(lock_module, "global_compiler_lock", None)
-    return bool(lock is not None and lock.is_locked())
+class _CompileClock:
+    """Seconds Numba has spent compiling (holding its global compiler lock) while active.
 
+    Numba announces every acquisition of that lock as a "numba:compiler_lock" event; a
+    listener adds up the outermost ones. Without Numba imported it always reads 0.
+    """
 
-# The statement timer ticks this many times per limit; each tick is charged to the script
-# unless Numba was compiling at that moment.
-_TICKS = 20
+    def __init__(self) -> None:
+        self.depth = 0
+        self.total = 0.0
+        self.since = 0.0
+        self._event = sys.modules.get("numba.core.event")
+        self._listener: Any = None
+
+    def __enter__(self) -> _CompileClock:
+        if self._event is not None:
+            clock = self
+
+            class _Listener(self._event.Listener):  # type: ignore[name-defined,misc]
+                def on_start(self, event: Any) -> None:
+                    if clock.depth == 0:
+                        clock.since = time.perf_counter()
+                    clock.depth += 1
+
+                def on_end(self, event: Any) -> None:
+                    clock.depth -= 1
+                    if clock.depth == 0:
+                        clock.total += time.perf_counter() - clock.since
+
+            self._listener = _Listener()
+            self._event.register("numba:compiler_lock", self._listener)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._event is not None:
+            self._event.unregister("numba:compiler_lock", self._listener)
+
+    def seconds(self) -> float:
+        running = time.perf_counter() - self.since if self.depth else 0.0
+        return self.total + running
 
 
 @contextmanager
@@ -67,28 +98,27 @@ def time_limit(seconds: float) -> Iterator[None]:
     Numba's compile work does not count: a decorator that compiles at decoration
     (`@vectorize([...])`, `@guvectorize([...], layout)`, `@cfunc`, a jitclass built at module
     level) may take seconds on a loaded machine, and stopping it would turn a valid signature
-    into a failure. The timer ticks `_TICKS` times per limit and charges a tick to the statement
-    only when Numba's compiler lock is not held; the module's own timeout (in the parent) still
-    bounds the whole worker.
+    into a failure. When the alarm rings, the time Numba held its compiler lock is subtracted
+    and the alarm is set again for what is left; the module's own timeout (in the parent)
+    still bounds the whole worker.
     """
-    tick = seconds / _TICKS
-    charged = 0
+    started = time.perf_counter()
 
-    def expired(signum: int, frame: Any) -> None:
-        nonlocal charged
-        if not _numba_compiling():
-            charged += 1
-            if charged >= _TICKS:
+    with _CompileClock() as compiling:
+
+        def expired(signum: int, frame: Any) -> None:
+            own = time.perf_counter() - started - compiling.seconds()
+            if own >= seconds * 0.999:
                 raise TimeoutError(f"statement ran longer than {seconds:g} s")
-        signal.setitimer(signal.ITIMER_REAL, tick)
+            signal.setitimer(signal.ITIMER_REAL, seconds - own)
 
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, tick)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        previous = signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def device_unavailable(exc: BaseException) -> str | None:
