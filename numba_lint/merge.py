@@ -18,9 +18,11 @@ from collections.abc import Iterable
 
 from .diagnostic import Diagnostic, Location, Severity
 
-# The detail keys of the folding mechanism.
+# The detail keys of the folding mechanism. `object`: the parameter a static finding is about
+# (matched with the trial compile's `arguments`, see `merge`).
 CAUSE = "cause"
 ALSO_AT = "also_at"
+OBJECT = "object"
 
 
 def cause_at(location: Location) -> str:
@@ -90,6 +92,16 @@ def _folded_here(d: Diagnostic, found: Diagnostic) -> bool:
     return any(start <= Location(p["row"], p["column"]) <= end for p in d.detail.get(ALSO_AT, ()))
 
 
+def _same_argument(static: Diagnostic, found: Diagnostic) -> bool:
+    """Whether the static finding is about a parameter the trial compile found untypable in
+    the same function (`detail["object"]` among `detail["arguments"]`)."""
+    name = static.detail.get(OBJECT)
+    if name is None or static.filename != found.filename or static.function != found.function:
+        return False
+    arguments = found.detail.get("arguments") or ()
+    return any(isinstance(a, dict) and a.get("param") == name for a in arguments)
+
+
 def _same_node(a: Diagnostic, b: Diagnostic) -> bool:
     """Same file and one range inside the other (a point range counts as its whole line)."""
     if a.filename != b.filename:
@@ -141,21 +153,34 @@ def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnosti
             leftover.append(found)
             continue
         # The static error on the same node: the narrowest one that overlaps; else the one a
-        # finding on this node was folded into (the trial compile found a consequence of it).
+        # finding on this node was folded into (the trial compile found a consequence of it);
+        # else one about the same parameter of the same function.
         candidates = [
-            (index, d, _same_node(d, found))
+            (index, d, 0 if _same_node(d, found) else 1 if _folded_here(d, found) else 2)
             for index, d in enumerate(result)
             if d.severity is Severity.ERROR
             and d.pass_ is not found.pass_
-            and (_same_node(d, found) or _folded_here(d, found))
+            and (_same_node(d, found) or _folded_here(d, found) or _same_argument(d, found))
         ]
         if not candidates:
             leftover.append(found)
             continue
-        index, match, _ = min(
+        index, match, how = min(
             candidates,
-            key=lambda item: (not item[2], item[1].location != found.location, _span(item[1])),
+            key=lambda item: (item[2], item[1].location != found.location, _span(item[1])),
         )
+        if how == 2 and found.location < match.location:
+            # The trial compile names the argument at its first use, before the attribute the
+            # static pass could tell: one finding there, listing the static one's places.
+            places = [match.location.to_json(), *match.detail.get(ALSO_AT, [])]
+            also = sorted(
+                [*found.detail.get(ALSO_AT, []), *places],
+                key=lambda place: (place["row"], place["column"]),
+            )
+            detail = {**found.detail, ALSO_AT: also, "static": {"code": match.code}}
+            message = _with_also(found.message, also)
+            result[index] = found.with_changes(detail=detail, message=message)
+            continue
         detail = {
             **match.detail,
             "dynamic": {"code": found.code, "message": found.message, **found.detail},

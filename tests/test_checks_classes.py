@@ -159,6 +159,20 @@ def test_one_finding_per_plain_object_in_the_full_run() -> None:
     ]
 
 
+def test_a_plain_argument_is_one_finding_at_its_first_use() -> None:
+    """`h.size` is an attribute some Numba type has (the static pass stays silent on it); the
+    trial compile names the argument there, and the static NB101 on `h.first` joins it."""
+    path = FOLD.parent / "plain_argument.py"
+    done = run_cli("check", "--no-cache", "--exit-zero", "--format", "json", str(path))
+    assert done.returncode == 0, done.stderr[-3000:]
+    [found] = [d for d in json.loads(done.stdout)["diagnostics"] if d["severity"] != "info"]
+    assert (found["location"]["row"], found["code"]) == (12, "NB901")
+    assert found["detail"]["also_at"] == [at(13, 16), at(13, 26)]
+    code = path.read_text().partition("\n\nR = ")[0] + "\n"
+    [outcome] = prove_examples([{"code": code, "call": "use(Holder())"}])
+    assert outcome["outcome"] == "fails", outcome
+
+
 def at(row: int, column: int) -> dict[str, int]:
     return {"row": row, "column": column}
 

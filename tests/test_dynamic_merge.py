@@ -115,3 +115,23 @@ def test_dynamic_finding_on_a_folded_place_confirms_the_cause() -> None:
     [merged] = merge([kept], [dynamic])
     assert merged.code == "NB103" and merged.confirmed
     assert merged.detail["dynamic"]["code"] == "NB904"
+
+
+def test_trial_compile_argument_before_the_static_attribute_is_one_finding() -> None:
+    # `n = h.size` (an attribute some Numba type has: the static pass is silent) comes before
+    # `h.first` (NB101): the trial compile names the argument at its first use.
+    static = diag("NB101", 13, 16, 23, Pass.STATIC, also_at=[{"row": 13, "column": 26}])
+    static = static.with_changes(function="use", detail={**static.detail, "object": "h"})
+    argument = diag(
+        "NB901", 12, 9, 15, Pass.DYNAMIC, message="argument 'h' is a plain class instance"
+    ).with_changes(function="use", detail={"arguments": [{"param": "h"}]})
+    other = argument.with_changes(
+        function="other", location=Location(20, 9), end_location=Location(20, 15)
+    )
+    merged = merge([static], [argument, other])
+    assert [(d.code, d.location.row, d.function) for d in merged] == [
+        ("NB901", 12, "use"),
+        ("NB901", 20, "other"),
+    ]
+    assert merged[0].detail["also_at"] == [{"row": 13, "column": 16}, {"row": 13, "column": 26}]
+    assert merged[0].message == "argument 'h' is a plain class instance (also used at line 13)"

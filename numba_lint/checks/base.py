@@ -207,10 +207,12 @@ class StaticRule(RuleInfo, cst.BatchableCSTVisitor):
         *,
         function: JitFunction | None = None,
         cause: str | None = None,
+        detail: Mapping[str, Any] | None = None,
         **arguments: Any,
     ) -> None:
         """Report `node`. `cause`: a key shared by the findings that follow from one problem
-        (a `position_key`, or any string unique to that problem); they become one finding."""
+        (a `position_key`, or any string unique to that problem); they become one finding.
+        `detail`: machine-readable facts for the merge and the JSON output."""
         where: CodeRange = self.context.parsed.wrapper.resolve(PositionProvider)[node]
         owner = function or self.context.function
         self.context.diagnostics.append(
@@ -224,7 +226,7 @@ class StaticRule(RuleInfo, cst.BatchableCSTVisitor):
                 pass_=Pass.STATIC,
                 function=owner.qualname if owner else None,
                 url=self.url(),
-                detail={CAUSE: cause} if cause is not None else {},
+                detail={**(detail or {}), **({CAUSE: cause} if cause is not None else {})},
             )
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..diagnostic import Severity
+from ..merge import OBJECT
 from .base import Example
 from .syntax import NopythonRule
 
@@ -182,7 +183,11 @@ class PlainClassAttribute(NopythonRule):
         # static workers keep more early rules runs, see `checks.base.AskedFacts`).
         if not self._is_local(owner) or self.context.project.is_field(attribute):
             return
-        self.report(node, attribute=attribute, owner=owner.value, cause=self._cause(owner))
+        cause = self._cause(owner)
+        # A parameter's attributes: the trial compile reports the argument itself (NB901, at
+        # its first use); `object` lets the merge make the two one finding.
+        detail = {OBJECT: owner.value} if cause.startswith("variable:") else None
+        self.report(node, attribute=attribute, owner=owner.value, cause=cause, detail=detail)
 
     def _is_local(self, name: cst.Name) -> bool:
         """True when `name` is bound inside the enclosing function (a parameter or a local)."""
