@@ -66,12 +66,12 @@ def _has_unliteral(node: cst.List) -> bool:
 
 def _mixed_kinds(node: cst.List) -> str | None:
     """The categories ("number and str") of a literal mixing ones Numba cannot unify, or None."""
-    categories = {
+    found = (
         _category(element.value)
         for element in node.elements
         if not isinstance(element, cst.StarredElement)
-    }
-    categories.discard(None)
+    )
+    categories = {category for category in found if category is not None}
     return " and ".join(sorted(categories)) if len(categories) > 1 else None
 
 
@@ -233,20 +233,20 @@ class HeterogeneousList(NopythonRule):
     def visit_Assign(self, node: cst.Assign) -> None:
         if not self.in_nopython():
             return
-        for target in node.targets:
-            self._targets.add(target.target)
-            if isinstance(target.target, (cst.Tuple, cst.List)):
+        for assigned in node.targets:
+            self._targets.add(assigned.target)
+            if isinstance(assigned.target, (cst.Tuple, cst.List)):
                 self._flag(node.value, "unpack it")
-            elif isinstance(target.target, cst.Subscript):
-                self._flag(target.target.value, "assign into it")
+            elif isinstance(assigned.target, cst.Subscript):
+                self._flag(assigned.target.value, "assign into it")
         if not isinstance(node.value, cst.List) or len(node.targets) != 1:
             return
-        target = node.targets[0].target
-        if _mixed_kinds(node.value) is None or not isinstance(target, cst.Name):
+        name = node.targets[0].target
+        if _mixed_kinds(node.value) is None or not isinstance(name, cst.Name):
             return
-        scope, bindings = self.context.parsed.names.lookup(target.value)
+        scope, bindings = self.context.parsed.names.lookup(name.value)
         if scope is not None and len(bindings) == 1:
-            self._bound[(scope.prefix, target.value)] = node.value
+            self._bound[(scope.prefix, name.value)] = node.value
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._targets.add(node.target)
