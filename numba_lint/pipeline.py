@@ -24,7 +24,14 @@ from .checks.syntax_error import SyntaxErrorRule
 from .config import Config
 from .diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Report, Summary
 from .discover import SourceFile, discover
-from .jit_index import JitIndex, build_index, listed, listing_order, settled
+from .jit_index import (
+    JitIndex,
+    build_index,
+    listed,
+    listing_order,
+    settled,
+    with_variants,
+)
 from .modules import imported_modules, is_imported
 from .parse import (
     ParsedModule,
@@ -109,7 +116,7 @@ def run(config: Config, options: Options) -> Report:
 
         dynamic = run_dynamic([(p, i) for p, i in indexed if i.functions], config)
         diagnostics = merge(diagnostics, dynamic.diagnostics)
-        report.functions = sorted(dynamic.functions, key=function_order)
+        report.functions = sorted(with_variants(indexed, dynamic.functions), key=function_order)
         report.errors.extend(dynamic.errors)
         report.summary.dynamic_ran = True
         report.summary.dynamically_checked = sum(1 for f in dynamic.functions if f.checked)

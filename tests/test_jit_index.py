@@ -746,3 +746,17 @@ def test_a_factory_built_on_another_modules_factory_serial_and_pooled(tmp_path: 
     assert listings[0] == listings[1]
     assert ("square", "pkg._util._jit") in listings[0]
     assert len(listings[0]) == 17
+
+
+def test_the_full_run_lists_each_variant_of_a_def_jitted_twice() -> None:
+    from conftest import run_cli
+
+    variants = FACTORIES / "facpkg" / "variants.py"
+    done = run_cli("check", "--format", "json", "--no-cache", str(variants))
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    entries = [(f["name"], f["dispatcher"], f["checked"]) for f in report["functions"]]
+    # `step` has no argument types: neither variant is checked, both are listed.
+    assert entries == [("step", "step_fast", False), ("step", "step_plain", False)]
+    assert report["functions"][1]["reason"] == "one variant per def is checked: step_fast"
+    assert report["summary"]["jit_functions"] == 2
