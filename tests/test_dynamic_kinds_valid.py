@@ -186,10 +186,15 @@ def test_cuda_without_gpu_is_a_reason_not_an_error(tmp_path: Path) -> None:
 SKIPPED = """
 import numba as nb
 from numba import njit
+from numba.typed import List
 
 
 def pick(name):
     return getattr(nb, name)
+
+
+def fill(items):
+    items.append(1.5)
 
 
 TYPES = {}
@@ -197,6 +202,8 @@ for name in ("float32", "float64"):
     TYPES[name] = pick(name)
 for i in range(3):
     LAST = i
+ITEMS = List()
+fill(ITEMS)
 
 
 @njit(TYPES["float32"](TYPES["float32"]))
@@ -207,21 +214,43 @@ def scaled(x):
 @njit("int64()")
 def last():
     return LAST
+
+
+@njit
+def total(xs):
+    s = 0.0
+    for x in xs:
+        s += x
+    return s
+
+
+total(ITEMS)
 """
 
 
 def test_what_needs_skipped_code_is_said_not_reported(tmp_path: Path) -> None:
     """Valid code whose tables are filled by calls of a user function: the skeleton does not
-    run that loop, and says so instead of reporting the KeyError it would cause."""
+    run that code, and says so instead of reporting the KeyError or the empty typed list it
+    leaves behind."""
     result = check_source(tmp_path, SKIPPED)
     assert [d.code for d in result.diagnostics if d.severity.value != "info"] == []
     reasons = {f.name: f.reason for f in result.functions}
     assert reasons["scaled"] == (
-        "line 16 needs 'TYPES', which top-level code the skeleton does not run fills (line 10)"
+        "line 23 needs 'TYPES', which top-level code the skeleton does not run fills (line 15)"
     )
-    assert [d.location.row for d in by_code(result, "NB961")] == [23]
+    assert [d.location.row for d in by_code(result, "NB961")] == [30]
+    [total] = [d for d in by_code(result, "NB960") if d.function == "total"]
+    assert total.message.endswith(
+        "(call at line 41 skipped: 'ITEMS' is filled by top-level code the skeleton does not run "
+        "(line 20))"
+    )
     [outcome] = prove_examples(
-        [{"code": textwrap.dedent(SKIPPED), "call": "assert scaled(2.0) == 4.0 and last() == 2"}]
+        [
+            {
+                "code": textwrap.dedent(SKIPPED),
+                "call": "assert scaled(2.0) == 4.0 and last() == 2 and total(ITEMS) == 1.5",
+            }
+        ]
     )
     assert outcome["outcome"] == "compiles", outcome
 

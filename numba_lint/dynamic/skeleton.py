@@ -17,7 +17,7 @@ import signal
 import sys
 import time
 import types
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +46,9 @@ class Skeleton:
     # (it needs what dropped code defines or fills, or a GPU this machine lacks). Not failures
     # of the code: their functions are listed as not checked, with this reason.
     not_run: dict[str, str] = field(default_factory=dict)
+    # Module-level names that dropped statements write into (`fill(ITEMS)`, a loop that calls a
+    # user function): name -> line of the first such statement. Their values may be incomplete.
+    filled_by_skipped: dict[str, int] = field(default_factory=dict)
 
 
 class _CompileClock:
@@ -157,6 +160,23 @@ def _needs_skipped(statement: ast.stmt, decided: SkeletonPlan) -> tuple[str, int
     return None
 
 
+def reads_filled(sources: Iterable[str], filled: Mapping[str, int]) -> str | None:
+    """Why values computed from `sources` (call-site argument expressions) may be incomplete:
+    they read a name that top-level code the skeleton does not run fills; None otherwise."""
+    for source in sources:
+        try:
+            tree = ast.parse(source, mode="eval")
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in filled:
+                return (
+                    f"'{node.id}' is filled by top-level code the skeleton does not run "
+                    f"(line {filled[node.id]})"
+                )
+    return None
+
+
 def execute(
     module: types.ModuleType,
     source: str,
@@ -168,7 +188,9 @@ def execute(
     """Run the skeleton of `source` in `module`, statement by statement."""
     tree = ast.parse(source, filename)
     decided = plan(tree.body, jitted)
-    skeleton = Skeleton(module=module, dropped_names=set(decided.dropped))
+    skeleton = Skeleton(
+        module=module, dropped_names=set(decided.dropped), filled_by_skipped=dict(decided.filled)
+    )
     for statement in decided.kept:
         code = compile(
             ast.fix_missing_locations(ast.Module(body=[statement], type_ignores=[])),

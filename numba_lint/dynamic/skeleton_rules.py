@@ -360,15 +360,21 @@ class _Keeper:
     def _drop(self, statement: ast.stmt) -> None:
         for name in bound_names(statement):
             self.dropped.setdefault(name, statement.lineno)
-        for name in _filled_names(statement):
+        for name in _filled_names(statement, self.jitted):
             if name in self.defined:
                 self.filled.setdefault(name, statement.lineno)
 
 
-def _filled_names(statement: ast.stmt) -> set[str]:
-    """Module names a statement writes into (`T[i] = ...`, `T.x = ...`, `T.append(...)`)."""
+def _filled_names(statement: ast.stmt, jitted: Collection[str]) -> set[str]:
+    """Module names a statement writes into (`T[i] = ...`, `T.x = ...`, `T.append(...)`) or
+    hands to a plain function that may (`fill(T)`; a jitted call is a call site instead)."""
     names: set[str] = set()
     for node in ast.walk(statement):
+        if isinstance(node, ast.Call) and not (
+            isinstance(node.func, ast.Name) and node.func.id in jitted
+        ):
+            passed = [*node.args, *(k.value for k in node.keywords)]
+            names.update(a.id for a in passed if isinstance(a, ast.Name))
         slot = None
         if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, ast.Store):
             slot = node

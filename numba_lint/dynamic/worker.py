@@ -120,6 +120,8 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     result["dropped_names"] = sorted(skel.dropped_names)
     # name -> why the kept statement binding it could not run here (needs skipped code, a GPU).
     result["not_run"] = dict(skel.not_run)
+    # name -> line of dropped top-level code that fills it (its value may be incomplete).
+    result["filled_by_skipped"] = dict(skel.filled_by_skipped)
     result["project_files"] = sorted(
         {
             str(Path(s.module.__file__).resolve())
@@ -265,6 +267,12 @@ def _check_function(
     texts = []
     annotation_failures: list[dict[str, Any]] = []
     for sig, untypable, line in signatures:
+        incomplete = _empty_containers(untypable) and _filled_by_skipped_code(plan, line, result)
+        if incomplete:
+            # Not the caller's value, only what the skeleton left of it (`ITEMS = List()` whose
+            # items a dropped `fill(ITEMS)` adds): say so instead of reporting it untypable.
+            notes.append(f"call at line {line} skipped: {incomplete}")
+            continue
         text = signature_text(sig)
         texts.append(text)
         try:
@@ -315,7 +323,47 @@ def _check_function(
     # Array annotations without a known ndim try several; only all failing is a finding.
     if annotation_failures and len(annotation_failures) == len(signatures):
         result["failures"].append(annotation_failures[0])
+    if not texts:  # every call site was skipped above
+        return {
+            "checked": False,
+            "source": None,
+            "signatures": [],
+            "notes": notes,
+            "reason": NO_TYPES,
+        }
     return {"checked": True, "source": source, "signatures": texts, "reason": None, "notes": notes}
+
+
+# Empty containers Numba cannot type (no item type yet): what a skeleton leaves of a container
+# that dropped code fills. (class name, defining module) as `_type_of` reports them.
+_EMPTY_CONTAINERS = {
+    ("list", "builtins"),
+    ("dict", "builtins"),
+    ("set", "builtins"),
+    ("List", "numba.typed.typedlist"),
+    ("Dict", "numba.typed.typeddict"),
+}
+
+
+def _empty_containers(untypable: list[dict[str, Any]]) -> bool:
+    """Every untypable argument is an empty container (not an object Numba cannot type)."""
+    return bool(untypable) and all(
+        "container" not in bad and (bad["class"], bad["module"]) in _EMPTY_CONTAINERS
+        for bad in untypable
+    )
+
+
+def _filled_by_skipped_code(
+    plan: dict[str, Any], line: int | None, result: dict[str, Any]
+) -> str | None:
+    """Why the call at `line` passes a value the skeleton left incomplete, or None."""
+    sources = [
+        src
+        for site in plan["callsites"]
+        if site["line"] == line
+        for src in [*site["args"], *site["kwargs"].values()]
+    ]
+    return skeleton_mod.reads_filled(sources, result["filled_by_skipped"])
 
 
 def _check_one(
