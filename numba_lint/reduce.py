@@ -273,7 +273,8 @@ class _Reducer:
         if name in _HARMLESS_DECORATORS:
             return True
         if self.jit_names is not None:
-            return name not in self.jit_names
+            # Aliases may be dotted (`Kernel.wrap`, a wrapper class's classmethod).
+            return name not in self.jit_names and _dotted(decorator) not in self.jit_names
         if self.imports is None or name in _NUMBA_DECORATOR_NAMES:
             return False
         dotted = _dotted(decorator)

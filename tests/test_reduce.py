@@ -248,3 +248,24 @@ def test_decorators_from_project_modules_are_assumed_plain_and_listed() -> None:
     # Without the module's name nothing is assumed: unknown decorators may jit.
     assert reduce_parsed(text).assumed_plain == frozenset()
     assert "return x + 1" in (reduce_parsed(text).text or text)
+
+
+def test_dotted_alias_names_keep_their_functions_whole() -> None:
+    # A wrapper class's classmethod (`@Reduction.wrap(...)`, numbagg's spelling) is a dotted
+    # project alias: in a file without numba it must keep the function it jits whole.
+    text = textwrap.dedent("""
+        from ._util import Reduction
+
+        @Reduction.wrap(["void(float64[:], float64[:])"])
+        def total(values, out):
+            out[0] = 0.0
+            for i in range(values.shape[0]):
+                out[0] += values[i]
+
+        @Reduction.other()
+        def plain(x):
+            return x + 1
+        """).lstrip("\n")
+    reduced = reduce_text(text, frozenset({"Reduction.wrap"})) or text
+    assert "out[0] += values[i]" in reduced
+    assert "return x + 1" not in reduced
