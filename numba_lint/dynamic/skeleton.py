@@ -255,6 +255,10 @@ class SkeletonFinder(importlib.abc.MetaPathFinder):
         origin = Path(spec.origin).resolve()
         if self.root not in origin.parents:
             return None
+        # An environment inside the project (`.venv/lib/.../site-packages`) holds dependencies,
+        # not project code: they are imported whole, their set-up included.
+        if {"site-packages", "dist-packages"} & set(origin.relative_to(self.root).parts):
+            return None
         return importlib.util.spec_from_file_location(
             fullname,
             spec.origin,

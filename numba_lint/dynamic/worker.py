@@ -197,7 +197,12 @@ def _new_module(name: str, path: Path) -> Any:
 
     module = pytypes.ModuleType(name)
     module.__file__ = str(path)
-    module.__package__ = name.rpartition(".")[0]
+    if path.name == "__init__.py":
+        # A package's own module: its relative imports resolve inside it, as on a real import.
+        module.__package__ = name
+        module.__path__ = [str(path.parent)]
+    else:
+        module.__package__ = name.rpartition(".")[0]
     # Self-recursion and `import pkg.mod` inside the module resolve through sys.modules.
     sys.modules[name] = module
     return module
