@@ -760,3 +760,51 @@ def test_the_full_run_lists_each_variant_of_a_def_jitted_twice() -> None:
     assert entries == [("step", "step_fast", False), ("step", "step_plain", False)]
     assert report["functions"][1]["reason"] == "one variant per def is checked: step_fast"
     assert report["summary"]["jit_functions"] == 2
+
+
+def test_rules_see_the_bodies_of_functions_jitted_through_wrappers(tmp_path: Path) -> None:
+    # The bodies are jitted code: a call of a plain Python helper there is found (NB205), in a
+    # file that never names numba as in one that does.
+    from lint_support import lint_files, rows
+
+    found = lint_files(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/_util.py": """
+            import functools
+            import numba as nb
+
+            def _jit(nargs):
+                return nb.njit([nb.float64(*[nb.float64] * nargs)])
+
+            class Kernel:
+                def __init__(self, func, signature):
+                    self.func = func
+                    self.signature = signature
+                    functools.wraps(func)(self)
+
+                @classmethod
+                def wrap(cls, *args):
+                    return lambda func: cls(func, *args)
+
+                def gufunc(self):
+                    return nb.guvectorize(self.signature, "(n)->()")(self.func)
+            """,
+            "pkg/helpers.py": "def helper(x):\n    return x\n",
+            "pkg/kernels.py": """
+            from ._util import Kernel, _jit
+            from .helpers import helper
+
+            @_jit(1)
+            def square(x):
+                return helper(x) * x
+
+            @Kernel.wrap(["void(float64[:], float64[:])"])
+            def total(values, out):
+                out[0] = helper(values[0])
+            """,
+        },
+        ["NB205"],
+    )
+    assert rows(found) == [("kernels.py", 6, "NB205"), ("kernels.py", 10, "NB205")]
