@@ -483,13 +483,13 @@ class _Indexer(TypeDispatchVisitor):
                 JitFunction(node.name.value, qualname, node, found, "decorator", line)
             )
         elif enclosing_jitclass is not None and self.function_depth == 0:
-            decorator = self.jitclass_decorators[enclosing_jitclass]
+            class_decorator = self.jitclass_decorators[enclosing_jitclass]
             self.functions.append(
                 JitFunction(
                     node.name.value,
                     qualname,
                     node,
-                    decorator,
+                    class_decorator,
                     "jitclass-method",
                     line,
                     class_name=enclosing_jitclass,
