@@ -178,6 +178,7 @@ def _serve(
         command, payload = connection.recv()
         if command == "stop":
             return
+        answer: Any
         try:
             if command == "parse":
                 answer = worker.parse(*payload)
