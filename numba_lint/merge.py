@@ -144,9 +144,28 @@ def collapse(dynamic: Iterable[Diagnostic]) -> list[Diagnostic]:
     return list(merged.values())
 
 
+def _absorbed(kept: Diagnostic, others: list[Diagnostic]) -> Diagnostic:
+    """`kept` with the places of `others` (findings of the same cause) in its `also_at`."""
+    if not others:
+        return kept
+    places = [place for d in others for place in (d.location.to_json(), *d.detail.get(ALSO_AT, []))]
+    also = sorted(
+        {(p["row"], p["column"]) for p in [*kept.detail.get(ALSO_AT, []), *places]}
+        - {(kept.location.row, kept.location.column)}
+    )
+    listed = [{"row": row, "column": column} for row, column in also]
+    message = kept.message
+    if ALSO_AT in kept.detail:
+        message = message.rsplit(" (also used at line", 1)[0]
+    return kept.with_changes(
+        detail={**kept.detail, ALSO_AT: listed}, message=_with_also(message, listed)
+    )
+
+
 def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnostic]:
     """Static findings (confirmed where the trial compile agrees) plus the dynamic rest."""
     result = list(static)
+    dropped: set[int] = set()
     leftover: list[Diagnostic] = []
     for found in collapse(dynamic):
         if found.severity is not Severity.ERROR:
@@ -162,6 +181,7 @@ def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnosti
             and d.pass_ is not found.pass_
             and (_same_node(d, found) or _folded_here(d, found) or _same_argument(d, found))
         ]
+        candidates = [item for item in candidates if item[0] not in dropped]
         if not candidates:
             leftover.append(found)
             continue
@@ -169,6 +189,12 @@ def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnosti
             candidates,
             key=lambda item: (item[2], item[1].location != found.location, _span(item[1])),
         )
+        # Static findings about the other untypable arguments the trial compile names in the
+        # same call (`a.x`, then `b.x` for two instances of one plain class) have the same
+        # cause: they fold into this finding.
+        same_cause = [i for i, _, h in candidates if h == 2 and i != index]
+        dropped.update(same_cause)
+        folded = [result[i] for i in sorted(same_cause, key=lambda i: result[i].location)]
         if how == 2 and found.location < match.location:
             # The trial compile names the argument at its first use, before the attribute the
             # static pass could tell: one finding there, listing the static one's places.
@@ -179,7 +205,7 @@ def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnosti
             )
             detail = {**found.detail, ALSO_AT: also, "static": {"code": match.code}}
             message = _with_also(found.message, also)
-            result[index] = found.with_changes(detail=detail, message=message)
+            result[index] = _absorbed(found.with_changes(detail=detail, message=message), folded)
             continue
         detail = {
             **match.detail,
@@ -189,5 +215,7 @@ def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnosti
         message = match.message
         if found.message and found.message not in message:
             message = f"{message}; trial compile: {found.message}"
-        result[index] = match.with_changes(confirmed=True, detail=detail, message=message)
-    return result + leftover
+        result[index] = _absorbed(
+            match.with_changes(confirmed=True, detail=detail, message=message), folded
+        )
+    return [d for i, d in enumerate(result) if i not in dropped] + leftover

@@ -135,3 +135,27 @@ def test_trial_compile_argument_before_the_static_attribute_is_one_finding() -> 
     ]
     assert merged[0].detail["also_at"] == [{"row": 13, "column": 16}, {"row": 13, "column": 26}]
     assert merged[0].message == "argument 'h' is a plain class instance (also used at line 13)"
+
+
+def test_static_findings_on_every_untypable_argument_of_one_call_are_one_finding() -> None:
+    # examples/plain_class.py: `return a.x + b.x` with `a` and `b` both plain objects. The trial
+    # compile names both arguments in one failure; the static NB101 on `b.x` is the same cause.
+    on_a = diag("NB101", 14, 12, 15, Pass.STATIC, message="a.x").with_changes(
+        function="add", detail={"object": "a"}
+    )
+    on_b = diag("NB101", 14, 18, 21, Pass.STATIC, message="b.x").with_changes(
+        function="add", detail={"object": "b"}
+    )
+    arguments = diag("NB901", 14, 12, 15, Pass.DYNAMIC, message="arguments 'a' and 'b'")
+    arguments = arguments.with_changes(
+        function="add",
+        detail={
+            "arguments": [{"param": "a"}, {"param": "b"}],
+            "also_at": [{"row": 14, "column": 18}],
+        },
+    )
+    for static in ([on_a, on_b], [on_b, on_a]):
+        merged = merge(static, [arguments])
+        assert [(d.code, d.location.column, d.confirmed) for d in merged] == [("NB101", 12, True)]
+        assert merged[0].detail["also_at"] == [{"row": 14, "column": 18}]
+        assert merged[0].message.endswith("(also used at line 14)")
