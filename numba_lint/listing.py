@@ -1,0 +1,77 @@
+"""JitIndex -> the `functions` entries of the JSON report: one per jitted function, and one per
+further variant of a def jitted more than once. Called by the pipeline and the static pool;
+lists what the index found, never decides what is jitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from .diagnostic import FunctionCoverage
+from .jit_model import JitFunction, JitIndex
+from .parse import ParsedModule
+
+# Why a static-only listing leaves every function unchecked.
+STATIC_ONLY = "static pass only"
+
+
+def listed(parsed: ParsedModule, index: JitIndex) -> list[FunctionCoverage]:
+    """The JSON `functions` entries of a static-only run: one per jitted function, and one per
+    further variant of a def jitted more than once."""
+    entries = []
+    for function in index.functions:
+        wrappings = [(function.dispatcher_name, function.decorator), *function.variants]
+        for dispatcher, decorator in wrappings:
+            entries.append(
+                FunctionCoverage(
+                    filename=parsed.source.display,
+                    name=function.qualname,
+                    line=function.line,
+                    checked=False,
+                    reason=STATIC_ONLY,
+                    via=decorator.via,
+                    dispatcher=dispatcher if function.variants else None,
+                )
+            )
+    return entries
+
+
+def listing_order(entry: FunctionCoverage) -> tuple[str, int, str, str]:
+    return (entry.filename, entry.line, entry.name, entry.dispatcher or "")
+
+
+def with_variants(
+    indexed: Iterable[tuple[ParsedModule, JitIndex]], entries: list[FunctionCoverage]
+) -> list[FunctionCoverage]:
+    """The dynamic pass's `functions` entries, plus one entry per further variant of a def
+    jitted more than once. The pass checks a def once, through its first dispatcher: the
+    other variants are listed, unchecked, saying so."""
+    variants: dict[tuple[str, str], JitFunction] = {
+        (parsed.source.display, function.qualname): function
+        for parsed, index in indexed
+        for function in index.functions
+        if function.variants
+    }
+    if not variants:
+        return entries
+    listed_entries = []
+    for entry in entries:
+        function = variants.get((entry.filename, entry.name))
+        if function is None:
+            listed_entries.append(entry)
+            continue
+        listed_entries.append(replace(entry, dispatcher=function.dispatcher_name))
+        for dispatcher, decorator in function.variants:
+            listed_entries.append(
+                replace(
+                    entry,
+                    checked=False,
+                    signature_source=None,
+                    signatures=(),
+                    reason=f"one variant per def is checked: {function.dispatcher_name}",
+                    via=decorator.via,
+                    dispatcher=dispatcher,
+                )
+            )
+    return listed_entries
