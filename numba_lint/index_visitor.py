@@ -284,7 +284,17 @@ class Indexer(TypeDispatchVisitor):
             decorator = self._call_form_decorator(value, line)
             wrapped = self._wrapped(value)
             if decorator is not None and wrapped is not None:
-                self._pending(wrapped, decorator, None, line)
+                self._pending(wrapped, decorator, self._registered(wrapped, decorator), line)
+
+    def _registered(self, wrapped: str, decorator: JitDecorator) -> str | None:
+        """The name a bare call binds for jitted code: `register_jitable(f)` registers `f`
+        itself (Numba overloads the function object and returns it), as `f =
+        register_jitable(f)` would; a discarded `njit(f)` leaves `f` plain. Module level only:
+        a call in a function body registers when that function runs."""
+        at_module_level = self.function_depth == 0 and not self.scope
+        if decorator.kind == "register_jitable" and at_module_level:
+            return wrapped
+        return None
 
     def _call_form_decorator(self, call: cst.Call, line: Line) -> JitDecorator | None:
         """The decorator of `njit(f)`, `jit(opts)(f)` or `njit(f, opts)` (options merged)."""

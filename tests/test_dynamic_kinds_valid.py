@@ -255,11 +255,6 @@ def test_what_needs_skipped_code_is_said_not_reported(tmp_path: Path) -> None:
     assert outcome["outcome"] == "compiles", outcome
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="static NB205 does not know `register_jitable(f)` written as a statement "
-    "(checks/calls.py); the trial compile does, since the skeleton runs it",
-)
 def test_register_jitable_statement_is_not_an_untyped_call(tmp_path: Path) -> None:
     path = tmp_path / "registered.py"
     path.write_text(

@@ -808,3 +808,115 @@ def test_rules_see_the_bodies_of_functions_jitted_through_wrappers(tmp_path: Pat
         ["NB205"],
     )
     assert rows(found) == [("kernels.py", 6, "NB205"), ("kernels.py", 10, "NB205")]
+
+
+# `register_jitable(f)` as a statement registers `f` itself for jitted code (Numba overloads the
+# function object and hands it back), in each spelling; the result need not be bound.
+REGISTERED = """
+    import numba
+    import numba as nb
+    from numba import njit
+    from numba.extending import register_jitable
+
+
+    def third(x):
+        return x / 3
+
+
+    def half(x):
+        return x / 2
+
+
+    def quarter(x):
+        return x / 4
+
+
+    register_jitable(third)
+    numba.extending.register_jitable(half)
+    nb.extending.register_jitable(inline="always")(quarter)
+
+
+    @njit("float64(float64)")
+    def f(x):
+        return third(x) + half(x) + quarter(x)
+"""
+
+# A discarded `njit(f)` leaves `f` a plain function: calling it from jitted code fails.
+DISCARDED_NJIT = """
+    from numba import njit
+
+
+    def third(x):
+        return x / 3
+
+
+    njit(third)
+
+
+    @njit("float64(float64)")
+    def f(x):
+        return third(x)
+"""
+
+
+def test_register_jitable_statement_binds_the_function_for_jitted_code() -> None:
+    index = index_of(REGISTERED)
+    registered = [
+        (f.qualname, f.kind, f.form, f.dispatcher_name) for f in index.functions if f.form == "call"
+    ]
+    assert registered == [
+        ("third", "register_jitable", "call", "third"),
+        ("half", "register_jitable", "call", "half"),
+        ("quarter", "register_jitable", "call", "quarter"),
+    ]
+    [quarter] = [f for f in index.functions if f.name == "quarter"]
+    assert quarter.decorator.options == {"inline": "always"}
+    # A discarded njit(f) binds nothing; a registration inside a function body happens only when
+    # that function runs.
+    other = index_of("""
+        from numba import njit
+        from numba.extending import register_jitable
+
+
+        def third(x):
+            return x / 3
+
+
+        def later(x):
+            return x
+
+
+        njit(third)
+
+
+        def setup():
+            register_jitable(later)
+    """)
+    assert [(f.qualname, f.dispatcher_name) for f in other.functions if f.form == "call"] == [
+        ("third", None),
+        ("later", None),
+    ]
+
+
+def test_register_jitable_statement_is_silent_and_discarded_njit_is_not(tmp_path: Path) -> None:
+    from conftest import run_cli
+    from numba_prover import prove_examples
+
+    (tmp_path / "registered.py").write_text(textwrap.dedent(REGISTERED), encoding="utf-8")
+    (tmp_path / "discarded.py").write_text(textwrap.dedent(DISCARDED_NJIT), encoding="utf-8")
+    done = run_cli("check", "--static-only", "--no-cache", "--format", "json", ".", cwd=tmp_path)
+    report = json.loads(done.stdout)
+    found = [
+        (Path(d["filename"]).name, d["code"], d["location"]["row"])
+        for d in report["diagnostics"]
+        if d["severity"] != "info"
+    ]
+    assert found == [("discarded.py", "NB205", 14)]
+    # Real Numba agrees: the registered spellings compile, the discarded njit does not.
+    outcomes = prove_examples(
+        [
+            {"code": textwrap.dedent(REGISTERED), "call": "assert f(12.0) == 13.0"},
+            {"code": textwrap.dedent(DISCARDED_NJIT), "call": "f(3.0)"},
+        ]
+    )
+    assert [o["outcome"] for o in outcomes] == ["compiles", "fails"], outcomes
