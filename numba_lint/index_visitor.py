@@ -6,7 +6,6 @@ looks into expressions for defs.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -14,7 +13,7 @@ from functools import partial
 import libcst as cst
 
 from .jit_decorators import DecoratorResolver, Line
-from .jit_model import FUNCTION_KINDS, JitDecorator, JitFunction
+from .jit_model import FUNCTION_KINDS, JitDecorator, JitFunction, jitclass_fields
 from .names import dotted
 from .parse import ParsedModule
 from .walk import TypeDispatchVisitor
@@ -88,42 +87,13 @@ class Indexer(TypeDispatchVisitor):
         self.definitions.append(node)
         self.jitclass_stack.append(node.name.value if is_jitclass else None)
         if is_jitclass is not None:
-            self.jitclasses[node.name.value] = frozenset(self._class_fields(node, is_jitclass))
+            self.jitclasses[node.name.value] = jitclass_fields(node, is_jitclass)
             self.jitclass_decorators[node.name.value] = is_jitclass
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.scope.pop()
         self.definitions.pop()
         self.jitclass_stack.pop()
-
-    def _class_fields(self, node: cst.ClassDef, decorator: JitDecorator) -> set[str]:
-        fields_: set[str] = set()
-        for statement in node.body.body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                        fields_.add(small.target.value)
-        for spec in decorator.positional[:1]:
-            try:
-                value = ast.literal_eval(spec)
-            except (ValueError, SyntaxError):
-                value = None
-            if isinstance(value, (list, tuple)):
-                fields_.update(item[0] for item in value if isinstance(item, tuple) and item)
-            elif isinstance(value, dict):
-                fields_.update(str(key) for key in value)
-            else:
-                # A spec we cannot evaluate statically: keep its string literals as field names.
-                try:
-                    tree = ast.parse(spec, mode="eval")
-                except SyntaxError:
-                    continue
-                fields_.update(
-                    n.value
-                    for n in ast.walk(tree)
-                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
-                )
-        return fields_
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         qualname = ".".join([*self.scope, node.name.value])

@@ -6,6 +6,7 @@ imports Numba.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -189,3 +190,34 @@ def closed(decorator: JitDecorator) -> JitDecorator:
         positional_parameters={},
         parameters=(),
     )
+
+
+def jitclass_fields(node: cst.ClassDef, decorator: JitDecorator) -> frozenset[str]:
+    """The field names of a @jitclass class: its annotated attributes and its spec's names."""
+    fields_: set[str] = set()
+    for statement in node.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    fields_.add(small.target.value)
+    for spec in decorator.positional[:1]:
+        try:
+            value = ast.literal_eval(spec)
+        except (ValueError, SyntaxError):
+            value = None
+        if isinstance(value, (list, tuple)):
+            fields_.update(item[0] for item in value if isinstance(item, tuple) and item)
+        elif isinstance(value, dict):
+            fields_.update(str(key) for key in value)
+        else:
+            # A spec we cannot evaluate statically: keep its string literals as field names.
+            try:
+                tree = ast.parse(spec, mode="eval")
+            except SyntaxError:
+                continue
+            fields_.update(
+                n.value
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            )
+    return frozenset(fields_)

@@ -166,6 +166,8 @@ class Evaluator:
 
     # ---- evaluation ------------------------------------------------------------------------
     def evaluate(self, node: ast.expr, scope: Scope, depth: int = 0) -> Value:
+        """A decorator (`JitDecorator`), the scope's function jitted (`Applied`), the function
+        parameter itself (`FUNCTION`) or None (anything else, or too deep to follow)."""
         if depth > 8:
             return None
         if isinstance(node, ast.Name):
