@@ -14,6 +14,7 @@ are listed in its `detail["also_at"]` and named in its message ("also used at li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from .diagnostic import Diagnostic, Location, Severity
@@ -144,22 +145,29 @@ def collapse(dynamic: Iterable[Diagnostic]) -> list[Diagnostic]:
     return list(merged.values())
 
 
+# The detail key that lists the static findings the trial compile folded into a finding
+# (`{"code", "row", "column"}`), so that what the static pass alone reports can be told apart.
+FOLDED_STATIC = "folded_static"
+
+_ALSO_SUFFIX = re.compile(r" \(also used at lines? [\d, ]+\)$")
+
+
 def _absorbed(kept: Diagnostic, others: list[Diagnostic]) -> Diagnostic:
     """`kept` with the places of `others` (findings of the same cause) in its `also_at`."""
     if not others:
         return kept
-    places = [place for d in others for place in (d.location.to_json(), *d.detail.get(ALSO_AT, []))]
+    places = [p for d in others for p in (d.location.to_json(), *d.detail.get(ALSO_AT, []))]
     also = sorted(
         {(p["row"], p["column"]) for p in [*kept.detail.get(ALSO_AT, []), *places]}
         - {(kept.location.row, kept.location.column)}
     )
     listed = [{"row": row, "column": column} for row, column in also]
-    message = kept.message
-    if ALSO_AT in kept.detail:
-        message = message.rsplit(" (also used at line", 1)[0]
-    return kept.with_changes(
-        detail={**kept.detail, ALSO_AT: listed}, message=_with_also(message, listed)
-    )
+    folded = [
+        {"code": d.code, **d.location.to_json(), ALSO_AT: d.detail.get(ALSO_AT, [])} for d in others
+    ]
+    detail = {**kept.detail, ALSO_AT: listed, FOLDED_STATIC: folded}
+    message = _with_also(_ALSO_SUFFIX.sub("", kept.message), listed)
+    return kept.with_changes(detail=detail, message=message)
 
 
 def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnostic]:
