@@ -53,7 +53,7 @@ PACKAGES = {
     "quantecon": Package(("pytest", "sympy", "pandas"), ("quantecon",), "quantecon"),
     "numba-stats": Package(("pytest", "scipy"), ("tests",), "src/numba_stats"),
     "numbagg": Package(
-        ("pytest", "pandas", "bottleneck", "pytest-benchmark", "tabulate"),
+        ("pytest", "pandas", "bottleneck", "pytest-benchmark", "tabulate", "hypothesis"),
         ("numbagg/test", "-m", "not slow and not nightly"),
         "numbagg",
     ),

@@ -3,7 +3,10 @@
 `run_dynamic` (run.py) is the entry point for the pipeline. Parent-side modules never import
 Numba or user code: run, signatures, trial, cache, locate, messages, numba_warnings. Worker-side
 modules run only in processes forked by the worker factory: zygote, warm, worker, skeleton,
-argtypes, annotations, describe, typing_only, prelower. docs/dynamic-pass.md walks through a run.
+skeleton_rules (pure `ast`: which top-level statements the skeleton keeps), argtypes, calltypes
+(call-site arguments folded as a real call), annotations, describe, irfacts (type-inference
+candidates read after a failure), typing_only, prelower. docs/dynamic-pass.md walks through a
+run.
 """
 
 from __future__ import annotations
