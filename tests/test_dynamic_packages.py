@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import run_cli
 
-INIT = '''\
+INIT = """\
 from numba import njit
 
 from .kernels import double
@@ -24,18 +24,18 @@ def quadruple(x):
 
 
 QUAD = quadruple(2.0)
-'''
+"""
 
-KERNELS = '''\
+KERNELS = """\
 from numba import njit
 
 
 @njit
 def double(x):
     return 2 * x
-'''
+"""
 
-DEPENDENCY = '''\
+DEPENDENCY = """\
 FACTOR = None
 
 
@@ -45,9 +45,9 @@ def _setup():
 
 
 _setup()
-'''
+"""
 
-USER = '''\
+USER = """\
 from numba import njit
 
 from fakedep import FACTOR
@@ -61,7 +61,7 @@ def scale(x):
 
 
 scale(1.0)
-'''
+"""
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
