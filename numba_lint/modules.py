@@ -1,4 +1,5 @@
-"""Relative module names -> absolute ones, as Python's import system resolves them.
+"""Relative module names -> absolute ones, as Python's import system resolves them; the dotted
+name an `ast` expression spells (`np.linalg.norm`).
 
 Shared by the reduction (before libcst), the jit index, the project's bindings and the
 pipeline, which finds with `imported_modules` what a module imports without parsing it.
@@ -6,6 +7,7 @@ pipeline, which finds with `imported_modules` what a module imports without pars
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -41,3 +43,14 @@ def imported_modules(modules: Iterable[tuple[str, Path, str]]) -> set[str]:
 def is_imported(module_name: str, imported: set[str]) -> bool:
     # `from pkg import helpers` names the package: its modules may be what is imported.
     return module_name in imported or module_name.rsplit(".", 1)[0] in imported
+
+
+def dotted_name(node: ast.expr) -> str | None:
+    """`a.b.c` for a chain of attributes on a name; None for anything else."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])

@@ -13,7 +13,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from .modules import absolute_module_name
+from .modules import absolute_module_name, dotted_name
 
 # A definition mentioning any of these may register an extension or declare record fields
 # (jitclass specs, dtypes, namedtuples, structrefs) that the rules read: it is kept whole.
@@ -180,15 +180,8 @@ def module_imports(tree: ast.Module, module: str, is_package: bool) -> dict[str,
 
 
 def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Call):
-        node = node.func
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([node.id, *reversed(parts)])
+    """The decorator's dotted name, called (`@njit(...)`) or not."""
+    return dotted_name(node.func if isinstance(node, ast.Call) else node)
 
 
 def reduce_text(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .jit_model import JIT_DECORATORS, NO_DEFAULT, JitDecorator, ProjectAliases, closed
+from .modules import dotted_name
 
 
 @dataclass(frozen=True)
@@ -83,16 +84,6 @@ def scope_of(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, skip: in
                         seen.add(child.id)
                         values.pop(child.id, None)
     return Scope(tuple(names[skip:]), function, values)
-
-
-def dotted_name(node: ast.expr) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([node.id, *reversed(parts)])
 
 
 def literal_default(node: ast.expr | None) -> Any:

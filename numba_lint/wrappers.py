@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .jit_model import JitDecorator, ProjectAliases, closed
+from .modules import dotted_name
 from .parse import ParsedModule
 from .reduce import module_imports
 from .wrapper_values import (
@@ -20,7 +21,6 @@ from .wrapper_values import (
     Evaluator,
     Scope,
     call_parameters,
-    dotted_name,
     own_statements,
     scope_of,
 )
