@@ -44,9 +44,10 @@ def listing_order(entry: FunctionCoverage) -> tuple[str, int, str, str]:
 def with_variants(
     indexed: Iterable[tuple[ParsedModule, JitIndex]], entries: list[FunctionCoverage]
 ) -> list[FunctionCoverage]:
-    """The dynamic pass's `functions` entries, plus one entry per further variant of a def
-    jitted more than once. The pass checks a def once, through its first dispatcher: the
-    other variants are listed, unchecked, saying so."""
+    """The dynamic pass's `functions` entries, one per variant of a def jitted more than once.
+    The pass checks each variant through its own dispatcher and names it in `dispatcher`; an
+    entry without one (a pass that planned the def once) is the first variant, and the other
+    variants are listed, unchecked, saying so."""
     variants: dict[tuple[str, str], JitFunction] = {
         (parsed.source.display, function.qualname): function
         for parsed, index in indexed
@@ -55,14 +56,17 @@ def with_variants(
     }
     if not variants:
         return entries
+    present = {(e.filename, e.name, e.dispatcher) for e in entries if e.dispatcher is not None}
     listed_entries = []
     for entry in entries:
         function = variants.get((entry.filename, entry.name))
-        if function is None:
+        if function is None or entry.dispatcher is not None:
             listed_entries.append(entry)
             continue
         listed_entries.append(replace(entry, dispatcher=function.dispatcher_name))
         for dispatcher, decorator in function.variants:
+            if (entry.filename, entry.name, dispatcher) in present:
+                continue
             listed_entries.append(
                 replace(
                     entry,

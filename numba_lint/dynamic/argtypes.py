@@ -18,7 +18,7 @@ from numba.core import types
 from numba.core.dispatcher import Dispatcher
 
 from .annotations import annotation_candidates
-from .calltypes import CallTyper, Unknown, fold_call, numba_type
+from .calltypes import CallTyper, Typed, Unknown, fold_call, numba_type
 from .describe import without_addresses
 
 
@@ -39,7 +39,11 @@ def _type_of(value: Any, param: str) -> tuple[Any, dict[str, Any] | None]:
 
 
 def _call_site_signature(
-    disp: Any, site: dict[str, Any], typer: CallTyper, notes: list[str]
+    disp: Any,
+    site: dict[str, Any],
+    typer: CallTyper,
+    notes: list[str],
+    prefix: tuple[Any, ...] = (),
 ) -> tuple[tuple[Any, ...], list[dict[str, Any]], int] | None:
     """(argument types, untypable arguments, line) of one call site, folded by Numba's
     dispatcher as a real call would be (keywords, omitted defaults as `types.Omitted`, the
@@ -48,7 +52,16 @@ def _call_site_signature(
     where = f"call at line {site['line']} skipped"
     try:
         args, kwargs = typer.arguments(site)
-        folded = fold_call(disp, args, kwargs)
+        if is_stencil(disp):
+            # A StencilFunc types its positional arrays (StencilFunc._type_me); `out=` and
+            # `neighborhood=` change what it writes and reads, not the kernel's types.
+            folded, names = tuple(args), list(disp.kernel_ir.arg_names)
+            if len(folded) != len(names):
+                raise TypeError(f"{len(names)} arrays expected, {len(folded)} given")
+        else:
+            # A jitclass constructor's call site has no `self`: the instance type goes first.
+            folded = fold_call(disp, [*(Typed(t) for t in prefix), *args], kwargs)
+            names = list(inspect.signature(disp.py_func).parameters)
     except NameError as exc:
         notes.append(f"{where}: {exc}")
         return None
@@ -59,7 +72,7 @@ def _call_site_signature(
         notes.append(f"{where}: {type(exc).__name__}: {exc}")
         return None
     argtypes, untypable = [], []
-    for name, value in zip(inspect.signature(disp.py_func).parameters, folded, strict=True):
+    for name, value in zip(names, folded, strict=True):
         typ, bad = _type_of(value, name)
         argtypes.append(typ)
         if bad is not None:
@@ -73,15 +86,22 @@ class CallSiteSignatures:
     (`state = step(1)` then `step(state)`), whose type exists once that earlier signature has
     been checked. Iterating, `bool` and `len` give what a list of them would."""
 
-    def __init__(self, disp: Any, plan: dict[str, Any], typer: CallTyper, notes: list[str]):
-        self._disp, self._typer, self._notes = disp, typer, notes
+    def __init__(
+        self,
+        disp: Any,
+        plan: dict[str, Any],
+        typer: CallTyper,
+        notes: list[str],
+        prefix: tuple[Any, ...] = (),
+    ):
+        self._disp, self._typer, self._notes, self._prefix = disp, typer, notes, prefix
         self._pending = iter(plan["callsites"])
         self._found: list[tuple[tuple[Any, ...], list[dict[str, Any]], int]] = []
 
     def _another(self) -> bool:
         """Works out call sites until one gives a new signature; False when none is left."""
         for site in self._pending:
-            found = _call_site_signature(self._disp, site, self._typer, self._notes)
+            found = _call_site_signature(self._disp, site, self._typer, self._notes, self._prefix)
             if found is not None and all(found[0] != seen for seen, _, _ in self._found):
                 self._found.append(found)
                 return True
@@ -102,6 +122,13 @@ class CallSiteSignatures:
         return len(self._found)
 
 
+def is_stencil(target: Any) -> bool:
+    """A @stencil kernel (a StencilFunc: typed per call, never a Dispatcher)."""
+    from numba.stencils.stencil import StencilFunc
+
+    return isinstance(target, StencilFunc)
+
+
 def _harvest_signature(args: list[str], py_func: Any) -> tuple[Any, ...]:
     """Stored argument spellings -> Numba types (markers resolved in the skeleton modules)."""
     from ..harvest.spelling import decode_signature
@@ -114,9 +141,11 @@ def target_of(module: Any, plan: dict[str, Any]) -> tuple[Any, str | None]:
     if plan["form"] == "jitclass-method":
         cls = getattr(module, plan["class_name"] or "", None)
         class_type = getattr(cls, "class_type", None)
-        method = class_type.jit_methods.get(plan["name"]) if class_type is not None else None
-        if method is None:
+        if class_type is None:
             return None, f"jitclass {plan['class_name']} is not defined at import"
+        method = _jitclass_member(class_type, plan)
+        if method is None:
+            return None, f"jitclass {plan['class_name']} has no jitted member {plan['name']}"
         return method, None
     holder = plan["dispatcher_name"] or plan["name"]
     value = getattr(module, holder, None)
@@ -128,6 +157,23 @@ def target_of(module: Any, plan: dict[str, Any]) -> tuple[Any, str | None]:
         # recorded the kernel's argument types, so the kernel is typed like a jitted function.
         return numba.njit(locals=dict(kernel.locals or {}))(kernel.py_func), None
     return value, None
+
+
+def _jitclass_member(class_type: Any, plan: dict[str, Any]) -> Any:
+    """The dispatcher of a jitclass method, @staticmethod, or property getter or setter (the
+    accessor whose def is the plan's: the nearest one starting at or above its line)."""
+    name = plan["name"]
+    found = class_type.jit_methods.get(name) or class_type.jit_static_methods.get(name)
+    if found is not None:
+        return found
+    accessors = [d for d in class_type.jit_props.get(name, {}).values() if hasattr(d, "py_func")]
+    above = [d for d in accessors if d.py_func.__code__.co_firstlineno <= plan["line"]]
+    return max(above, key=lambda d: d.py_func.__code__.co_firstlineno, default=None)
+
+
+def _is_static(module: Any, plan: dict[str, Any]) -> bool:
+    class_type = getattr(module, plan["class_name"]).class_type
+    return plan["name"] in class_type.jit_static_methods
 
 
 def signatures_for(
@@ -157,19 +203,34 @@ def signatures_for(
     if plan.get("harvest_note"):
         notes.append(plan["harvest_note"])
     prefix: tuple[Any, ...] = ()
-    if plan["form"] == "jitclass-method":
+    if plan["form"] == "jitclass-method" and not _is_static(module, plan):
         prefix = (getattr(module, plan["class_name"]).class_type.instance_type,)
     if plan["annotated"] and isinstance(target, Dispatcher):
         candidates = annotation_candidates(target.py_func, skip_first=bool(prefix), notes=notes)
         if candidates:
             return "annotations", [(prefix + c, [], None) for c in candidates]
-    if plan["callsites"] and isinstance(target, Dispatcher):
+    if plan["callsites"] and (isinstance(target, Dispatcher) or is_stencil(target)):
         if typer is None:
             typer = CallTyper(module, [], lambda qualname: True, None)
-        sites = CallSiteSignatures(target, plan, typer, notes)
+        sites = CallSiteSignatures(target, plan, typer, notes, prefix)
         if sites:
             return "callsite", sites
+    if isinstance(target, Dispatcher) and not _parameters(target.py_func)[len(prefix) :]:
+        # Nothing to choose: no parameter (a jitclass method or property getter: only `self`,
+        # the instance type), so one signature types every call of it.
+        return PARAMETERLESS, [(prefix, [], None)]
     return None, []
+
+
+# The signature source of a function whose only signature needs no argument types.
+PARAMETERLESS = "no-parameters"
+
+
+def _parameters(py_func: Any) -> list[Any]:
+    try:
+        return list(inspect.signature(py_func).parameters.values())
+    except (TypeError, ValueError):
+        return [None]  # unknown: not parameterless
 
 
 def signature_text(sig: Any) -> str:

@@ -116,9 +116,14 @@ def run_dynamic(modules: Sequence[tuple[ParsedModule, JitIndex]], config: Config
         for module, plan, status in collected.coverage
     ]
     entries = _inlined_through_callers(collected.coverage, entries)
+    # The variants of a def jitted more than once have one def line: one NB960 for them.
+    reported: set[tuple[str, str]] = set()
     for (module, plan, status), entry in zip(collected.coverage, entries, strict=True):
         result.functions.append(entry)
         if not entry.checked and not status.get("module_failed"):
+            if (module.source.path, plan.qualname) in reported:
+                continue
+            reported.add((module.source.path, plan.qualname))
             result.diagnostics.append(_not_checked(module, plan, entry, status.get("notes", [])))
     return result
 
@@ -180,7 +185,9 @@ def _collect_result(
     module: _Module, worker: dict[str, Any], locator: Locator, collected: _Collected
 ) -> None:
     dropped = set(worker.get("dropped_names", []))
-    lines = {plan.qualname: plan.line for plan in module.plans}
+    lines = {plan.key: plan.line for plan in module.plans}
+    # A suffixed key (`f@f_s`, `C.prop@23`) names the def itself in findings.
+    names = {plan.key: plan.qualname for plan in module.plans if plan.suffix}
     timed_out = _timed_out_names(worker)
     # Functions whose failure only says that a timed-out statement's name is missing: not a
     # finding (another run, less loaded, may finish the statement), but unchecked, and why.
@@ -195,26 +202,31 @@ def _collect_result(
         written = worker["functions"].get(raw["function"], {}).get("signatures", [])
         order = written.index(raw["signature"]) if raw.get("signature") in written else len(written)
         raw = {**raw, "signature_order": order}
+        if raw["function"] in names:
+            raw["function"] = names[raw["function"]]
         collected.findings.extend(locator.failure(raw, module.source, line, dropped))
     decorated = _statement_findings(module, worker, locator, dropped, collected.findings)
-    collected.findings.extend(
-        warning_findings(worker.get("warnings", []), module.source, lines, locator)
-    )
+    found_warnings = [
+        {**item, "function": names[item["function"]]} if item.get("function") in names else item
+        for item in worker.get("warnings", [])
+    ]
+    lines.update({plan.qualname: plan.line for plan in module.plans})
+    collected.findings.extend(warning_findings(found_warnings, module.source, lines, locator))
     for item in worker["typed"]:
         collected.typed.setdefault((item["file"], item["qualname"]), []).append(item["signature"])
     for plan in module.plans:
-        status = worker["functions"].get(plan.qualname, {})
-        compiled_by = decorated.get(plan.qualname)
+        status = worker["functions"].get(plan.key, {})
+        compiled_by = decorated.get(plan.key) or decorated.get(plan.qualname)
         if compiled_by == "decorator":
             # Its decorator compiled it at import and failed: it was checked.
             status = {"checked": True, "source": "decorator", "signatures": plan.decorator}
         elif compiled_by == "callsite" and not status.get("checked"):
             status = {"checked": True, "source": "callsite", "signatures": ()}
-        if plan.qualname in blocked:
+        if plan.key in blocked:
             status = {
                 "checked": False,
                 "source": None,
-                "reason": blocked[plan.qualname],
+                "reason": blocked[plan.key],
                 "timed_out": True,
             }
         collected.coverage.append((module, plan, status))
@@ -339,7 +351,7 @@ def _statement_findings(
             # The decorator itself failed: it compiles at decoration (cfunc, vectorize with
             # signatures, jitclass) or rejected its signature, layout or spec.
             plan = owners[0]
-            decorated.update((p.qualname, "decorator") for p in owners)
+            decorated.update((p.key, "decorator") for p in owners)
             hint: dict[str, Any] = {} if compile_error else {"kind_hint": "invalid-signature"}
             if plan.class_name:
                 hint["class_line"] = statement["line"]
@@ -405,6 +417,7 @@ def _coverage(
     status: dict[str, Any],
     typed: dict[tuple[str, str], list[str]],
 ) -> FunctionCoverage:
+    function = next((f for f in module.index.functions if f.qualname == plan.qualname), None)
     checked = bool(status.get("checked"))
     source = status.get("source")
     signatures = tuple(status.get("signatures", ()))
@@ -433,7 +446,9 @@ def _coverage(
         signatures=signatures,
         reason=None if checked else reason,
         # The project wrapper (decorator factory, wrapper class...) that made it jitted.
-        via=next((f.via for f in module.index.functions if f.qualname == plan.qualname), None),
+        via=function.via if function is not None else None,
+        # Which variant of a def jitted more than once this entry is (listing.with_variants).
+        dispatcher=plan.dispatcher_name if function is not None and function.variants else None,
     )
 
 

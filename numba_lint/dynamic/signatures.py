@@ -18,10 +18,13 @@ from libcst.metadata import PositionProvider
 from ..jit_index import JitFunction, JitIndex
 from ..parse import ParsedModule
 
-SOURCES = ("decorator", "harvest", "annotations", "callsite", "callee")
+SOURCES = ("decorator", "harvest", "annotations", "callsite", "callee", "no-parameters")
 # Kinds whose explicit signatures the worker can check.
 SIGNED_KINDS = frozenset({"jit", "njit", "cfunc", "vectorize", "guvectorize"})
 LAZY_KINDS = frozenset({"jit", "njit"})
+# Kinds without signatures of their own, typed only from their module-level call sites
+# (a StencilFunc types for the argument types of each call, worker.py).
+CALL_TYPED_KINDS = frozenset({"stencil"})
 
 
 @dataclass(frozen=True)
@@ -80,10 +83,21 @@ class FunctionPlan:
     # Why nothing can be checked, when the function is out of reach whatever its types.
     unreachable: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    # Set on a plan whose qualname an earlier plan of the module has: each further variant of
+    # a def jitted more than once (`f_p = njit(parallel=True)(f)`, `f_s = njit(f)`; its
+    # dispatcher name), a property's setter after its getter (its line).
+    suffix: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The plan's name in the worker job and result: the qualname, or `qualname@suffix`
+        (no dot: the worker reads a dot as "nested"), so that every plan is checked and
+        reported on its own."""
+        return f"{self.qualname}@{self.suffix}" if self.suffix else self.qualname
 
     def to_job(self) -> dict[str, Any]:
         return {
-            "qualname": self.qualname,
+            "qualname": self.key,
             "name": self.name,
             "line": self.line,
             "kind": self.kind,
@@ -422,19 +436,46 @@ def plan_module(
     for function in index.functions:
         if function.form in ("decorator", "call") and "." not in function.qualname:
             by_name[function.dispatcher_name or function.name] = function
+            for dispatcher, _ in function.variants:
+                if dispatcher is not None:
+                    by_name[dispatcher] = function
     jitted = {
         function.dispatcher_name or function.name
         for function in index.functions
         if "." not in function.qualname
+    } | {d for f in index.functions for d, _ in f.variants if d is not None}
+    # A jitclass's module-level instantiations (`Histogram(edges)`) are its `__init__`'s call
+    # sites, `self` left out (the worker puts the instance type first).
+    constructors = {
+        function.class_name: function
+        for function in index.functions
+        if function.form == "jitclass-method"
+        and function.name == "__init__"
+        and function.class_name
+        and "." not in function.class_name
+        and function.class_name not in by_name
     }
-    sites, results = call_sites(parsed, set(by_name), jitted)
+    sites, results = call_sites(parsed, set(by_name) | set(constructors), jitted)
     shapes: dict[str, Any] = {}
-    plans = []
+    plans: list[FunctionPlan] = []
+    taken: set[str] = set()
     for function in index.functions:
         params, _ = _params(function.node)
         names = tuple(p.name.value for p in params)
         holder = function.dispatcher_name or function.name
         own = tuple(sites.get(holder, ())) if by_name.get(holder) is function else ()
+        if function.class_name is not None and constructors.get(function.class_name) is function:
+            own = tuple(sites.get(function.class_name, ()))
+        # Each variant of a def jitted more than once is its own plan, typed with the call
+        # sites of its own name; a variant called nowhere at module level (chosen at run time,
+        # `loop = f_p if parallel else f_s`) takes its siblings' call sites: the same def, so
+        # the same argument types are valid for it.
+        wrappings = [(holder, function.decorator, own)]
+        for dispatcher, decorator in function.variants:
+            wrappings.append((dispatcher, decorator, tuple(sites.get(dispatcher or "", ()))))
+        if len(wrappings) > 1:
+            everywhere = tuple(site for _, _, found in wrappings for site in found)
+            wrappings = [(d, dec, found or everywhere) for d, dec, found in wrappings]
         harvest_sigs, harvest_note = _harvested(
             parsed, project_root, harvest, function.qualname, shapes
         )
@@ -445,28 +486,40 @@ def plan_module(
             unreachable = "the jitted function is not bound to a module-level name"
         elif function.form == "decorator" and "." in function.qualname:
             unreachable = "defined inside another function or class, not reachable at import"
-        elif function.kind not in SIGNED_KINDS and function.form != "jitclass-method":
+        elif (
+            function.kind not in SIGNED_KINDS
+            and function.kind not in CALL_TYPED_KINDS
+            and function.form != "jitclass-method"
+        ):
             unreachable = f"@{function.kind} functions are not trial-compiled yet"
-        plans.append(
-            FunctionPlan(
-                qualname=function.qualname,
-                name=function.name,
-                line=function.line,
-                kind=function.kind,
-                form=function.form,
-                dispatcher_name=function.dispatcher_name,
-                class_name=function.class_name,
-                params=names,
-                decorator=_decorator_signatures(function),
-                harvest=harvest_sigs,
-                harvest_note=harvest_note,
-                annotated=_annotated(function),
-                callsites=own,
-                results=_needed(own, results),
-                unreachable=unreachable,
-                options=dict(function.decorator.options),
+        for number, (dispatcher, decorator, found) in enumerate(wrappings):
+            suffix = None
+            if number > 0:
+                suffix = dispatcher or str(number)
+            elif function.qualname in taken:
+                suffix = str(function.line)
+            taken.add(function.qualname)
+            plans.append(
+                FunctionPlan(
+                    qualname=function.qualname,
+                    name=function.name,
+                    line=function.line,
+                    kind=function.kind,
+                    form=function.form,
+                    dispatcher_name=function.dispatcher_name if number == 0 else dispatcher,
+                    class_name=function.class_name,
+                    params=names,
+                    decorator=_decorator_signatures(function),
+                    harvest=harvest_sigs,
+                    harvest_note=harvest_note,
+                    annotated=_annotated(function),
+                    callsites=found,
+                    results=_needed(found, results),
+                    unreachable=unreachable,
+                    options=dict(decorator.options),
+                    suffix=suffix,
+                )
             )
-        )
     return plans
 
 

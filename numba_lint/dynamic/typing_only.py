@@ -31,6 +31,7 @@ from numba.core.typed_passes import (
     NoPythonSupportedFeatureValidation,
     NopythonTypeInference,
 )
+from numba.stencils.stencil import StencilFunc
 
 from . import patches
 
@@ -200,6 +201,27 @@ def _typing_only_compile(self: Dispatcher, sig: Any) -> Any:
 
 
 _ORIGINAL_COMPILE = Dispatcher.compile
+_ORIGINAL_STENCIL_TYPING = StencilFunc.get_return_type
+
+
+@contextlib.contextmanager
+def _stencils_logged(log: TypedLog) -> Iterator[None]:
+    """Logs each @stencil kernel typed (checked directly, or reached from a jitted caller).
+
+    A StencilFunc is no Dispatcher: its calls are typed by a typing template that Numba binds
+    to the instance's `_type_me` when the stencil is made, which calls `get_return_type` (the
+    kernel's type inference) for each new tuple of argument types; that method is looked up
+    on the class at every call, so it is the one place to see them."""
+
+    def logged(self: StencilFunc, argtys: Any) -> Any:
+        log.typed.append((self, tuple(argtys)))
+        return _ORIGINAL_STENCIL_TYPING(self, argtys)
+
+    StencilFunc.get_return_type = logged  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        StencilFunc.get_return_type = _ORIGINAL_STENCIL_TYPING  # type: ignore[method-assign]
 
 
 @contextlib.contextmanager
@@ -209,7 +231,7 @@ def typing_only() -> Iterator[TypedLog]:
     _ACTIVE_LOG.append(log)
     Dispatcher.compile = _typing_only_compile  # type: ignore[method-assign]
     try:
-        with patches.applied():
+        with patches.applied(), _stencils_logged(log):
             yield log
     finally:
         Dispatcher.compile = _ORIGINAL_COMPILE  # type: ignore[method-assign]
@@ -228,11 +250,21 @@ def full_compile() -> Iterator[TypedLog]:
 
     Dispatcher.compile = logging_compile  # type: ignore[method-assign]
     try:
-        yield log
+        with _stencils_logged(log):
+            yield log
     finally:
         Dispatcher.compile = _ORIGINAL_COMPILE  # type: ignore[method-assign]
 
 
-def check(dispatcher: Dispatcher, sig: Any) -> None:
-    """Type `dispatcher` for `sig` under whichever mode is active; raises Numba's error."""
+def check(dispatcher: Dispatcher | StencilFunc, sig: Any) -> None:
+    """Type `dispatcher` for `sig` under whichever mode is active; raises Numba's error.
+
+    A @stencil kernel (its module-level call's array types) is typed as Numba types a call of
+    it, by `StencilFunc._type_me`: the neighbourhood's dimensions, then the kernel's type
+    inference and its scalar result. Its jitted callees follow the active mode; the stencil's
+    own loop nest (made and compiled by a real call) is not built."""
+    if isinstance(dispatcher, StencilFunc):
+        dispatcher._typingctx.refresh()
+        dispatcher._type_me(tuple(sig), {})
+        return
     dispatcher.compile(sig)

@@ -17,7 +17,7 @@ from numba.core import errors, sigutils, typeinfer
 from numba.core.dispatcher import Dispatcher
 
 from . import skeleton as skeleton_mod
-from .argtypes import signature_text, signatures_for, target_of
+from .argtypes import is_stencil, signature_text, signatures_for, target_of
 from .calltypes import CallTyper
 from .describe import describe_error, describe_warning, is_user_file
 from .irfacts import failure_facts
@@ -135,6 +135,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     if SELF_TEST_ERROR and not job["full_compile"]:
         result["notes"].append(f"{SELF_TEST_ERROR}; compiled fully instead")
     plans = {plan["qualname"]: plan for plan in job["functions"]}
+    imported = _compiled_at_import(skel.module, plans)
     checked: dict[str, dict[str, Any]] = {}
     running: set[str] = set()
 
@@ -149,7 +150,9 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         # In the log: a worker that dies while checking names the function's line.
         sys.stderr.write(f'numba-lint: checking File "{path}", line {plan["line"]}\n')
         sys.stderr.flush()
-        checked[qualname] = _check_function(plan, skel.module, mode, result, typer)
+        checked[qualname] = _check_function(
+            plan, skel.module, mode, result, typer, imported.get(qualname, [])
+        )
         running.discard(qualname)
         return True
 
@@ -208,12 +211,30 @@ def _new_module(name: str, path: Path) -> Any:
     return module
 
 
+def _compiled_at_import(module: Any, plans: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """qualname -> signatures Numba compiled for real while the skeleton ran (before any check
+    of this worker): a module-level statement the skeleton keeps called it (`span =
+    Interval(0.25, 0.75)` compiles the jitclass's `__init__`, `span.width = 0.5` its setter),
+    and Numba compiled it without error."""
+    found: dict[str, list[str]] = {}
+    for qualname, plan in plans.items():
+        try:
+            target, _ = target_of(module, plan)
+        except Exception:  # noqa: BLE001 - a module attribute that raises: not compiled here
+            continue
+        overloads = getattr(target, "overloads", None) if isinstance(target, Dispatcher) else None
+        if overloads:
+            found[qualname] = [signature_text(args) for args in overloads]
+    return found
+
+
 def _check_function(
     plan: dict[str, Any],
     module: Any,
     mode: Any,
     result: dict[str, Any],
     typer: CallTyper | None = None,
+    imported: list[str] | None = None,
 ) -> dict[str, Any]:
     if plan["form"] == "jitclass-method":
         holder = plan["class_name"]
@@ -254,6 +275,9 @@ def _check_function(
             "signatures": list(plan["harvest"]),
             "reason": None,
         }
+    if source is None and imported:
+        # No argument types of its own, but a module-level call compiled it for real.
+        return {"checked": True, "source": "callsite", "signatures": imported, "reason": None}
     if source is None:
         return {
             "checked": False,
@@ -371,6 +395,13 @@ def _filled_by_skipped_code(
     return skeleton_mod.reads_filled(sources, result["filled_by_skipped"])
 
 
+def _py_func(disp: Any) -> Any:
+    """The Python function a logged dispatcher or @stencil kernel was made from."""
+    if is_stencil(disp):
+        return disp.kernel_ir.func_id.func
+    return getattr(disp, "py_func", None)
+
+
 def _check_one(
     target: Any, sig: Any, mode: Any, plan: dict[str, Any], result: dict[str, Any]
 ) -> dict[str, Any] | None:
@@ -395,11 +426,11 @@ def _check_one(
             item["signature"] = signature_text(sig)
             result["warnings"].append(item)
     for disp, args in log.typed:
-        py_func = getattr(disp, "py_func", None)
+        py_func = _py_func(disp)
         code = getattr(py_func, "__code__", None)
         if code is None or not is_user_file(code.co_filename):
             continue
-        typed = disp.overloads.get(args)
+        typed = getattr(disp, "overloads", {}).get(args)
         if failure is None and isinstance(typed, TypedResult) and (id(typed) not in _SCANNED):
             # What only lowering would reject, read from the types (typing-only mode).
             _SCANNED.add(id(typed))
