@@ -82,21 +82,15 @@ def _sdist(work: Path, name: str, version: str) -> Path:
 def fetch(work: Path, name: str, version: str, sha256: str) -> Path:
     archive = _sdist(work, name, version)
     if not archive.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                f"{name}=={version}",
-                "-d",
-                str(work),
-            ],
-            check=True,
-        )
+        base = [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(work)]
+        # `--no-binary :all:` also forbids wheels for the build backend (interpolation's
+        # poetry), which pip needs for the sdist's metadata; then only this package's.
+        for only_source in (":all:", name):
+            done = subprocess.run([*base, "--no-binary", only_source, f"{name}=={version}"])
+            if done.returncode == 0:
+                break
+        else:
+            raise SystemExit(f"cannot download {name}=={version}")
         archive = _sdist(work, name, version)
     if hashlib.sha256(archive.read_bytes()).hexdigest() != sha256:
         raise SystemExit(f"{archive}: sha256 does not match the pin")
