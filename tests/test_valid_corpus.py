@@ -31,18 +31,12 @@ from valid_corpus_prover import CORPUS, corpus_modules, expected_functions, prov
 
 # Cause classes, one line each (the report groups findings by them).
 CUDA = "CUDA kernel (not trial-compiled yet)"
-STENCIL = "@stencil (not trial-compiled yet)"
-CTOR = "jitclass constructor called only from module level (constructors need annotations)"
-PROPERTY = "jitclass property used only from Python (reason: 'class not defined at import')"
-STATIC = "jitclass @staticmethod (reason: 'class not defined at import')"
 PROXY = "njit getter called only from a structref proxy property (plain Python)"
-CFUNC_CALLEE = "njit function called only from a @cfunc body (no callee coverage from cfuncs)"
 WRAPPER = "called at module level only through a plain-Python wrapper"
 VEC_FACTORY = "@vectorize from a project factory (`_vectorize(nargs)`), called only from jit code"
 DYN_GUFUNC = "dynamic @guvectorize (layout string only) called at module level"
 DUFUNC = "lazy @vectorize (DUFunc, no signatures) called at module level"
 FACTORY = "jitted inside a factory function (`return njit(nogil=True)(_impl)`)"
-TWICE = "def jitted twice (call forms): the variant checked is not the one called (_p vs _s)"
 CLASS_WRAP = "guvectorize applied by a project decorator class's wrap() method"
 
 # (corpus file, row, code, cause class) of every diagnostic other than NB960 on the corpus.
