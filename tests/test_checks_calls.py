@@ -281,3 +281,20 @@ def test_positional_arity(knowledge) -> None:
     assert lint(text, knowledge) == [("NB206", 6), ("NB206", 11)]
     first = messages(text, knowledge)[0]
     assert first.endswith("takes at most 1 positional argument (a); 2 given"), first
+
+
+def test_module_constants_are_read_only_from_modules_without_import_side_effects() -> None:
+    # `import this` prints the Zen of Python (it would corrupt JSON output on stdout) and
+    # `import antigravity` opens a browser: the static pass must never import them.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from numba_lint.checks.calls import calls_method_of_constant as c; "
+        "assert c('string.ascii_lowercase.index'); assert c('os.sep.join'); "
+        "assert not c('this.s.join'); assert not c('antigravity.x.y'); "
+        "assert 'this' not in sys.modules and 'antigravity' not in sys.modules"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import sys
 
 import libcst as cst
 from libcst.metadata import QualifiedNameSource
@@ -109,14 +108,35 @@ def _is_frozen_constant(value: object) -> bool:
     return type(value) in _FROZEN_TYPES
 
 
+# The standard-library modules looked into: importing them has no side effect. Not every module
+# qualifies (`import this` prints, `import antigravity` opens a browser).
+_CONSTANT_MODULES = frozenset(
+    {
+        "calendar",
+        "cmath",
+        "errno",
+        "locale",
+        "math",
+        "os",
+        "signal",
+        "socket",
+        "stat",
+        "string",
+        "sys",
+        "time",
+        "zlib",
+    }
+)
+
+
 @functools.lru_cache(maxsize=1024)
 def calls_method_of_constant(target: str) -> bool:
     """Whether `target` ("string.ascii_lowercase.index") is a method of a constant that a module
-    of the standard library holds: Numba freezes the constant, so the call is a call on a str
-    or a number, not a call into the module. Only standard-library modules are looked at (they
-    are imported here, which is cheap and runs no user code); anything else answers False."""
+    or a number, not a call into the module. Only standard-library modules without import side
+    effects are looked at (they are imported here, which is cheap and runs no user code);
+    anything else answers False."""
     parts = target.split(".")
-    if len(parts) < 3 or parts[0] not in sys.stdlib_module_names:
+    if len(parts) < 3 or parts[0] not in _CONSTANT_MODULES:
         return False
     try:
         value: object = importlib.import_module(parts[0])
