@@ -124,7 +124,9 @@ def run_dynamic(modules: Sequence[tuple[ParsedModule, JitIndex]], config: Config
             if (module.source.path, plan.qualname) in reported:
                 continue
             reported.add((module.source.path, plan.qualname))
-            result.diagnostics.append(_not_checked(module, plan, entry, status.get("notes", [])))
+            result.diagnostics.append(
+                _not_checked(module, plan, entry, status.get("notes", []), bool(harvest))
+            )
     return result
 
 
@@ -453,7 +455,11 @@ def _coverage(
 
 
 def _not_checked(
-    module: _Module, plan: FunctionPlan, entry: FunctionCoverage, notes: list[str]
+    module: _Module,
+    plan: FunctionPlan,
+    entry: FunctionCoverage,
+    notes: list[str],
+    harvest_read: bool,
 ) -> Diagnostic:
     function = next((f for f in module.index.functions if f.qualname == plan.qualname), None)
     if function is not None:
@@ -465,7 +471,13 @@ def _not_checked(
     reason = entry.reason or NO_TYPES
     notes = [note for note in notes if note != reason]
     text = reason
-    if reason == NO_TYPES:
+    if reason == NO_TYPES and harvest_read:
+        # A signatures file was read and has no entry for it: the tests never call it.
+        text += (
+            "; add a signature or annotations, or a test that calls it and harvest again "
+            "(the signatures file has no entry for it)"
+        )
+    elif reason == NO_TYPES:
         text += "; add a signature, annotations or a harvested signatures file"
     if notes:
         text += " (" + "; ".join(notes) + ")"
