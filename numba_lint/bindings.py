@@ -9,7 +9,7 @@ more than one way, or in a way this module does not recognise, is "other": rules
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import libcst as cst
 
@@ -60,7 +60,7 @@ def _dotted(node: cst.BaseExpression) -> str:
     return ""
 
 
-def _top_level_statements(body: list[cst.BaseStatement] | tuple) -> Iterator[cst.CSTNode]:
+def _top_level_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
     """Module-level statements, descending into if/try/with/for blocks but not defs/classes."""
     for statement in body:
         yield statement

@@ -56,7 +56,7 @@ def parse_in_pieces(
     newlines = {m.default_newline for m in modules}
     if len(indents) > 1 or len(newlines) > 1:
         return parse_module(text)
-    body: list[cst.BaseStatement] = []
+    body: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = []
     carried: list[cst.EmptyLine] = []  # blank and comment lines at the end of the last piece
     for number, module in enumerate(modules):
         statements = list(module.body)

@@ -108,7 +108,7 @@ class Lines:
             handlers = node.handlers  # type: ignore[attr-defined]
             if len(handlers) == len(statement.handlers):
                 for handler, ast_handler in zip(statement.handlers, handlers, strict=True):
-                    self._pair_suite(handler.body, ast_handler.body)
+                    self._pair_suite(handler.body, ast_handler.body)  # type: ignore[attr-defined]
             if statement.finalbody is not None:
                 self._pair_suite(statement.finalbody.body, node.finalbody)  # type: ignore[attr-defined]
         orelse = getattr(statement, "orelse", None)

@@ -165,7 +165,7 @@ def _parse_module(text: str) -> cst.Module:
     for trees built by hand (libcst's own comment on `CSTNode.__post_init__` says so), and it
     was a third of the parse time."""
     validate = cst.CSTNode.__post_init__
-    cst.CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign]
+    cst.CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign, assignment]
     try:
         return cst.parse_module(text)
     finally:

@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, cast
 
 from .bindings import unparsed_bindings
 from .checks.base import AskedFacts, ProjectFacts, StaticRule, run_static_rules
@@ -237,12 +237,13 @@ def _dispatch(
             command, payload = pending.popleft()
             connection.send((command, payload))
             busy[connection] = command
-        for connection in wait(list(busy)):
-            status, answer = connection.recv()  # type: ignore[union-attr]
+        for ready in wait(list(busy)):
+            answering = cast(Connection, ready)  # `wait` is given connections only
+            status, answer = answering.recv()
             if status != "ok":
                 raise RuntimeError(f"static worker failed:\n{answer}")
-            command = busy.pop(connection)  # type: ignore[call-overload]
-            idle.append(connection)  # type: ignore[arg-type]
+            command = busy.pop(answering)
+            idle.append(answering)
             answered(command, answer)
 
 

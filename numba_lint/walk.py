@@ -42,10 +42,12 @@ def _fields(node_type: type) -> tuple[str, ...]:
         ):
             names.append(call.args[1].value)
     # ast.walk is breadth-first; order by where each call sits in the source.
-    positions = {}
+    positions: dict[str, tuple[int, int]] = {}
     for call in ast.walk(tree):
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
             if len(call.args) >= 2 and isinstance(call.args[1], ast.Constant):
+                if not isinstance(call.args[1].value, str):
+                    continue
                 positions.setdefault(call.args[1].value, (call.lineno, call.col_offset))
     ordered = tuple(sorted(dict.fromkeys(names), key=lambda name: positions[name]))
     _FIELDS[node_type] = ordered

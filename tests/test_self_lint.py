@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from conftest import run_cli
 
 
@@ -15,3 +19,18 @@ def test_this_project_is_clean() -> None:
         "benchmarks/bench_harvest.py",
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ruff_and_mypy_are_clean() -> None:
+    """The code style and the type checks CI enforces: `ruff check`, `ruff format --check` and
+    mypy with the module ratchet in pyproject.toml's [tool.mypy]."""
+    root = Path(__file__).resolve().parents[1]
+    for command in (
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["mypy"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", *command], cwd=root, capture_output=True, text=True
+        )
+        assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}{done.stderr}"

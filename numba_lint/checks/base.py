@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
@@ -301,7 +301,7 @@ class _RuleWalk(cst.CSTVisitor):
         node_type = type(node)
         self.names.enter(node)
         if node_type is cst.FunctionDef:
-            function = self.by_node.get(node)  # type: ignore[arg-type]
+            function = self.by_node.get(cast(cst.FunctionDef, node))
             if function is not None:
                 self.stack.append(function)
                 self.context.function = function

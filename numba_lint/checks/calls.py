@@ -464,18 +464,19 @@ class UnsupportedKeyword(CallRule):
 
     def visit_Call(self, node: cst.Call) -> None:
         found = self.overload_call(node)
-        if found is None or found[1].parameters is None:
+        if found is None or found[1].parameters is None or self.knowledge is None:
             return
         target, info = found
         knowledge = self.knowledge
+        parameters = found[1].parameters
         for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value not in info.parameters:
+            if arg.keyword is not None and arg.keyword.value not in parameters:
                 self.report(
                     arg,
                     target=target.removeprefix("builtins."),
                     version=_numba_version(knowledge),
                     keyword=arg.keyword.value,
-                    accepted=", ".join(info.parameters) or "no parameters",
+                    accepted=", ".join(parameters) or "no parameters",
                 )
 
 
@@ -663,18 +664,18 @@ class TooManyPositional(CallRule):
 
     def visit_Call(self, node: cst.Call) -> None:
         found = self.overload_call(node)
-        if found is None or found[1].max_positional is None:
+        if found is None or found[1].max_positional is None or self.knowledge is None:
             return
-        target, info = found
-        knowledge = self.knowledge
+        target = found[0]
+        most = found[1].max_positional
         given = sum(1 for arg in node.args if arg.keyword is None)
-        if given > info.max_positional:
+        if given > most:
             self.report(
-                node.args[info.max_positional],
+                node.args[most],
                 target=str(target).removeprefix("builtins."),
-                version=_numba_version(knowledge),
-                most=info.max_positional,
-                plural="" if info.max_positional == 1 else "s",
-                accepted=", ".join((info.parameters or ())[: info.max_positional]) or "none",
+                version=_numba_version(self.knowledge),
+                most=most,
+                plural="" if most == 1 else "s",
+                accepted=", ".join((found[1].parameters or ())[:most]) or "none",
                 given=given,
             )

@@ -10,6 +10,8 @@ code with no source file (never seen here) and on `@stencil`, which rejects the 
 
 from __future__ import annotations
 
+from typing import cast
+
 import libcst as cst
 
 from ..diagnostic import Severity
@@ -38,7 +40,8 @@ class DecoratorRule(StaticRule):
         return function.node.name
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
-        return {name.name for name in self.context.parsed.names.qualified_names(node)}
+        expression = cast(cst.BaseExpression, node)  # decorators and call targets
+        return {name.name for name in self.context.parsed.names.qualified_names(expression)}
 
     @staticmethod
     def configurable(function: JitFunction) -> bool:

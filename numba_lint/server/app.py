@@ -148,7 +148,7 @@ class NumbaLintServer(LanguageServer):
             return  # a newer check is on its way
         saved = self.saved.get(uri)
         if saved is not None and saved.text == text:
-            found = saved.diagnostics  # the trial compile's verdict on this very text
+            found = list(saved.diagnostics)  # the trial compile's verdict on this very text
         self.publish(uri, text, found, version)
 
     def schedule_save(self, uri: str) -> None:
