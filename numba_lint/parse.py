@@ -11,6 +11,7 @@ import ast
 import functools
 import io
 import re
+import threading
 import tokenize
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -160,16 +161,30 @@ def _skip_validation(node: cst.CSTNode) -> None:
     pass
 
 
+_VALIDATE = cst.CSTNode.__post_init__
+# Validation is switched off for the whole process while any thread parses (the language server
+# parses on two threads): the first parse to start switches it off, the last to end restores it,
+# so no thread can restore it under another, or save the switched-off method as "the original".
+_validation_lock = threading.Lock()
+_parsing = 0
+
+
 def _parse_module(text: str) -> cst.Module:
     """`cst.parse_module`, without re-validating every node the parser builds: validation is
     for trees built by hand (libcst's own comment on `CSTNode.__post_init__` says so), and it
     was a third of the parse time."""
-    validate = cst.CSTNode.__post_init__
-    cst.CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign, assignment]
+    global _parsing
+    with _validation_lock:
+        if _parsing == 0:
+            cst.CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign, assignment]
+        _parsing += 1
     try:
         return cst.parse_module(text)
     finally:
-        cst.CSTNode.__post_init__ = validate  # type: ignore[method-assign]
+        with _validation_lock:
+            _parsing -= 1
+            if _parsing == 0:
+                cst.CSTNode.__post_init__ = _VALIDATE  # type: ignore[method-assign]
 
 
 def parse(
