@@ -43,6 +43,9 @@ class DynamicResult:
     errors: list[str] = field(default_factory=list)
     # Seconds each module's worker took (not cached ones), for --verbose and the benchmark.
     timings: dict[str, float] = field(default_factory=dict)
+    # Once per run, not per module: the workers used Numba's full compile because the typing-only
+    # engine cannot be used with the installed Numba (numba_compat.engine_note).
+    engine_note: str | None = None
 
 
 @dataclass
@@ -109,6 +112,7 @@ def run_dynamic(modules: Sequence[tuple[ParsedModule, JitIndex]], config: Config
             _collect_failure(module, outcome, collected, result)
         else:
             _collect_result(module, outcome.result, locator, collected)
+            result.engine_note = result.engine_note or outcome.result.get("engine_note")
 
     result.diagnostics.extend(to_diagnostics(collected.findings, display))
     entries = [

@@ -84,6 +84,11 @@ class Zygote:
             ready = []
         if not ready or not ready[0].get("ready"):
             self.close()
+            if ready and ready[0].get("unsupported"):
+                raise ZygoteError(
+                    f"{ready[0]['unsupported']}, which the trial compile needs "
+                    "(use --static-only to run the static pass alone)"
+                )
             raise ZygoteError(f"the worker process could not start: {self.last_error()}")
         # Seconds to import and warm Numba once (reported by the benchmark).
         self.startup_seconds = time.perf_counter() - self.started

@@ -50,8 +50,12 @@ def _send(message: dict[str, object]) -> None:
 
 
 def serve() -> None:
-    from . import warm  # noqa: F401 - imports and warms Numba once, before any fork
+    from . import warm  # imports and warms Numba once, before any fork
 
+    if warm.CORE_PROBLEM is not None:
+        # No trial compile can work: one answer for the whole run, no worker per module.
+        _send({"ready": False, "unsupported": warm.CORE_PROBLEM})
+        return
     _send({"ready": True})
     children: dict[int, object] = {}
     stdin = sys.stdin.fileno()
