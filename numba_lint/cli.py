@@ -16,7 +16,14 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .catalog import render_rule, rules_table
-from .config import SEVERITY_NAMES, Config, ConfigError, apply_table, load_config
+from .config import (
+    SEVERITY_NAMES,
+    Config,
+    ConfigError,
+    apply_environment,
+    apply_table,
+    load_config,
+)
 from .diagnostic import Report, Severity
 from .discover import SourceFile
 from .formats import RenderOptions, available_formats, renderer
@@ -77,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--static-only",
         action="store_true",
         default=None,
-        help="skip the trial compile: never import or run the checked code",
+        help="skip the trial compile: never import or run the checked code (also: "
+        "static-only = true, or the environment variable NUMBA_LINT_STATIC_ONLY=1)",
     )
     check.add_argument(
         "--full-compile",
@@ -261,6 +269,8 @@ def configure(args: argparse.Namespace) -> Config:
         "fail-level": args.fail_level,
     }
     apply_table(config, {k: v for k, v in overrides.items() if v is not None}, "command line")
+    # Nothing on the command line turns the trial compile back on when CI forbids it.
+    apply_environment(config)
     if args.no_cache:
         config.cache = False
     return config
