@@ -14,9 +14,9 @@ import os
 # Numba reads these when it is imported: plain messages, and a throw-away cache directory so a
 # --full-compile of a cache=True function never writes next to the user's sources.
 os.environ.setdefault("NUMBA_COLOR_SCHEME", "no_color")
-os.environ.setdefault(
-    "NUMBA_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "numba-lint", "numba-cache")
-)
+from .cache import cache_dir  # noqa: E402 - imports no Numba
+
+os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba-cache"))
 
 from . import numba_compat  # noqa: E402
 
