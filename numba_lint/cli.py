@@ -32,6 +32,28 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 SUBCOMMANDS = ("check", "rule", "rules", "server", "harvest", "knowledge")
 
 
+# The configuration keys, for `numba-lint check --help` (README "Configuration" has examples).
+CONFIG_HELP = """\
+configuration ([tool.numba-lint] in pyproject.toml; flags override it):
+  select, extend-select, ignore    rule codes or prefixes (lists)
+  per-file-ignores                 table of glob = [codes]
+  exclude, extend-exclude          gitignore-style patterns
+  fail-level                       error | warning | info
+  jobs                             trial-compile workers (default: CPU count)
+  timeout                          seconds per module in the trial compile (default: 60)
+  memory-limit                     MiB each trial-compile worker may allocate
+                                   (default: 8192; 0: no limit)
+  signatures-file                  harvested signatures (default: .numba-lint/signatures.json)
+  full-compile, static-only, cache true | false
+
+environment:
+  NUMBA_LINT_STATIC_ONLY=1         static pass only, whatever the configuration says
+  NUMBA_LINT_CACHE_DIR             numba-lint's cache folder (default: ~/.cache/numba-lint)
+
+What the trial compile runs and writes: SECURITY.md.
+"""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one clear line, exit 2 (argparse's contract)
         self.exit(EXIT_USAGE, f"numba-lint: error: {message} (see 'numba-lint --help')\n")
@@ -50,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="check files and folders (the default command)",
         description="Check Python files and folders for code that Numba's nopython mode rejects.",
+        epilog=CONFIG_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument(
         "paths",

@@ -63,6 +63,8 @@ class Config:
     fail_level: str = "error"
     jobs: int | None = None
     timeout: float = 60.0
+    # MiB of data (heap and private mappings) each trial-compile worker may allocate; 0: no limit.
+    memory_limit: int = 8192
     signatures_file: str = ".numba-lint/signatures.json"
     full_compile: bool = False
     static_only: bool = False
@@ -208,6 +210,12 @@ def apply_table(config: Config, table: Any, where: str) -> None:
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{where}: 'timeout' must be a positive number of seconds")
             config.timeout = float(value)
+        elif key == "memory-limit":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(
+                    f"{where}: 'memory-limit' must be a whole number of MiB (0: no limit)"
+                )
+            config.memory_limit = value
         elif key == "signatures-file":
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{where}: 'signatures-file' must be a path")

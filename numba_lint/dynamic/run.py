@@ -277,7 +277,7 @@ def _run(prepared: list[_Module], config: Config, result: DynamicResult) -> list
         else:
             todo.append(number)
     workers = config.jobs or os.cpu_count() or 1
-    fresh = run_jobs([prepared[n].job for n in todo], workers, config.timeout)
+    fresh = run_jobs([prepared[n].job for n in todo], workers, config.timeout, config.memory_limit)
     for number, outcome in zip(todo, fresh, strict=True):
         outcomes[number] = outcome
         result.timings[prepared[number].source.filename] = outcome.seconds
@@ -319,6 +319,8 @@ def _module_failure(module: _Module, outcome: Outcome) -> Diagnostic:
         detail += f" while running line {line}"
     if outcome.failure == "error":
         detail = f"the worker failed: {outcome.reason}"
+    elif outcome.failure == "memory":
+        detail += "; raise memory-limit in [tool.numba-lint] to allow more"
     lines = module.parsed.lines
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     indent = len(text) - len(text.lstrip())

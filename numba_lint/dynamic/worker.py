@@ -426,6 +426,8 @@ def _check_one(
         except errors.ForceLiteralArg:
             failure = None
             result["notes"].append(f"{plan['qualname']}: needs literal argument values")
+        except MemoryError:
+            raise  # past the worker's memory limit: the module's outcome (zygote.py)
         except Exception as exc:  # noqa: BLE001 - every failure of the compile is a finding
             failure = describe_error(exc)
             # Every candidate place and what internal names stand for (chosen by the parent).
