@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -131,3 +132,14 @@ def test_core_internal_missing_skips_the_dynamic_pass_once(
     assert [f[:4] for f in _findings(data) if f[3] == "NB101"] == [f[:4] for f in static]
     assert not CRASH_CODES & {d["code"] for d in data["diagnostics"]}
     assert data["summary"]["dynamically_checked"] == 0
+
+
+def test_declared_range_is_the_one_tested() -> None:
+    """pyproject's floor, numba_compat's floor and the Numba .ci/run's second stage installs."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    floor = re.search(r'"numba>=(\d+)\.(\d+)"', pyproject)
+    assert floor is not None
+    assert tuple(int(part) for part in floor.groups()) == numba_compat.OLDEST_SUPPORTED
+    stage = re.search(r'OLDEST_NUMBA="(\d+)\.(\d+)\.\d+"', (ROOT / ".ci" / "run").read_text())
+    assert stage is not None
+    assert tuple(int(part) for part in stage.groups()) == numba_compat.OLDEST_SUPPORTED
