@@ -209,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
         "knowledge", help="show (or rebuild) what numba-lint derived from the installed Numba"
     )
     knowledge.add_argument("--rebuild", action="store_true", help="derive it again now")
+    knowledge.add_argument(
+        "--diff",
+        metavar="OTHER",
+        help="show what becomes supported or unsupported with another Numba: a knowledge file, "
+        "or a version whose table is shipped or cached (e.g. 0.59.1)",
+    )
     return parser
 
 
@@ -250,6 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return serve()
         if args.command == "knowledge":
+            if args.diff is not None:
+                from .knowledge_diff import diff_main
+
+                return diff_main(args.diff)
             from .knowledge import knowledge_main
 
             return knowledge_main(rebuild=args.rebuild)
