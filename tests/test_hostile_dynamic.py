@@ -2,9 +2,10 @@
 
 One real CLI run (JSON output) over a project where modules raise on import, call sys.exit()
 and os._exit(), segfault, hang past the module timeout, print megabytes, change the working
-directory and sys.path, import a package that is not installed and allocate past the worker's
-memory limit, next to a module with a real finding. The modules are written by the test (a
-checkout holds no file that segfaults or hangs when checked).
+directory and sys.path, import a package that is not installed, allocate past the worker's
+memory limit, fork, and start a thread that never ends, next to modules with real findings.
+The modules are written by the test (a checkout holds no file that segfaults or hangs when
+checked).
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ HOSTILE = {
     "prints": "NOISE = print('x' * 3_000_000)\nMORE = print('y' * 3_000_000, file=sys.stderr)\n",
     "missing": "import numba_lint_no_such_package_anywhere\n",
     "allocates": "BIG = np.ones(2**29)  # 4 GiB, past the 1024 MiB limit\n",
+    # Both processes go on with the skeleton; only the worker's own result counts.
+    "forks": "PID = os.fork()\n",
+    # A thread that never ends does not keep the worker alive once its result is written.
+    "threads": (
+        "import threading\nT = threading.Thread(target=time.sleep, args=(600,))\n_ = T.start()\n"
+    ),
 }
 
 # Changes the process's directory and import path, then still has a finding of its own.
@@ -130,12 +137,18 @@ def test_each_hostile_module_gets_one_clear_note(run: tuple[int, dict, str], nam
         assert entry["reason"].startswith("module not checked: "), entry
 
 
+@pytest.mark.parametrize("name", ["forks", "threads", "prints"])
+def test_harmless_oddities_leave_the_module_checked(run: tuple[int, dict, str], name: str) -> None:
+    _, data, _ = run
+    assert _of(data, name) == []
+    (entry,) = [f for f in data["functions"] if f["name"] == f"kernel_{name}"]
+    assert entry["checked"] is True, entry
+
+
 def test_printing_and_a_missing_package_are_handled(run: tuple[int, dict, str]) -> None:
     _, data, stderr = run
     # Megabytes printed at import go to the worker's log, not to numba-lint's output.
     assert "xxxxxxxxxx" not in stderr and len(stderr) < 10_000
-    (entry,) = [f for f in data["functions"] if f["name"] == "kernel_prints"]
-    assert entry["checked"] is True
     missing = _of(data, "missing")
     assert missing and all(d["severity"] != "error" for d in missing), missing
     assert any("numba_lint_no_such_package_anywhere" in d["message"] for d in missing)
