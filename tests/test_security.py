@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,19 @@ def test_static_only_environment_variable_rejects_unclear_values(tree: Path) -> 
     done = run_cli("check", ".", cwd=tree, env={"NUMBA_LINT_STATIC_ONLY": "maybe"})
     assert done.returncode == 2
     assert "NUMBA_LINT_STATIC_ONLY='maybe'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_harvest_writes_the_signatures_file_only(tree: Path, tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path), "NUMBA_LINT_CACHE_DIR": str(tmp_path / "cache")}
+    before = _listing(tree)
+    # -B: the harvested command itself writes no bytecode (what it writes is its own business).
+    script = (
+        "import sys; sys.path.insert(0, 'examples'); import numpy as np; import clean; "
+        "clean.scale(np.ones(3), 2.0)"
+    )
+    done = run_cli("harvest", "--", sys.executable, "-B", "-c", script, cwd=tree, env=env)
+    assert done.returncode == 0, done.stderr
+    after = _listing(tree)
+    added = sorted(set(after) - set(before))
+    assert added == [".numba-lint", ".numba-lint/signatures.json"], added
+    assert {k: v for k, v in after.items() if k in before} == before
