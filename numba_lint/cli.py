@@ -16,13 +16,42 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .catalog import render_rule, rules_table
-from .config import SEVERITY_NAMES, Config, ConfigError, apply_table, load_config
+from .config import (
+    SEVERITY_NAMES,
+    Config,
+    ConfigError,
+    apply_environment,
+    apply_table,
+    load_config,
+)
 from .diagnostic import Report, Severity
 from .discover import SourceFile
 from .formats import RenderOptions, available_formats, renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 SUBCOMMANDS = ("check", "rule", "rules", "server", "harvest", "knowledge")
+
+
+# The configuration keys, for `numba-lint check --help` (README "Configuration" has examples).
+CONFIG_HELP = """\
+configuration ([tool.numba-lint] in pyproject.toml; flags override it):
+  select, extend-select, ignore    rule codes or prefixes (lists)
+  per-file-ignores                 table of glob = [codes]
+  exclude, extend-exclude          gitignore-style patterns
+  fail-level                       error | warning | info
+  jobs                             trial-compile workers (default: CPU count)
+  timeout                          seconds per module in the trial compile (default: 60)
+  memory-limit                     MiB each trial-compile worker may allocate
+                                   (default: 8192; 0: no limit)
+  signatures-file                  harvested signatures (default: .numba-lint/signatures.json)
+  full-compile, static-only, cache true | false
+
+environment:
+  NUMBA_LINT_STATIC_ONLY=1         static pass only, whatever the configuration says
+  NUMBA_LINT_CACHE_DIR             numba-lint's cache folder (default: ~/.cache/numba-lint)
+
+What the trial compile runs and writes: SECURITY.md.
+"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="check files and folders (the default command)",
         description="Check Python files and folders for code that Numba's nopython mode rejects.",
+        epilog=CONFIG_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument(
         "paths",
@@ -77,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--static-only",
         action="store_true",
         default=None,
-        help="skip the trial compile: never import or run the checked code",
+        help="skip the trial compile: never import or run the checked code (also: "
+        "static-only = true, or the environment variable NUMBA_LINT_STATIC_ONLY=1)",
     )
     check.add_argument(
         "--full-compile",
@@ -177,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
         "knowledge", help="show (or rebuild) what numba-lint derived from the installed Numba"
     )
     knowledge.add_argument("--rebuild", action="store_true", help="derive it again now")
+    knowledge.add_argument(
+        "--diff",
+        metavar="OTHER",
+        help="show what becomes supported or unsupported with another Numba: a knowledge file, "
+        "or a version whose table is shipped or cached (e.g. 0.59.1)",
+    )
     return parser
 
 
@@ -218,6 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return serve()
         if args.command == "knowledge":
+            if args.diff is not None:
+                from .knowledge_diff import diff_main
+
+                return diff_main(args.diff)
             from .knowledge import knowledge_main
 
             return knowledge_main(rebuild=args.rebuild)
@@ -261,6 +303,8 @@ def configure(args: argparse.Namespace) -> Config:
         "fail-level": args.fail_level,
     }
     apply_table(config, {k: v for k, v in overrides.items() if v is not None}, "command line")
+    # Nothing on the command line turns the trial compile back on when CI forbids it.
+    apply_environment(config)
     if args.no_cache:
         config.cache = False
     return config

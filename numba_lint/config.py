@@ -6,7 +6,9 @@ ConfigError with one clear sentence; nothing here knows about rules beyond their
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,11 @@ DEFAULT_EXCLUDES = (
 
 SEVERITY_NAMES = ("error", "warning", "info")
 
+# Set to 1 (CI, a shared runner) to forbid the trial compile whatever the configuration says.
+STATIC_ONLY_VARIABLE = "NUMBA_LINT_STATIC_ONLY"
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
 
 class ConfigError(Exception):
     """A bad flag or configuration value: reported as one line, exit code 2."""
@@ -56,6 +63,8 @@ class Config:
     fail_level: str = "error"
     jobs: int | None = None
     timeout: float = 60.0
+    # MiB of data (heap and private mappings) each trial-compile worker may allocate; 0: no limit.
+    memory_limit: int = 8192
     signatures_file: str = ".numba-lint/signatures.json"
     full_compile: bool = False
     static_only: bool = False
@@ -136,7 +145,7 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
     """Read the configuration that applies to paths under `start` (see find_project_root)."""
     pyproject = explicit if explicit is not None else find_pyproject(start)
     if pyproject is None:
-        return Config(project_root=find_project_root(start))
+        return apply_environment(Config(project_root=find_project_root(start)))
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -146,6 +155,19 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
     table = data.get("tool", {}).get("numba-lint", {})
     config = Config(project_root=pyproject.parent.resolve(), source=pyproject)
     apply_table(config, table, where=f"[tool.numba-lint] in {pyproject}")
+    return apply_environment(config)
+
+
+def apply_environment(config: Config, environ: Mapping[str, str] | None = None) -> Config:
+    """NUMBA_LINT_STATIC_ONLY=1 forces the static pass alone (it can only switch the trial
+    compile off: 0 or empty leaves the configuration as it is)."""
+    value = (os.environ if environ is None else environ).get(STATIC_ONLY_VARIABLE)
+    if value is None or value.strip().lower() in _FALSE:
+        return config
+    if value.strip().lower() not in _TRUE:
+        raise ConfigError(f"{STATIC_ONLY_VARIABLE}={value!r}: use 1 (static pass only) or 0")
+    config.static_only = True
+    config.origins["static-only"] = f"the environment variable {STATIC_ONLY_VARIABLE}"
     return config
 
 
@@ -188,6 +210,12 @@ def apply_table(config: Config, table: Any, where: str) -> None:
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{where}: 'timeout' must be a positive number of seconds")
             config.timeout = float(value)
+        elif key == "memory-limit":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(
+                    f"{where}: 'memory-limit' must be a whole number of MiB (0: no limit)"
+                )
+            config.memory_limit = value
         elif key == "signatures-file":
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{where}: 'signatures-file' must be a path")

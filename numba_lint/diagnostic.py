@@ -127,6 +127,9 @@ class Summary:
     dynamic_ran: bool = False
     # The harvested signatures file the dynamic pass read (as displayed), None when none was.
     signatures_file: str | None = None
+    # Set when the trial compile used Numba's full compile because the installed Numba does not
+    # fit the typing-only engine: the one note saying so, naming the version.
+    engine_note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -136,6 +139,7 @@ class Summary:
             "unchecked_no_signature": self.unchecked_no_signature,
             "seconds": round(self.seconds, 3),
             "signatures_file": self.signatures_file,
+            "engine_note": self.engine_note,
         }
 
 

@@ -118,6 +118,9 @@ def run(config: Config, options: Options) -> Report:
         diagnostics = merge(diagnostics, dynamic.diagnostics)
         report.functions = sorted(with_variants(indexed, dynamic.functions), key=function_order)
         report.errors.extend(dynamic.errors)
+        if dynamic.engine_note:
+            report.notes.append(dynamic.engine_note)
+            report.summary.engine_note = dynamic.engine_note
         report.summary.dynamic_ran = True
         report.summary.dynamically_checked = sum(1 for f in dynamic.functions if f.checked)
         report.summary.unchecked_no_signature = sum(

@@ -115,3 +115,23 @@ def test_load_config_without_pyproject_uses_the_repository_root(tmp_path: Path) 
     config = load_config(tmp_path / "pkg")
     assert config.signatures_file_configured()
     assert config.signatures_path() == tmp_path.resolve() / "types" / "sigs.json"
+
+
+def test_memory_limit_is_read_and_checked(tmp_path: Path) -> None:
+    assert load_config(tmp_path).memory_limit == 8192
+    write(tmp_path, "[tool.numba-lint]\nmemory-limit = 0\n")
+    assert load_config(tmp_path).memory_limit == 0
+    for bad in ("-1", "1.5", '"8G"', "true"):
+        write(tmp_path, f"[tool.numba-lint]\nmemory-limit = {bad}\n")
+        with pytest.raises(ConfigError, match="'memory-limit' must be a whole number of MiB"):
+            load_config(tmp_path)
+
+
+def test_static_only_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "[tool.numba-lint]\nstatic-only = false\n")
+    for value, expected in (("1", True), ("TRUE", True), ("0", False), ("", False)):
+        monkeypatch.setenv("NUMBA_LINT_STATIC_ONLY", value)
+        assert load_config(tmp_path).static_only is expected, value
+    monkeypatch.setenv("NUMBA_LINT_STATIC_ONLY", "2")
+    with pytest.raises(ConfigError, match="NUMBA_LINT_STATIC_ONLY='2'"):
+        load_config(tmp_path)

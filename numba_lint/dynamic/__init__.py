@@ -5,8 +5,9 @@ Numba or user code: run, signatures, trial, cache, locate, messages, numba_warni
 modules run only in processes forked by the worker factory: zygote, warm, worker, skeleton,
 skeleton_rules (pure `ast`: which top-level statements the skeleton keeps), argtypes, calltypes
 (call-site arguments folded as a real call), annotations, describe, irfacts (type-inference
-candidates read after a failure), typing_only, prelower. docs/dynamic-pass.md walks through a
-run.
+candidates read after a failure), numba_compat (every Numba internal used, with the version
+check), modes (full compile and `check`), typing_only, prelower. docs/dynamic-pass.md walks
+through a run.
 """
 
 from __future__ import annotations

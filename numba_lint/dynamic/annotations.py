@@ -15,8 +15,8 @@ import typing
 from typing import Any
 
 import numpy as np
-from numba.core import types
-from numba.np.numpy_support import from_dtype
+
+from .numba_compat import from_dtype, types
 
 # Array annotations without a shape: the ndims tried, in order (documented policy).
 UNKNOWN_NDIMS = (1, 2, 3)

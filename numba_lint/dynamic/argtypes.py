@@ -13,13 +13,10 @@ import inspect
 from collections.abc import Iterator
 from typing import Any
 
-import numba
-from numba.core import types
-from numba.core.dispatcher import Dispatcher
-
 from .annotations import annotation_candidates
 from .calltypes import CallTyper, Typed, Unknown, fold_call, numba_type
 from .describe import without_addresses
+from .numba_compat import Dispatcher, numba, types
 
 
 def _type_of(value: Any, param: str) -> tuple[Any, dict[str, Any] | None]:
@@ -124,7 +121,7 @@ class CallSiteSignatures:
 
 def is_stencil(target: Any) -> bool:
     """A @stencil kernel (a StencilFunc: typed per call, never a Dispatcher)."""
-    from numba.stencils.stencil import StencilFunc
+    from .numba_compat import StencilFunc
 
     return isinstance(target, StencilFunc)
 

@@ -20,10 +20,11 @@ FORMAT = 2
 
 
 def cache_dir() -> Path:
-    configured = os.environ.get("NUMBA_LINT_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    return Path.home() / ".cache" / "numba-lint"
+    """numba-lint's one cache folder (the knowledge tables' too): $NUMBA_LINT_CACHE_DIR, else
+    $XDG_CACHE_HOME/numba-lint, else ~/.cache/numba-lint (SECURITY.md)."""
+    from ..knowledge import default_cache_dir
+
+    return default_cache_dir()
 
 
 def _version(package: str) -> str:

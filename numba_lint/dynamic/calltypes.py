@@ -28,13 +28,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-import numba
-from numba.core import types
-from numba.core.dispatcher import Dispatcher, OmittedArg
-from numba.np import numpy_support
-from numba.np.ufunc.dufunc import DUFunc
-
 from . import skeleton as skeleton_mod
+from .numba_compat import Dispatcher, DUFunc, OmittedArg, numba, numpy_support, types
 
 
 class Unknown(Exception):
@@ -366,7 +361,7 @@ class CallTyper:
     def _type_elsewhere(self, callee: Dispatcher, argtypes: tuple[Any, ...]) -> None:
         """A jitted function of another module: typed here only for its return type; its own
         findings belong to its module's check."""
-        from .typing_only import check
+        from .modes import check
 
         with warnings.catch_warnings(), self.mode():
             warnings.simplefilter("ignore")
@@ -387,7 +382,7 @@ class _Key:
 
 
 def _typing() -> Any:
-    from numba.core.registry import cpu_target
+    from .numba_compat import cpu_target
 
     context = cpu_target.typing_context
     context.refresh()

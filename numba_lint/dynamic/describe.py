@@ -12,8 +12,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import numba
-from numba.core import errors
+from .numba_compat import errors, numba
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Numba names places as `File "rel/path.py", line N` (innermost first) and `at /abs/path.py (N)`.

@@ -16,9 +16,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from numba.core import ir, typeinfer
-
 from .describe import is_user_file
+from .numba_compat import ir, typeinfer
 
 _INTERNAL = re.compile(r"'(\$[\w.]+|arg\.\d+)'|(\$[\w.]+)")
 _UNIFY_VAR = re.compile(r"Cannot unify .+? and .+? for '([^']+)'")

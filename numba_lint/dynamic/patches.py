@@ -54,10 +54,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from numba.core import errors, ir, postproc, transforms, types
-from numba.core.compiler_machinery import PassManager
-from numba.core.types.functions import BaseFunction, BoundFunction
-from numba.misc.special import literal_unroll
+from .numba_compat import (
+    BaseFunction,
+    BoundFunction,
+    PassManager,
+    errors,
+    ir,
+    literal_unroll,
+    postproc,
+    transforms,
+    types,
+)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from llvmlite import ir as llvm_ir  # type: ignore[import-untyped]
-from numba.core import ir, types
-from numba.core.registry import cpu_target
-
 from .describe import without_addresses
+from .numba_compat import cpu_target, ir, llvm_ir, types
 
 
 def _constant_problem(value_type: Any) -> bool:

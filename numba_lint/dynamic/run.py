@@ -43,6 +43,9 @@ class DynamicResult:
     errors: list[str] = field(default_factory=list)
     # Seconds each module's worker took (not cached ones), for --verbose and the benchmark.
     timings: dict[str, float] = field(default_factory=dict)
+    # Once per run, not per module: the workers used Numba's full compile because the typing-only
+    # engine cannot be used with the installed Numba (numba_compat.engine_note).
+    engine_note: str | None = None
 
 
 @dataclass
@@ -109,6 +112,7 @@ def run_dynamic(modules: Sequence[tuple[ParsedModule, JitIndex]], config: Config
             _collect_failure(module, outcome, collected, result)
         else:
             _collect_result(module, outcome.result, locator, collected)
+            result.engine_note = result.engine_note or outcome.result.get("engine_note")
 
     result.diagnostics.extend(to_diagnostics(collected.findings, display))
     entries = [
@@ -273,7 +277,7 @@ def _run(prepared: list[_Module], config: Config, result: DynamicResult) -> list
         else:
             todo.append(number)
     workers = config.jobs or os.cpu_count() or 1
-    fresh = run_jobs([prepared[n].job for n in todo], workers, config.timeout)
+    fresh = run_jobs([prepared[n].job for n in todo], workers, config.timeout, config.memory_limit)
     for number, outcome in zip(todo, fresh, strict=True):
         outcomes[number] = outcome
         result.timings[prepared[number].source.filename] = outcome.seconds
@@ -315,6 +319,8 @@ def _module_failure(module: _Module, outcome: Outcome) -> Diagnostic:
         detail += f" while running line {line}"
     if outcome.failure == "error":
         detail = f"the worker failed: {outcome.reason}"
+    elif outcome.failure == "memory":
+        detail += "; raise memory-limit in [tool.numba-lint] to allow more"
     lines = module.parsed.lines
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     indent = len(text) - len(text.lstrip())

@@ -202,6 +202,10 @@ def execute(
         try:
             with time_limit(statement_seconds):
                 exec(code, module.__dict__)
+        except MemoryError:
+            # Past the worker's memory limit (zygote.py): the module's check ends here, as one
+            # "out of memory" for the module, not a finding about this statement.
+            raise
         except (Exception, SystemExit, KeyboardInterrupt) as exc:  # noqa: BLE001 - user code
             names = tuple(sorted(bound_names(statement)))
             missing = [n for n in names if n not in module.__dict__]

@@ -37,7 +37,8 @@ class Outcome:
 
     job: dict[str, Any]
     result: dict[str, Any] | None
-    # "timeout", "crashed", "exited", "error", "unavailable" (no worker) when result is None.
+    # "timeout", "crashed", "exited", "error", "memory" (past memory-limit), "unavailable" (no
+    # worker) when result is None.
     failure: str | None = None
     reason: str = ""
     # The user-code line the worker was running when it died, from faulthandler's trace.
@@ -84,6 +85,11 @@ class Zygote:
             ready = []
         if not ready or not ready[0].get("ready"):
             self.close()
+            if ready and ready[0].get("unsupported"):
+                raise ZygoteError(
+                    f"{ready[0]['unsupported']}, which the trial compile needs "
+                    "(use --static-only to run the static pass alone)"
+                )
             raise ZygoteError(f"the worker process could not start: {self.last_error()}")
         # Seconds to import and warm Numba once (reported by the benchmark).
         self.startup_seconds = time.perf_counter() - self.started
@@ -181,6 +187,9 @@ def _finished(run: _Running, timed_out: float | None) -> Outcome:
         payload = None
     if payload is not None and payload.get("status") == "ok":
         return Outcome(run.job, payload["result"], seconds=elapsed)
+    if payload is not None and payload.get("status") == "out-of-memory":
+        limit = f"limit {payload.get('limit_mib')} MiB"
+        return Outcome(run.job, None, "memory", f"out of memory ({limit})", where, elapsed)
     if payload is not None:
         last = payload.get("error", "").strip().splitlines() or ["unknown error"]
         return Outcome(run.job, None, "error", last[-1], where, elapsed)
@@ -201,8 +210,11 @@ _CONFIRM_SECONDS = 10.0
 _IDS = itertools.count()
 
 
-def run_jobs(jobs: Sequence[dict[str, Any]], workers: int, timeout: float) -> list[Outcome]:
-    """Run every job, `workers` at a time; outcomes in the order of `jobs`.
+def run_jobs(
+    jobs: Sequence[dict[str, Any]], workers: int, timeout: float, memory_limit: int = 0
+) -> list[Outcome]:
+    """Run every job, `workers` at a time; outcomes in the order of `jobs`. Each worker may
+    allocate `memory_limit` MiB (0: no limit; zygote.py applies it).
 
     Runs are serialised (the language server may ask from several threads): one zygote, one
     conversation at a time.
@@ -210,10 +222,12 @@ def run_jobs(jobs: Sequence[dict[str, Any]], workers: int, timeout: float) -> li
     if not jobs:
         return []
     with _LOCK:
-        return _run_jobs(jobs, workers, timeout)
+        return _run_jobs(jobs, workers, timeout, memory_limit)
 
 
-def _run_jobs(jobs: Sequence[dict[str, Any]], workers: int, timeout: float) -> list[Outcome]:
+def _run_jobs(
+    jobs: Sequence[dict[str, Any]], workers: int, timeout: float, memory_limit: int
+) -> list[Outcome]:
     try:
         factory = zygote()
     except (ZygoteError, OSError) as exc:
@@ -230,7 +244,8 @@ def _run_jobs(jobs: Sequence[dict[str, Any]], workers: int, timeout: float) -> l
                 number, job = pending.pop(0)
                 files = {k: os.path.join(folder, f"{number}.{k}") for k in ("job", "result", "log")}
                 Path(files["job"]).write_text(
-                    json.dumps({**job, "timeout": timeout}), encoding="utf-8"
+                    json.dumps({**job, "timeout": timeout, "memory_limit_mib": memory_limit}),
+                    encoding="utf-8",
                 )
                 ident = next(_IDS)
                 identities[ident] = number

@@ -15,25 +15,32 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-import numba
-from numba.core import errors, sigutils
-from numba.core.compiler import CompilerBase, DefaultPassBuilder
-from numba.core.compiler_lock import global_compiler_lock
-from numba.core.compiler_machinery import AnalysisPass, PassManager, register_pass
-from numba.core.dispatcher import Dispatcher
-from numba.core.ir_utils import check_and_legalize_ir, enforce_no_dels, enforce_no_phis
-from numba.core.typed_passes import (
+from . import patches
+from .modes import ORIGINAL_COMPILE, TypedLog, TypedResult, check, full_compile, stencils_logged
+from .numba_compat import (
+    AnalysisPass,
+    CompilerBase,
+    DefaultPassBuilder,
+    Dispatcher,
     NopythonRewrites,
     NoPythonSupportedFeatureValidation,
     NopythonTypeInference,
+    PassManager,
+    check_and_legalize_ir,
+    enforce_no_dels,
+    enforce_no_phis,
+    errors,
+    global_compiler_lock,
+    numba,
+    register_pass,
+    sigutils,
 )
-from numba.stencils.stencil import StencilFunc
 
-from . import patches
+# Shared with the full-compile mode (modes.py); kept importable from here.
+__all__ = ["TypedLog", "TypedResult", "check", "full_compile", "typing_only"]
 
 _NUMBA_DIR = os.path.dirname(os.path.abspath(numba.__file__)) + os.sep
 
@@ -95,27 +102,9 @@ class _LegalIR(AnalysisPass):
 
 
 def _signature(state: Any) -> Any:
-    from numba.core.typing import signature
+    from .numba_compat import signature
 
     return signature(state.return_type, *state.args)
-
-
-@dataclass
-class TypedResult:
-    """Stands in for a CompileResult in `Dispatcher.overloads`: types, no entry point."""
-
-    signature: Any
-    typemap: Any
-    calltypes: Any
-    func_ir: Any
-    fndesc: Any
-    objectmode: bool = False
-    entry_point: Any = None
-    typing_error: Any = None
-    library: Any = None
-    lifted: tuple[Any, ...] = ()
-    environment: Any = None
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 class TypingOnlyCompiler(CompilerBase):
@@ -158,19 +147,12 @@ def _typed_passes(state: Any) -> list[tuple[Any, str]]:
     return [entry for entry in passes if entry[0] is not NopythonRewrites]
 
 
-@dataclass
-class TypedLog:
-    """Every (dispatcher, argument types) typed while a check ran, callees included."""
-
-    typed: list[tuple[Any, tuple[Any, ...]]] = field(default_factory=list)
-
-
 _ACTIVE_LOG: list[TypedLog] = []
 
 
 def _typing_only_compile(self: Dispatcher, sig: Any) -> Any:
     if self.targetoptions.get("forceobj"):
-        return _ORIGINAL_COMPILE(self, sig)
+        return ORIGINAL_COMPILE(self, sig)
     with global_compiler_lock:
         if not self._can_compile:
             raise RuntimeError("compilation disabled")
@@ -200,30 +182,6 @@ def _typing_only_compile(self: Dispatcher, sig: Any) -> Any:
             return None
 
 
-_ORIGINAL_COMPILE = Dispatcher.compile
-_ORIGINAL_STENCIL_TYPING = StencilFunc.get_return_type
-
-
-@contextlib.contextmanager
-def _stencils_logged(log: TypedLog) -> Iterator[None]:
-    """Logs each @stencil kernel typed (checked directly, or reached from a jitted caller).
-
-    A StencilFunc is no Dispatcher: its calls are typed by a typing template that Numba binds
-    to the instance's `_type_me` when the stencil is made, which calls `get_return_type` (the
-    kernel's type inference) for each new tuple of argument types; that method is looked up
-    on the class at every call, so it is the one place to see them."""
-
-    def logged(self: StencilFunc, argtys: Any) -> Any:
-        log.typed.append((self, tuple(argtys)))
-        return _ORIGINAL_STENCIL_TYPING(self, argtys)
-
-    StencilFunc.get_return_type = logged  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        StencilFunc.get_return_type = _ORIGINAL_STENCIL_TYPING  # type: ignore[method-assign]
-
-
 @contextlib.contextmanager
 def typing_only() -> Iterator[TypedLog]:
     """While active, every Dispatcher.compile types its function and stops before lowering."""
@@ -231,40 +189,8 @@ def typing_only() -> Iterator[TypedLog]:
     _ACTIVE_LOG.append(log)
     Dispatcher.compile = _typing_only_compile  # type: ignore[method-assign]
     try:
-        with patches.applied(), _stencils_logged(log):
+        with patches.applied(), stencils_logged(log):
             yield log
     finally:
-        Dispatcher.compile = _ORIGINAL_COMPILE  # type: ignore[method-assign]
+        Dispatcher.compile = ORIGINAL_COMPILE  # type: ignore[method-assign]
         _ACTIVE_LOG.pop()
-
-
-@contextlib.contextmanager
-def full_compile() -> Iterator[TypedLog]:
-    """The --full-compile mode: Numba's real compile, with callees logged the same way."""
-    log = TypedLog()
-
-    def logging_compile(self: Dispatcher, sig: Any) -> Any:
-        args, _ = sigutils.normalize_signature(sig)
-        log.typed.append((self, tuple(args)))
-        return _ORIGINAL_COMPILE(self, sig)
-
-    Dispatcher.compile = logging_compile  # type: ignore[method-assign]
-    try:
-        with _stencils_logged(log):
-            yield log
-    finally:
-        Dispatcher.compile = _ORIGINAL_COMPILE  # type: ignore[method-assign]
-
-
-def check(dispatcher: Dispatcher | StencilFunc, sig: Any) -> None:
-    """Type `dispatcher` for `sig` under whichever mode is active; raises Numba's error.
-
-    A @stencil kernel (its module-level call's array types) is typed as Numba types a call of
-    it, by `StencilFunc._type_me`: the neighbourhood's dimensions, then the kernel's type
-    inference and its scalar result. Its jitted callees follow the active mode; the stencil's
-    own loop nest (made and compiled by a real call) is not built."""
-    if isinstance(dispatcher, StencilFunc):
-        dispatcher._typingctx.refresh()
-        dispatcher._type_me(tuple(sig), {})
-        return
-    dispatcher.compile(sig)

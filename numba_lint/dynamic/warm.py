@@ -3,6 +3,8 @@
 Workers are forked from that server, so each starts with Numba ready and has never run user
 code (forking after user code ran, e.g. an OpenMP parallel loop, is unsafe). Importing this
 module does the work; it must stay free of user code and of anything that starts threads.
+`CORE_PROBLEM` (no trial compile possible) and `ENGINE_PROBLEM` (full compile instead of the
+typing-only engine) come from numba_compat.
 """
 
 from __future__ import annotations
@@ -12,38 +14,17 @@ import os
 # Numba reads these when it is imported: plain messages, and a throw-away cache directory so a
 # --full-compile of a cache=True function never writes next to the user's sources.
 os.environ.setdefault("NUMBA_COLOR_SCHEME", "no_color")
-os.environ.setdefault(
-    "NUMBA_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "numba-lint", "numba-cache")
-)
+from .cache import cache_dir  # noqa: E402 - imports no Numba
 
-import numba  # noqa: E402
-from numba.core import utils  # noqa: E402
+os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba-cache"))
 
-# Keeps the __cause__ chain from the outer call site down to the failing line of a callee.
-utils.DEVELOPER_MODE = True
+from . import numba_compat  # noqa: E402
 
-
+CORE_PROBLEM = numba_compat.CORE_PROBLEM
 # Why the typing-only engine cannot be used with this Numba (workers then fully compile).
-SELF_TEST_ERROR: str | None = None
+ENGINE_PROBLEM: str | None = None
 
-
-def _self_test() -> None:
-    """Type a known function typing-only; it must leave types and no machine code behind."""
-    global SELF_TEST_ERROR
-    from .typing_only import TypedResult, check, typing_only
-
-    @numba.njit
-    def _probe(x: float) -> float:  # pragma: no cover - typed, never run
-        return x + 1.0
-
-    try:
-        with typing_only():
-            check(_probe, (numba.float64,))
-        result = _probe.overloads.get((numba.float64,))
-        if not isinstance(result, TypedResult) or result.entry_point is not None:
-            SELF_TEST_ERROR = "typing-only check left a compiled function behind"
-    except Exception as exc:  # noqa: BLE001 - any failure means: do not trust the engine
-        SELF_TEST_ERROR = f"typing-only self-test failed: {type(exc).__name__}: {exc}"
-
-
-_self_test()
+if CORE_PROBLEM is None:
+    # Keeps the __cause__ chain from the outer call site down to the failing line of a callee.
+    numba_compat.utils.DEVELOPER_MODE = True
+    ENGINE_PROBLEM = numba_compat.engine_problem()

@@ -13,16 +13,14 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from numba.core import errors, sigutils, typeinfer
-from numba.core.dispatcher import Dispatcher
-
 from . import skeleton as skeleton_mod
 from .argtypes import is_stencil, signature_text, signatures_for, target_of
 from .calltypes import CallTyper
 from .describe import describe_error, describe_warning, is_user_file
 from .irfacts import failure_facts
+from .modes import TypedResult, check, full_compile
+from .numba_compat import Dispatcher, errors, sigutils, typeinfer
 from .prelower import lowering_hazards
-from .typing_only import TypedResult, check, full_compile, typing_only
 
 # TypedResults already scanned for lowering hazards (a callee is reached from many checks).
 _SCANNED: set[int] = set()
@@ -129,11 +127,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             if getattr(s.module, "__file__", None)
         }
     )
-    from .warm import SELF_TEST_ERROR
-
-    mode = full_compile if job["full_compile"] or SELF_TEST_ERROR else typing_only
-    if SELF_TEST_ERROR and not job["full_compile"]:
-        result["notes"].append(f"{SELF_TEST_ERROR}; compiled fully instead")
+    mode = _mode(job, result)
     plans = {plan["qualname"]: plan for plan in job["functions"]}
     imported = _compiled_at_import(skel.module, plans)
     checked: dict[str, dict[str, Any]] = {}
@@ -183,6 +177,23 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         ensure(qualname)
     result["functions"] = {qualname: checked[qualname] for qualname in plans}
     return result
+
+
+def _mode(job: dict[str, Any], result: dict[str, Any]) -> Any:
+    """typing_only, or Numba's full compile: asked for, or the engine cannot be used with this
+    Numba (numba_compat; the parent shows `engine_note` once per run)."""
+    from .warm import ENGINE_PROBLEM
+
+    if job["full_compile"]:
+        return full_compile
+    if ENGINE_PROBLEM is not None:
+        from .numba_compat import engine_note
+
+        result["engine_note"] = engine_note(ENGINE_PROBLEM)
+        return full_compile
+    from .typing_only import typing_only
+
+    return typing_only
 
 
 def _progress(path: Path) -> Any:
@@ -415,6 +426,8 @@ def _check_one(
         except errors.ForceLiteralArg:
             failure = None
             result["notes"].append(f"{plan['qualname']}: needs literal argument values")
+        except MemoryError:
+            raise  # past the worker's memory limit: the module's outcome (zygote.py)
         except Exception as exc:  # noqa: BLE001 - every failure of the compile is a finding
             failure = describe_error(exc)
             # Every candidate place and what internal names stand for (chosen by the parent).

@@ -26,6 +26,8 @@ def _child(request: dict[str, str]) -> None:
     import traceback
 
     faulthandler.enable(file=sys.stderr)
+    memory = 0
+    saved: tuple[int, int] | None = None
     try:
         with open(request["job"], encoding="utf-8") as handle:
             job = json.load(handle)
@@ -33,9 +35,15 @@ def _child(request: dict[str, str]) -> None:
         if limit > 1:
             # Leaves the stack of a hang in the log before the parent's SIGKILL.
             faulthandler.dump_traceback_later(limit - 0.5, exit=False, file=sys.stderr)
+        memory = int(job.get("memory_limit_mib", 0))
+        saved = _limit_memory(memory)
         from .worker import run_job
 
-        payload = {"status": "ok", "result": run_job(job)}
+        payload: dict[str, object] = {"status": "ok", "result": run_job(job)}
+    except MemoryError:
+        _restore_memory(saved)  # room to write the report
+        payload = {"status": "out-of-memory", "limit_mib": memory}
+        traceback.print_exc()
     except BaseException:  # noqa: BLE001 - everything becomes a report, SystemExit included
         payload = {"status": "error", "error": traceback.format_exc()}
     temporary = request["result"] + ".part"
@@ -44,14 +52,51 @@ def _child(request: dict[str, str]) -> None:
     os.replace(temporary, request["result"])
 
 
+def _limit_memory(mebibytes: int) -> tuple[int, int] | None:
+    """Cap what this worker may allocate (the soft limit only, so the report can still be
+    written after a MemoryError); returns the limits to restore, None when none was set.
+
+    RLIMIT_DATA, not RLIMIT_AS: since Linux 4.7 it counts the heap and every private writable
+    mapping, which is where malloc, NumPy arrays and LLVM's code buffers live, and not address
+    space that is only reserved or mapped read-only: the shared libraries of Numba, LLVM and
+    SciPy, glibc's per-thread malloc arenas (64 MiB reserved each) and BLAS thread buffers. An
+    address-space limit would depend on the number of cores and libraries, not on what the
+    module allocates. A module past the limit gets MemoryError: one "out of memory" for it."""
+    if mebibytes <= 0:
+        return None
+    try:
+        import resource
+
+        saved = resource.getrlimit(resource.RLIMIT_DATA)
+        wanted = mebibytes * 1024 * 1024
+        hard = saved[1]
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+    except (ImportError, ValueError, OSError):  # no such limit on this system: run without it
+        return None
+    return saved
+
+
+def _restore_memory(saved: tuple[int, int] | None) -> None:
+    if saved is not None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_DATA, saved)
+
+
 def _send(message: dict[str, object]) -> None:
     sys.stdout.write(json.dumps(message) + "\n")
     sys.stdout.flush()
 
 
 def serve() -> None:
-    from . import warm  # noqa: F401 - imports and warms Numba once, before any fork
+    from . import warm  # imports and warms Numba once, before any fork
 
+    if warm.CORE_PROBLEM is not None:
+        # No trial compile can work: one answer for the whole run, no worker per module.
+        _send({"ready": False, "unsupported": warm.CORE_PROBLEM})
+        return
     _send({"ready": True})
     children: dict[int, object] = {}
     stdin = sys.stdin.fileno()

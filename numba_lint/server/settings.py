@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import Config, ConfigError, apply_table, load_config
+from ..config import Config, ConfigError, apply_environment, apply_table, load_config
 
 SECTION = "numba-lint"
 
@@ -65,4 +65,5 @@ def document_config(path: Path, layers: list[tuple[str, dict[str, Any]]]) -> Con
     for where, table in layers:
         if table:
             apply_table(config, table, where)
-    return config
+    # NUMBA_LINT_STATIC_ONLY=1 wins over editor settings too (SECURITY.md).
+    return apply_environment(config)
