@@ -1,7 +1,8 @@
 """The ordered registry of every rule numba-lint knows, static and dynamic alike.
 
 Codes: NB0xx the file itself, NB1xx unsupported constructs, NB2xx unsupported calls,
-NB3xx decorator configuration, NB4xx performance and deprecation, NB9xx trial-compile results.
+NB3xx decorator configuration, NB4xx performance and deprecation, NB5xx prange loops (races),
+NB9xx trial-compile results.
 Add a rule by writing its class in a module here and listing it below.
 """
 
@@ -27,6 +28,8 @@ from .decorators import (
 from .dynamic import DYNAMIC_RULES
 from .globals import GlobalArrayWrite, GlobalMutableContainer, UntypedGlobalCall
 from .literals import HeterogeneousList
+from .parallel import PrangeContainerMutation, PrangeReductionRead, PrangeSharedWrite
+from .parallel_loops import NestedPrange, PrangeIndexRebound
 from .plain_class import PlainClassAttribute
 from .syntax import (
     ClassDefinition,
@@ -91,6 +94,11 @@ ALL_RULES: list[type[RuleInfo]] = [
     NopythonFalseIgnored,
     CacheUnusable,
     GeneratedJitRemoved,
+    PrangeSharedWrite,
+    PrangeContainerMutation,
+    PrangeReductionRead,
+    PrangeIndexRebound,
+    NestedPrange,
     *DYNAMIC_RULES,
 ]
 
