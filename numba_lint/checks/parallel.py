@@ -86,6 +86,7 @@ class ParallelRule(DecoratorRule):
 
 def _write_targets(small: cst.BaseSmallStatement) -> list[cst.Subscript]:
     """The subscripts a statement writes (`y[0] = ...`, `y[k] += ...`, `y[0], y[1] = ...`)."""
+    targets: list[cst.BaseExpression]
     if isinstance(small, cst.Assign):
         targets = [t.target for t in small.targets]
     elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
@@ -430,6 +431,9 @@ def _reduction_operand(statement: cst.Assign, name: str) -> cst.Name | None:
 def reductions(loop: PrangeLoop) -> dict[str, set[int]]:
     """Reduction variables of `loop` -> ids of the Name nodes that are the reduction itself
     (update targets and the `s` operand of `s = s + e`): every binding in the body updates it."""
+    assignments = {
+        id(node.value): node for node in descendants(loop.node.body) if isinstance(node, cst.Assign)
+    }
     found: dict[str, set[int]] = {}
     for name, bindings in loop.bound.items():
         if name == loop.index:
@@ -438,10 +442,8 @@ def reductions(loop: PrangeLoop) -> dict[str, set[int]]:
         for binding in bindings:
             if isinstance(binding, cst.AugAssign):
                 continue
-            operand = None
-            for node in descendants(loop.node.body):
-                if isinstance(node, cst.Assign) and node.value is binding:
-                    operand = _reduction_operand(node, name)
+            statement = assignments.get(id(binding))
+            operand = _reduction_operand(statement, name) if statement is not None else None
             if operand is None:
                 break
             own.add(id(operand))

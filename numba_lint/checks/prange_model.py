@@ -218,7 +218,7 @@ def statements(
         yield from statements(block.body, guards)
         for part in (
             *getattr(block, "handlers", ()),
-            block.orelse,
+            getattr(block, "orelse", None),
             getattr(block, "finalbody", None),
         ):
             if part is not None:
@@ -279,6 +279,8 @@ class IndexClassifier:
         part = element.slice
         if isinstance(part, cst.Index):
             return self.kind(part.value)
+        if not isinstance(part, cst.Slice):
+            return Kind.UNKNOWN
         bounds = [b for b in (part.lower, part.upper, part.step) if b is not None]
         kinds = {self.kind(b) for b in bounds}
         return Kind.INVARIANT if kinds <= {Kind.INVARIANT} else Kind.UNKNOWN
