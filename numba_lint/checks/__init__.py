@@ -9,6 +9,7 @@ Add a rule by writing its class in a module here and listing it below.
 from __future__ import annotations
 
 from .base import DynamicRule, RuleInfo, StaticRule
+from .caching import CachedCrossModuleDependency
 from .calls import (
     TooManyPositional,
     UnsupportedKeyword,
@@ -93,6 +94,7 @@ ALL_RULES: list[type[RuleInfo]] = [
     ParallelWithoutParallelism,
     NopythonFalseIgnored,
     CacheUnusable,
+    CachedCrossModuleDependency,
     GeneratedJitRemoved,
     PrangeSharedWrite,
     PrangeContainerMutation,
