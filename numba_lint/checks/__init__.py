@@ -29,8 +29,10 @@ from .decorators import (
 from .dynamic import DYNAMIC_RULES
 from .globals import GlobalArrayWrite, GlobalMutableContainer, UntypedGlobalCall
 from .literals import HeterogeneousList
-from .parallel import PrangeContainerMutation, PrangeReductionRead, PrangeSharedWrite
+from .parallel import PrangeSharedWrite
+from .parallel_containers import PrangeContainerMutation
 from .parallel_loops import NestedPrange, PrangeIndexRebound
+from .parallel_reductions import PrangeReductionRead
 from .plain_class import PlainClassAttribute
 from .syntax import (
     ClassDefinition,

@@ -90,17 +90,22 @@ class PrangeLoop:
     mutated: set[str] = field(default_factory=set)
 
 
+class _Collect(cst.CSTVisitor):
+    def __init__(self, top: cst.CSTNode) -> None:
+        super().__init__()
+        self.top = top
+        self.found: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.found.append(node)
+        return node is self.top or not isinstance(node, _NOT_ENTERED)
+
+
 def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Every node under `node` (itself included), without entering nested defs or lambdas."""
-    found: list[cst.CSTNode] = []
-
-    class _Collect(cst.CSTVisitor):
-        def on_visit(self, child: cst.CSTNode) -> bool:
-            found.append(child)
-            return child is node or not isinstance(child, _NOT_ENTERED)
-
-    walk(node, _Collect())
-    return iter(found)
+    collect = _Collect(node)
+    walk(node, collect)
+    return iter(collect.found)
 
 
 def is_prange(node: cst.BaseExpression, qualify: Qualify) -> bool:
@@ -121,7 +126,7 @@ def prange_loops(function: cst.FunctionDef, qualify: Qualify) -> list[PrangeLoop
                 loop = PrangeLoop(
                     node=node,
                     index=node.target.value,
-                    stop=_code(stop) if stop is not None else "",
+                    stop=code(stop) if stop is not None else "",
                     outermost=not inside,
                     bound=body_bindings(node.body),
                     mutated=mutated_names(node.body, qualify),
@@ -146,13 +151,9 @@ def prange_loops(function: cst.FunctionDef, qualify: Qualify) -> list[PrangeLoop
     return loops
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
 def code(node: cst.CSTNode) -> str:
     """`node`'s source text, whitespace as written."""
-    return _code(node)
+    return cst.Module([]).code_for_node(node)
 
 
 def _bind_target(target: cst.BaseExpression, value: cst.CSTNode | None, bound: dict) -> None:
@@ -247,6 +248,25 @@ def mutated_names(body: cst.CSTNode, qualify: Qualify) -> set[str]:
             if not names or not all(n.startswith(_PURE_MODULES) for n in names):
                 found |= {root_name(a.value) or "" for a in node.args}
     found.discard("")
+    return found
+
+
+def write_targets(small: cst.BaseSmallStatement) -> list[cst.Subscript]:
+    """The subscripts a statement writes (`y[0] = ...`, `y[k] += ...`, `y[0], y[1] = ...`)."""
+    targets: list[cst.BaseExpression]
+    if isinstance(small, cst.Assign):
+        targets = [t.target for t in small.targets]
+    elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+        targets = [small.target]
+    else:
+        return []
+    found: list[cst.Subscript] = []
+    while targets:
+        target = targets.pop(0)
+        if isinstance(target, cst.Subscript):
+            found.append(target)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            targets.extend(element.value for element in target.elements)
     return found
 
 
@@ -350,7 +370,7 @@ class IndexClassifier:
         if isinstance(operator, _COLLIDING_OPS):
             if right is not Kind.INVARIANT or left is Kind.UNKNOWN:
                 return Kind.UNKNOWN
-            if isinstance(operator, cst.Modulo) and _code(node.right) == self.loop.stop:
+            if isinstance(operator, cst.Modulo) and code(node.right) == self.loop.stop:
                 return left  # (i + 1) % n over prange(n): a rotation, still one-to-one
             return Kind.COLLIDING
         pair = {left, right}
