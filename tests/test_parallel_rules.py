@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from lint_support import lint_source
+from lint_support import lint_files, lint_source
 from numba_prover import prove_examples
 
 CODES = ["NB501", "NB502", "NB503", "NB504", "NB505"]
@@ -105,6 +105,22 @@ CORRECT = {
             return acc.sum(), y
         """,
         "f(np.ones(8), np.zeros(2))",
+    ),
+    "neighbours_apart": (
+        """
+        import numpy as np
+        from numba import njit, prange
+
+        @njit(parallel=True)
+        def f(a, y):
+            for i in prange(a.shape[0] - 1):
+                y[2 * i] += 1.0
+                y[2 * i + 1] += 1.0
+                a[i, 0] = 1.0
+                a[i + 1, 1] = 2.0
+            return a, y
+        """,
+        "f(np.zeros((4, 2)), np.zeros(8))",
     ),
     "reductions": (
         """
@@ -220,6 +236,31 @@ def test_shared_writes(tmp_path: Path) -> None:
         (13, "NB501"),
         (14, "NB501"),
     ]
+
+
+def test_neighbouring_iterations_writing_one_element(tmp_path: Path) -> None:
+    found = lint_files(
+        tmp_path,
+        {
+            "module.py": """
+                from numba import njit, prange
+
+                @njit(parallel=True)
+                def smooth(x, y, z):
+                    for i in prange(1, x.shape[0] - 1):
+                        y[i] += x[i]
+                        y[i + 1] += x[i]
+                        y[i - 1] += x[i]
+                        z[i, 0] = x[i]
+                        z[1 + i, 0] = x[i]
+                    return y
+            """
+        },
+        ["NB501"],
+    )
+    assert [(d.location.row, d.location.column) for d in found] == [(7, 9), (10, 9)]
+    assert "iterations 1 apart" in found[0].message
+    assert "also used at line 8" in found[0].message
 
 
 def test_counter_race_is_a_shared_write_and_a_reduction_read(tmp_path: Path) -> None:

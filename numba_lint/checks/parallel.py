@@ -24,6 +24,7 @@ from .prange_model import (
     code,
     descendants,
     guarded_by_one_iteration,
+    offset,
     prange_loops,
     root_name,
     statements,
@@ -112,8 +113,11 @@ class PrangeSharedWrite(ParallelRule):
     cannot reason about are not flagged either: array loads (`y[idx[i]]`, a permutation is
     fine), inner ranges whose bounds depend on `i` (CSR rows), calls on `i`, and indices
     from `get_thread_id()` (per-thread storage). Arrays created inside the loop body, and
-    writes under `if i == ...` (one iteration), are private. Writes to one array within one
-    function are one finding that lists the other lines.
+    writes under `if i == ...` (one iteration), are private. Two writes through the loop index
+    with different constant offsets (`y[i]` and `y[i + 1]`) are flagged, since neighbouring
+    iterations meet (Numba's `prange` accepts only a step of 1); other combinations of one-to-one indices are
+    not compared. Writes to one array within one function are one finding that lists the
+    other lines.
     """
 
     code = "NB501"
@@ -147,9 +151,16 @@ class PrangeSharedWrite(ParallelRule):
                 for i in prange(x.shape[0]):
                     y[0] = x[i]  # expect: NB501
                 return y
+
+            @njit(parallel=True)
+            def smear(x, y):
+                for i in prange(x.shape[0] - 1):
+                    y[i] += x[i]
+                    y[i + 1] += x[i]  # expect: NB501
+                return y
             """,
             call="histogram(np.ones(16), np.zeros(4)); spread(np.ones(8), np.zeros(4));"
-            " last(np.ones(8), np.zeros(2))",
+            " last(np.ones(8), np.zeros(2)); smear(np.ones(8), np.zeros(8))",
             numba="compiles",
         ),
     )
@@ -195,17 +206,52 @@ class PrangeSharedWrite(ParallelRule):
             if not loop.outermost:
                 continue
             classifier = IndexClassifier(loop, self.qualified)
+            shifted: dict[tuple[str, int, tuple[str, ...]], tuple[int, cst.Subscript]] = {}
             for small, guards in statements(loop.node.body):
                 for target in write_targets(small):
                     root = root_name(target)
                     if root is None or root in loop.bound or root in dicts:
                         continue
-                    kinds = [classifier.element(e) for e in subscript_chain(target)]
-                    if Kind.INJECTIVE in kinds or Kind.UNKNOWN in kinds:
-                        continue
                     if guarded_by_one_iteration(list(guards), classifier):
                         continue
-                    self._report(function, loop, target, root, kinds)
+                    elements = subscript_chain(target)
+                    kinds = [classifier.element(e) for e in elements]
+                    if Kind.UNKNOWN not in kinds and Kind.INJECTIVE not in kinds:
+                        self._report(function, loop, target, root, kinds)
+                    else:
+                        self._neighbours(function, loop, target, root, elements, shifted)
+
+    def _neighbours(
+        self,
+        function: JitFunction,
+        loop: PrangeLoop,
+        target: cst.Subscript,
+        root: str,
+        elements: list[cst.SubscriptElement],
+        shifted: dict[tuple[str, int, tuple[str, ...]], tuple[int, cst.Subscript]],
+    ) -> None:
+        """`y[i]` and `y[i + 1]` in one loop: iteration i + 1 writes what iteration i wrote."""
+        for position, element in enumerate(elements):
+            amount = offset(element, loop.index)
+            if amount is None:
+                continue
+            others = tuple(code(e) for n, e in enumerate(elements) if n != position)
+            key = (root, position, others)
+            first = shifted.setdefault(key, (amount, target))
+            if first[0] != amount:
+                apart = abs(amount - first[0])
+                reason = (
+                    f"'{code(first[1])}' is written in the same loop, so iterations {apart} "
+                    "apart write the same element and race (Numba does not detect this)"
+                )
+                self.report(
+                    target,
+                    function=function,
+                    cause=self.first_finding(target, root),
+                    target=f"'{code(target)}'",
+                    reason=reason,
+                )
+            return
 
     def _report(
         self,

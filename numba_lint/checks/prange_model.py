@@ -414,3 +414,20 @@ def guarded_by_one_iteration(guards: list[cst.BaseExpression], classifier: Index
             if sides == {Kind.INJECTIVE, Kind.INVARIANT}:
                 return True
     return False
+
+
+def offset(element: cst.SubscriptElement, index: str) -> int | None:
+    """`c` for an index written `i`, `i + c`, `c + i` or `i - c` (`c` an integer literal)."""
+    value = element.slice.value if isinstance(element.slice, cst.Index) else None
+    if isinstance(value, cst.Name):
+        return 0 if value.value == index else None
+    if not isinstance(value, cst.BinaryOperation):
+        return None
+    left, right, operator = value.left, value.right, value.operator
+    if isinstance(left, cst.Name) and left.value == index and isinstance(right, cst.Integer):
+        if isinstance(operator, (cst.Add, cst.Subtract)):
+            amount = int(right.evaluated_value)
+            return amount if isinstance(operator, cst.Add) else -amount
+    if isinstance(right, cst.Name) and right.value == index and isinstance(left, cst.Integer):
+        return int(left.evaluated_value) if isinstance(operator, cst.Add) else None
+    return None
