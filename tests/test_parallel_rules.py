@@ -157,7 +157,7 @@ CORRECT = {
             for i in prange(x.shape[0]):
                 local = {0: x[i]}
                 local[1] = x[i]
-                out[i] = local[1] + d[1]
+                out[i] = np.add(local[1], d[1])
             return out
         """,
         "f(np.ones(4), np.zeros(4))",

@@ -115,9 +115,9 @@ class PrangeSharedWrite(ParallelRule):
     from `get_thread_id()` (per-thread storage). Arrays created inside the loop body, and
     writes under `if i == ...` (one iteration), are private. Two writes through the loop index
     with different constant offsets (`y[i]` and `y[i + 1]`) are flagged, since neighbouring
-    iterations meet (Numba's `prange` accepts only a step of 1); other combinations of one-to-one indices are
-    not compared. Writes to one array within one function are one finding that lists the
-    other lines.
+    iterations meet (Numba's `prange` accepts only a step of 1); other pairs of one-to-one
+    indices are not compared. Writes to one array within one function are one finding that
+    lists the other lines.
     """
 
     code = "NB501"

@@ -155,15 +155,26 @@ class PrangeContainerMutation(ParallelRule):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in _MUTATORS:
             receiver = func.value
-            if isinstance(receiver, cst.Name) and receiver.value not in loop.bound:
+            if self._shared_local(receiver, loop):
+                assert isinstance(receiver, cst.Name)
                 action = f"is changed (.{func.attr.value})"
                 self._flag(function, loop, node, receiver.value, action)
             return
         names = self.qualified(func)
         if node.args and any(n.startswith("heapq.") and n[6:] in _HEAPQ for n in names):
             heap = node.args[0].value
-            if isinstance(heap, cst.Name) and heap.value not in loop.bound:
+            if self._shared_local(heap, loop):
+                assert isinstance(heap, cst.Name)
                 self._flag(function, loop, node, heap.value, "is changed (heapq)")
+
+    def _shared_local(self, node: cst.BaseExpression, loop: PrangeLoop) -> bool:
+        """A parameter or local of the function that the loop body does not bind: one object
+        for every iteration (`np` in `np.add(...)` is a module, never a shared container)."""
+        if not isinstance(node, cst.Name) or node.value in loop.bound or self.function is None:
+            return False
+        names = self.context.parsed.names
+        # check_function runs with the scope around the def current: ask the def's own scope.
+        return names.is_local(node, names.scope_of(self.function.node))
 
     def _flag(
         self, function: JitFunction, loop: PrangeLoop, node: cst.CSTNode, name: str, action: str
