@@ -17,14 +17,11 @@ from ..diagnostic import Severity
 from ..jit_index import JitFunction
 from .base import Example
 from .decorators import DecoratorRule
+from .prange_index import IndexClassifier, Kind, guarded_by_one_iteration, offset
 from .prange_model import (
-    IndexClassifier,
-    Kind,
     PrangeLoop,
     code,
     descendants,
-    guarded_by_one_iteration,
-    offset,
     prange_loops,
     root_name,
     statements,
