@@ -22,6 +22,8 @@ PLAIN_FUNCTION = "plain-function"
 PLAIN_CLASS = "plain-class"
 MUTABLE_CONTAINER = "mutable-container"
 ARRAY = "array"
+# A number, string, bool or None, or a tuple or arithmetic of them: Numba freezes its value.
+CONSTANT = "constant"
 OTHER = "other"
 IMPORT = "import:"
 
@@ -58,6 +60,21 @@ def _dotted(node: cst.BaseExpression) -> str:
         inner = _dotted(node.value)
         return f"{inner}.{node.attr.value}" if inner else ""
     return ""
+
+
+def _literal(value: cst.BaseExpression) -> bool:
+    """`3`, `-1.5`, `"a"`, `True`, `2 ** 31`, `(1, 2)`: a value written out in the source."""
+    if isinstance(value, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString)):
+        return True
+    if isinstance(value, cst.Name):
+        return value.value in ("True", "False", "None")
+    if isinstance(value, cst.UnaryOperation):
+        return _literal(value.expression)
+    if isinstance(value, cst.BinaryOperation):
+        return _literal(value.left) and _literal(value.right)
+    if isinstance(value, cst.Tuple):
+        return bool(value.elements) and all(_literal(e.value) for e in value.elements)
+    return False
 
 
 def _top_level_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
@@ -97,6 +114,8 @@ class _Collector:
         self.kinds.setdefault(name, []).append(kind)
 
     def value_kind(self, value: cst.BaseExpression) -> str:
+        if _literal(value):
+            return CONSTANT
         if isinstance(
             value, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
         ):
@@ -304,6 +323,8 @@ def unparsed_bindings(
                         (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp),
                     )
                     and isinstance(node, (ast.Assign, ast.AnnAssign))
+                    else CONSTANT
+                    if isinstance(node, (ast.Assign, ast.AnnAssign)) and _ast_literal(value)
                     else OTHER
                 )
                 for target in _ast_targets(node):
@@ -331,6 +352,19 @@ def unparsed_bindings(
         if isinstance(arg, (ast.Name, ast.Attribute))
     }
     return result, arguments
+
+
+def _ast_literal(value: ast.AST | None) -> bool:
+    """`_literal` for CPython's ast."""
+    if isinstance(value, ast.Constant):
+        return value.value is not Ellipsis
+    if isinstance(value, ast.UnaryOp):
+        return _ast_literal(value.operand)
+    if isinstance(value, ast.BinOp):
+        return _ast_literal(value.left) and _ast_literal(value.right)
+    if isinstance(value, ast.Tuple):
+        return bool(value.elts) and all(_ast_literal(e) for e in value.elts)
+    return False
 
 
 def _ast_last(node: ast.expr) -> str:

@@ -59,12 +59,12 @@ def render_page(rule: type[RuleInfo]) -> str:
         ):
             for example in examples:
                 outcome = example.numba or ("fails" if kind == "invalid" else "compiles")
-                parts += [
-                    f"### {title}; {NUMBA_OUTCOMES.get(outcome, outcome)}",
-                    "",
-                    "```python",
-                    example.source.rstrip("\n"),
-                ]
+                parts += [f"### {title}; {NUMBA_OUTCOMES.get(outcome, outcome)}", ""]
+                for module, text in example.module_sources.items():
+                    parts += [f"`{module}.py`:", "", "```python", text.rstrip("\n"), "```", ""]
+                if example.modules:
+                    parts += ["The module that imports it:", ""]
+                parts += ["```python", example.source.rstrip("\n")]
                 if example.call:
                     parts.append(example.call)
                 parts += ["```", ""]

@@ -67,9 +67,28 @@ def rejected_by_numba(exc: BaseException) -> bool:
     return bool(frames) and f"{os.sep}numba{os.sep}" in frames[-1].filename
 
 
-def prove(index: int, code: str, call: str | None, folder: Path) -> dict:
+def prove(
+    index: int, code: str, call: str | None, folder: Path, modules: dict[str, str] | None = None
+) -> dict:
     from numba.core.errors import NumbaWarning
 
+    if modules:
+        # The example's other modules, importable from its own folder, fresh for each example.
+        folder = folder / f"project_{index}"
+        folder.mkdir()
+        for name, text in modules.items():
+            (folder / f"{name}.py").write_text(text, encoding="utf-8")
+            sys.modules.pop(name, None)
+        sys.path.insert(0, str(folder))
+    try:
+        return _prove(index, code, call, folder, NumbaWarning)
+    finally:
+        if modules:
+            sys.path.remove(str(folder))
+
+
+def _prove(index: int, code: str, call: str | None, folder: Path, numba_warning: type) -> dict:
+    NumbaWarning = numba_warning  # noqa: N806 - the class, imported with Numba by `prove`
     path = folder / f"example_{index}.py"
     path.write_text(code, encoding="utf-8")
     module = types.ModuleType(f"example_{index}")
@@ -107,7 +126,15 @@ def main() -> None:
     sys.stdout = sys.stderr
     with tempfile.TemporaryDirectory() as folder:
         for index, example in enumerate(examples):
-            results.append(prove(index, example["code"], example.get("call"), Path(folder)))
+            results.append(
+                prove(
+                    index,
+                    example["code"],
+                    example.get("call"),
+                    Path(folder),
+                    example.get("modules"),
+                )
+            )
     json.dump(results, answer)
 
 

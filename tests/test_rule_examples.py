@@ -3,6 +3,8 @@ with real Numba (flagged examples fail or warn, the others compile)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from numba_prover import prove_examples
 
@@ -23,7 +25,10 @@ CASES: list[tuple[str, type[RuleInfo], str, Example]] = [
 @pytest.fixture(scope="module")
 def numba_outcomes() -> dict[str, dict]:
     """All examples through real Numba in one process (Numba is imported once)."""
-    payload = [{"code": example.source, "call": example.call} for _, _, _, example in CASES]
+    payload = [
+        {"code": example.source, "call": example.call, "modules": example.module_sources}
+        for _, _, _, example in CASES
+    ]
     results = prove_examples(payload)
     return {case_id: result for (case_id, *_), result in zip(CASES, results, strict=True)}
 
@@ -51,9 +56,16 @@ def test_example_proven_by_numba(numba_outcomes, case_id, rule, kind, example) -
 def test_example_reported_statically(tmp_path, case_id, rule, kind, example) -> None:
     path = tmp_path / "example.py"
     config = Config(project_root=tmp_path, select=[rule.code], static_only=True)
-    source = SourceFile(path=path, display="example.py", text=example.source)
-    report = run(config, Options(stdin_source=source))
-    reported = sorted({d.location.row for d in report.diagnostics if d.code == rule.code})
-    assert reported == example.expected(rule.code), [d.message for d in report.diagnostics]
+    if example.modules:
+        # A small project: the example and the modules it imports, checked together.
+        for name, text in {**example.module_sources, "example": example.source}.items():
+            (tmp_path / f"{name}.py").write_text(text, encoding="utf-8")
+        report = run(config, Options(paths=[str(tmp_path)]))
+        diagnostics = [d for d in report.diagnostics if Path(d.filename).name == "example.py"]
+    else:
+        source = SourceFile(path=path, display="example.py", text=example.source)
+        diagnostics = run(config, Options(stdin_source=source)).diagnostics
+    reported = sorted({d.location.row for d in diagnostics if d.code == rule.code})
+    assert reported == example.expected(rule.code), [d.message for d in diagnostics]
     if kind == "invalid":
         assert reported, "a flagged example must mark at least one line with # expect:"

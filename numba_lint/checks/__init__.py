@@ -1,13 +1,15 @@
 """The ordered registry of every rule numba-lint knows, static and dynamic alike.
 
 Codes: NB0xx the file itself, NB1xx unsupported constructs, NB2xx unsupported calls,
-NB3xx decorator configuration, NB4xx performance and deprecation, NB9xx trial-compile results.
+NB3xx decorator configuration, NB4xx performance and deprecation, NB5xx prange loops (races),
+NB9xx trial-compile results.
 Add a rule by writing its class in a module here and listing it below.
 """
 
 from __future__ import annotations
 
 from .base import DynamicRule, RuleInfo, StaticRule
+from .caching import CachedCrossModuleDependency
 from .calls import (
     TooManyPositional,
     UnsupportedKeyword,
@@ -27,6 +29,10 @@ from .decorators import (
 from .dynamic import DYNAMIC_RULES
 from .globals import GlobalArrayWrite, GlobalMutableContainer, UntypedGlobalCall
 from .literals import HeterogeneousList
+from .parallel import PrangeSharedWrite
+from .parallel_containers import PrangeContainerMutation
+from .parallel_loops import NestedPrange, PrangeIndexRebound
+from .parallel_reductions import PrangeReductionRead
 from .plain_class import PlainClassAttribute
 from .syntax import (
     ClassDefinition,
@@ -90,7 +96,13 @@ ALL_RULES: list[type[RuleInfo]] = [
     ParallelWithoutParallelism,
     NopythonFalseIgnored,
     CacheUnusable,
+    CachedCrossModuleDependency,
     GeneratedJitRemoved,
+    PrangeSharedWrite,
+    PrangeContainerMutation,
+    PrangeReductionRead,
+    PrangeIndexRebound,
+    NestedPrange,
     *DYNAMIC_RULES,
 ]
 

@@ -43,10 +43,17 @@ class Example:
     code: str
     call: str | None = None
     numba: str = ""
+    # Other modules of the example's project, (module name, code), written next to it: for
+    # rules about what one module takes from another.
+    modules: tuple[tuple[str, str], ...] = ()
 
     @property
     def source(self) -> str:
         return textwrap.dedent(self.code).strip("\n") + "\n"
+
+    @property
+    def module_sources(self) -> dict[str, str]:
+        return {name: textwrap.dedent(code).strip("\n") + "\n" for name, code in self.modules}
 
     def expected(self, code: str) -> list[int]:
         marker = f"# expect: {code}"

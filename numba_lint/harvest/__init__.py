@@ -23,7 +23,7 @@ from ..signatures_file import (
     write_file,
 )
 from .collect import Harvest, read_records
-from .runner import hook_directory, run_command
+from .runner import hook_directory, jit_disabled, run_command
 
 __all__ = ["build_parser", "harvest_main", "run_harvest"]
 
@@ -98,6 +98,13 @@ def run_harvest(
         # Checked before running CMD: a long test run must not end in "cannot write".
         print(f"{PROG}: error: {exc} (use --replace to start it over)", file=stream)
         return 2
+    disabled = jit_disabled(root)
+    if disabled is not None:
+        print(
+            f"{PROG}: info: NUMBA_DISABLE_JIT is set in {disabled}: code run with it compiles "
+            "nothing, so the harvest cannot record its signatures",
+            file=stream,
+        )
     with hook_directory() as base:
         try:
             result = run_command(command, base, root)
@@ -111,6 +118,9 @@ def run_harvest(
             print(f"{PROG}: interrupted; {output} left unchanged", file=stream)
             return result.exit_code
         harvest = read_records(result.record_files)
+    if disabled is not None and not any(e.signatures for e in harvest.file.entries.values()):
+        print(f"{PROG}: info: nothing was compiled; {output} left unchanged", file=stream)
+        return result.exit_code
     merged = merge_files(existing, harvest.file, project_root=root)
     write_file(output, merged)
     _summarise(harvest, existing, merged, output, root, result.exit_code, stream)

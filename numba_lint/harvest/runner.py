@@ -9,13 +9,14 @@ directory afterwards, whatever happened. Never interprets CMD's output.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +123,43 @@ def project_packages(project_root: Path) -> set[str]:
             elif child.name.isidentifier() and (child / "__init__.py").is_file():
                 names.add(child.name)
     return names
+
+
+# Numba reads NUMBA_DISABLE_JIT with int(): any non-zero number makes every @jit the plain Python
+# function, so nothing compiles and the hook has nothing to record.
+_DISABLE_JIT = "NUMBA_DISABLE_JIT"
+# `NUMBA_DISABLE_JIT=1` (pytest-env, tox), `["NUMBA_DISABLE_JIT"] = "1"`, `setenv("...", "1")`.
+_DISABLE_JIT_SETTING = re.compile(r"""NUMBA_DISABLE_JIT["']?\]?\s*[=:,]\s*["']?\s*0*[1-9]""")
+# Where a test suite sets it for itself (read only at the project root and its test folders).
+_TEST_CONFIGURATION = (
+    "pytest.ini",
+    "pyproject.toml",
+    "setup.cfg",
+    "tox.ini",
+    "conftest.py",
+    "tests/conftest.py",
+    "test/conftest.py",
+)
+
+
+def jit_disabled(project_root: Path, environment: Mapping[str, str] | None = None) -> str | None:
+    """Where NUMBA_DISABLE_JIT turns compilation off for the command ("the environment", or a
+    test configuration file), or None."""
+    value = (os.environ if environment is None else environment).get(_DISABLE_JIT, "").strip()
+    try:
+        if int(value or "0") != 0:
+            return "the environment"
+    except ValueError:
+        pass  # Numba ignores a value int() cannot read (with a warning)
+    for name in _TEST_CONFIGURATION:
+        try:
+            text = (project_root / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if not line.lstrip().startswith(("#", ";")) and _DISABLE_JIT_SETTING.search(line):
+                return name
+    return None
 
 
 def run_command(command: Sequence[str], base: Path, project_root: Path) -> RunResult:
