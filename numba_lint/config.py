@@ -35,6 +35,7 @@ DEFAULT_EXCLUDES = (
     "node_modules",
     ".eggs",
     "*.egg-info",
+    ".ipynb_checkpoints",
 )
 
 SEVERITY_NAMES = ("error", "warning", "info")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pathspec
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+# Jupyter notebooks are read as the Python modules their code cells form (numba_lint/notebook).
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 @dataclass(frozen=True)

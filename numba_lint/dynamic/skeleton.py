@@ -13,6 +13,8 @@ import ast
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import linecache
+import os
 import signal
 import sys
 import time
@@ -186,6 +188,7 @@ def execute(
     on_statement: Callable[[ast.stmt], None] | None = None,
 ) -> Skeleton:
     """Run the skeleton of `source` in `module`, statement by statement."""
+    _remember_source(filename, source)
     tree = ast.parse(source, filename)
     decided = plan(tree.body, jitted)
     skeleton = Skeleton(
@@ -224,6 +227,18 @@ def execute(
                 continue
             skeleton.not_run.update((n, why) for n in missing)
     return skeleton
+
+
+def _remember_source(filename: str, source: str) -> None:
+    """Numba quotes source lines from linecache (by the path relative to the working folder):
+    give it the text checked, not the file on disk (an editor buffer, or a notebook's code
+    cells whose file is JSON). An entry whose mtime is None is never dropped as stale."""
+    entry = (len(source), None, source.splitlines(True), filename)
+    linecache.cache[filename] = entry
+    try:
+        linecache.cache[os.path.relpath(filename)] = entry
+    except ValueError:  # another drive (Windows)
+        pass
 
 
 class _SkeletonLoader(importlib.abc.Loader):

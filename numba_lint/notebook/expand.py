@@ -1,0 +1,182 @@
+"""The pipeline's two notebook steps: .ipynb files -> virtual modules, and findings -> cells.
+
+`expand_notebooks` replaces each discovered notebook by the Python modules its code cells form
+(`source.notebook_modules`), as SourceFiles whose text is given, so every later step (parse,
+jit index, static rules, the dynamic pass's worker, `# noqa`) treats them as .py files. The
+notebook's own module keeps the notebook's path and display name; a `%%writefile kernels.py`
+module has the path of the file it writes and the display `nb.ipynb[kernels.py]` until
+`relocate` turns every finding back into `nb.ipynb` with its cell position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..checks.syntax_error import SyntaxErrorRule
+from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Report
+from ..discover import SourceFile
+from ..parse import Unreadable, read_text
+from .positions import cell_line, cell_position, physical_location
+from .read import Notebook, NotebookProblem, read_notebook
+from .source import VirtualModule, notebook_modules
+
+NOTEBOOK_SUFFIX = ".ipynb"
+# How messages name a line of the module they are about ("passed at line 17").
+_LINE_WORDS = re.compile(r"\bline (\d+)\b")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where one virtual module came from."""
+
+    notebook: Notebook
+    display: str
+    path: Path
+    module: VirtualModule
+
+
+@dataclass
+class Notebooks:
+    # Display of each virtual module -> its origin.
+    origins: dict[str, Origin] = field(default_factory=dict)
+    # One NB001 per notebook that could not be read as one.
+    problems: list[Diagnostic] = field(default_factory=list)
+    # Display -> path of the notebooks those problems are about.
+    unread: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def paths(self) -> dict[str, Path]:
+        """Display of each virtual module -> the notebook's path (per-file-ignores match it)."""
+        return {**self.unread, **{d: origin.path for d, origin in self.origins.items()}}
+
+    def relocate(self, report: Report, order: Callable[[Diagnostic], Any]) -> None:
+        """Findings and functions of virtual modules -> the notebook, with cell positions."""
+        if not self.origins:
+            return
+        report.diagnostics = sorted((self._moved(d) for d in report.diagnostics), key=order)
+        report.functions = [self._moved_function(f) for f in report.functions]
+        for display in self.origins:
+            report.sources.pop(display, None)
+        fallback: set[str] = set()
+        for origin in self.origins.values():
+            report.sources[origin.display] = list(origin.notebook.raw_lines)
+            if not origin.notebook.exact_layout:
+                fallback.add(origin.display)
+        for display in sorted(fallback & {d.filename for d in report.diagnostics}):
+            report.notes.append(
+                f"{display}: not saved one source line per JSON line, so SARIF and GitHub "
+                "positions point at the line where each cell's source starts"
+            )
+
+    def _moved(self, diagnostic: Diagnostic) -> Diagnostic:
+        origin = self.origins.get(diagnostic.filename)
+        if origin is None or not origin.module.rows:
+            return diagnostic
+        position, start, end = cell_position(
+            origin.notebook, origin.module.rows, diagnostic.location, diagnostic.end_location
+        )
+        return replace(
+            diagnostic,
+            filename=origin.display,
+            location=start,
+            end_location=end,
+            cell=position,
+            message=_in_cells(diagnostic.message, origin.module.rows),
+        )
+
+    def _moved_function(self, function: FunctionCoverage) -> FunctionCoverage:
+        origin = self.origins.get(function.filename)
+        if origin is None or not origin.module.rows:
+            return function
+        number, line = cell_line(origin.module.rows, function.line)
+        cell = origin.notebook.cells[number - 1]
+        physical = physical_location(origin.notebook, cell, line, 1)
+        return replace(function, filename=origin.display, line=physical.row)
+
+
+def _in_cells(message: str, rows: list[tuple[int, int]]) -> str:
+    """ "passed at line 17" (a line of the virtual module) -> "passed at cell 7, line 3"."""
+
+    def cell_words(match: re.Match[str]) -> str:
+        row = int(match.group(1))
+        if not 1 <= row <= len(rows):
+            return match.group(0)
+        number, line = rows[row - 1]
+        return f"cell {number}, line {line}"
+
+    return _LINE_WORDS.sub(cell_words, message)
+
+
+def expand_notebooks(
+    sources: list[SourceFile], report: Report
+) -> tuple[list[SourceFile], Notebooks]:
+    """`sources` with each notebook replaced by its virtual modules."""
+    notebooks = Notebooks()
+    expanded: list[SourceFile] = []
+    for source in sources:
+        if source.path.suffix != NOTEBOOK_SUFFIX:
+            expanded.append(source)
+            continue
+        text = read_text(source)
+        if isinstance(text, Unreadable):
+            report.errors.append(f"{source.display}: {text.reason}")
+            continue
+        notebook = read_notebook(text)
+        if isinstance(notebook, NotebookProblem):
+            notebooks.problems.append(_problem(source, notebook))
+            notebooks.unread[source.display] = source.path
+            continue
+        if notebook.language != "python":
+            report.notes.append(f"{source.display}: a {notebook.language} notebook, not checked")
+            continue
+        expanded.extend(_virtual_sources(source, notebook, notebooks, report))
+    written = {s.path.resolve(): s.display for s in expanded if s.display in notebooks.origins}
+    kept = []
+    for source in expanded:
+        writer = written.get(source.path.resolve())
+        if writer is not None and source.display not in notebooks.origins:
+            report.notes.append(f"{source.display}: checked as {writer}, which writes it")
+            continue
+        kept.append(source)
+    return kept, notebooks
+
+
+def _virtual_sources(
+    source: SourceFile, notebook: Notebook, notebooks: Notebooks, report: Report
+) -> list[SourceFile]:
+    found = notebook_modules(notebook)
+    if found.skipped:
+        magics = ", ".join(f"%%{name} ({count})" for name, count in sorted(found.skipped.items()))
+        total = sum(found.skipped.values())
+        report.notes.append(
+            f"{source.display}: {total} cell{'s' if total != 1 else ''} skipped "
+            f"(cell magics: {magics})"
+        )
+    virtual = []
+    for module in found.modules:
+        if not module.name:
+            path, display = source.path, source.display
+        else:
+            path = source.path.parent / module.name
+            display = f"{source.display}[{module.name}]"
+        notebooks.origins[display] = Origin(notebook, source.display, source.path, module)
+        virtual.append(SourceFile(path=path, display=display, text=module.text))
+    return virtual
+
+
+def _problem(source: SourceFile, problem: NotebookProblem) -> Diagnostic:
+    rule = SyntaxErrorRule
+    return Diagnostic(
+        filename=source.display,
+        location=Location(problem.row, problem.column),
+        end_location=Location(problem.row, problem.column + 1),
+        code=rule.code,
+        message=f"cannot read notebook: {problem.message}",
+        severity=rule.severity,
+        pass_=Pass.STATIC,
+        url=rule.url(),
+    )

@@ -1,0 +1,166 @@
+"""Notebook cells -> Python modules, IPython syntax neutralised without moving any line.
+
+The code cells, in order, form one module (what the kernel runs when the notebook runs top to
+bottom). A `%%file name.py` / `%%writefile name.py` cell is a module of its own named after the
+file it writes (`-a` appends to an earlier one); other cell magics (`%%timeit`, `%%bash`, ...)
+hold code in another language or code run in a loop, so they are skipped and counted.
+
+Line magics, shell escapes (`!cmd`, `x = !cmd`) and help (`obj?`, `??obj`) become `pass` at
+the same indentation, so every other line keeps its number and the module still parses.
+`%time expr` / `%timeit expr` keep the timed expression (the magic word blanked, so columns stay):
+it is a call site whose argument types the trial compile can use, and like every call it is
+never executed. Nothing is ever run here.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+
+from .read import Cell, Notebook
+
+# `%%time` and `%%capture` run their body as ordinary code in the kernel's namespace.
+_PYTHON_CELL_MAGICS = frozenset({"time", "capture"})
+_WRITE_MAGICS = frozenset({"file", "writefile"})
+_ASSIGNED_ESCAPE = re.compile(r"^\s*[\w.,\s\[\]()*]+?=\s*[!%]")
+_TIMED = re.compile(r"^(\s*)(%timeit|%time)\b((?:\s+-[a-z]\s*\d*)*)")
+
+
+@dataclass
+class VirtualModule:
+    # "" for the notebook's own module, else the file a %%writefile cell writes ("kernels.py").
+    name: str
+    lines: list[str] = field(default_factory=list)
+    # (cell number, 1-based line in the cell) of each line of `lines`.
+    rows: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(line + "\n" for line in self.lines)
+
+    def add(self, cell: Cell, lines: list[str], first: int) -> None:
+        self.lines.extend(lines)
+        self.rows.extend((cell.number, first + offset) for offset in range(len(lines)))
+
+
+@dataclass
+class NotebookModules:
+    modules: list[VirtualModule]
+    # cell magic name -> how many cells it made skip (`{"timeit": 2, "bash": 1}`).
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+def notebook_modules(notebook: Notebook) -> NotebookModules:
+    main = VirtualModule("")
+    result = NotebookModules([main])
+    written: dict[str, VirtualModule] = {}
+    for cell in notebook.cells:
+        if cell.kind != "code" or not cell.lines:
+            continue
+        magic, start = _cell_magic(cell.lines)
+        if magic is None:
+            main.add(cell, neutralised(list(cell.lines)), 1)
+            continue
+        name, arguments = magic
+        body = list(cell.lines[start + 1 :])
+        if name in _PYTHON_CELL_MAGICS:
+            # The magic line itself becomes `pass`; the body is ordinary code.
+            blank = ["pass" if i == start else "" for i in range(start + 1)]
+            main.add(cell, blank + neutralised(body), 1)
+            continue
+        target = _written_python_file(name, arguments)
+        if target is None:
+            result.skipped[name] = result.skipped.get(name, 0) + 1
+            continue
+        path, append = target
+        module = written.get(path) if append else None
+        if module is None:
+            module = written[path] = VirtualModule(path)
+            result.modules.append(module)
+        # %%writefile writes the body as it is: IPython syntax in it is not transformed.
+        module.add(cell, body, start + 2)
+    return result
+
+
+def _cell_magic(lines: tuple[str, ...]) -> tuple[tuple[str, list[str]] | None, int]:
+    """((magic name, its arguments), line index) when the cell starts with `%%name`."""
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("%%"):
+            words = stripped[2:].split()
+            if words:
+                return (words[0], words[1:]), index
+        return None, 0
+    return None, 0
+
+
+def _written_python_file(name: str, arguments: list[str]) -> tuple[str, bool] | None:
+    """(file name, whether it appends) for a %%writefile of a Python file; None otherwise."""
+    if name not in _WRITE_MAGICS:
+        return None
+    append = any(a in ("-a", "--append") for a in arguments)
+    files = [a for a in arguments if not a.startswith("-")]
+    if len(files) != 1:
+        return None
+    path = files[0].strip("'\"")
+    return (path, append) if path.endswith(".py") else None
+
+
+def neutralised(lines: list[str]) -> list[str]:
+    """`lines` with every line of IPython syntax replaced, line for line."""
+    result: list[str] = []
+    for line in lines:
+        result.append(_replacement(line, result) if _looks_like_ipython(line) else line)
+    return result
+
+
+def _looks_like_ipython(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped or stripped.startswith("#"):
+        return False
+    if stripped[0] in "%!?":
+        return True
+    if stripped.endswith("?") and "#" not in stripped:
+        return True
+    return bool(_ASSIGNED_ESCAPE.match(line))
+
+
+def _replacement(line: str, before: list[str]) -> str:
+    """What replaces a line that looks like IPython syntax, given the lines already kept."""
+    if not _starts_statement(before):
+        return line  # inside a string or an open bracket: text, not syntax
+    indent = line[: len(line) - len(line.lstrip())]
+    timed = _TIMED.match(line)
+    if timed:
+        rest = line[timed.end() :]
+        if rest.strip() and _compiles(rest.strip(), "eval"):
+            # `%time f(x)` -> `(     f(x))`: the expression keeps its columns.
+            return indent + "(" + " " * (timed.end() - len(indent) - 1) + rest + ")"
+        if rest.strip() and _compiles(rest.strip(), "exec"):
+            return indent + rest.strip()  # `%time y = f(x)`: columns move left on this line
+    return indent + "pass"
+
+
+def _starts_statement(before: list[str]) -> bool:
+    """Whether the next line begins a statement: not in a string, bracket or `\\` continuation."""
+    if before and before[-1].endswith("\\"):
+        return False
+    text = "".join(line + "\n" for line in before)
+    try:
+        for _ in tokenize.generate_tokens(io.StringIO(text).readline):
+            pass
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return True
+
+
+def _compiles(text: str, mode: str) -> bool:
+    try:
+        compile(text, "<timed>", mode, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
