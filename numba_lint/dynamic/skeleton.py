@@ -250,7 +250,8 @@ class _SkeletonLoader(importlib.abc.Loader):
         return None
 
     def exec_module(self, module: types.ModuleType) -> None:
-        source = Path(self.path).read_text(encoding="utf-8")
+        given = self.finder.companions.get(module.__name__)
+        source = given[1] if given else Path(self.path).read_text(encoding="utf-8")
         skeleton = execute(module, source, self.path, statement_seconds=self.finder.seconds)
         self.finder.loaded[module.__name__] = skeleton
 
@@ -258,12 +259,25 @@ class _SkeletonLoader(importlib.abc.Loader):
 class SkeletonFinder(importlib.abc.MetaPathFinder):
     """Imports project files (under `root`) as skeletons, so their top-level work never runs."""
 
-    def __init__(self, root: Path, seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        root: Path,
+        seconds: float = 5.0,
+        companions: Mapping[str, tuple[str, str]] | None = None,
+    ) -> None:
         self.root = root.resolve()
         self.seconds = seconds
         self.loaded: dict[str, Skeleton] = {}
+        # Module name -> (path, text) of modules given as text, not read from disk: the files a
+        # notebook's %%writefile cells write, importable from its other cells before they exist.
+        self.companions = dict(companions or {})
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname in self.companions:
+            given = self.companions[fullname][0]
+            return importlib.util.spec_from_file_location(
+                fullname, given, loader=_SkeletonLoader(self, given)
+            )
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         if spec is None or not spec.origin or not spec.origin.endswith(".py"):
             return None

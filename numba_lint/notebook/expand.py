@@ -19,7 +19,7 @@ from typing import Any
 from ..checks.syntax_error import SyntaxErrorRule
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Report
 from ..discover import SourceFile
-from ..parse import Unreadable, read_text
+from ..parse import Unreadable, module_name_for, read_text
 from .positions import cell_line, cell_position, physical_location
 from .read import Notebook, NotebookProblem, read_notebook
 from .source import VirtualModule, notebook_modules
@@ -165,7 +165,13 @@ def _virtual_sources(
             display = f"{source.display}[{module.name}]"
         notebooks.origins[display] = Origin(notebook, source.display, source.path, module)
         virtual.append(SourceFile(path=path, display=display, text=module.text))
-    return virtual
+    # The files the %%writefile cells write, importable by the notebook's other modules in the
+    # trial compile before the notebook has ever run.
+    written = [(module_name_for(s.path), str(s.path.resolve()), s.text or "") for s in virtual[1:]]
+    return [
+        replace(s, companions=tuple(c for c in written if c[1] != str(s.path.resolve())))
+        for s in virtual
+    ]
 
 
 def _problem(source: SourceFile, problem: NotebookProblem) -> Diagnostic:
