@@ -115,3 +115,32 @@ def test_a_notebook_on_stdin(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("All checks passed (1 file, 2 jit functions")
+
+
+def test_calls_shell_escapes_and_magics_never_run(tmp_path: Path) -> None:
+    # As for a module, only the arguments of calls to jitted functions are evaluated (`2.5`).
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    cells = [
+        (
+            "code",
+            "import pathlib\nfrom numba import njit\n!touch shell_ran\nfiles = !touch assigned_ran",
+        ),
+        ("code", "@njit\ndef double(x):\n    return 2 * x"),
+        (
+            "code",
+            "%time pathlib.Path('timed_ran').write_text('x')\n"
+            "pathlib.Path('call_ran').write_text('x')\n"
+            "%timeit double(2.5)",
+        ),
+        ("code", "%%bash\ntouch bash_ran"),
+        ("code", "%%writefile -a notes.txt\nnot python"),
+    ]
+    write_notebook(tmp_path / "nb.ipynb", cells)
+    done = run_cli("check", "nb.ipynb", cwd=tmp_path, env={"NUMBA_LINT_CACHE_DIR": str(tmp_path)})
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "2 cells skipped (cell magics: %%bash (1), %%writefile (1))" in done.stderr
+    assert "1 trial-compiled (1 callsite)" in done.stdout  # from `%timeit double(2.5)`
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [
+        "nb.ipynb",
+        "pyproject.toml",
+    ]
