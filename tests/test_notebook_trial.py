@@ -144,3 +144,26 @@ def test_calls_shell_escapes_and_magics_never_run(tmp_path: Path) -> None:
         "nb.ipynb",
         "pyproject.toml",
     ]
+
+
+def test_a_syntax_error_in_a_cell_is_placed_as_in_a_file(tmp_path: Path) -> None:
+    # Python places a syntax error's column from the text it is given, never the .ipynb JSON.
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    text = "import numba\n%time 1\ndef f(:\n    pass\n"
+    write_notebook(tmp_path / "nb.ipynb", [("markdown", "# x"), ("code", text)])
+    done = run_cli("check", "--static-only", "--format", "concise", "nb.ipynb", cwd=tmp_path)
+    assert done.stdout == "nb.ipynb:cell 2:3:7: NB001 [error] syntax error: invalid syntax\n"
+
+
+def test_a_file_written_twice_is_checked_in_both_cells(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    body = "from numba import njit\n\n\n@njit\ndef f(a):\n    return a.x\n"
+    cells = [("code", "%%writefile k.py\n" + body), ("code", "%%writefile k.py\n" + body)]
+    write_notebook(tmp_path / "nb.ipynb", cells)
+    write_notebook(tmp_path / "other.ipynb", cells[:1])
+    done = run_cli("check", "--static-only", "--format", "concise", ".", cwd=tmp_path)
+    assert [line.split(": NB")[0] for line in done.stdout.splitlines()] == [
+        "nb.ipynb:cell 1:7:12",
+        "nb.ipynb:cell 2:7:12",
+        "other.ipynb:cell 1:7:12",
+    ]

@@ -117,6 +117,7 @@ def expand_notebooks(
     """`sources` with each notebook replaced by its virtual modules."""
     notebooks = Notebooks()
     expanded: list[SourceFile] = []
+    taken: set[Path] = set()  # paths of the %%writefile modules
     for source in sources:
         if source.path.suffix != NOTEBOOK_SUFFIX:
             expanded.append(source)
@@ -133,7 +134,7 @@ def expand_notebooks(
         if notebook.language != "python":
             report.notes.append(f"{source.display}: a {notebook.language} notebook, not checked")
             continue
-        expanded.extend(_virtual_sources(source, notebook, notebooks, report))
+        expanded.extend(_virtual_sources(source, notebook, notebooks, report, taken))
     written = {s.path.resolve(): s.display for s in expanded if s.display in notebooks.origins}
     kept = []
     for source in expanded:
@@ -146,7 +147,11 @@ def expand_notebooks(
 
 
 def _virtual_sources(
-    source: SourceFile, notebook: Notebook, notebooks: Notebooks, report: Report
+    source: SourceFile,
+    notebook: Notebook,
+    notebooks: Notebooks,
+    report: Report,
+    taken: set[Path],
 ) -> list[SourceFile]:
     found = notebook_modules(notebook)
     if found.skipped:
@@ -156,13 +161,20 @@ def _virtual_sources(
             f"{source.display}: {total} cell{'s' if total != 1 else ''} skipped "
             f"(cell magics: {magics})"
         )
+    # The last version of each written file has its real path; an earlier one (the cell was
+    # rewritten further down) or one another notebook already writes gets a path of its own.
+    last = {module.name: position for position, module in enumerate(found.modules)}
     virtual = []
-    for module in found.modules:
-        if not module.name:
-            path, display = source.path, source.display
-        else:
+    for position, module in enumerate(found.modules):
+        path, display = source.path, source.display
+        if module.name:
             path = source.path.parent / module.name
             display = f"{source.display}[{module.name}]"
+            if last[module.name] != position or path.resolve() in taken:
+                cell = module.rows[0][0] if module.rows else position
+                path = source.path.parent / f".{source.path.stem}.cell{cell}" / module.name
+                display = f"{source.display}[{module.name}, cell {cell}]"
+            taken.add(path.resolve())
         notebooks.origins[display] = Origin(notebook, source.display, source.path, module)
         virtual.append(SourceFile(path=path, display=display, text=module.text))
     # The files the %%writefile cells write, importable by the notebook's other modules in the
