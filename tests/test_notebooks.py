@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
+from numba_lint.notebook.positions import physical_location
 from numba_lint.notebook.read import Notebook, NotebookProblem, read_notebook
 from numba_lint.notebook.source import neutralised, notebook_modules
 
@@ -250,3 +251,33 @@ def test_noqa_per_file_ignores_and_excludes_work_in_notebooks(tmp_path: Path) ->
     done = run_cli("check", "--static-only", ".", cwd=root)
     assert done.returncode == 0, done.stdout  # the checkpoint folder is excluded by default
     assert done.stdout.startswith("All checks passed (1 file,")  # quiet.ipynb
+
+
+def test_the_physical_column_counts_json_escapes_as_written() -> None:
+    # `ensure_ascii` writes é as \u00e9 and 😀 as a surrogate pair; quotes and tabs are escaped.
+    line = 'label = "é😀\t\\"q\\""; total = a.x'
+    text = json.dumps(
+        {"cells": [{"cell_type": "code", "metadata": {}, "source": ["import numba\n", line]}]},
+        indent=1,
+        ensure_ascii=True,
+    )
+    notebook = read_notebook(text)
+    assert isinstance(notebook, Notebook)
+    (cell,) = notebook.cells
+    column = line.index("a.x") + 1
+    found = physical_location(notebook, cell, 2, column)
+    raw = text.splitlines()[found.row - 1]
+    assert raw[found.column - 1 :].startswith('a.x"')
+    assert physical_location(notebook, cell, 2, 1).column == raw.index('"') + 2
+
+
+def test_another_layout_points_at_the_cell_start_and_says_so(tmp_path: Path) -> None:
+    data = json.loads((NOTEBOOKS / "tutorial.ipynb").read_text(encoding="utf-8"))
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    (tmp_path / "flat.ipynb").write_text(json.dumps(data), encoding="utf-8")  # one line
+    done = run_cli("check", "--static-only", "--format", "json", "flat.ipynb", cwd=tmp_path)
+    first = json.loads(done.stdout)["diagnostics"][0]
+    assert (first["cell"], first["cell_line"], first["cell_column"]) == (5, 2, 12)
+    assert first["location"] == {"row": 1, "column": 1}
+    assert first["location_is_cell_start"] is True
+    assert "flat.ipynb: not saved one source line per JSON line" in done.stderr

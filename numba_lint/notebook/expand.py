@@ -61,12 +61,14 @@ class Notebooks:
         report.functions = [self._moved_function(f) for f in report.functions]
         for display in self.origins:
             report.sources.pop(display, None)
+        reported = {d.filename for d in report.diagnostics}
         fallback: set[str] = set()
         for origin in self.origins.values():
-            report.sources[origin.display] = list(origin.notebook.raw_lines)
+            if origin.display in reported:  # the physical lines, as for a .py file
+                report.sources[origin.display] = list(origin.notebook.raw_lines)
             if not origin.notebook.exact_layout:
                 fallback.add(origin.display)
-        for display in sorted(fallback & {d.filename for d in report.diagnostics}):
+        for display in sorted(fallback & reported):
             report.notes.append(
                 f"{display}: not saved one source line per JSON line, so SARIF and GitHub "
                 "positions point at the line where each cell's source starts"
@@ -132,7 +134,10 @@ def expand_notebooks(
             notebooks.unread[source.display] = source.path
             continue
         if notebook.language != "python":
-            report.notes.append(f"{source.display}: a {notebook.language} notebook, not checked")
+            report.notes.append(
+                f"{source.display}: not a Python notebook (kernel language "
+                f"{notebook.language!r}), not checked"
+            )
             continue
         expanded.extend(_virtual_sources(source, notebook, notebooks, report, taken))
     written = {s.path.resolve(): s.display for s in expanded if s.display in notebooks.origins}
