@@ -8,7 +8,6 @@ line and columns within that cell. Every wait is for a notification, never a sle
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -18,6 +17,8 @@ import pytest_lsp
 from conftest import ROOT
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from numba_lint.server.notebooks import notebook_json
 
 TIMEOUT = 120
 CELLS = [
@@ -145,22 +146,7 @@ async def test_findings_arrive_in_their_cell_and_go_when_fixed(client: LanguageC
 
 async def test_save_confirms_the_finding_in_its_cell(client: LanguageClient, tmp_path: Path):
     path = tmp_path / "tutorial.ipynb"
-    cells = [
-        {
-            "cell_type": "markdown" if kind == lsp.NotebookCellKind.Markup else "code",
-            "metadata": {},
-            "source": text.splitlines(keepends=True),
-            **(
-                {}
-                if kind == lsp.NotebookCellKind.Markup
-                else {"execution_count": None, "outputs": []}
-            ),
-        }
-        for kind, _, text in CELLS
-    ]
-    path.write_text(
-        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
-    )
+    path.write_text(notebook_json(CELLS), encoding="utf-8")  # as the editor would save it
     uris = open_notebook(client, path)
     await diagnostics_for(client, uris[BAD_CELL])
 
@@ -173,7 +159,7 @@ async def test_save_confirms_the_finding_in_its_cell(client: LanguageClient, tmp
     confirmed = await diagnostics_for(
         client, uris[BAD_CELL], lambda found: any(d.data and d.data.get("confirmed") for d in found)
     )
-    first = next(d for d in confirmed if d.data.get("confirmed"))
+    first = next(d for d in confirmed if d.data and d.data.get("confirmed"))
     assert first.code == "NB101"
     assert first.range.start == lsp.Position(BAD_LINE, 11)
     assert "passed at cell 4, line 2" in first.message
