@@ -132,6 +132,8 @@ class FunctionCoverage:
     # The name holding this compiled variant when one def is jitted more than once
     # (`f_par = njit(parallel=True)(f)`; `f_ser = njit(f)`): each variant is one entry.
     dispatcher: str | None = None
+    # In a notebook: (cell, line in the cell) of the `def`; `line` is then the .ipynb's line.
+    cell: tuple[int, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -148,6 +150,8 @@ class FunctionCoverage:
             data["via"] = self.via
         if self.dispatcher is not None:
             data["dispatcher"] = self.dispatcher
+        if self.cell is not None:
+            data["cell"], data["cell_line"] = self.cell
         return data
 
 

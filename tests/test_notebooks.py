@@ -153,6 +153,9 @@ def test_tutorial_failure_is_reported_in_its_cell_and_confirmed(tmp_path: Path) 
     assert finding["location"] == {"row": row, "column": 17}
     assert (finding["cell"], finding["cell_line"], finding["cell_column"]) == (5, 2, 12)
     assert finding["confirmed"] is True
+    (function,) = data["functions"]
+    assert (function["name"], function["checked"]) == ("add_object", True)
+    assert (function["line"], function["cell"], function["cell_line"]) == (row - 1, 5, 1)
     # Numba's own text quotes the cell's source, not the JSON around it.
     assert "    return a.x + b.x" in finding["detail"]["dynamic"]["numba"]
 

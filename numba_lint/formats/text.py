@@ -46,7 +46,8 @@ def wrapper_lines(report: Report) -> list[str]:
         how = f"via {function.via}" if function.via else "jitted"
         if function.dispatcher:
             how += f" as {function.dispatcher}"
-        lines.append(f"{function.filename}:{function.line}: {function.name} ({how})")
+        where = f"cell {function.cell[0]}:{function.cell[1]}" if function.cell else function.line
+        lines.append(f"{function.filename}:{where}: {function.name} ({how})")
     return ["Jitted through project wrappers or as variants:", *lines] if lines else []
 
 

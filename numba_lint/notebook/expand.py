@@ -97,7 +97,7 @@ class Notebooks:
         number, line = cell_line(origin.module.rows, function.line)
         cell = origin.notebook.cells[number - 1]
         physical = physical_location(origin.notebook, cell, line, 1)
-        return replace(function, filename=origin.display, line=physical.row)
+        return replace(function, filename=origin.display, line=physical.row, cell=(number, line))
 
 
 def _in_cells(message: str, rows: list[tuple[int, int]]) -> str:
