@@ -19,6 +19,7 @@ from typing import Any
 from ..checks.syntax_error import SyntaxErrorRule
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Report
 from ..discover import SourceFile
+from ..listing import listing_order
 from ..parse import Unreadable, module_name_for, read_text
 from .positions import cell_line, cell_position, physical_location
 from .read import Notebook, NotebookProblem, read_notebook
@@ -58,7 +59,10 @@ class Notebooks:
         if not self.origins:
             return
         report.diagnostics = sorted((self._moved(d) for d in report.diagnostics), key=order)
-        report.functions = [self._moved_function(f) for f in report.functions]
+        # Re-sorted: a %%writefile module listed after the notebook's own may sit above it.
+        report.functions = sorted(
+            (self._moved_function(f) for f in report.functions), key=listing_order
+        )
         for display in self.origins:
             report.sources.pop(display, None)
         reported = {d.filename for d in report.diagnostics}
