@@ -98,7 +98,8 @@ def test_other_cells_import_what_a_writefile_cell_writes(tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stdout + done.stderr
     # `add` is trial-compiled as the callee of `twice(1.5)`; no kern.py was written for it.
-    assert "2 trial-compiled (1 callsite, 1 callee)" in done.stdout
+    assert "2 trial-compiled (" in done.stdout
+    assert "1 callsite" in done.stdout and "1 callee" in done.stdout
     assert not (tmp_path / "kern.py").exists()
 
 
