@@ -148,12 +148,20 @@ def test_calls_shell_escapes_and_magics_never_run(tmp_path: Path) -> None:
 
 
 def test_a_syntax_error_in_a_cell_is_placed_as_in_a_file(tmp_path: Path) -> None:
-    # Python places a syntax error's column from the text it is given, never the .ipynb JSON.
+    # Python places a syntax error's column from the text it is given, never the .ipynb JSON;
+    # as in Jupyter, a cell that does not parse leaves the other cells to be checked.
     (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
-    text = "import numba\n%time 1\ndef f(:\n    pass\n"
-    write_notebook(tmp_path / "nb.ipynb", [("markdown", "# x"), ("code", text)])
+    broken = "pip install numba\nimport numba\n%time 1\ndef f(:\n    pass\n"
+    checked = "cd data\nfrom numba import njit\n\n\n@njit\ndef g(a):\n    return a.x\n"
+    cells = [("markdown", "# x"), ("code", broken), ("code", checked), ("code", "print(1")]
+    write_notebook(tmp_path / "nb.ipynb", cells)
     done = run_cli("check", "--static-only", "--format", "concise", "nb.ipynb", cwd=tmp_path)
-    assert done.stdout == "nb.ipynb:cell 2:3:7: NB001 [error] syntax error: invalid syntax\n"
+    assert [line.split(" [")[0] for line in done.stdout.splitlines()] == [
+        "nb.ipynb:cell 2:4:7: NB001",
+        "nb.ipynb:cell 3:7:12: NB101",
+        "nb.ipynb:cell 4:1:6: NB001",
+    ]
+    assert "syntax error: '(' was never closed" in done.stdout
 
 
 def test_a_file_written_twice_is_checked_in_both_cells(tmp_path: Path) -> None:

@@ -105,6 +105,8 @@ def test_ipython_lines_are_neutralised_keeping_every_line_and_column() -> None:
         "y = (1,",
         "     2)  # not a magic",
         "z = a % b",
+        "pip install numba",  # automagic: a magic without %, not Python
+        "ls",  # valid Python: kept
     ]
     result = neutralised(cell)
     assert len(result) == len(cell)
@@ -113,7 +115,8 @@ def test_ipython_lines_are_neutralised_keeping_every_line_and_column() -> None:
     assert result[6] == "(     f(x))" and result[6].index("f") == cell[6].index("f")
     assert result[7].index("f") == cell[7].index("f")
     assert result[9] == "    pass"
-    assert result[10:] == cell[10:]
+    assert result[10:16] == cell[10:16]
+    assert result[16:] == ["pass", "ls"]
 
 
 def test_cell_magics_writefile_modules_and_skipped_cells() -> None:

@@ -80,7 +80,7 @@ class Notebooks:
 
     def _moved(self, diagnostic: Diagnostic) -> Diagnostic:
         origin = self.origins.get(diagnostic.filename)
-        if origin is None or not origin.module.rows:
+        if origin is None or not origin.module.rows or diagnostic.cell is not None:
             return diagnostic
         position, start, end = cell_position(
             origin.notebook, origin.module.rows, diagnostic.location, diagnostic.end_location
@@ -186,6 +186,10 @@ def _virtual_sources(
             taken.add(path.resolve())
         notebooks.origins[display] = Origin(notebook, source.display, source.path, module)
         virtual.append(SourceFile(path=path, display=display, text=module.text))
+        notebooks.problems.extend(
+            _syntax_error(display, row, column, message)
+            for row, column, message in module.syntax_errors
+        )
     # The files the %%writefile cells write, importable by the notebook's other modules in the
     # trial compile before the notebook has ever run.
     written = [(module_name_for(s.path), str(s.path.resolve()), s.text or "") for s in virtual[1:]]
@@ -193,6 +197,21 @@ def _virtual_sources(
         replace(s, companions=tuple(c for c in written if c[1] != str(s.path.resolve())))
         for s in virtual
     ]
+
+
+def _syntax_error(display: str, row: int, column: int, message: str) -> Diagnostic:
+    """NB001 for a cell that does not parse, at its virtual module's row (moved by `relocate`)."""
+    rule = SyntaxErrorRule
+    return Diagnostic(
+        filename=display,
+        location=Location(row, column),
+        end_location=Location(row, column + 1),
+        code=rule.code,
+        message=rule.message.format(detail=message),
+        severity=rule.severity,
+        pass_=Pass.STATIC,
+        url=rule.url(),
+    )
 
 
 def _problem(source: SourceFile, problem: NotebookProblem) -> Diagnostic:

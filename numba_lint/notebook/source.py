@@ -14,6 +14,7 @@ never executed. Nothing is ever run here.
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -24,6 +25,12 @@ from .read import Cell, Notebook
 # `%%time` and `%%capture` run their body as ordinary code in the kernel's namespace.
 _PYTHON_CELL_MAGICS = frozenset({"time", "capture"})
 _WRITE_MAGICS = frozenset({"file", "writefile"})
+# Line magics people write without `%` (IPython's automagic) in notebooks.
+_AUTOMAGICS = frozenset(
+    {"pip", "conda", "mamba", "cd", "ls", "pwd", "env", "load_ext", "matplotlib", "time"}
+    | {"timeit", "run", "reset", "who", "whos", "history", "mkdir", "rm", "cp", "mv", "cat"}
+    | {"clear", "less", "man", "alias", "autoreload", "config", "prun", "precision", "xmode"}
+)
 _ASSIGNED_ESCAPE = re.compile(r"^\s*[\w.,\s\[\]()*]+?=\s*[!%]")
 _TIMED = re.compile(r"^(\s*)(%timeit|%time)\b((?:\s+-[a-z]\s*\d*)*)")
 
@@ -35,6 +42,8 @@ class VirtualModule:
     lines: list[str] = field(default_factory=list)
     # (cell number, 1-based line in the cell) of each line of `lines`.
     rows: list[tuple[int, int]] = field(default_factory=list)
+    # (row, column, message) of each cell that does not parse (its lines are blank here).
+    syntax_errors: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -61,14 +70,14 @@ def notebook_modules(notebook: Notebook) -> NotebookModules:
             continue
         magic, start = _cell_magic(cell.lines)
         if magic is None:
-            main.add(cell, neutralised(list(cell.lines)), 1)
+            _add_code(main, cell, neutralised(list(cell.lines)))
             continue
         name, arguments = magic
         body = list(cell.lines[start + 1 :])
         if name in _PYTHON_CELL_MAGICS:
             # The magic line itself becomes `pass`; the body is ordinary code.
             blank = ["pass" if i == start else "" for i in range(start + 1)]
-            main.add(cell, blank + neutralised(body), 1)
+            _add_code(main, cell, blank + neutralised(body))
             continue
         target = _written_python_file(name, arguments)
         if target is None:
@@ -82,6 +91,20 @@ def notebook_modules(notebook: Notebook) -> NotebookModules:
         # %%writefile writes the body as it is: IPython syntax in it is not transformed.
         module.add(cell, body, start + 2)
     return result
+
+
+def _add_code(main: VirtualModule, cell: Cell, lines: list[str]) -> None:
+    """Jupyter compiles each cell on its own: a cell that does not parse is one syntax error
+    (kept with its module row) and blank lines, so the other cells are still checked."""
+    try:
+        compile("".join(line + "\n" for line in lines), "<cell>", "exec", ast.PyCF_ONLY_AST, True)
+    except SyntaxError as error:
+        line = min(max(error.lineno or 1, 1), len(lines))
+        main.syntax_errors.append((len(main.lines) + line, max(error.offset or 1, 1), error.msg))
+        lines = [""] * len(lines)
+    except (ValueError, RecursionError, MemoryError):
+        pass  # the parse of the whole module reports it
+    main.add(cell, lines, 1)
 
 
 def _cell_magic(lines: tuple[str, ...]) -> tuple[tuple[str, list[str]] | None, int]:
@@ -126,6 +149,8 @@ def _looks_like_ipython(line: str) -> bool:
         return True
     if stripped.endswith("?") and "#" not in stripped:
         return True
+    if stripped.split(maxsplit=1)[0] in _AUTOMAGICS and not _compiles(stripped, "exec"):
+        return True  # `pip install numba`: a magic without its %, and not Python
     return bool(_ASSIGNED_ESCAPE.match(line))
 
 
