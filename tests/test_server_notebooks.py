@@ -113,6 +113,20 @@ async def test_findings_arrive_in_their_cell_and_go_when_fixed(client: LanguageC
     for other in (1, 3):  # the other code cells get an empty list
         assert list(await diagnostics_for(client, uris[other])) == []
 
+    # The quick fix works on the cell's document as on a file.
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uris[BAD_CELL]),
+            range=found[0].range,
+            context=lsp.CodeActionContext(diagnostics=[found[0]]),
+        )
+    )
+    assert actions is not None and len(actions) == 1
+    action = actions[0]
+    assert isinstance(action, lsp.CodeAction) and action.edit and action.edit.changes
+    (edit,) = action.edit.changes[uris[BAD_CELL]]
+    assert edit.new_text == "  # noqa: NB101"
+
     client.diagnostics.pop(uris[BAD_CELL], None)
     end = len("    return a.x + b.x")
     client.notebook_document_did_change(
