@@ -5,11 +5,12 @@ bottom). A `%%file name.py` / `%%writefile name.py` cell is a module of its own 
 file it writes (`-a` appends to an earlier one); other cell magics (`%%timeit`, `%%bash`, ...)
 hold code in another language or code run in a loop, so they are skipped and counted.
 
-Line magics, shell escapes (`!cmd`, `x = !cmd`) and help (`obj?`, `??obj`) become `pass` at
-the same indentation, so every other line keeps its number and the module still parses.
-`%time expr` / `%timeit expr` keep the timed expression (the magic word blanked, so columns stay):
-it is a call site whose argument types the trial compile can use, and like every call it is
-never executed. Nothing is ever run here.
+Line magics (also common ones written without `%`), shell escapes (`!cmd`, `x = !cmd`) and
+help (`obj?`, `??obj`) become `pass` at the same indentation, so every other line keeps its
+number and the module still parses. `%time expr` / `%timeit expr` keep the timed expression, in
+parentheses at its own columns: it is a call site whose argument types the trial compile can
+use, and like every call it is never executed. A cell that still does not parse is recorded as
+a syntax error and left blank, as Jupyter compiles each cell on its own. Nothing is run here.
 """
 
 from __future__ import annotations
