@@ -122,9 +122,11 @@ def test_ipython_lines_are_neutralised_keeping_every_line_and_column() -> None:
 def test_cell_magics_writefile_modules_and_skipped_cells() -> None:
     found = notebook_modules(_notebook("tutorial.ipynb"))
     assert found.skipped == {"timeit": 1, "bash": 1}
-    (main,) = found.modules
+    main, kernels = found.modules
     ast.parse(main.text)
     assert main.rows[main.lines.index("    return a.x + b.x")] == (5, 2)
+    assert kernels.name == "kernels.py"  # `%%file kernels.py`, the last cell
+    assert kernels.rows[kernels.lines.index("def norm2(p):")] == (10, 12)
 
     written = notebook_modules(_notebook("writefile.ipynb"))
     main, kernels = written.modules
@@ -137,27 +139,40 @@ def test_cell_magics_writefile_modules_and_skipped_cells() -> None:
 # The command line ---------------------------------------------------------------------------
 
 
-def test_tutorial_failure_is_reported_in_its_cell_and_confirmed(tmp_path: Path) -> None:
+def test_tutorial_failures_are_reported_in_their_cells_and_confirmed(tmp_path: Path) -> None:
+    # The tutorial: `fast = jit(nopython=True)(add_object)` on a function of an earlier
+    # cell, plain-class instances passed in a later cell, a `%%file` cell with a failing
+    # module, shell escapes and magics; nothing of it is run.
     root = _copy(tmp_path, "tutorial.ipynb")
     done = run_cli("check", "tutorial.ipynb", cwd=root)
     assert done.returncode == 1, done.stdout + done.stderr
-    first = done.stdout.splitlines()[0]
-    assert first.startswith("tutorial.ipynb:cell 5:2:12: NB101 [error, confirmed] ")
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("tutorial.ipynb:cell 5:2:12: NB101 [error, confirmed] ")
     # The call site is the `%timeit fast(a, b)` of a later cell, never run.
-    assert "passed at cell 7, line 3" in first
-    assert done.stdout.splitlines()[1:3] == ["        return a.x + b.x", "               ^^^"]
+    assert "passed at cell 7, line 3" in lines[0]
+    assert lines[1:3] == ["        return a.x + b.x", "               ^^^"]
+    assert lines[3].startswith("tutorial.ipynb:cell 10:13:12: NB101 [error, confirmed] ")
+    assert "instance of the plain class 'Point'" in lines[3]
+    assert "passed at cell 10, line 16" in lines[3]
+    assert lines[-1].startswith("Found 2 errors, 0 warnings (1 file, 2 jit functions, 2 trial")
     assert "2 cells skipped (cell magics: %%bash (1), %%timeit (1))" in done.stderr
     assert not (root / "kernels.py").exists()
 
     data = json.loads(run_cli("check", "--format", "json", "tutorial.ipynb", cwd=root).stdout)
-    (finding,) = data["diagnostics"]
+    finding, in_file_cell = data["diagnostics"]
+    assert (in_file_cell["cell"], in_file_cell["cell_line"], in_file_cell["confirmed"]) == (
+        10,
+        13,
+        True,
+    )
     row = _physical_row("tutorial.ipynb", '"    return a.x + b.x"')
     assert row == 53
     assert finding["location"] == {"row": row, "column": 17}
     assert (finding["cell"], finding["cell_line"], finding["cell_column"]) == (5, 2, 12)
     assert finding["confirmed"] is True
-    (function,) = data["functions"]
+    function, norm2 = data["functions"]
     assert (function["name"], function["checked"]) == ("add_object", True)
+    assert (norm2["name"], norm2["cell"], norm2["cell_line"]) == ("norm2", 10, 12)
     assert (function["line"], function["cell"], function["cell_line"]) == (row - 1, 5, 1)
     # Numba's own text quotes the cell's source, not the JSON around it.
     assert "    return a.x + b.x" in finding["detail"]["dynamic"]["numba"]
@@ -180,7 +195,7 @@ def test_github_and_sarif_point_at_the_physical_line(tmp_path: Path) -> None:
         )
         for r in sarif["runs"][0]["results"]
     ]
-    assert [(uri, region["startLine"], region["startColumn"]) for uri, region in regions] == [
+    assert [(uri, region["startLine"], region["startColumn"]) for uri, region in regions][:2] == [
         ("tutorial.ipynb", 53, 17),
         ("tutorial.ipynb", 53, 23),
     ]
@@ -238,6 +253,7 @@ def test_noqa_per_file_ignores_and_excludes_work_in_notebooks(tmp_path: Path) ->
     root = _copy(tmp_path, "tutorial.ipynb")
     text = (root / "tutorial.ipynb").read_text(encoding="utf-8")
     quiet = text.replace('"    return a.x + b.x"', '"    return a.x + b.x  # noqa: NB101"')
+    quiet = quiet.replace("p.y * p.y\\n", "p.y * p.y  # noqa\\n")  # in the %%file cell
     (root / "quiet.ipynb").write_text(quiet, encoding="utf-8")
     done = run_cli("check", "--static-only", "--format", "concise", ".", cwd=root)
     assert {line.split(":")[0] for line in done.stdout.splitlines()} == {"tutorial.ipynb"}
