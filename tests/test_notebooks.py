@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import shutil
+import time
 import warnings
 from pathlib import Path
 
@@ -117,6 +118,30 @@ def test_ipython_lines_are_neutralised_keeping_every_line_and_column() -> None:
     assert result[9] == "    pass"
     assert result[10:16] == cell[10:16]
     assert result[16:] == ["pass", "ls"]
+
+
+def test_ipython_syntax_is_only_recognised_where_a_statement_starts() -> None:
+    cell = [
+        's = "a\\"b" + """',
+        "!inside the string",
+        '"""',
+        "total = a + \\",
+        "    !b",
+        "t = '#'  # (",
+        "!ls",
+        "d = {'a': [1,",
+        "  !c]}",
+        "!pwd",
+    ]
+    assert neutralised(cell) == [*cell[:6], "pass", *cell[7:9], "pass"]
+
+
+def test_neutralising_is_linear_in_the_cell_length() -> None:
+    # Once quadratic: 2000 magics in a 4000-line cell took 25 s; now milliseconds.
+    cell = [line for i in range(2000) for line in (f"x{i} = f({i})", "!echo hi")]
+    started = time.perf_counter()
+    assert neutralised(cell)[1::2] == ["pass"] * 2000
+    assert time.perf_counter() - started < 5.0
 
 
 def test_cell_magics_writefile_modules_and_skipped_cells() -> None:

@@ -16,9 +16,7 @@ a syntax error and left blank, as Jupyter compiles each cell on its own. Nothing
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
 from dataclasses import dataclass, field
 
 from .read import Cell, Notebook
@@ -137,8 +135,12 @@ def _written_python_file(name: str, arguments: list[str]) -> tuple[str, bool] | 
 def neutralised(lines: list[str]) -> list[str]:
     """`lines` with every line of IPython syntax replaced, line for line."""
     result: list[str] = []
+    scanner = _Continuation()
     for line in lines:
-        result.append(_replacement(line, result) if _looks_like_ipython(line) else line)
+        if scanner.at_statement and _looks_like_ipython(line):
+            line = _replacement(line)
+        scanner.feed(line)
+        result.append(line)
     return result
 
 
@@ -155,10 +157,8 @@ def _looks_like_ipython(line: str) -> bool:
     return bool(_ASSIGNED_ESCAPE.match(line))
 
 
-def _replacement(line: str, before: list[str]) -> str:
-    """What replaces a line that looks like IPython syntax, given the lines already kept."""
-    if not _starts_statement(before):
-        return line  # inside a string or an open bracket: text, not syntax
+def _replacement(line: str) -> str:
+    """What replaces a line of IPython syntax that starts a statement."""
     indent = line[: len(line) - len(line.lstrip())]
     timed = _TIMED.match(line)
     if timed:
@@ -171,17 +171,64 @@ def _replacement(line: str, before: list[str]) -> str:
     return indent + "pass"
 
 
-def _starts_statement(before: list[str]) -> bool:
-    """Whether the next line begins a statement: not in a string, bracket or `\\` continuation."""
-    if before and before[-1].endswith("\\"):
-        return False
-    text = "".join(line + "\n" for line in before)
-    try:
-        for _ in tokenize.generate_tokens(io.StringIO(text).readline):
-            pass
-    except (tokenize.TokenError, SyntaxError):
-        return False
-    return True
+_TRIPLE_QUOTES = ("'''", '"""')
+
+
+class _Continuation:
+    """Whether the next line starts a statement or continues one (inside brackets or a
+    triple-quoted string, or after a backslash), in one pass over the lines: IPython syntax is
+    recognised only where a statement starts; elsewhere it is text."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.quote = ""  # the triple quote of a string still open
+        self.backslash = False
+
+    @property
+    def at_statement(self) -> bool:
+        return self.depth == 0 and not self.quote and not self.backslash
+
+    def feed(self, line: str) -> None:
+        self.backslash = False
+        at = 0
+        while at < len(line):
+            if self.quote:
+                close = _string_end(line, at, self.quote)
+                if close < 0:
+                    return
+                self.quote, at = "", close
+                continue
+            char = line[at]
+            if char == "#":
+                return
+            if char in "'\"":
+                quote = line[at : at + 3] if line[at : at + 3] in _TRIPLE_QUOTES else char
+                close = _string_end(line, at + len(quote), quote)
+                if close < 0:
+                    # A triple quote goes on; a one-quote string cannot (a syntax error).
+                    self.quote = quote if len(quote) == 3 else ""
+                    return
+                at = close
+                continue
+            if char in "([{":
+                self.depth += 1
+            elif char in ")]}":
+                self.depth = max(self.depth - 1, 0)
+            elif char == "\\" and at == len(line) - 1:
+                self.backslash = True
+            at += 1
+
+
+def _string_end(line: str, at: int, quote: str) -> int:
+    """The index after the closing `quote` from `at` on (escapes skipped); -1 if none."""
+    while at < len(line):
+        if line[at] == "\\":
+            at += 2
+        elif line.startswith(quote, at):
+            return at + len(quote)
+        else:
+            at += 1
+    return -1
 
 
 def _compiles(text: str, mode: str) -> bool:
