@@ -60,7 +60,8 @@ def position(diagnostic: Diagnostic) -> str:
 
 
 def in_cell(diagnostic: Diagnostic) -> Diagnostic:
-    """A notebook finding placed on line 1 of its own cell line (for the excerpt's caret)."""
+    """A notebook finding moved onto row 1 of a text holding only its cell line, with the
+    cell's columns: what `_excerpt` needs to print that line and the caret under it."""
     cell = diagnostic.cell
     assert cell is not None
     end_row = 1 if cell.end_row == cell.row else 2
