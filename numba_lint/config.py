@@ -37,6 +37,7 @@ DEFAULT_EXCLUDES = (
     "node_modules",
     ".eggs",
     "*.egg-info",
+    ".ipynb_checkpoints",
 )
 
 SEVERITY_NAMES = ("error", "warning", "info")

@@ -41,6 +41,36 @@ class Location:
 
 
 @dataclass(frozen=True)
+class CellPosition:
+    """Where a finding in a Jupyter notebook sits in its cell (docs/notebooks.md). The
+    Diagnostic's own location is then the physical one in the .ipynb file."""
+
+    # 1-based over all cells, as Jupyter shows them; rows and columns within the cell.
+    cell: int
+    row: int
+    column: int
+    end_row: int
+    end_column: int
+    # False: the notebook is not stored one source line per JSON line, so the physical
+    # location is the line where the cell's source starts.
+    exact: bool = True
+    # The source line itself (the text format's excerpt); not part of the JSON.
+    text: str = field(default="", compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "cell": self.cell,
+            "cell_line": self.row,
+            "cell_column": self.column,
+            "cell_end_line": self.end_row,
+            "cell_end_column": self.end_column,
+        }
+        if not self.exact:
+            data["location_is_cell_start"] = True
+        return data
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     filename: str
     location: Location
@@ -54,6 +84,8 @@ class Diagnostic:
     url: str | None = None
     # Extra machine-readable detail (Numba's own error text, signatures tried, call chain).
     detail: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # Set for findings in notebooks (`location` is then the line of the .ipynb file).
+    cell: CellPosition | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -77,6 +109,8 @@ class Diagnostic:
         }
         if self.detail:
             data["detail"] = self.detail
+        if self.cell is not None:
+            data.update(self.cell.to_json())
         return data
 
 
@@ -98,6 +132,8 @@ class FunctionCoverage:
     # The name holding this compiled variant when one def is jitted more than once
     # (`f_par = njit(parallel=True)(f)`; `f_ser = njit(f)`): each variant is one entry.
     dispatcher: str | None = None
+    # In a notebook: (cell, line in the cell) of the `def`; `line` is then the .ipynb's line.
+    cell: tuple[int, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -114,6 +150,8 @@ class FunctionCoverage:
             data["via"] = self.via
         if self.dispatcher is not None:
             data["dispatcher"] = self.dispatcher
+        if self.cell is not None:
+            data["cell"], data["cell_line"] = self.cell
         return data
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+# Jupyter notebooks are read as the Python modules their code cells form (numba_lint/notebook).
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class SourceFile:
     display: str
     # Source given directly (stdin, editor buffer); None means read `path` from disk.
     text: str | None = None
+    # (module name, path, text) of modules the trial compile imports from these texts instead
+    # of from disk: the files a notebook's %%writefile cells write (numba_lint/notebook).
+    companions: tuple[tuple[str, str, str], ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass

@@ -224,8 +224,10 @@ def parse(
         module = _parse_module(text)
     except cst.ParserSyntaxError as exc:
         # Python's own parser places the error better and says it in the words users know.
+        # Not under the file's name: Python reads the line of a file that exists to place the
+        # column, and the text checked may differ from the disk (a buffer, a notebook's cells).
         try:
-            compile(text, source.display, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+            compile(text, "<checked text>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
         except SyntaxError as python_error:
             return SyntaxProblem(
                 source=source,

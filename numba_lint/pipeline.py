@@ -33,6 +33,7 @@ from .jit_index import (
     with_variants,
 )
 from .modules import imported_modules, is_imported
+from .notebook.expand import expand_notebooks
 from .parse import (
     ParsedModule,
     SyntaxProblem,
@@ -76,6 +77,7 @@ def run(config: Config, options: Options) -> Report:
         report.notes.extend(found.notes)
         sources = found.files
     report.summary.files = len(sources)
+    sources, notebooks = expand_notebooks(sources, report)  # .ipynb -> virtual modules
 
     texts: dict[SourceFile, str] = {}
     for source in sources:
@@ -110,6 +112,8 @@ def run(config: Config, options: Options) -> Report:
                 report.functions = listing
             diagnostics.extend(_static(indexed, rules, facts, report))
 
+    diagnostics.extend(notebooks.problems)
+
     if not config.static_only and report.summary.jit_functions:
         from .dynamic import run_dynamic  # the parent only schedules; workers import Numba
         from .merge import merge
@@ -132,6 +136,7 @@ def run(config: Config, options: Options) -> Report:
     lines = {s.display: t.splitlines() for s, t in texts.items() if s.display in reported}
     report.sources = lines
     paths = {source.display: source.path for source in sources}
+    paths.update(notebooks.paths)
     report.diagnostics = sorted(
         (
             d
@@ -141,6 +146,7 @@ def run(config: Config, options: Options) -> Report:
         ),
         key=diagnostic_order,
     )
+    notebooks.relocate(report, diagnostic_order)
     report.summary.seconds = time.perf_counter() - started
     return report
 

@@ -140,6 +140,8 @@ def test_hooks_fail_on_the_bad_line_then_pass_once_fixed(hook_repo: Path, tmp_pa
     git("init", "-q", cwd=user)
     (user / "bad.py").write_text(BAD)
     (user / "good.py").write_text(GOOD)
+    # A notebook (types_or: jupyter) with the same failure in cell 5.
+    shutil.copy(ROOT / "tests" / "fixtures" / "notebooks" / "tutorial.ipynb", user / "nb.ipynb")
     git("add", "-A", cwd=user)
 
     failed = try_repo(hook_repo, user)
@@ -151,9 +153,11 @@ def test_hooks_fail_on_the_bad_line_then_pass_once_fixed(hook_repo: Path, tmp_pa
         ), output
     # Both hooks point at `a.x` on line 11 of bad.py; good.py is clean.
     assert output.count("bad.py:11:12: NB101") == 2, output
+    assert output.count("nb.ipynb:cell 5:2:12: NB101") == 2, output
     assert "good.py:" not in output
 
     (user / "bad.py").write_text(FIXED)
+    (user / "nb.ipynb").unlink()
     git("add", "-A", cwd=user)
     passed = try_repo(hook_repo, user)
     output = passed.stdout + passed.stderr

@@ -16,7 +16,11 @@ from .numba_compat import errors, numba
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Numba names places as `File "rel/path.py", line N` (innermost first) and `at /abs/path.py (N)`.
-_TEXT_LOC = re.compile(r'File "([^"]+)", line (\d+)|(?:at|Raised from) (/[^\n]+?\.py) \((\d+)\)')
+_TEXT_LOC = re.compile(
+    r'File "([^"]+)", line (\d+)|(?:at|Raised from) (/[^\n]+?\.(?:py|ipynb)) \((\d+)\)'
+)
+# A notebook's code cells are checked under the notebook's own path (numba_lint/notebook).
+_USER_SUFFIXES = (".py", ".ipynb")
 _ADDRESS = re.compile(r"#[0-9a-f]{6,}| at 0x[0-9a-fA-F]+")
 _NUMBA_DIR = str(Path(numba.__file__).resolve().parent)
 
@@ -29,7 +33,7 @@ def is_user_file(filename: str | None) -> bool:
     return (
         bool(filename)
         and not str(filename).startswith(_NUMBA_DIR)
-        and Path(str(filename)).suffix == ".py"
+        and Path(str(filename)).suffix in _USER_SUFFIXES
     )
 
 

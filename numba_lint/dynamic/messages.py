@@ -36,7 +36,7 @@ LOWERING_GLOBAL = re.compile(r'During: lowering "[^"]*= global\((\w+): ')
 _SELECTOR = re.compile(r"<numba\.core\.base\.OverloadSelector object[^>]*>, \((.+?),?\)$")
 _SSA_NAME = re.compile(r"for '([A-Za-z_]\w*)\.\d+'")
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+|#[0-9a-f]{6,}")
-_DEFINED_AT = re.compile(r"(defined )?at (/[^\n]+?\.py) \((\d+)\)")
+_DEFINED_AT = re.compile(r"(defined )?at (/[^\n]+?\.(?:py|ipynb)) \((\d+)\)")
 
 
 def stable_text(text: str) -> str:

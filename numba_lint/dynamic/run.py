@@ -58,7 +58,7 @@ class _Module:
 
 
 def module_job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) -> dict[str, Any]:
-    return {
+    job: dict[str, Any] = {
         "path": str(parsed.source.path.resolve()),
         "project_root": str(config.project_root.resolve()),
         "module_name": parsed.module_name,
@@ -67,6 +67,9 @@ def module_job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) 
         "full_compile": bool(config.full_compile),
         "statement_seconds": STATEMENT_SECONDS,
     }
+    if parsed.source.companions:  # the other modules of a notebook (numba_lint/notebook)
+        job["companions"] = [list(companion) for companion in parsed.source.companions]
+    return job
 
 
 def _prepare(

@@ -13,6 +13,8 @@ import ast
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import linecache
+import os
 import signal
 import sys
 import time
@@ -186,6 +188,7 @@ def execute(
     on_statement: Callable[[ast.stmt], None] | None = None,
 ) -> Skeleton:
     """Run the skeleton of `source` in `module`, statement by statement."""
+    _remember_source(filename, source)
     tree = ast.parse(source, filename)
     decided = plan(tree.body, jitted)
     skeleton = Skeleton(
@@ -230,6 +233,18 @@ def execute(
     return skeleton
 
 
+def _remember_source(filename: str, source: str) -> None:
+    """Numba quotes source lines from linecache (by the path relative to the working folder):
+    give it the text checked, not the file on disk (an editor buffer, or a notebook's code
+    cells whose file is JSON). An entry whose mtime is None is never dropped as stale."""
+    entry = (len(source), None, source.splitlines(True), filename)
+    linecache.cache[filename] = entry
+    try:
+        linecache.cache[os.path.relpath(filename)] = entry
+    except ValueError:  # another drive (Windows)
+        pass
+
+
 class _SkeletonLoader(importlib.abc.Loader):
     def __init__(self, finder: SkeletonFinder, path: str) -> None:
         self.finder = finder
@@ -239,7 +254,8 @@ class _SkeletonLoader(importlib.abc.Loader):
         return None
 
     def exec_module(self, module: types.ModuleType) -> None:
-        source = Path(self.path).read_text(encoding="utf-8")
+        given = self.finder.companions.get(module.__name__)
+        source = given[1] if given else Path(self.path).read_text(encoding="utf-8")
         skeleton = execute(module, source, self.path, statement_seconds=self.finder.seconds)
         self.finder.loaded[module.__name__] = skeleton
 
@@ -247,12 +263,25 @@ class _SkeletonLoader(importlib.abc.Loader):
 class SkeletonFinder(importlib.abc.MetaPathFinder):
     """Imports project files (under `root`) as skeletons, so their top-level work never runs."""
 
-    def __init__(self, root: Path, seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        root: Path,
+        seconds: float = 5.0,
+        companions: Mapping[str, tuple[str, str]] | None = None,
+    ) -> None:
         self.root = root.resolve()
         self.seconds = seconds
         self.loaded: dict[str, Skeleton] = {}
+        # Module name -> (path, text) of modules given as text, not read from disk: the files a
+        # notebook's %%writefile cells write, importable from its other cells before they exist.
+        self.companions = dict(companions or {})
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname in self.companions:
+            given = self.companions[fullname][0]
+            return importlib.util.spec_from_file_location(
+                fullname, given, loader=_SkeletonLoader(self, given)
+            )
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         if spec is None or not spec.origin or not spec.origin.endswith(".py"):
             return None

@@ -69,7 +69,8 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     for folder in (str(top), str(root)):
         if folder not in sys.path:
             sys.path.insert(0, folder)
-    finder = skeleton_mod.SkeletonFinder(root, seconds=job["statement_seconds"])
+    companions = {name: (where, text) for name, where, text in job.get("companions", [])}
+    finder = skeleton_mod.SkeletonFinder(root, job["statement_seconds"], companions)
     sys.meta_path.insert(0, finder)
     result: dict[str, Any] = {
         "functions": {},

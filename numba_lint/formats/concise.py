@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from ..diagnostic import Report, Severity
 from . import RenderOptions
+from .text import position
 
 
 def render(report: Report, options: RenderOptions) -> str:
     lines = [
-        f"{d.filename}:{d.location.row}:{d.location.column}: {d.code} [{d.severity.value}] "
+        f"{position(d)}: {d.code} [{d.severity.value}] "
         f"{d.message}{' (confirmed by trial compile)' if d.confirmed else ''}"
         for d in report.diagnostics
         if d.severity is not Severity.INFO or options.verbose

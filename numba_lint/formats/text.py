@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ..diagnostic import Diagnostic, Report, Severity
+from ..diagnostic import Diagnostic, Location, Report, Severity
 from . import RenderOptions
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
@@ -23,8 +23,11 @@ def render(report: Report, options: RenderOptions) -> str:
         if diagnostic.severity is Severity.INFO and not options.verbose:
             continue
         out.append(_headline(diagnostic, options.color))
-        lines = sources.setdefault(diagnostic.filename, _read_lines(diagnostic.filename))
-        out.extend(_excerpt(diagnostic, lines, options.color))
+        if diagnostic.cell is not None:  # a notebook: the excerpt is the cell's line
+            out.extend(_excerpt(in_cell(diagnostic), [diagnostic.cell.text], options.color))
+        else:
+            lines = sources.setdefault(diagnostic.filename, _read_lines(diagnostic.filename))
+            out.extend(_excerpt(diagnostic, lines, options.color))
         if options.verbose and diagnostic.detail.get("numba"):
             out.extend("    | " + line for line in str(diagnostic.detail["numba"]).splitlines())
     if options.verbose:
@@ -43,12 +46,32 @@ def wrapper_lines(report: Report) -> list[str]:
         how = f"via {function.via}" if function.via else "jitted"
         if function.dispatcher:
             how += f" as {function.dispatcher}"
-        lines.append(f"{function.filename}:{function.line}: {function.name} ({how})")
+        where = f"cell {function.cell[0]}:{function.cell[1]}" if function.cell else function.line
+        lines.append(f"{function.filename}:{where}: {function.name} ({how})")
     return ["Jitted through project wrappers or as variants:", *lines] if lines else []
 
 
+def position(diagnostic: Diagnostic) -> str:
+    """`path:row:col`, or `nb.ipynb:cell 7:2:12` in a notebook (cell, line in it, column)."""
+    cell = diagnostic.cell
+    if cell is not None:
+        return f"{diagnostic.filename}:cell {cell.cell}:{cell.row}:{cell.column}"
+    return f"{diagnostic.filename}:{diagnostic.location.row}:{diagnostic.location.column}"
+
+
+def in_cell(diagnostic: Diagnostic) -> Diagnostic:
+    """A notebook finding moved onto row 1 of a text holding only its cell line, with the
+    cell's columns: what `_excerpt` needs to print that line and the caret under it."""
+    cell = diagnostic.cell
+    assert cell is not None
+    end_row = 1 if cell.end_row == cell.row else 2
+    return diagnostic.with_changes(
+        location=Location(1, cell.column), end_location=Location(end_row, cell.end_column)
+    )
+
+
 def _headline(diagnostic: Diagnostic, color: bool) -> str:
-    where = f"{diagnostic.filename}:{diagnostic.location.row}:{diagnostic.location.column}:"
+    where = f"{position(diagnostic)}:"
     severity = diagnostic.severity.value
     # "confirmed": the trial compile failed on the same node the static rule flagged.
     tag = f"{severity}, confirmed" if diagnostic.confirmed else severity

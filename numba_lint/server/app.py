@@ -26,7 +26,7 @@ from ..diagnostic import Diagnostic
 from ..discover import SourceFile
 from ..parse import ParsedModule, parse
 from ..pipeline import Options, run
-from . import hover, settings
+from . import hover, notebook_sync, notebooks, settings
 from .convert import SOURCE, noqa_edit, to_lsp
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,10 @@ class Checked:
 class NumbaLintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "numba-lint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+            "numba-lint",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=notebooks.SYNC_OPTIONS,
         )
         self.raw_layers: dict[str, dict[str, Any]] = {}
         self.table: dict[str, Any] = {}
@@ -281,6 +284,27 @@ def did_close(ls: NumbaLintServer, params: lsp.DidCloseTextDocumentParams) -> No
     ls.saved.pop(uri, None)
     ls.types.pop(uri, None)
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(lsp.NOTEBOOK_DOCUMENT_DID_OPEN)
+def notebook_did_open(ls: NumbaLintServer, params: lsp.DidOpenNotebookDocumentParams) -> None:
+    notebook_sync.schedule(ls, params.notebook_document.uri, 0)
+
+
+@server.feature(lsp.NOTEBOOK_DOCUMENT_DID_CHANGE)
+def notebook_did_change(ls: NumbaLintServer, params: lsp.DidChangeNotebookDocumentParams) -> None:
+    notebook_sync.schedule(ls, params.notebook_document.uri, ls.options.debounce)
+
+
+@server.feature(lsp.NOTEBOOK_DOCUMENT_DID_SAVE)
+async def notebook_did_save(ls: NumbaLintServer, params: lsp.DidSaveNotebookDocumentParams) -> None:
+    if ls.options.check_on_save:
+        await notebook_sync.check_saved(ls, params.notebook_document.uri)
+
+
+@server.feature(lsp.NOTEBOOK_DOCUMENT_DID_CLOSE)
+def notebook_did_close(ls: NumbaLintServer, params: lsp.DidCloseNotebookDocumentParams) -> None:
+    notebook_sync.close(ls, params)
 
 
 @server.feature(
