@@ -131,6 +131,25 @@ last_scaled(np.ones(8))
 last_scaled(np.ones(8, dtype=np.int64))
 """
 
+SERIAL_PRANGE = """
+import numpy as np
+from numba import njit, prange
+
+
+@njit(parallel=True)
+def total_small(x):
+    total = 0.0
+    for i in prange(x.shape[0]):
+        if x[i] > 5:
+            {exit}
+        total += x[i]
+    return total
+
+
+total_small(np.ones(8))
+total_small(np.ones(8, dtype=np.int64))
+"""
+
 CONTIGUOUS = {"m64": "np.ascontiguousarray(grid[:, :2])", "m32": "grid32[:, :2].copy()"}
 STRIDED = {"m64": "grid[:, :2]", "m32": "grid32[:, :2]"}
 
@@ -143,6 +162,9 @@ CASES = [
     ("parallel", "NB971", NOTHING_PARALLEL.format(options="(parallel=True)"),
      "NumbaPerformanceWarning", (4, 7), NOTHING_PARALLEL.format(options=""),
      "no transformation for parallel execution"),
+    # Numba names the loop; the cause is the statement that leaves it early.
+    ("serial-prange", "NB971", SERIAL_PRANGE.format(exit="break"), "NumbaPerformanceWarning",
+     (10, 13), SERIAL_PRANGE.format(exit="continue"), "will not be executed in parallel"),
     ("reflected", "NB972", REFLECTED.format(ints="[1, 2]", floats="[1.5, 2.5]"),
      "NumbaPendingDeprecationWarning", (8, 14),
      REFLECTED.format(ints="np.asarray([1, 2])", floats="np.asarray([1.5, 2.5])"),
@@ -218,7 +240,7 @@ def test_code_at_the_cause_once_and_silent_when_fixed(
 
     full = code == "NB973"  # Numba raises it while generating code only
     result = check_source(tmp_path, flagged, full_compile=full)
-    [found] = by_code(result, code)
+    [found] = [d for d in by_code(result, code) if words in d.message]
     assert (found.location.row, found.location.column) == place, found.message
     assert found.filename == "example.py" and category in found.message and words in found.message
     # Raised once per signature, reported once, listing both.

@@ -19,14 +19,16 @@ class NumbaPerformanceWarningRule(DynamicRule):
     Reports a `NumbaPerformanceWarning` raised while the trial compile typed the function, at
     the code that causes it: the `np.dot(...)`/`np.vdot(...)` call or the `@` operator whose
     operands are non-contiguous arrays (layout 'A', such as a column slice `m[:, :2]` or a
-    transposed view passed in), or the `parallel=True` keyword of a function in which Numba
-    found nothing to run in parallel. A warning raised once per checked signature is one
-    finding that lists the signatures.
+    transposed view passed in), the `parallel=True` keyword of a function in which Numba
+    found nothing to run in parallel, or the `break`/`return`/`raise`/`assert` that makes
+    Numba run a `prange` loop serially (a loop with more than one exit; the other exits are
+    listed in `detail.also_at`). A warning raised once per checked signature is one finding
+    that lists the signatures.
 
     ## Why is this bad?
     The code runs, but slower than it could: on non-contiguous operands Numba cannot hand the
-    product to BLAS directly, and `parallel=True` with nothing to parallelise only adds
-    compile time.
+    product to BLAS directly, `parallel=True` with nothing to parallelise only adds compile
+    time, and a `prange` loop with an early exit runs on one thread.
 
     ## Example
     ```python

@@ -5,8 +5,9 @@ rule (checks/numba_warning_rules.py: NB971 performance, NB972 deprecation, NB973
 safety; NB970 any other). An argument warning (reflected list) points at the argument's first
 use, with a fix hint; a decorator-option warning (`parallel=True`, `nopython=False`) at that
 keyword; a contiguity warning at the `np.dot(...)` call or `@` operator; a parallel-safety
-warning at the variable's assignment inside the `prange` loop (the others in `also_at`);
-otherwise the warning's own line.
+warning at the variable's assignment inside the `prange` loop, a `prange` loop Numba runs
+serially at the `break`/`return` that exits it (the others in `also_at`); a warning with no
+place of its own at the function's name; otherwise the warning's own line.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..checks import dynamic as rules
 from ..checks.base import DynamicRule
 from ..checks.numba_warning_rules import RULE_FOR_CATEGORY
 from .locate import Finding, Locator, SourceFile, first_use, line_range, node_range
-from .warning_anchors import contiguity_node, parallel_writes, reflected_hint
+from .warning_anchors import contiguity_node, loop_exits, parallel_writes, reflected_hint
 
 _URL_TAIL = re.compile(r"\s*For more information visit (\S+)\s*$", re.S)
 _ARGUMENT = re.compile(r"(?<!keyword )argument '(\w+)'")
@@ -55,7 +56,9 @@ def warning_findings(
         function_node, owner = source.function_at(line)
         if function_node is None and function_line is not None:
             function_node, owner = source.function_at(function_line)
-        node, others = _anchor(source, line, first, function_node)
+        node, others, what = _anchor(source, line, first, function_node)
+        if node is None and where is None and function_node is not None:
+            node = function_node.name  # no place of its own: the function, not its decorator
         start, end = node_range(source, node) if node is not None else line_range(source, line)
         rule = rule_for(warning["category"])
         detail: dict[str, Any] = {"numba": warning["text"]}
@@ -65,7 +68,7 @@ def warning_findings(
             detail["also_at"] = [{"row": r, "column": c} for r, c in others]
             rows = sorted({r for r, _ in others})
             plural = "s" if len(rows) > 1 else ""
-            message += f" (also written at line{plural} {', '.join(map(str, rows))})"
+            message += f" (also {what} at line{plural} {', '.join(map(str, rows))})"
         if url_match:
             detail["more"] = url_match.group(1)
         if warning.get("signature"):
@@ -77,22 +80,26 @@ def warning_findings(
 
 def _anchor(
     source: SourceFile, line: int, first: str, function_node: cst.FunctionDef | None
-) -> tuple[cst.CSTNode | None, list[tuple[int, int]]]:
-    """The node a warning is about (None: its line), and the other places of the same cause."""
+) -> tuple[cst.CSTNode | None, list[tuple[int, int]], str]:
+    """The node a warning is about (None: its line), the other places of the same cause, and
+    what happens there ("written", "exits the loop")."""
     if function_node is None:
-        return contiguity_node(source, line, first), []
+        return contiguity_node(source, line, first), [], ""
     argument = _ARGUMENT.search(first)
     if argument:
-        return first_use(function_node, argument.group(1)), []
+        return first_use(function_node, argument.group(1)), [], ""
     if "parallel=True" in first:
-        return keyword_argument(function_node, "parallel"), []
+        return keyword_argument(function_node, "parallel"), [], ""
     keyword = _KEYWORD.search(first)
     if keyword:
-        return keyword_argument(function_node, keyword.group(1)), []
-    writes = parallel_writes(source, line, first)
-    if writes:
-        return writes[0], [node_range(source, w)[0] for w in writes[1:]]
-    return contiguity_node(source, line, first), []
+        return keyword_argument(function_node, keyword.group(1)), [], ""
+    for nodes, what in (
+        (parallel_writes(source, line, first), "written"),
+        (loop_exits(source, line, first), "exits the loop"),
+    ):
+        if nodes:
+            return nodes[0], [node_range(source, n)[0] for n in nodes[1:]], what
+    return contiguity_node(source, line, first), [], ""
 
 
 def _one_per_place(findings: list[Finding]) -> list[Finding]:

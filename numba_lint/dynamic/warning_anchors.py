@@ -3,7 +3,8 @@
 Numba raises its warnings from its own files (numba/np/linalg.py, parfor lowering) or at a
 whole line; these helpers find, in the user's function, the node that causes each one:
 the `np.dot(...)` call or `@` operator a contiguity warning names, the assignments inside a
-`prange` loop a parallel-safety warning names. Pure libcst; never imports Numba.
+`prange` loop a parallel-safety warning names, the `break`/`return` that keeps a `prange` loop
+serial. Pure libcst; never imports Numba.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .locate import SourceFile
 _CONTIGUOUS = re.compile(r"^(?:np\.(\w+)\(\)|'@') is faster on contiguous arrays")
 # "Variable last used in parallel loop may be written to simultaneously" (SSA suffix removed).
 _PARALLEL_VARIABLE = re.compile(r"^Variable (\w+) used in parallel loop")
+_SERIAL_PRANGE = "prange or pndindex loop will not be executed in parallel"
 _REFLECTED = re.compile(r"type 'reflected (list|set)' found for argument '(\w+)'")
 _NUMBER = re.compile(r"(u?int\d+|float\d+|complex\d+|bool|boolean)$")
 
@@ -97,19 +99,71 @@ class _Writes(cst.CSTVisitor):
                 self._target(element.value)
 
 
-def parallel_writes(source: SourceFile, line: int, text: str) -> list[cst.Name]:
+def parallel_writes(source: SourceFile, line: int, text: str) -> list[cst.CSTNode]:
     """The assignments, inside the loop at `line`, to the variable a parallel-safety warning
     names; in source order. Empty when the loop or the variable is not found."""
     match = _PARALLEL_VARIABLE.match(text)
-    if match is None:
-        return []
-    loops = [node for node, _ in source.nodes_on(line, (cst.For,))]
-    loop = next((n for n in loops if source.position(n).start.line == line), None)
-    if not isinstance(loop, cst.For):
+    loop = _loop_at(source, line)
+    if match is None or loop is None:
         return []
     visitor = _Writes(match.group(1))
     loop.body.visit(visitor)
     return sorted(visitor.found, key=lambda n: _start(source, n))
+
+
+class _Exits(cst.CSTVisitor):
+    """Statements that leave a loop body other than by its end: `break` (not an inner loop's),
+    `return`, `raise`, `assert`. Nested functions are not part of the body."""
+
+    def __init__(self) -> None:
+        self.found: list[cst.CSTNode] = []
+        self.inner_loops = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_For(self, node: cst.For) -> None:
+        self.inner_loops += 1
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self.inner_loops -= 1
+
+    def visit_While(self, node: cst.While) -> None:
+        self.inner_loops += 1
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self.inner_loops -= 1
+
+    def visit_Break(self, node: cst.Break) -> None:
+        if self.inner_loops == 0:
+            self.found.append(node)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.found.append(node)
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        self.found.append(node)
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self.found.append(node)
+
+
+def loop_exits(source: SourceFile, line: int, text: str) -> list[cst.CSTNode]:
+    """For Numba's "prange ... loop will not be executed in parallel due to there being more
+    than one entry to or exit from the loop": the statements in the loop at `line` that exit
+    it early, in source order (empty for any other warning)."""
+    loop = _loop_at(source, line)
+    if not text.startswith(_SERIAL_PRANGE) or loop is None:
+        return []
+    visitor = _Exits()
+    loop.body.visit(visitor)
+    return sorted(visitor.found, key=lambda n: _start(source, n))
+
+
+def _loop_at(source: SourceFile, line: int) -> cst.For | None:
+    loops = [node for node, _ in source.nodes_on(line, (cst.For,))]
+    loop = next((n for n in loops if source.position(n).start.line == line), None)
+    return loop if isinstance(loop, cst.For) else None
 
 
 def _start(source: SourceFile, node: cst.CSTNode) -> tuple[int, int]:
