@@ -250,6 +250,14 @@ def test_code_at_the_cause_once_and_silent_when_fixed(
     assert [d for d in clean.diagnostics if d.code in (*NEW_CODES, "NB970")] == []
 
 
+def test_serial_prange_is_the_cause_of_nothing_parallel(tmp_path: Path) -> None:
+    result = check_source(tmp_path, SERIAL_PRANGE.format(exit="break"))
+    # Numba also warns "parallel=True ... no transformation" at the keyword: a consequence.
+    [found] = by_code(result, "NB971")
+    assert (found.location.row, found.location.column) == (10, 13)
+    assert "parallel=True has no effect" in found.message
+
+
 def test_parallel_safety_lists_the_other_writes(tmp_path: Path) -> None:
     [found] = by_code(check_source(tmp_path, RACE, full_compile=True), "NB973")
     assert found.detail["also_at"] == [{"row": 10, "column": 9}]

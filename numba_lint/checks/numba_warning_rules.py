@@ -22,8 +22,9 @@ class NumbaPerformanceWarningRule(DynamicRule):
     transposed view passed in), the `parallel=True` keyword of a function in which Numba
     found nothing to run in parallel, or the `break`/`return`/`raise`/`assert` that makes
     Numba run a `prange` loop serially (a loop with more than one exit; the other exits are
-    listed in `detail.also_at`). A warning raised once per checked signature is one finding
-    that lists the signatures.
+    listed in `detail.also_at`; when no loop of the function is left to run in parallel,
+    Numba's "no transformation" warning for it is this same cause and not reported again).
+    A warning raised once per checked signature is one finding that lists the signatures.
 
     ## Why is this bad?
     The code runs, but slower than it could: on non-contiguous operands Numba cannot hand the

@@ -75,7 +75,7 @@ def warning_findings(
             detail["signature"] = warning["signature"]
         function = owner or warning.get("function")
         findings.append(Finding(rule, message, source.path, start[0], start, end, function, detail))
-    return _one_per_place(findings)
+    return _one_per_place(_without_consequences(findings))
 
 
 def _anchor(
@@ -100,6 +100,30 @@ def _anchor(
         if nodes:
             return nodes[0], [node_range(source, n)[0] for n in nodes[1:]], what
     return contiguity_node(source, line, first), [], ""
+
+
+_NOTHING_PARALLEL = "no transformation for parallel execution was possible"
+_SERIAL_PRANGE = "prange or pndindex loop will not be executed in parallel"
+
+
+def _without_consequences(findings: list[Finding]) -> list[Finding]:
+    """One finding per cause: when Numba runs a function's `prange` loops serially (an early
+    exit), its "parallel=True ... no transformation" warning for that function follows from
+    it; the loop's finding says so instead of a second finding at the keyword."""
+    serial = {(f.file, f.function) for f in findings if _SERIAL_PRANGE in f.message}
+    serial &= {(f.file, f.function) for f in findings if _NOTHING_PARALLEL in f.message}
+    if not serial:
+        return findings
+    kept = []
+    for finding in findings:
+        place = (finding.file, finding.function)
+        if place in serial and _NOTHING_PARALLEL in finding.message:
+            continue
+        if place in serial and _SERIAL_PRANGE in finding.message:
+            note = " No loop of this function runs in parallel, so parallel=True has no effect."
+            finding = replace(finding, message=finding.message + note)
+        kept.append(finding)
+    return kept
 
 
 def _one_per_place(findings: list[Finding]) -> list[Finding]:
