@@ -302,3 +302,10 @@ def test_each_code_selected_and_ignored_alone(
     if isinstance(diagnostics, dict):
         diagnostics = diagnostics["diagnostics"]
     assert {d["code"] for d in diagnostics} == reported
+
+
+def test_two_candidate_calls_on_the_line_give_the_line(tmp_path: Path) -> None:
+    # Numba's text names np.dot, not which call: pointing at one of the two could be wrong.
+    source = DOT.format(**STRIDED).replace("1.0 + np.dot(m, v)", "np.dot(m, v) + np.dot(v, m.T)")
+    found = by_code(check_source(tmp_path, source), "NB971")
+    assert found and {(d.location.row, d.location.column) for d in found} == {(7, 5)}

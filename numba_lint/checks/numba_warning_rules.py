@@ -49,7 +49,8 @@ class NumbaPerformanceWarningRule(DynamicRule):
 
     ## Known limitations
     Numba raises it only where typing reaches the call; a function not trial-compiled (NB960)
-    is not checked. Select or ignore it on its own with `--select NB971`/`--ignore NB971`.
+    is not checked. Numba's text names the operation but not which one: with two `np.dot`
+    calls (or two `@`) on one line, the finding covers the line. Select or ignore it on its own with `--select NB971`/`--ignore NB971`.
     """
 
     code = "NB971"

@@ -40,13 +40,13 @@ def contiguity_node(source: SourceFile, line: int, text: str) -> cst.CSTNode | N
                 getattr(node, "operator", None), (cst.MatrixMultiply, cst.MatrixMultiplyAssign)
             )
         ]
-        return _first_on(source, line, operators)
+        return _only_on(source, line, operators)
     calls = [
         node
         for node, _ in source.nodes_on(line, (cst.Call,))
         if isinstance(node, cst.Call) and _called_name(node.func) == function
     ]
-    return _first_on(source, line, calls)
+    return _only_on(source, line, calls)
 
 
 def _called_name(func: cst.BaseExpression) -> str | None:
@@ -57,12 +57,11 @@ def _called_name(func: cst.BaseExpression) -> str | None:
     return None
 
 
-def _first_on(source: SourceFile, line: int, nodes: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
-    """The first of `nodes` that starts on `line`, in source order (innermost when nested)."""
+def _only_on(source: SourceFile, line: int, nodes: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
+    """The one node of `nodes` that starts on `line`. Numba's text names the operation but
+    not which one: with several on the line (`np.dot(a, b) + np.dot(c, d)`), the line."""
     starting = [n for n in nodes if source.position(n).start.line == line]
-    if not starting:
-        return None
-    return min(starting, key=lambda n: source.position(n).start.column)
+    return starting[0] if len(starting) == 1 else None
 
 
 class _Writes(cst.CSTVisitor):
