@@ -309,3 +309,53 @@ def test_two_candidate_calls_on_the_line_give_the_line(tmp_path: Path) -> None:
     source = DOT.format(**STRIDED).replace("1.0 + np.dot(m, v)", "np.dot(m, v) + np.dot(v, m.T)")
     found = by_code(check_source(tmp_path, source), "NB971")
     assert found and {(d.location.row, d.location.column) for d in found} == {(7, 5)}
+
+
+PREDICTED = """
+from numba import jit, njit
+
+
+@njit(parallel=True)
+def count(n):
+    s = 0
+    for i in range(n):
+        s += i
+    return s
+
+
+@jit("int64(int64)", nopython=False)
+def legacy(x):
+    return x
+
+
+count(3)
+"""
+
+
+@pytest.mark.parametrize(
+    ("flags", "reported"),
+    [
+        # The static rules say it first, with their fix; Numba's warning confirms them.
+        (["--extend-select", "NB303"], {("NB303", 4, 1, True), ("NB305", 12, 1, True)}),
+        # NB303 is off by default: Numba's warning is the only finding about `parallel=True`.
+        ([], {("NB971", 4, 7, False), ("NB305", 12, 1, True)}),
+        (["--ignore", "NB305"], {("NB971", 4, 7, False), ("NB972", 12, 22, False)}),
+    ],
+)
+def test_a_warning_a_static_rule_predicts_is_said_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], reported: set
+) -> None:
+    path = tmp_path / "predicted.py"
+    path.write_text(PREDICTED.lstrip("\n"), encoding="utf-8")
+    main(["check", "--no-cache", "--format", "json", *flags, str(path)])
+    diagnostics = json.loads(capsys.readouterr().out)
+    if isinstance(diagnostics, dict):
+        diagnostics = diagnostics["diagnostics"]
+    found = {
+        (d["code"], d["location"]["row"], d["location"]["column"], d["confirmed"])
+        for d in diagnostics
+    }
+    assert found == reported
+    for d in diagnostics:
+        if d["confirmed"]:
+            assert d["detail"]["dynamic"]["code"] in ("NB971", "NB972")

@@ -50,7 +50,9 @@ class NumbaPerformanceWarningRule(DynamicRule):
     ## Known limitations
     Numba raises it only where typing reaches the call; a function not trial-compiled (NB960)
     is not checked. Numba's text names the operation but not which one: with two `np.dot`
-    calls (or two `@`) on one line, the finding covers the line. Select or ignore it on its own with `--select NB971`/`--ignore NB971`.
+    calls (or two `@`) on one line, the finding covers the line. When NB303 (off by default)
+    reports the same `parallel=True`, Numba's warning confirms that finding instead of being
+    a second one. Select or ignore it on its own with `--select NB971`/`--ignore NB971`.
     """
 
     code = "NB971"
@@ -138,8 +140,9 @@ class NumbaDeprecationRule(DynamicRule):
     ```
 
     ## Known limitations
-    Only what Numba itself warns about while typing. Select or ignore it on its own with
-    `--select NB972`/`--ignore NB972`.
+    Only what Numba itself warns about while typing. `nopython=False` is NB305's finding,
+    which Numba's warning confirms (it is reported as NB972 only when NB305 is ignored).
+    Select or ignore it on its own with `--select NB972`/`--ignore NB972`.
     """
 
     code = "NB972"
