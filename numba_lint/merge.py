@@ -173,15 +173,22 @@ def _absorbed(kept: Diagnostic, others: list[Diagnostic]) -> Diagnostic:
 def _predicted_warning(static: list[Diagnostic], found: Diagnostic) -> int | None:
     """The static finding on the node of the Numba warning `found` whose rule predicts that
     warning (`RuleInfo.numba_warning`), if any."""
-    from .catalog import find_rule  # the rule registry imports this module
-
     numba_text = str(found.detail.get("numba", ""))
+    if not numba_text:
+        return None
+    predictions = _predictions()
     for index, d in enumerate(static):
-        rule = find_rule(d.code) if d.pass_ is not found.pass_ else None
-        words = rule.numba_warning if rule is not None else ""
+        words = predictions.get(d.code) if d.pass_ is not found.pass_ else None
         if words and words in numba_text and _same_node(d, found):
             return index
     return None
+
+
+def _predictions() -> dict[str, str]:
+    """Rule code -> the words of the Numba warning that rule predicts."""
+    from .checks import ALL_RULES  # the rule registry imports this module
+
+    return {rule.code: rule.numba_warning for rule in ALL_RULES if rule.numba_warning}
 
 
 def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnostic]:
