@@ -170,6 +170,27 @@ def _absorbed(kept: Diagnostic, others: list[Diagnostic]) -> Diagnostic:
     return kept.with_changes(detail=detail, message=message)
 
 
+def _predicted_warning(static: list[Diagnostic], found: Diagnostic) -> int | None:
+    """The static finding on the node of the Numba warning `found` whose rule predicts that
+    warning (`RuleInfo.numba_warning`), if any."""
+    numba_text = str(found.detail.get("numba", ""))
+    if not numba_text:
+        return None
+    predictions = _predictions()
+    for index, d in enumerate(static):
+        words = predictions.get(d.code) if d.pass_ is not found.pass_ else None
+        if words and words in numba_text and _same_node(d, found):
+            return index
+    return None
+
+
+def _predictions() -> dict[str, str]:
+    """Rule code -> the words of the Numba warning that rule predicts."""
+    from .checks import ALL_RULES  # the rule registry imports this module
+
+    return {rule.code: rule.numba_warning for rule in ALL_RULES if rule.numba_warning}
+
+
 def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnostic]:
     """Static findings (confirmed where the trial compile agrees) plus the dynamic rest."""
     result = list(static)
@@ -177,7 +198,14 @@ def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnosti
     leftover: list[Diagnostic] = []
     for found in collapse(dynamic):
         if found.severity is not Severity.ERROR:
-            leftover.append(found)
+            predicted = _predicted_warning(result, found)
+            if predicted is None:
+                leftover.append(found)
+            else:
+                # A static rule said it first, with its fix: Numba's warning confirms it.
+                dynamic_detail = {"code": found.code, "message": found.message, **found.detail}
+                detail = {**result[predicted].detail, "dynamic": dynamic_detail}
+                result[predicted] = result[predicted].with_changes(confirmed=True, detail=detail)
             continue
         # The static error on the same node: the narrowest one that overlaps; else the one a
         # finding on this node was folded into (the trial compile found a consequence of it);

@@ -62,10 +62,10 @@ def test_remembered_calls_keep_warnings_and_errors(tmp_path: Path) -> None:
     typing_only = check_source(tmp_path, REPEATS)
     full = check_source(tmp_path, REPEATS, full_compile=True)
     # As in a full compile, only the first `@` warns (Numba reuses the typed implementation).
-    rows = sorted(d.location.row for d in by_code(typing_only, "NB970"))
+    rows = sorted(d.location.row for d in by_code(typing_only, "NB971"))
     assert rows == [7]
-    assert all("faster on contiguous arrays" in d.message for d in by_code(typing_only, "NB970"))
-    errors_found = [d for d in typing_only.diagnostics if d.code != "NB970"]
+    assert all("faster on contiguous arrays" in d.message for d in by_code(typing_only, "NB971"))
+    errors_found = [d for d in typing_only.diagnostics if d.code != "NB971"]
     assert sorted(d.location.row for d in errors_found) == [18, 24]
     assert len({d.message for d in errors_found}) == 1
     if importlib.util.find_spec("scipy") is not None:
@@ -74,7 +74,7 @@ def test_remembered_calls_keep_warnings_and_errors(tmp_path: Path) -> None:
         # Without SciPy, Numba cannot lower `@` (NB907 in a full compile, a difference
         # docs/dynamic-pass.md lists) and so never types it far enough to warn: the typing
         # findings still agree.
-        typing_errors = {f for f in _findings(typing_only) if f[0] != "NB970"}
+        typing_errors = {f for f in _findings(typing_only) if f[0] != "NB971"}
         assert typing_errors == {f for f in _findings(full) if f[0] != "NB907"}
         assert {f[1] for f in _findings(full) if f[0] == "NB907"} == {6, 11}
 

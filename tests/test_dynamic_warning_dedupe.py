@@ -1,4 +1,4 @@
-"""A Numba warning raised once per checked signature is one NB970 listing the signatures."""
+"""A Numba warning raised once per checked signature is one finding listing the signatures."""
 
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ print(len(texts), len(set(texts)))
 
 def test_same_warning_for_each_signature_is_one_finding(tmp_path: Path) -> None:
     result = check_source(tmp_path, DOT)
-    [warning] = by_code(result, "NB970")
-    assert (warning.location.row, warning.function) == (7, "dot")
+    [warning] = by_code(result, "NB971")
+    # At the call itself, not the whole line.
+    assert (warning.location.row, warning.location.column, warning.function) == (7, 12, "dot")
     assert "np.dot() is faster on contiguous arrays" in warning.message
     assert sorted(warning.detail["signatures"]) == [
         "(array(float32, 2d, A), array(float32, 2d, C))",
@@ -72,6 +73,6 @@ first([1.0, 2.0], 1)
 
 
 def test_identical_warning_text_lists_its_signatures(tmp_path: Path) -> None:
-    [warning] = by_code(check_source(tmp_path, REFLECTED), "NB970")
+    [warning] = by_code(check_source(tmp_path, REFLECTED), "NB972")
     assert "reflected list" in warning.message and warning.location.row == 6
     assert len(warning.detail["signatures"]) == 2

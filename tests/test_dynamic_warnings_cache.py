@@ -1,4 +1,5 @@
-"""Numba warnings become NB970 at their source; results are cached by content."""
+"""Numba warnings become findings (NB97x by category) at their source; results are cached
+by content."""
 
 from __future__ import annotations
 
@@ -35,17 +36,23 @@ def legacy(x):
 
 def test_numba_warnings_are_warning_diagnostics(tmp_path: Path) -> None:
     result = check_source(tmp_path, WARNS)
-    warnings = {(d.location.row, d.location.column): d for d in by_code(result, "NB970")}
+    warnings = {
+        (d.location.row, d.location.column): d
+        for code in ("NB971", "NB972")
+        for d in by_code(result, code)
+    }
+    assert by_code(result, "NB970") == []
     # Reflected list: at the first use of the argument; parallel: at the `parallel=True` keyword.
     reflected = warnings[(7, 14)]
     assert "NumbaPendingDeprecationWarning" in reflected.message
     assert "reflected list" in reflected.message and "For more information" not in reflected.message
-    assert reflected.severity.value == "warning"
+    assert reflected.severity.value == "warning" and reflected.code == "NB972"
     parallel = warnings[(12, 7)]
-    assert "NumbaPerformanceWarning" in parallel.message
+    assert "NumbaPerformanceWarning" in parallel.message and parallel.code == "NB971"
     # Raised while the decorator ran: attributed to the keyword that caused it.
     legacy = warnings[(20, 22)]
     assert "NumbaDeprecationWarning" in legacy.message and "nopython=False" in legacy.message
+    assert legacy.code == "NB972"
     assert all(d.severity.value == "warning" for d in result.diagnostics)
 
 

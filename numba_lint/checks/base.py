@@ -153,6 +153,10 @@ class RuleInfo:
     default_enabled: ClassVar[bool] = True
     valid: ClassVar[Sequence[Example]] = ()
     invalid: ClassVar[Sequence[Example]] = ()
+    # Words of the Numba warning that reports the same problem at the same place (a static
+    # rule that predicts it): the trial compile's warning then confirms this finding instead
+    # of repeating it (merge.merge).
+    numba_warning: ClassVar[str] = ""
 
     @classmethod
     def page_name(cls) -> str:

@@ -153,6 +153,7 @@ class NopythonFalseIgnored(DecoratorRule):
     code = "NB305"
     name = "nopython-false-ignored"
     severity = Severity.WARNING
+    numba_warning = "The keyword argument 'nopython=False' was supplied"
     summary = "nopython=False has no effect since Numba 0.59"
     message = (
         "nopython=False has no effect since Numba 0.59: '{name}' is compiled in nopython "
@@ -321,6 +322,7 @@ class ParallelWithoutParallelism(DecoratorRule):
     code = "NB303"
     name = "parallel-without-parallelism"
     severity = Severity.WARNING
+    numba_warning = "no transformation for parallel execution was possible"
     default_enabled = False
     summary = "parallel=True on a function with nothing to parallelise"
     message = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..diagnostic import Severity
 from .base import DynamicRule, Example
+from .numba_warning_rules import NUMBA_WARNING_RULES
 
 
 class UntypableArgument(DynamicRule):
@@ -856,25 +857,31 @@ class GlobalFromSkippedCode(DynamicRule):
 class NumbaWarningRule(DynamicRule):
     """
     ## What it does
-    Reports a warning Numba raised while compiling the function: deprecations (reflected
-    lists), performance warnings (`parallel=True` without a parallel loop, `@` on
-    non-contiguous arrays), and others.
+    Reports any other warning Numba raised while compiling the function, at the line it
+    concerns: an unsafe cast into a typed container (`NumbaTypeSafetyWarning`), an
+    experimental feature, and others. Performance warnings (NB971), deprecations such as
+    reflected lists (NB972) and `prange` safety warnings (NB973) have codes of their own.
 
     ## Why is this bad?
-    The code compiles, but slower than it could, or it will stop compiling in a later Numba.
+    The code compiles, but may not do what it says (a value silently cast to a narrower type),
+    or relies on something Numba may change.
 
     ## Example
     ```python
-    @njit(parallel=True)
-    def f(x):
-        return x + 1
+    @njit
+    def put(x: int) -> int:
+        d = Dict.empty(types.int32, types.int32)
+        d[1] = x
+        return d[1]
     ```
 
     ## Use instead
     ```python
     @njit
-    def f(x):
-        return x + 1
+    def put(x: int) -> int:
+        d = Dict.empty(types.int64, types.int64)
+        d[1] = x
+        return d[1]
     ```
     """
 
@@ -886,26 +893,32 @@ class NumbaWarningRule(DynamicRule):
     invalid = (
         Example(
             """
-            from numba import njit
+            from numba import njit, types
+            from numba.typed import Dict
 
-            @njit(parallel=True)  # expect: NB970
-            def f(x: float) -> float:
-                return x + 1
+            @njit
+            def put(x: int) -> int:
+                d = Dict.empty(types.int32, types.int32)
+                d[1] = x  # expect: NB970
+                return d[1]
             """,
-            call="f(1.0)",
+            call="put(3)",
             numba="warns",
         ),
     )
     valid = (
         Example(
             """
-            from numba import njit
+            from numba import njit, types
+            from numba.typed import Dict
 
             @njit
-            def f(x: float) -> float:
-                return x + 1
+            def put(x: int) -> int:
+                d = Dict.empty(types.int64, types.int64)
+                d[1] = x
+                return d[1]
             """,
-            call="f(1.0)",
+            call="put(3)",
             numba="compiles",
         ),
     )
@@ -927,4 +940,5 @@ DYNAMIC_RULES: tuple[type[DynamicRule], ...] = (
     NotTrialCompiled,
     GlobalFromSkippedCode,
     NumbaWarningRule,
+    *NUMBA_WARNING_RULES,
 )
