@@ -1,4 +1,4 @@
-"""Command line: `numba-lint check|rule|rules|server|harvest ...` -> exit code.
+"""Command line: `numba-lint check|explain|rule|rules|server|harvest ...` -> exit code.
 
 Each subcommand body parses its flags and calls the library; the exit-code contract lives
 here only: 0 no findings at the fail level, 1 findings, 2 usage/configuration error or a file
@@ -29,7 +29,7 @@ from .discover import SourceFile
 from .formats import RenderOptions, available_formats, renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-SUBCOMMANDS = ("check", "rule", "rules", "server", "harvest", "knowledge")
+SUBCOMMANDS = ("check", "explain", "rule", "rules", "server", "harvest", "knowledge")
 
 
 # The configuration keys, for `numba-lint check --help` (README "Configuration" has examples).
@@ -184,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="list info diagnostics (functions not trial-compiled) and Numba's own error text",
     )
 
+    from .explain.command import add_explain_parser
+
+    add_explain_parser(sub)
     rule = sub.add_parser("rule", help="explain one rule: what it flags, why, and the fix")
     rule.add_argument("code", help="a rule code such as NB101, or its name")
     sub.add_parser("rules", help="list every rule with its code, severity and summary")
@@ -246,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "explain":
+            from .explain.command import explain_main
+
+            return explain_main(args)
         if args.command == "rule":
             return _rule(args.code)
         if args.command == "rules":
