@@ -89,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: text)",
     )
     check.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE instead of standard output (e.g. with --format html)",
+    )
+    check.add_argument(
         "--select",
         type=_codes,
         help="comma-separated codes or prefixes to "
@@ -321,7 +328,11 @@ def _check(args: argparse.Namespace) -> int:
     from .pipeline import Options, run
 
     config = configure(args)
-    options = Options(paths=args.paths or ["."], force_exclude=args.force_exclude)
+    options = Options(
+        paths=args.paths or ["."],
+        force_exclude=args.force_exclude,
+        record_types=args.format == "html",  # the report shows the types per line
+    )
     if args.paths == ["-"] or args.stdin_filename and args.paths in (None, [], ["-"]):
         name = args.stdin_filename or "<stdin>"
         text = sys.stdin.buffer.read()
@@ -344,7 +355,13 @@ def _check(args: argparse.Namespace) -> int:
     rendered = renderer(args.format)(
         report, RenderOptions(color=color, verbose=args.verbose, root=config.project_root)
     )
-    sys.stdout.write(rendered)
+    if args.output is not None:
+        try:
+            args.output.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"--output {args.output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(rendered)
     for line in report.notes:
         sys.stderr.write(f"numba-lint: note: {line}\n")
     for line in report.errors:

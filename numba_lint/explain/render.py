@@ -63,8 +63,8 @@ def _source(
 ) -> list[str]:
     lines = explanation.lines
     width = max((len(line.label) for line in lines), default=1)
-    types = _types_by_row(typing)
-    stop = _failing_row(findings) if typing is not None and not typing.complete else None
+    types = types_by_row(typing)
+    stop = failing_row(findings) if typing is not None and not typing.complete else None
     out = []
     for line in lines:
         out.append(f"{line.label:>{width}} | {line.text}")
@@ -115,14 +115,14 @@ def fix_hint(code: str) -> str | None:
     return " ".join(prose).rstrip(":") or None
 
 
-def _types_by_row(typing: Typing | None) -> dict[int, list[tuple[str, str]]]:
+def types_by_row(typing: Typing | None) -> dict[int, list[tuple[str, str]]]:
     found: dict[int, list[tuple[str, str]]] = {}
     for row, name, text in typing.variables if typing is not None else ():
         found.setdefault(row, []).append((name, text))
     return found
 
 
-def _failing_row(findings: list[Diagnostic]) -> int | None:
+def failing_row(findings: list[Diagnostic]) -> int | None:
     rows = [d.location.row for d in findings if d.severity.value == "error"]
     return min(rows) if rows else None
 
