@@ -76,6 +76,13 @@ def test_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) ->
     assert code == 2 and "no jitted function at line 2" in err
 
 
+def test_a_file_that_does_not_parse(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("from numba import njit\n\n@njit\ndef f(x):\n    return x +\n")
+    code, out, err = run(capsys, f"{broken}::f")
+    assert code == 2 and out == "" and "does not parse" in err and "Traceback" not in err
+
+
 # --- a failing function ----------------------------------------------------------------------
 
 
@@ -190,6 +197,8 @@ def test_types_match_inspect_types(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_given_signature_without_other_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(capsys, f"{COMPILES}::count_above", "--signature", "float32[:], float64")
+    assert code == 0  # typed without findings
     data = explained(capsys, f"{COMPILES}::count_above", "--signature", "float32[:], float64")
     assert data["signature_source"] == "--signature"
     assert data["signatures"] == ["(array(float32, 1d, A), float64)"]

@@ -23,7 +23,7 @@ from ..dynamic.signatures import load_harvest
 from ..dynamic.trial import run_jobs
 from ..jit_index import JitFunction, build_index
 from ..notebook.expand import _in_cells, expand_notebooks
-from ..parse import ParsedModule, Unreadable, parse, read_text
+from ..parse import ParsedModule, SyntaxProblem, Unreadable, parse, read_text
 from .target import Target, TargetError
 
 # The signature source `--signature` reports (the worker sees it as a harvested signature).
@@ -72,8 +72,12 @@ class _ModuleText:
 
 def explain(target: Target, config: Config, signature: str | None = None) -> Explanation:
     """The explanation of the target's function; TargetError when it names none."""
+    problems = []
     for module in _modules(target):
         parsed = parse(module.source, module.text)
+        if isinstance(parsed, SyntaxProblem):
+            where = _label(parsed.row, module.rows)
+            problems.append(f"{module.source.display}:{where}: {parsed.message}")
         if not isinstance(parsed, ParsedModule):
             continue
         function = _find(parsed, target, module.rows)
@@ -81,7 +85,8 @@ def explain(target: Target, config: Config, signature: str | None = None) -> Exp
             return _explained(parsed, function, module.rows, config, signature)
     what = f"'{target.name}'" if target.name else f"line {target.line}"
     where = f"{target.path}" + (f", cell {target.cell}" if target.cell else "")
-    raise TargetError(f"{where}: no jitted function at {what}")
+    unparsed = f" (it does not parse: {problems[0]})" if problems else ""
+    raise TargetError(f"{where}: no jitted function at {what}{unparsed}")
 
 
 def _modules(target: Target) -> list[_ModuleText]:
