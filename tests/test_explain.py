@@ -209,3 +209,15 @@ def test_given_signature_without_other_sources(capsys: pytest.CaptureFixture[str
     assert typing["return"] == "Tuple(int64, bool)"
     bad = explained(capsys, f"{COMPILES}::count_above", "--signature", "float64[:], nothing")
     assert [f["code"] for f in bad["findings"]] == ["NB908"]
+
+
+def test_a_failing_callee_marks_the_call(capsys: pytest.CaptureFixture[str]) -> None:
+    data = explained(capsys, f"{FIXTURES / 'callee.py'}::outer")
+    [finding] = data["findings"]
+    assert finding["code"] == "NB904" and finding["location"]["row"] == 16
+    assert finding["detail"]["found_at"].endswith("callee.py:8:12")
+    [typing] = data["typings"]
+    assert typing["complete"] is False
+    assert {"i": "int64"}.items() <= {v["name"]: v["type"] for v in typing["variables"]}.items()
+    code, out, _ = run(capsys, f"{FIXTURES / 'callee.py'}::outer")
+    assert code == 1 and "unknown attribute 'foo' of int64" in out

@@ -15,7 +15,7 @@ from typing import Any
 from libcst.metadata import PositionProvider
 
 from ..config import Config
-from ..diagnostic import Diagnostic, FunctionCoverage, Report, Summary
+from ..diagnostic import Diagnostic, FunctionCoverage, Location, Report, Summary
 from ..discover import SourceFile
 from ..dynamic.locate import Locator, to_diagnostics
 from ..dynamic.run import _collect_result, _Collected, _coverage, _Module, _prepare, module_job
@@ -191,11 +191,38 @@ def _explained(
         inside = diagnostic.filename == parsed.source.display and (
             first <= diagnostic.location.row <= last
         )
+        call = None if inside else _call_in(diagnostic, home, first, last)
         if inside:
             explanation.findings.append(diagnostic)
+        elif call is not None:
+            explanation.findings.append(_at_call(diagnostic, call, lines))
         elif diagnostic.function == function.qualname:
             explanation.elsewhere.append(diagnostic)
     return explanation
+
+
+def _call_in(diagnostic: Diagnostic, home: str, first: int, last: int) -> int | None:
+    """The line of the function (rows `first`..`last` of `home`) whose call leads to a finding
+    located in a callee, from the finding's call chain ("path:line" of each call)."""
+    for step in diagnostic.detail.get("call_chain", []):
+        path, _, line = str(step).rpartition(":")
+        if path == home and line.isdigit() and first <= int(line) <= last:
+            return int(line)
+    return None
+
+
+def _at_call(diagnostic: Diagnostic, row: int, lines: list[SourceLine]) -> Diagnostic:
+    """A callee's finding shown on the line of this function that calls it."""
+    text = next((line.text for line in lines if line.row == row), "")
+    start = len(text) - len(text.lstrip()) + 1
+    where = f"{diagnostic.filename}:{diagnostic.location.row}:{diagnostic.location.column}"
+    return replace(
+        diagnostic,
+        location=Location(row, start),
+        end_location=Location(row, len(text) + 1),
+        message=f"{diagnostic.message} [found at {where}]",
+        detail={**diagnostic.detail, "found_at": where},
+    )
 
 
 def _job(
