@@ -100,3 +100,16 @@ def test_report_in_headless_chromium(report: Path, tmp_path: Path) -> None:
             browser.close()
     assert requested == [report.as_uri()]
     assert (artifacts / "html-report.png").stat().st_size > 1000
+
+
+def test_notebook_functions_shown_with_their_cells(tmp_path: Path) -> None:
+    notebook = ROOT / "tests" / "fixtures" / "notebooks" / "tutorial.ipynb"
+    out = tmp_path / "notebook.html"
+    assert main(["check", str(notebook), "--format", "html", "--output", str(out)]) == 1
+    page = out.read_text(encoding="utf-8")
+    # The failing line of cell 5 (the notebook's own module) and of the %%writefile cell 10,
+    # highlighted with the cell's own text, and the types inferred up to the failure.
+    assert '<div class="failing"><span class="no">cell 5:2</span>    return a.x + b.x' in page
+    assert '<span class="no">cell 10:13</span>    return p.x * p.x + p.y * p.y' in page
+    assert "a: untypable(a: MyInt), b: untypable(b: MyInt)" in page
+    assert "p: untypable(p: Point)" in page

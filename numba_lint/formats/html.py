@@ -4,19 +4,19 @@ with the types Numba inferred per line and its findings under their lines (as `e
 Inline CSS only, no script, no link that loads anything: the page reads the same offline and
 without JavaScript; functions fold with <details>. `check --format html` asks the run to record
 the types (pipeline.Options.record_types); without them the source is shown with its findings.
-Notebook functions are listed in the overview with their cell, their source is not repeated.
+A notebook's functions are shown with their cells' text and `cell 5:2` line labels.
 """
 
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 from typing import Any
 
 from ..diagnostic import Diagnostic, FunctionCoverage, Report
 from ..explain.collect import Typing
 from ..explain.render import failing_row, fix_hint, types_by_row
 from . import RenderOptions
+from .html_views import View, views
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5em;color:#1b1b1b;background:#fff}
@@ -60,12 +60,21 @@ def render(report: Report, options: RenderOptions) -> str:
 def _file(report: Report, filename: str) -> list[str]:
     functions = [f for f in report.functions if f.filename == filename]
     findings = [d for d in report.diagnostics if d.filename == filename]
-    lines = report.sources.get(filename, [])
-    spans = {id(f): _span(lines, f.line) if f.cell is None else None for f in functions}
+    placed: dict[int, tuple[View, tuple[int, int], int]] = {}
+    for view in views(filename, report.sources.get(filename, []), findings):
+        for function in functions:
+            row = view.def_row(function.line, function.cell)
+            span = _span(view.lines, row) if row is not None else None
+            if row is not None and span is not None and id(function) not in placed:
+                placed[id(function)] = (view, span, row)
     out = [f'<h2 id="{escape(filename)}">{escape(filename)}</h2>', "<table>"]
     out.append("<tr><th>function</th><th>line</th><th>status</th><th>signatures</th></tr>")
     for function in functions:
-        mine = _findings_of(function, spans[id(function)], findings)
+        where_placed = placed.get(id(function))
+        if where_placed is None:
+            mine = _findings_of(function, None, findings)
+        else:
+            mine = _findings_of(function, where_placed[1], where_placed[0].findings)
         where = f"cell {function.cell[0]}:{function.cell[1]}" if function.cell else function.line
         status, css = _status(function, mine)
         signatures = "; ".join(function.signatures)
@@ -75,16 +84,16 @@ def _file(report: Report, filename: str) -> list[str]:
             f'<td class="{css}">{escape(status)}</td><td>{escape(signatures + source)}</td></tr>'
         )
     out.append("</table>")
-    shown: set[int] = set()
+    shown: set[tuple[str, int, int, str]] = set()
     for function in functions:
-        span = spans[id(function)]
-        if span is None:
+        if id(function) not in placed:
             continue
-        mine = _findings_of(function, span, findings)
-        shown.update(id(d) for d in mine)
-        typings = _typings(report.types, function)
-        out.extend(_function(function, lines, span, typings, mine))
-    others = [d for d in findings if id(d) not in shown]
+        view, span, def_row = placed[id(function)]
+        mine = _findings_of(function, span, view.findings)
+        shown.update((d.code, d.location.row, d.location.column, d.message) for d in mine)
+        typings = _typings(report.types, function, view.path, def_row)
+        out.extend(_function(function, view, span, typings, mine))
+    others = [d for d in findings if not _shown(d, shown)]
     if others:
         out.append("<h3>Other findings</h3><ul>")
         for d in others:
@@ -92,6 +101,13 @@ def _file(report: Report, filename: str) -> list[str]:
             out.append(f"<li>{where}: {_code_link(d)} {escape(d.message)}</li>")
         out.append("</ul>")
     return out
+
+
+def _shown(d: Diagnostic, shown: set[tuple[str, int, int, str]]) -> bool:
+    # A notebook's findings were moved to module rows: compared by code and message there.
+    if d.cell is not None:
+        return any(key[0] == d.code and key[3] == d.message for key in shown)
+    return (d.code, d.location.row, d.location.column, d.message) in shown
 
 
 def _status(function: FunctionCoverage, findings: list[Diagnostic]) -> tuple[str, str]:
@@ -128,15 +144,17 @@ def _findings_of(
     return [d for d in findings if span[0] <= d.location.row <= span[1]]
 
 
-def _typings(records: list[dict[str, Any]], function: FunctionCoverage) -> list[Typing]:
-    """The recorded typings of `function` (its file is displayed relative to the cwd)."""
-    path = str(Path(function.filename).resolve())
+def _typings(
+    records: list[dict[str, Any]], function: FunctionCoverage, path: str, def_row: int
+) -> list[Typing]:
+    """The recorded typings of `function` in the module at `path`; Numba places the arguments
+    at the first decorator's line, shown here on the `def` line."""
     return [
         Typing(
             r["signature"],
             r.get("return", ""),
             bool(r.get("complete")),
-            tuple((max(v["line"], function.line), v["name"], v["type"]) for v in r["variables"]),
+            tuple((max(v["line"], def_row), v["name"], v["type"]) for v in r["variables"]),
         )
         for r in records
         if r["file"] == path and r["qualname"] == function.name
@@ -145,7 +163,7 @@ def _typings(records: list[dict[str, Any]], function: FunctionCoverage) -> list[
 
 def _function(
     function: FunctionCoverage,
-    lines: list[str],
+    view: View,
     span: tuple[int, int],
     typings: list[Typing],
     findings: list[Diagnostic],
@@ -168,22 +186,24 @@ def _function(
                 f'<p class="sig">{escape(function.name + typing.signature + ret + state)}</p>'
             )
         shown = findings if typing is None or not typing.complete or typing is blocks[-1] else []
-        out.append(_source(lines, span, typing, shown))
+        out.append(_source(view, span, typing, shown))
     out.append("</details>")
     return out
 
 
 def _source(
-    lines: list[str], span: tuple[int, int], typing: Typing | None, findings: list[Diagnostic]
+    view: View, span: tuple[int, int], typing: Typing | None, findings: list[Diagnostic]
 ) -> str:
     types = types_by_row(typing)
     stop = failing_row(findings) if typing is not None and not typing.complete else None
     rows = []
     for row in range(span[0], span[1] + 1):
-        text = lines[row - 1]
+        text = view.lines[row - 1]
         marked = [d for d in findings if d.location.row == row]
         css = ' class="failing"' if any(d.severity.value == "error" for d in marked) else ""
-        rows.append(f'<div{css}><span class="no">{row}</span>{escape(text)}</div>')
+        rows.append(
+            f'<div{css}><span class="no">{escape(view.labels[row - 1])}</span>{escape(text)}</div>'
+        )
         shown = types.get(row, [])
         if shown and (stop is None or row <= stop):
             indent = text[: len(text) - len(text.lstrip())]
