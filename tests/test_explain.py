@@ -221,3 +221,16 @@ def test_a_failing_callee_marks_the_call(capsys: pytest.CaptureFixture[str]) -> 
     assert {"i": "int64"}.items() <= {v["name"]: v["type"] for v in typing["variables"]}.items()
     code, out, _ = run(capsys, f"{FIXTURES / 'callee.py'}::outer")
     assert code == 1 and "unknown attribute 'foo' of int64" in out
+
+
+def test_a_function_without_argument_types(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    lonely = tmp_path / "lonely.py"
+    lonely.write_text(
+        "from numba import njit\n\n\n@njit\ndef lonely(x):\n    y = x + 1\n    return y\n"
+    )
+    code, out, _ = run(capsys, f"{lonely}::lonely")
+    assert code == 1 and "not trial-compiled: no argument types" in out and ": " in out
+    code, out, _ = run(capsys, f"{lonely}::lonely", "--signature", "float32")
+    assert code == 0 and "x: float32" in out and "y: float64" in out

@@ -82,5 +82,7 @@ def explain_main(args: argparse.Namespace) -> int:
         return 2
     render = render_json if args.format == "json" else render_text
     sys.stdout.write(render(explanation))
-    failed = explanation.problem or explanation.findings or explanation.elsewhere
+    coverage = explanation.coverage
+    unchecked = coverage is None or not coverage.checked
+    failed = unchecked or explanation.problem or explanation.findings or explanation.elsewhere
     return 1 if failed else 0

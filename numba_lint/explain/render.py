@@ -44,7 +44,7 @@ def _header(explanation: Explanation) -> list[str]:
     if coverage is None:
         return ["not trial-compiled"]
     if not coverage.checked:
-        return [f"not trial-compiled: {coverage.reason}"]
+        return [f"not trial-compiled: {coverage.reason} (--signature gives it argument types)"]
     count = len(coverage.signatures)
     plural = "s" if count != 1 else ""
     listed = "; ".join(coverage.signatures)
