@@ -179,8 +179,17 @@ def _explained(
         for record in outcome.result.get("types", [])
         if record["file"] == home and record["qualname"] == function.qualname
     ]
-    first, last = span.start.line, span.end.line
-    for diagnostic in to_diagnostics(collected.findings, display):
+    _place(explanation, to_diagnostics(collected.findings, display), home, rows)
+    return explanation
+
+
+def _place(
+    explanation: Explanation, diagnostics: list[Diagnostic], home: str, rows: list[tuple[int, int]]
+) -> None:
+    """Each finding on the function's lines, on its call of the callee where it was found, or
+    elsewhere when it is about the function but located outside it."""
+    first, last = explanation.lines[0].row, explanation.lines[-1].row
+    for diagnostic in diagnostics:
         if rows:  # "passed at line 17" of the notebook's module -> "cell 7, line 3"
             numba = _in_cells(diagnostic.detail.get("numba", ""), rows)
             diagnostic = replace(
@@ -188,17 +197,16 @@ def _explained(
                 message=_in_cells(diagnostic.message, rows),
                 detail={**diagnostic.detail, "numba": numba},
             )
-        inside = diagnostic.filename == parsed.source.display and (
+        inside = diagnostic.filename == explanation.filename and (
             first <= diagnostic.location.row <= last
         )
         call = None if inside else _call_in(diagnostic, home, first, last)
         if inside:
             explanation.findings.append(diagnostic)
         elif call is not None:
-            explanation.findings.append(_at_call(diagnostic, call, lines))
-        elif diagnostic.function == function.qualname:
+            explanation.findings.append(_at_call(diagnostic, call, explanation.lines))
+        elif diagnostic.function == explanation.function:
             explanation.elsewhere.append(diagnostic)
-    return explanation
 
 
 def _call_in(diagnostic: Diagnostic, home: str, first: int, last: int) -> int | None:
