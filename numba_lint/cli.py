@@ -1,4 +1,4 @@
-"""Command line: `numba-lint check|rule|rules|server|harvest ...` -> exit code.
+"""Command line: `numba-lint check|explain|rule|rules|server|harvest ...` -> exit code.
 
 Each subcommand body parses its flags and calls the library; the exit-code contract lives
 here only: 0 no findings at the fail level, 1 findings, 2 usage/configuration error or a file
@@ -29,7 +29,7 @@ from .discover import SourceFile
 from .formats import RenderOptions, available_formats, renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-SUBCOMMANDS = ("check", "rule", "rules", "server", "harvest", "knowledge")
+SUBCOMMANDS = ("check", "explain", "rule", "rules", "server", "harvest", "knowledge")
 
 
 # The configuration keys, for `numba-lint check --help` (README "Configuration" has examples).
@@ -87,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=available_formats(),
         default="text",
         help="output format (default: text)",
+    )
+    check.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE instead of standard output (e.g. with --format html)",
     )
     check.add_argument(
         "--select",
@@ -184,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="list info diagnostics (functions not trial-compiled) and Numba's own error text",
     )
 
+    from .explain.command import add_explain_parser
+
+    add_explain_parser(sub)
     rule = sub.add_parser("rule", help="explain one rule: what it flags, why, and the fix")
     rule.add_argument("code", help="a rule code such as NB101, or its name")
     sub.add_parser("rules", help="list every rule with its code, severity and summary")
@@ -246,6 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "explain":
+            from .explain.command import explain_main
+
+            return explain_main(args)
         if args.command == "rule":
             return _rule(args.code)
         if args.command == "rules":
@@ -314,7 +328,11 @@ def _check(args: argparse.Namespace) -> int:
     from .pipeline import Options, run
 
     config = configure(args)
-    options = Options(paths=args.paths or ["."], force_exclude=args.force_exclude)
+    options = Options(
+        paths=args.paths or ["."],
+        force_exclude=args.force_exclude,
+        record_types=args.format == "html",  # the report shows the types per line
+    )
     if args.paths == ["-"] or args.stdin_filename and args.paths in (None, [], ["-"]):
         name = args.stdin_filename or "<stdin>"
         text = sys.stdin.buffer.read()
@@ -337,7 +355,13 @@ def _check(args: argparse.Namespace) -> int:
     rendered = renderer(args.format)(
         report, RenderOptions(color=color, verbose=args.verbose, root=config.project_root)
     )
-    sys.stdout.write(rendered)
+    if args.output is not None:
+        try:
+            args.output.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"--output {args.output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(rendered)
     for line in report.notes:
         sys.stderr.write(f"numba-lint: note: {line}\n")
     for line in report.errors:

@@ -196,3 +196,5 @@ class Report:
     notes: list[str] = field(default_factory=list)
     # The text that was checked, by display name (stdin and editor buffers are not on disk).
     sources: dict[str, list[str]] = field(default_factory=dict)
+    # Each typing's variables and types, when the run recorded them (the HTML report).
+    types: list[dict[str, Any]] = field(default_factory=list)

@@ -55,6 +55,8 @@ class Options:
     paths: Sequence[str] = (".",)
     stdin_source: SourceFile | None = None
     force_exclude: bool = False
+    # Record the inferred types and keep every checked file's lines (the HTML report).
+    record_types: bool = False
 
 
 def known_codes() -> dict[str, bool]:
@@ -118,7 +120,10 @@ def run(config: Config, options: Options) -> Report:
         from .dynamic import run_dynamic  # the parent only schedules; workers import Numba
         from .merge import merge
 
-        dynamic = run_dynamic([(p, i) for p, i in indexed if i.functions], config)
+        dynamic = run_dynamic(
+            [(p, i) for p, i in indexed if i.functions], config, options.record_types
+        )
+        report.types = dynamic.types
         diagnostics = merge(diagnostics, dynamic.diagnostics)
         report.functions = sorted(with_variants(indexed, dynamic.functions), key=function_order)
         report.errors.extend(dynamic.errors)
@@ -133,6 +138,8 @@ def run(config: Config, options: Options) -> Report:
 
     # Source lines only of the files with findings (noqa comments, the text format's excerpt).
     reported = {d.filename for d in diagnostics}
+    if options.record_types:
+        reported |= {module.source.display for module, index in indexed if index.functions}
     lines = {s.display: t.splitlines() for s, t in texts.items() if s.display in reported}
     report.sources = lines
     paths = {source.display: source.path for source in sources}

@@ -46,6 +46,8 @@ class DynamicResult:
     # Once per run, not per module: the workers used Numba's full compile because the typing-only
     # engine cannot be used with the installed Numba (numba_compat.engine_note).
     engine_note: str | None = None
+    # With record_types: every typing's variables and types (dynamic/explain_types.py).
+    types: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -96,12 +98,17 @@ class _Collected:
     coverage: list[tuple[_Module, FunctionPlan, dict[str, Any]]] = field(default_factory=list)
 
 
-def run_dynamic(modules: Sequence[tuple[ParsedModule, JitIndex]], config: Config) -> DynamicResult:
+def run_dynamic(
+    modules: Sequence[tuple[ParsedModule, JitIndex]], config: Config, record_types: bool = False
+) -> DynamicResult:
     result = DynamicResult()
     harvest, problem = load_harvest(config.project_root, config.signatures_file)
     if problem:
         result.errors.append(problem)
     prepared = [_prepare(parsed, index, config, harvest) for parsed, index in modules]
+    for module in prepared:
+        if record_types:  # the HTML report's types per line (a job of its own in the cache)
+            module.job["record_types"] = True
     outcomes = _run(prepared, config, result)
     unavailable = [o.reason for o in outcomes if o.failure == "unavailable"]
     if unavailable:
@@ -115,6 +122,7 @@ def run_dynamic(modules: Sequence[tuple[ParsedModule, JitIndex]], config: Config
             _collect_failure(module, outcome, collected, result)
         else:
             _collect_result(module, outcome.result, locator, collected)
+            result.types.extend(outcome.result.get("types", []))
             result.engine_note = result.engine_note or outcome.result.get("engine_note")
 
     result.diagnostics.extend(to_diagnostics(collected.findings, display))

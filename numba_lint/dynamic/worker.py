@@ -8,8 +8,10 @@ callees reached. It never runs the module's other top-level statements; locating
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -174,10 +176,24 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             )
 
     typer = CallTyper(skel.module, job["functions"], ensure, mode, type_now)
-    for qualname in plans:
-        ensure(qualname)
+    with _types_recorded(job, result):
+        for qualname in plans:
+            ensure(qualname)
     result["functions"] = {qualname: checked[qualname] for qualname in plans}
     return result
+
+
+@contextlib.contextmanager
+def _types_recorded(job: dict[str, Any], result: dict[str, Any]) -> Iterator[None]:
+    """`numba-lint explain`'s jobs: every variable's type, also of failed typings."""
+    if not job.get("record_types"):
+        yield
+        return
+    from .explain_types import recording
+
+    with recording() as recorder:
+        yield
+    result["types"] = recorder.answer()
 
 
 def _mode(job: dict[str, Any], result: dict[str, Any]) -> Any:

@@ -29,6 +29,7 @@ FORMATS: dict[str, str] = {
     "json": "numba_lint.formats.json_format",
     "sarif": "numba_lint.formats.sarif",
     "github": "numba_lint.formats.github",
+    "html": "numba_lint.formats.html",
 }
 
 

@@ -3,8 +3,9 @@
 Run by the language server as `python -m numba_lint.server.typeinfo` with the dynamic pass's job
 on stdin; answers {"functions": {qualname: [{"signature", "return", "variables"}]}} on stdout.
 It imports Numba and the module's skeleton exactly as a dynamic-pass worker does (so it must
-never run inside the server process), types it typing-only, then reads the typemaps Numba left
-on each dispatcher. It never runs the module's other top-level statements.
+never run inside the server process) and types it typing-only with the worker's type recorder
+on (the one `numba-lint explain` uses); the typings that completed are the answer. It never
+runs the module's other top-level statements.
 """
 
 from __future__ import annotations
@@ -14,17 +15,6 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
-
-
-def _typed_parts(result: Any) -> tuple[Any, Any]:
-    """(typemap, func_ir) of a typing-only result or of a full CompileResult."""
-    typemap = getattr(result, "typemap", None)
-    func_ir = getattr(result, "func_ir", None)
-    annotation = getattr(result, "type_annotation", None)
-    if typemap is None and annotation is not None:
-        typemap = getattr(annotation, "typemap", None)
-        func_ir = getattr(annotation, "func_ir", None)
-    return typemap, func_ir
 
 
 def variables_of(func_ir: Any, typemap: Any) -> list[dict[str, Any]]:
@@ -47,28 +37,20 @@ def variables_of(func_ir: Any, typemap: Any) -> list[dict[str, Any]]:
     ]
 
 
-def collect(module: Any, path: Path) -> dict[str, list[dict[str, Any]]]:
-    from numba.core.dispatcher import Dispatcher
-
+def collect(records: list[dict[str, Any]], path: Path) -> dict[str, list[dict[str, Any]]]:
+    """The complete typings of the module's functions, by qualified name, from the records the
+    worker made while typing (dynamic/explain_types.py, which `numba-lint explain` reads too)."""
     functions: dict[str, list[dict[str, Any]]] = {}
-    for value in list(vars(module).values()) if module is not None else []:
-        if not isinstance(value, Dispatcher):
+    for record in records:
+        if not record["complete"] or Path(record["file"]) != path:
             continue
-        code = getattr(value.py_func, "__code__", None)
-        if code is None or Path(code.co_filename).resolve() != path:
-            continue
-        for args, result in list(value.overloads.items()):
-            typemap, func_ir = _typed_parts(result)
-            if not typemap or func_ir is None:
-                continue
-            signature = getattr(result, "signature", None)
-            functions.setdefault(value.py_func.__qualname__, []).append(
-                {
-                    "signature": "(" + ", ".join(str(a) for a in args) + ")",
-                    "return": str(getattr(signature, "return_type", "")),
-                    "variables": variables_of(func_ir, typemap),
-                }
-            )
+        functions.setdefault(record["qualname"], []).append(
+            {
+                "signature": record["signature"],
+                "return": record["return"],
+                "variables": record["variables"],
+            }
+        )
     return functions
 
 
@@ -80,8 +62,8 @@ def main() -> None:
         from ..dynamic import warm  # noqa: F401 - Numba's environment, as in the workers
         from ..dynamic.worker import run_job
 
-        run_job(job)
-        functions = collect(sys.modules.get(job["module_name"]), Path(job["path"]).resolve())
+        result = run_job({**job, "record_types": True})
+        functions = collect(result.get("types", []), Path(job["path"]).resolve())
     json.dump({"functions": functions}, answer)
     answer.flush()
 
