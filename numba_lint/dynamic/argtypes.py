@@ -193,9 +193,9 @@ def _same_def(func: Any, plan: dict[str, Any]) -> bool:
 
 def _def_behind(value: Any, plan: dict[str, Any]) -> tuple[Any, list[Any]]:
     """(the plan's `def` reached from a module attribute through wrapper objects, or None; the
-    Numba ufuncs met on the way whose kernel it is: DUFunc, GUFunc)."""
+    Numba objects met on the way that compile it: dispatchers, DUFuncs, GUFuncs)."""
     seen: set[int] = set()
-    found, ufuncs = None, []
+    found, compilers = None, []
     pending = [value]
     while pending and len(seen) < 32:
         current = pending.pop(0)
@@ -206,15 +206,18 @@ def _def_behind(value: Any, plan: dict[str, Any]) -> tuple[Any, list[Any]]:
             if found is None and _same_def(current, plan):
                 found = current
             continue
-        if hasattr(current, "_dispatcher") and hasattr(current, "_frozen"):
-            ufuncs.append(current)
+        if isinstance(current, Dispatcher) or hasattr(current, "_frozen"):
+            compilers.append(current)
         pending.extend(v for v in (_stored(current, n) for n in _WRAPPED) if v is not None)
         # A wrapper that built its ufunc already (numbagg's `ndreduce` does it in `__init__`).
         attributes = getattr(current, "__dict__", None)
         if isinstance(attributes, dict):
             pending.extend(v for v in attributes.values() if hasattr(v, "_dispatcher"))
-    kernels = [u for u in ufuncs if getattr(u._dispatcher, "py_func", None) is found]
-    return found, kernels
+    return found, [c for c in compilers if _kernel_function(c) is found]
+
+
+def _kernel_function(compiler: Any) -> Any:
+    return getattr(getattr(compiler, "_dispatcher", compiler), "py_func", None)
 
 
 def _compiled_loops(ufunc: Any) -> list[str]:
@@ -225,19 +228,27 @@ def _compiled_loops(ufunc: Any) -> list[str]:
 def _kernel_target(value: Any, plan: dict[str, Any]) -> Any:
     """For a module attribute that is not a dispatcher: a dispatcher of the `def` behind it,
     typed like a jitted function (a @vectorize/@guvectorize kernel, a wrapper class's `func`),
-    marked with what its argument types come from: the harvest, the ufunc's module-level calls
-    (`_numba_lint_ufunc`), or loops compiled at import (`_numba_lint_compiled`)."""
-    func, ufuncs = _def_behind(value, plan)
+    marked with what its argument types come from: the harvest; the module-level calls of a
+    lazy ufunc (`_numba_lint_ufunc`); loops compiled at import (`_numba_lint_compiled`); never
+    the calls of a wrapper, whose parameters need not be the def's (`_numba_lint_wrapped`)."""
+    func, compilers = _def_behind(value, plan)
     if func is None:
         return value
-    kernel = ufuncs[0] if ufuncs else None
-    locals_ = dict(getattr(getattr(kernel, "_dispatcher", None), "locals", None) or {})
-    target = numba.njit(locals=locals_)(func)
+    dispatchers = [c for c in compilers if isinstance(c, Dispatcher)]
+    ufuncs = [c for c in compilers if not isinstance(c, Dispatcher)]
+    options: dict[str, Any] = {}
+    locals_ = getattr(getattr(ufuncs[0], "_dispatcher", None), "locals", None) if ufuncs else None
+    if dispatchers:  # a plain-Python wrapper around a dispatcher: keep its options
+        options = {k: v for k, v in dispatchers[0].targetoptions.items() if k != "nopython"}
+        locals_ = dispatchers[0].locals
+    target = numba.njit(locals=dict(locals_ or {}), **options)(func)
     compiled = [loop for ufunc in ufuncs for loop in _compiled_loops(ufunc)]
     if compiled and not plan["harvest"]:
         target.__dict__["_numba_lint_compiled"] = compiled
-    elif kernel is not None and not getattr(kernel, "_frozen", True):
-        target.__dict__["_numba_lint_ufunc"] = kernel
+    elif ufuncs and ufuncs[0] is value and not getattr(value, "_frozen", True):
+        target.__dict__["_numba_lint_ufunc"] = value
+    else:
+        target.__dict__["_numba_lint_wrapped"] = True
     return target
 
 
@@ -304,7 +315,8 @@ def signatures_for(
         candidates = annotation_candidates(target.py_func, skip_first=bool(prefix), notes=notes)
         if candidates:
             return "annotations", [(prefix + c, [], None) for c in candidates]
-    if plan["callsites"] and (isinstance(target, Dispatcher) or is_stencil(target)):
+    wrapped = isinstance(target, Dispatcher) and target.__dict__.get("_numba_lint_wrapped")
+    if plan["callsites"] and (isinstance(target, Dispatcher) or is_stencil(target)) and not wrapped:
         if typer is None:
             typer = CallTyper(module, [], lambda qualname: True, None)
         sites = CallSiteSignatures(target, plan, typer, notes, prefix)
