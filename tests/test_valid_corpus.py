@@ -33,7 +33,6 @@ from valid_corpus_prover import CORPUS, corpus_modules, expected_functions, prov
 CUDA = "CUDA kernel (not trial-compiled yet)"
 PROXY = "njit getter called only from a structref proxy property (plain Python)"
 WRAPPER = "called at module level only through a plain-Python wrapper"
-CLASS_WRAP = "guvectorize applied by a project decorator class's wrap() method"
 
 # (corpus file, row, code, cause class) of every diagnostic other than NB960 on the corpus.
 # Empty since f99e618 fixed the three NB950/NB961 in knn_pkg/__init__.py (relative imports
@@ -53,10 +52,7 @@ KNOWN_UNCHECKED: dict[tuple[str, int, str], str] = {
 }
 
 # Jitted functions (by the prover) the jit index does not find, and the other way round.
-KNOWN_MISSED: dict[tuple[str, int, str], str] = {
-    ("numbagg_moving.py", 33, "move_mean"): CLASS_WRAP,
-    ("numbagg_moving.py", 55, "move_sum"): CLASS_WRAP,
-}
+KNOWN_MISSED: dict[tuple[str, int, str], str] = {}
 KNOWN_EXTRA: dict[tuple[str, int, str], str] = {}
 
 # Percent of jitted functions trial-compiled (summary.dynamically_checked / jit_functions);
