@@ -482,7 +482,9 @@ def plan_module(
         # sites of its own name; a variant called nowhere at module level (chosen at run time,
         # `loop = f_p if parallel else f_s`) takes its siblings' call sites: the same def, so
         # the same argument types are valid for it.
-        wrappings = [(holder, function.decorator, own)]
+        wrappings: list[tuple[str | None, Any, tuple[CallSite, ...]]] = [
+            (holder, function.decorator, own)
+        ]
         for dispatcher, decorator in function.variants:
             wrappings.append((dispatcher, decorator, tuple(sites.get(dispatcher or "", ()))))
         if len(wrappings) > 1:
