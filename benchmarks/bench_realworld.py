@@ -13,7 +13,7 @@ It prints, per package: jitted functions, trial-compiled (by signature source), 
 reason), errors and warnings, check time cold and warm, and harvest overhead. Every error and
 warning is written to WORK/NAME-findings.json to be read: on published, tested packages each one
 is either a false alarm to fix in numba-lint or a real problem of the package, explained in
-benchmarks/README.md.
+benchmarks/README.md; every function left unchecked, with its reason, to WORK/NAME-unchecked.json.
 
     python benchmarks/bench_realworld.py resampy numba-stats numbagg quantecon pynndescent
 """
@@ -137,11 +137,21 @@ def bench(name: str, work: Path, pins: Path) -> Row:
         row.cold, report = check(python, project, package.sources, Path(cache))
         row.warm, _ = check(python, project, package.sources, Path(cache))
     row.jitted = report["summary"]["jit_functions"]
+    unchecked = []
     for function in report["functions"]:
         if function["checked"]:
             row.checked[function["signature_source"] or "?"] += 1
         else:
             row.unchecked[function.get("reason") or "?"] += 1
+            unchecked.append(
+                {
+                    key: function.get(key)
+                    for key in ("filename", "line", "name", "via", "reason")
+                    if function.get(key) is not None
+                }
+            )
+    # Each function left unchecked, with its reason, to be read when the table's counts move.
+    (work / f"{name}-unchecked.json").write_text(json.dumps(unchecked, indent=2), encoding="utf-8")
     findings = [d for d in report["diagnostics"] if d["severity"] in ("error", "warning")]
     row.errors = sum(1 for d in findings if d["severity"] == "error")
     row.warnings = len(findings) - row.errors

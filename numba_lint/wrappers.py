@@ -216,6 +216,9 @@ class _Wrappers:
                 continue
             decorator = self._class(name)
             if decorator is None:
+                made = self._instance_decorator(name)
+                if made is not None:
+                    self.found[full] = made
                 continue
             self.found[full] = replace(decorator, shape="decorator", via=full)
             for owner in self._mro(name):
@@ -231,6 +234,58 @@ class _Wrappers:
                     made = self._function(method, f"{full}.{method.name}", 1, (this, full))
                     if made is not None:
                         self.found.setdefault(f"{full}.{method.name}", made)
+
+    def _instance_decorator(self, name: str) -> JitDecorator | None:
+        """A class whose instances are decorators (`@ndmoving()`): its `__call__(self, func)`
+        jits `func`, directly or through another method (`self.gufunc = self.wrap(func)`).
+        Calling the class makes the decorator: a factory, configured by `__init__`'s
+        parameters."""
+        methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        for owner in reversed(self._mro(name)):
+            for method in owner.body:
+                if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    methods[method.name] = method
+        call = methods.get("__call__")
+        found = self._applies_parameter(call, methods, 0) if call is not None else None
+        if found is None:
+            return None
+        init = methods.get("__init__")
+        parameters = call_parameters(init, 1) if init is not None else ()
+        full = f"{self.module}.{name}"
+        return replace(found, shape="factory", via=full, parameters=parameters)
+
+    def _applies_parameter(
+        self,
+        method: ast.FunctionDef | ast.AsyncFunctionDef,
+        methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef],
+        depth: int,
+    ) -> JitDecorator | None:
+        """The decorator a method applies to its first parameter after `self`, if any."""
+        scope = scope_of(method, 1)
+        this = method.args.args[0].arg if method.args.args else "self"
+        if scope.function is None or depth > 2:
+            return None
+        for statement in own_statements(method.body):
+            for call in ast.walk(statement):
+                if not isinstance(call, ast.Call):
+                    continue
+                found = self.values.evaluate(call, scope)
+                if isinstance(found, Applied):
+                    return closed(found.decorator)
+                func, args = call.func, call.args
+                if (
+                    isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id == this
+                    and func.attr in methods
+                    and args
+                    and isinstance(args[0], ast.Name)
+                    and args[0].id == scope.function
+                ):
+                    inner = self._applies_parameter(methods[func.attr], methods, depth + 1)
+                    if inner is not None:
+                        return inner
+        return None
 
     def _jits(self, decorator: ast.expr) -> bool:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator

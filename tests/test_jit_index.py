@@ -921,3 +921,48 @@ def test_register_jitable_statement_is_silent_and_discarded_njit_is_not(tmp_path
         ]
     )
     assert [o["outcome"] for o in outcomes] == ["compiles", "fails"], outcomes
+
+
+def test_a_class_whose_instances_are_decorators() -> None:
+    # `@ndmoving()`: the class's `__call__(self, func)` jits `func` through another method; an
+    # instance that only stores the function, or a `__call__(self, *args)`, jits nothing.
+    index = index_of("""
+        from numba import guvectorize
+
+        class ndmoving:
+            def __init__(self, layout="(n)->(n)"):
+                self.layout = layout
+
+            def __call__(self, func):
+                self.func = func
+                self.gufunc = self.wrap(func)
+                return self
+
+            def wrap(self, func):
+                return guvectorize(["void(float64[:], float64[:])"], self.layout)(func)
+
+        class keeper:
+            def __call__(self, func):
+                self.func = func
+                return self
+
+        class runner:
+            def __call__(self, *args):
+                return guvectorize("(n)->(n)")(args[0])
+
+        @ndmoving()
+        def moving(a, out): out[:] = a
+
+        @ndmoving(layout="(n)->(n)")
+        def moving2(a, out): out[:] = a
+
+        @keeper()
+        def kept(a): return a
+
+        @runner()
+        def run(a): return a
+        """)
+    functions = by_name(index)
+    assert sorted(functions) == ["moving", "moving2"]
+    assert functions["moving"].kind == "guvectorize"
+    assert functions["moving"].via == "module.ndmoving"

@@ -10,6 +10,7 @@ fails at its first use.
 from __future__ import annotations
 
 import inspect
+import types as pytypes
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,6 +75,13 @@ def _call_site_signature(
         argtypes.append(typ)
         if bad is not None:
             untypable.append(bad)
+    ufunc = disp.__dict__.get("_numba_lint_ufunc") if isinstance(disp, Dispatcher) else None
+    if ufunc is not None and not untypable:
+        try:
+            return kernel_types(ufunc, tuple(argtypes)), untypable, site["line"]
+        except Exception as exc:  # noqa: BLE001 - a call Numba's ufunc would reject too
+            notes.append(f"{where}: {type(exc).__name__}: {exc}")
+            return None
     return tuple(argtypes), untypable, site["line"]
 
 
@@ -148,12 +156,106 @@ def target_of(module: Any, plan: dict[str, Any]) -> tuple[Any, str | None]:
     value = getattr(module, holder, None)
     if value is None:
         return None, f"'{holder}' is not defined when the module's skeleton is imported"
-    kernel = getattr(value, "_dispatcher", None)
-    if plan["harvest"] and not plan["decorator"] and hasattr(kernel, "py_func"):
-        # A @vectorize/@guvectorize without signatures compiles its kernel per call; the harvest
-        # recorded the kernel's argument types, so the kernel is typed like a jitted function.
-        return numba.njit(locals=dict(kernel.locals or {}))(kernel.py_func), None
-    return value, None
+    if isinstance(value, Dispatcher) or is_stencil(value) or plan["decorator"]:
+        return value, None
+    return _kernel_target(value, plan), None
+
+
+# Attributes through which wrapper objects keep what they wrap: functools.wraps, Numba's own
+# dispatchers and ufuncs, and the `func` of wrapper classes (numbagg's `ndmove(func, ...)`).
+_WRAPPED = ("__wrapped__", "py_func", "func", "_dispatcher", "gufunc_builder")
+
+
+def _stored(obj: Any, name: str) -> Any:
+    """An attribute's stored value, never running a property or other code of the project
+    (a property may compile): instance data, or a C type's data member (`partial.func`)."""
+    try:
+        own = vars(obj) if hasattr(obj, "__dict__") else {}
+        if isinstance(own, dict) and name in own:
+            return own[name]
+        found = inspect.getattr_static(obj, name, None)
+        if isinstance(found, (pytypes.MemberDescriptorType, pytypes.GetSetDescriptorType)):
+            return getattr(obj, name, None)
+    except Exception:  # noqa: BLE001 - user objects
+        return None
+    if hasattr(type(found), "__get__") and not inspect.isfunction(found):
+        return None  # a property, cached_property, classmethod...: code, not data
+    return found
+
+
+def _same_def(func: Any, plan: dict[str, Any]) -> bool:
+    qualname = getattr(func, "__qualname__", None)
+    return isinstance(qualname, str) and qualname.replace(".<locals>", "") == plan["qualname"]
+
+
+def _def_behind(value: Any, plan: dict[str, Any]) -> tuple[Any, list[Any]]:
+    """(the plan's `def` reached from a module attribute through wrapper objects, or None; the
+    Numba objects met on the way that compile it: dispatchers, DUFuncs, GUFuncs)."""
+    seen: set[int] = set()
+    found, compilers = None, []
+    pending = [value]
+    while pending and len(seen) < 32:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if inspect.isfunction(current):
+            if found is None and _same_def(current, plan):
+                found = current
+            continue
+        if isinstance(current, Dispatcher) or hasattr(current, "_frozen"):
+            compilers.append(current)
+        pending.extend(v for v in (_stored(current, n) for n in _WRAPPED) if v is not None)
+        # A wrapper that built its ufunc already (numbagg's `ndreduce` does it in `__init__`).
+        attributes = getattr(current, "__dict__", None)
+        if isinstance(attributes, dict):
+            pending.extend(v for v in attributes.values() if hasattr(v, "_dispatcher"))
+    return found, [c for c in compilers if _kernel_function(c) is found]
+
+
+def _kernel_function(compiler: Any) -> Any:
+    return getattr(getattr(compiler, "_dispatcher", compiler), "py_func", None)
+
+
+def _compiled_loops(ufunc: Any) -> list[str]:
+    built = getattr(ufunc, "ufunc", None) or ufunc
+    return list(getattr(built, "types", None) or [])
+
+
+def _kernel_target(value: Any, plan: dict[str, Any]) -> Any:
+    """For a module attribute that is not a dispatcher: a dispatcher of the `def` behind it,
+    typed like a jitted function (a @vectorize/@guvectorize kernel, a wrapper class's `func`),
+    marked with what its argument types come from: the harvest; the module-level calls of a
+    lazy ufunc (`_numba_lint_ufunc`); loops compiled at import (`_numba_lint_compiled`); never
+    the calls of a wrapper, whose parameters need not be the def's (`_numba_lint_wrapped`)."""
+    func, compilers = _def_behind(value, plan)
+    if func is None:
+        return value
+    dispatchers = [c for c in compilers if isinstance(c, Dispatcher)]
+    ufuncs = [c for c in compilers if not isinstance(c, Dispatcher)]
+    options: dict[str, Any] = {}
+    locals_ = getattr(getattr(ufuncs[0], "_dispatcher", None), "locals", None) if ufuncs else None
+    if dispatchers:  # a plain-Python wrapper around a dispatcher: keep its options
+        options = {k: v for k, v in dispatchers[0].targetoptions.items() if k != "nopython"}
+        locals_ = dispatchers[0].locals
+    target = numba.njit(locals=dict(locals_ or {}), **options)(func)
+    compiled = [loop for ufunc in ufuncs for loop in _compiled_loops(ufunc)]
+    if compiled and not plan["harvest"]:
+        target.__dict__["_numba_lint_compiled"] = compiled
+    elif ufuncs and ufuncs[0] is value and not getattr(value, "_frozen", True):
+        target.__dict__["_numba_lint_ufunc"] = value
+    else:
+        target.__dict__["_numba_lint_wrapped"] = True
+    return target
+
+
+def kernel_types(ufunc: Any, argtypes: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The kernel's argument types for a call of a lazy @vectorize or dynamic @guvectorize with
+    these argument types, as Numba works them out: the arrays' dtypes, or the gufunc layout's
+    core dimensions."""
+    if hasattr(ufunc, "_get_function_type"):  # a dynamic GUFunc
+        return tuple(ufunc._get_function_type(*argtypes).args)
+    return tuple(t.dtype if isinstance(t, types.Array) else t for t in argtypes)
 
 
 def _jitclass_member(class_type: Any, plan: dict[str, Any]) -> Any:
@@ -191,6 +293,10 @@ def signatures_for(
     if plan["decorator"]:
         # cfunc / vectorize / guvectorize: compiled for real when the decorator ran.
         return "decorator", []
+    if isinstance(target, Dispatcher) and target.__dict__.get("_numba_lint_compiled"):
+        # A ufunc a project wrapper or factory built while the skeleton ran: Numba compiled its
+        # loops then, without error.
+        return "decorator", []
     if plan["harvest"] and isinstance(target, Dispatcher):
         if plan.get("harvest_note"):
             notes.append(plan["harvest_note"])
@@ -206,7 +312,8 @@ def signatures_for(
         candidates = annotation_candidates(target.py_func, skip_first=bool(prefix), notes=notes)
         if candidates:
             return "annotations", [(prefix + c, [], None) for c in candidates]
-    if plan["callsites"] and (isinstance(target, Dispatcher) or is_stencil(target)):
+    wrapped = isinstance(target, Dispatcher) and target.__dict__.get("_numba_lint_wrapped")
+    if plan["callsites"] and (isinstance(target, Dispatcher) or is_stencil(target)) and not wrapped:
         if typer is None:
             typer = CallTyper(module, [], lambda qualname: True, None)
         sites = CallSiteSignatures(target, plan, typer, notes, prefix)

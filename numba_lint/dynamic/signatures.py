@@ -17,6 +17,7 @@ from libcst.metadata import PositionProvider
 
 from ..jit_index import JitFunction, JitIndex
 from ..parse import ParsedModule
+from .factory_results import factory_bindings
 
 SOURCES = ("decorator", "harvest", "annotations", "callsite", "callee", "no-parameters")
 # Kinds whose explicit signatures the worker can check.
@@ -432,6 +433,9 @@ def plan_module(
     harvest: Mapping[str, Any],
 ) -> list[FunctionPlan]:
     """A FunctionPlan for every JitFunction of the module."""
+    # A def jitted inside a factory function is reached through the names bound to the
+    # factory's result: their call sites type it, the first one holds its dispatcher.
+    made = factory_bindings(parsed.module, list(index.functions))
     by_name: dict[str, JitFunction] = {}
     for function in index.functions:
         if function.form in ("decorator", "call") and "." not in function.qualname:
@@ -444,6 +448,10 @@ def plan_module(
         for function in index.functions
         if "." not in function.qualname
     } | {d for f in index.functions for d, _ in f.variants if d is not None}
+    for function in index.functions:
+        for bound in made.get(function.qualname, ()):
+            by_name.setdefault(bound, function)
+            jitted.add(bound)
     # A jitclass's module-level instantiations (`Histogram(edges)`) are its `__init__`'s call
     # sites, `self` left out (the worker puts the instance type first).
     constructors = {
@@ -464,13 +472,19 @@ def plan_module(
         names = tuple(p.name.value for p in params)
         holder = function.dispatcher_name or function.name
         own = tuple(sites.get(holder, ())) if by_name.get(holder) is function else ()
+        bound_names = made.get(function.qualname, [])
+        if bound_names:
+            holder = bound_names[0]
+            own = tuple(site for name in bound_names for site in sites.get(name, ()))
         if function.class_name is not None and constructors.get(function.class_name) is function:
             own = tuple(sites.get(function.class_name, ()))
         # Each variant of a def jitted more than once is its own plan, typed with the call
         # sites of its own name; a variant called nowhere at module level (chosen at run time,
         # `loop = f_p if parallel else f_s`) takes its siblings' call sites: the same def, so
         # the same argument types are valid for it.
-        wrappings = [(holder, function.decorator, own)]
+        wrappings: list[tuple[str | None, Any, tuple[CallSite, ...]]] = [
+            (holder, function.decorator, own)
+        ]
         for dispatcher, decorator in function.variants:
             wrappings.append((dispatcher, decorator, tuple(sites.get(dispatcher or "", ()))))
         if len(wrappings) > 1:
@@ -482,7 +496,7 @@ def plan_module(
         unreachable = None
         if function.form == "overload-implementation":
             unreachable = "an @overload implementation is checked through the calls it serves"
-        elif function.form == "call" and function.dispatcher_name is None:
+        elif function.form == "call" and function.dispatcher_name is None and not bound_names:
             unreachable = "the jitted function is not bound to a module-level name"
         elif function.form == "decorator" and "." in function.qualname:
             unreachable = "defined inside another function or class, not reachable at import"
@@ -506,7 +520,11 @@ def plan_module(
                     line=function.line,
                     kind=function.kind,
                     form=function.form,
-                    dispatcher_name=function.dispatcher_name if number == 0 else dispatcher,
+                    dispatcher_name=(
+                        (bound_names[0] if bound_names else function.dispatcher_name)
+                        if number == 0
+                        else dispatcher
+                    ),
                     class_name=function.class_name,
                     params=names,
                     decorator=_decorator_signatures(function),

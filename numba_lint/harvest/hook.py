@@ -151,13 +151,39 @@ def _safe_record(py_func: Any, sig: Any, eager: bool) -> None:
 _LAZY_PATHS = ("_compile_for_args", "_compile_for_argtys", "get_call_template")
 
 
-def _is_eager(frame: Any, decorator_file: str) -> bool:
-    """True when a compile was started by a decorator with explicit signatures."""
+def _numba_folder() -> str:
+    # Numba is (at least half) imported whenever a compile runs: its package folder is known.
+    numba = sys.modules.get("numba")
+    return os.path.dirname(os.path.realpath(getattr(numba, "__file__", "") or "")) + os.sep
+
+
+def _applier(frame: Any) -> Any:
+    """The first frame above `frame` outside Numba: the code that applied Numba's decorator."""
+    folder = _numba_folder()
+    while frame is not None and os.path.realpath(frame.f_code.co_filename).startswith(folder):
+        frame = frame.f_back
+    return frame
+
+
+def _is_eager(frame: Any, decorator_file: str, py_func: Any = None) -> bool:
+    """True when a compile was started by a decorator with explicit signatures that a
+    module-level statement of the function's own file applied (`@njit("f8(f8)")`, also
+    `@_jit(2)` where the project's factory returns `njit(sigs)`): importing that file compiles
+    them again, so `check` reads them without the harvest. A decorator applied anywhere else (a
+    wrapper class that calls `guvectorize(sigs)(self.func)` in its `__init__` or on first call,
+    `return njit(sigs)(impl)` inside a factory function) is not eager here: no import of the
+    function's own file states those signatures, so the harvest records them."""
     for _ in range(12):
         if frame is None or frame.f_code.co_name in _LAZY_PATHS:
             return False
         if frame.f_code.co_filename.replace(os.sep, "/").endswith(decorator_file):
-            return True
+            applier = _applier(frame)
+            code = getattr(py_func, "__code__", None)
+            if applier is None or code is None:
+                return True
+            return applier.f_code.co_name == "<module>" and os.path.realpath(
+                applier.f_code.co_filename
+            ) == os.path.realpath(code.co_filename)
         frame = frame.f_back
     return False
 
@@ -169,7 +195,7 @@ def patch_dispatcher(module: Any) -> None:
 
     def compile(self: Any, sig: Any) -> Any:
         result = original(self, sig)
-        eager = _is_eager(sys._getframe(1), "numba/core/decorators.py")
+        eager = _is_eager(sys._getframe(1), "numba/core/decorators.py", self.py_func)
         _safe_record(self.py_func, sig, eager)
         return result
 
@@ -187,7 +213,7 @@ def patch_ufuncbuilder(module: Any) -> None:
 
     def compile(self: Any, sig: Any, locals: Any = None, **targetoptions: Any) -> Any:
         result = original(self, sig, locals=locals, **targetoptions)
-        eager = _is_eager(sys._getframe(1), "numba/np/ufunc/decorators.py")
+        eager = _is_eager(sys._getframe(1), "numba/np/ufunc/decorators.py", self.py_func)
         _safe_record(self.py_func, sig, eager)
         return result
 
