@@ -245,7 +245,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "check":
-            return _check(args)
+            from .static_pool import StaticWorkerFailure
+
+            try:
+                return _check(args)
+            except StaticWorkerFailure as exc:
+                sys.stderr.write(f"numba-lint: error: {exc} (please report it)\n")
+                return EXIT_USAGE
         if args.command == "rule":
             return _rule(args.code)
         if args.command == "rules":
