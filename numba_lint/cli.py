@@ -391,7 +391,14 @@ def _apply_baseline(
     stdin = options.stdin_source
     lines = SourceLines({stdin.display: stdin.text} if stdin and stdin.text else None)
     if args.write_baseline is not None:
-        count = write_baseline(args.write_baseline, report.diagnostics, config.project_root, lines)
+        try:
+            count = write_baseline(
+                args.write_baseline, report.diagnostics, config.project_root, lines
+            )
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot write the baseline {args.write_baseline}: {exc.strerror or exc}"
+            ) from exc
         report.notes.append(
             f"recorded {count} finding{'' if count == 1 else 's'} in {args.write_baseline}"
         )
