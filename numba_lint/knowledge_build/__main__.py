@@ -33,9 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         from .environment import HIDE_ENV
 
         os.environ[HIDE_ENV] = args.hide  # inherited by the probe worker
-    from .environment import install_hider
+    from .environment import install_hider, load_numba_extensions
 
     install_hider()
+    load_numba_extensions()
     from .build import build_knowledge
 
     data = build_knowledge(probes=not args.no_probes, probe_names=args.probe)
