@@ -118,3 +118,41 @@ def test_an_interrupted_check_leaves_nothing_behind(tmp_path: Path, how: str) ->
         "slow_1.py",
         "slow_2.py",
     ]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_an_interrupted_static_pool_leaves_no_worker_and_no_traceback(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    # Enough files for the worker pool, each slow to parse (a long chain of additions).
+    for number in range(16):
+        (tmp_path / f"m{number}.py").write_text(
+            "import numba\nx = " + " + ".join(["1"] * 1500) + "\n", encoding="utf-8"
+        )
+    linter = subprocess.Popen(
+        [sys.executable, "-m", "numba_lint", "check", "--static-only", "--jobs", "2", "."],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(_descendants(linter.pid)) < 2:
+            assert linter.poll() is None, linter.communicate()
+            assert time.monotonic() < deadline, "the worker pool did not start"
+            time.sleep(0.05)
+        time.sleep(0.5)  # parsing now
+        workers = _descendants(linter.pid)
+        os.killpg(linter.pid, signal.SIGINT)
+        _, err = linter.communicate(timeout=60)
+    finally:
+        if linter.poll() is None:
+            os.killpg(linter.pid, signal.SIGKILL)
+    text = err.decode("utf-8", "replace")
+    assert linter.returncode == 130, text
+    # One line from the linter, none from each worker.
+    assert "numba-lint: interrupted" in text and "Traceback" not in text, text
+    stopped = time.monotonic() + 15
+    while _still_running(workers) and time.monotonic() < stopped:
+        time.sleep(0.1)
+    assert not _still_running(workers)
