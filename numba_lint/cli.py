@@ -245,13 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "check":
-            from .static_pool import StaticWorkerFailure
-
-            try:
-                return _check(args)
-            except StaticWorkerFailure as exc:
-                sys.stderr.write(f"numba-lint: error: {exc} (please report it)\n")
-                return EXIT_USAGE
+            return _check(args)
         if args.command == "rule":
             return _rule(args.code)
         if args.command == "rules":
@@ -318,6 +312,7 @@ def configure(args: argparse.Namespace) -> Config:
 
 def _check(args: argparse.Namespace) -> int:
     from .pipeline import Options, run
+    from .static_pool import StaticWorkerFailure
 
     config = configure(args)
     options = Options(paths=args.paths or ["."], force_exclude=args.force_exclude)
@@ -334,7 +329,10 @@ def _check(args: argparse.Namespace) -> int:
         options.stdin_source = SourceFile(path=source.path, display=name, text=decoded)
     elif "-" in (args.paths or []):
         raise ConfigError("'-' (standard input) cannot be mixed with other paths")
-    report = run(config, options)
+    try:
+        report = run(config, options)
+    except StaticWorkerFailure as exc:  # a crash of ours: one line, exit 2, no traceback
+        raise ConfigError(f"{exc} (please report it)") from None
     _say_signatures_file(report, config, args.verbose)
     baseline_exit = _apply_baseline(args, report, config, options)
     color = args.color == "always" or (

@@ -195,7 +195,9 @@ def python_parse(source: SourceFile, text: str) -> ast.Module | SyntaxProblem:
     """Python's ast of `text`, or the error Python itself gives: the running Python is the one
     Numba compiles for, so syntax it cannot read (a newer release's) is an error here too."""
     try:
-        return ast.parse(text, source.display)
+        # Not under the file's name: Python reads the line of a file that exists to place the
+        # column, and the text checked may differ from the disk (a buffer, a notebook's cells).
+        return ast.parse(text, "<checked text>")
     except SyntaxError as error:
         if "null bytes" in error.msg:  # Python gives no position
             return _nul_problem(source, text, error.msg)
