@@ -37,6 +37,8 @@ FINDINGS = {
     "src/proj/core.py": (11, 12),
     "dir.py/inner.py": (11, 12),
     "odd/caf\\xe9.py": (11, 12),
+    # 2,900 terms around `a.x` (near the most Python accepts): deeper than the recursion limit.
+    "chain.py": (11, 12 + 4 * 1450),
 }
 # display name -> (row, column, words of the message) of each NB001.
 SYNTAX = {
@@ -76,6 +78,8 @@ def build_tree(root: Path) -> None:
     (root / "odd").mkdir()
     with open(os.fsencode(root / "odd") + b"/" + NON_UTF8_NAME, "wb") as handle:
         handle.write(FINDING.encode())
+    chain = " + ".join(["1"] * 1450) + " + a.x + " + " + ".join(["2"] * 1450)
+    _write(root, "chain.py", FINDING.replace("a.x + 1", chain))
     _write(root, "syntax.py", "def f(:\n    pass\n")
     _write(root, "pep695.py", "import numba\ntype X = int\n")
     _write(root, "nul.py", b"import numba\nx = 1\x00\n")
@@ -194,3 +198,11 @@ def test_a_symbolic_link_loop_named_on_the_command_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "a.py: a symbolic link that loops or points nowhere" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_very_long_line_is_shown_cut_around_the_finding(tree: Path) -> None:
+    done = run_cli("check", "--static-only", "chain.py", cwd=tree)
+    assert done.returncode == 1, done.stderr
+    source, caret = done.stdout.splitlines()[1:3]
+    assert len(source) < 200 and source.startswith("    ...") and source.endswith("...")
+    assert source[caret.index("^") : caret.index("^") + 3] == "a.x" and caret.count("^") == 3
