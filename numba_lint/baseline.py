@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import write_atomically
 from .config import ConfigError
 from .diagnostic import Diagnostic
 
@@ -113,8 +114,7 @@ def write_baseline(
             for e in sorted(counts)
         ],
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    write_atomically(target, json.dumps(data, indent=2) + "\n")
     return sum(counts.values())
 
 
@@ -124,10 +124,15 @@ def load_baseline(source: Path) -> Counter[Entry]:
         data = json.loads(source.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read it ({exc.strerror or exc})") from exc
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # not JSON, or not UTF-8
         raise ConfigError(f"{where}: not valid JSON ({exc})") from exc
-    if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
+    if not isinstance(data, dict) or data.get("tool", "numba-lint") != "numba-lint":
         raise ConfigError(f"{where}: not a numba-lint baseline (version {BASELINE_VERSION})")
+    if data.get("version") != BASELINE_VERSION:
+        raise ConfigError(
+            f"{where}: written in baseline format {data.get('version')!r}, this numba-lint "
+            f"reads format {BASELINE_VERSION}; record it again with --write-baseline"
+        )
     accepted: Counter[Entry] = Counter()
     try:
         for item in data["findings"]:

@@ -326,6 +326,7 @@ def configure(args: argparse.Namespace) -> Config:
 
 def _check(args: argparse.Namespace) -> int:
     from .pipeline import Options, run
+    from .static_pool import StaticWorkerFailure
 
     config = configure(args)
     options = Options(
@@ -346,7 +347,10 @@ def _check(args: argparse.Namespace) -> int:
         options.stdin_source = SourceFile(path=source.path, display=name, text=decoded)
     elif "-" in (args.paths or []):
         raise ConfigError("'-' (standard input) cannot be mixed with other paths")
-    report = run(config, options)
+    try:
+        report = run(config, options)
+    except StaticWorkerFailure as exc:  # a crash of ours: one line, exit 2, no traceback
+        raise ConfigError(f"{exc} (please report it)") from None
     _say_signatures_file(report, config, args.verbose)
     baseline_exit = _apply_baseline(args, report, config, options)
     color = args.color == "always" or (
@@ -409,7 +413,14 @@ def _apply_baseline(
     stdin = options.stdin_source
     lines = SourceLines({stdin.display: stdin.text} if stdin and stdin.text else None)
     if args.write_baseline is not None:
-        count = write_baseline(args.write_baseline, report.diagnostics, config.project_root, lines)
+        try:
+            count = write_baseline(
+                args.write_baseline, report.diagnostics, config.project_root, lines
+            )
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot write the baseline {args.write_baseline}: {exc.strerror or exc}"
+            ) from exc
         report.notes.append(
             f"recorded {count} finding{'' if count == 1 else 's'} in {args.write_baseline}"
         )

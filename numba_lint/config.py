@@ -6,6 +6,7 @@ ConfigError with one clear sentence; nothing here knows about rules beyond their
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Mapping
@@ -153,7 +154,10 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
         raise ConfigError(f"cannot read {pyproject}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{pyproject} is not valid TOML: {exc}") from exc
-    table = data.get("tool", {}).get("numba-lint", {})
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"'tool' in {pyproject} must be a table")
+    table = tool.get("numba-lint", {})
     config = Config(project_root=pyproject.parent.resolve(), source=pyproject)
     apply_table(config, table, where=f"[tool.numba-lint] in {pyproject}")
     return apply_environment(config)
@@ -208,11 +212,16 @@ def apply_table(config: Config, table: Any, where: str) -> None:
                 raise ConfigError(f"{where}: 'jobs' must be a positive integer")
             config.jobs = value
         elif key == "timeout":
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            if (
+                not isinstance(value, (int, float))
+                or isinstance(value, bool)
+                or not 0 < value < math.inf  # also rejects nan
+            ):
                 raise ConfigError(f"{where}: 'timeout' must be a positive number of seconds")
             config.timeout = float(value)
         elif key == "memory-limit":
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            # The limit is set in bytes through a C long: 2**43 MiB is the most it holds.
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**43:
                 raise ConfigError(
                     f"{where}: 'memory-limit' must be a whole number of MiB (0: no limit)"
                 )

@@ -40,6 +40,15 @@ class Discovery:
     notes: list[str]
 
 
+def resolve_safely(path: Path) -> Path:
+    """`path.resolve()`, or the absolute path when a symbolic link loops (resolve raises):
+    the file is still listed, and reading it gives the diagnostic."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 class ExcludeMatcher:
     def __init__(self, patterns: Iterable[str], root: Path) -> None:
         self.root = root.resolve()
@@ -47,7 +56,7 @@ class ExcludeMatcher:
 
     def excluded(self, path: Path) -> bool:
         try:
-            relative = path.resolve().relative_to(self.root)
+            relative = resolve_safely(path).relative_to(self.root)
         except ValueError:
             relative = Path(path.name)
         text = relative.as_posix()
@@ -66,9 +75,21 @@ def display_path(path: Path, cwd: Path | None = None, resolved: Path | None = No
     caller has it; `cwd` is taken as resolved when given)."""
     cwd = cwd or Path.cwd().resolve()
     try:
-        return (resolved or path.resolve()).relative_to(cwd).as_posix()
+        shown = (resolved or resolve_safely(path)).relative_to(cwd).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return printable_name(shown)
+
+
+def printable_name(name: str) -> str:
+    """A file name as valid Unicode: bytes that are not UTF-8 (Linux allows any) arrive as
+    lone surrogates, which no output format can encode; they are shown as `\\xe9`, as git
+    does. Reading still uses the real path."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 def discover(
@@ -90,15 +111,18 @@ def discover(
     cwd = Path.cwd().resolve()
 
     def add(path: Path, resolved: Path | None = None) -> None:
-        key = resolved or path.resolve()
+        key = resolved or resolve_safely(path)
         if key not in seen:
             seen.add(key)
-            files.append(SourceFile(path=path, display=display_path(path, cwd, key)))
+            # A link that points nowhere is named by itself in its diagnostic.
+            shown = key if resolved or key.exists() else path.absolute()
+            files.append(SourceFile(path=path, display=display_path(path, cwd, shown)))
 
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            errors.append(f"{raw}: no such file or directory")
+            broken = "a symbolic link that loops or points nowhere"
+            errors.append(f"{raw}: {broken if path.is_symlink() else 'no such file or directory'}")
             continue
         if path.is_file():
             if force_exclude and matcher.excluded(path):

@@ -158,7 +158,10 @@ def _read(path: Path, key: dict[str, Any]) -> Knowledge | None:
         return None
     if data.get("builder") != builder_digest():
         return None  # built by another version of numba-lint's probes or registry pass
-    found = Knowledge.from_json(data, origin=str(path))
+    try:
+        found = Knowledge.from_json(data, origin=str(path))
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return None  # damaged: rebuilt or replaced by the shipped file, never a crash
     _LOADED[memo] = found
     return found
 

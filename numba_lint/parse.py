@@ -11,6 +11,7 @@ import ast
 import functools
 import io
 import re
+import sys
 import threading
 import tokenize
 from collections.abc import Iterable, Mapping
@@ -187,6 +188,50 @@ def _parse_module(text: str) -> cst.Module:
                 cst.CSTNode.__post_init__ = _VALIDATE  # type: ignore[method-assign]
 
 
+_RUNNING_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def python_parse(source: SourceFile, text: str) -> ast.Module | SyntaxProblem:
+    """Python's ast of `text`, or the error Python itself gives: the running Python is the one
+    Numba compiles for, so syntax it cannot read (a newer release's) is an error here too."""
+    try:
+        # Not under the file's name: Python reads the line of a file that exists to place the
+        # column, and the text checked may differ from the disk (a buffer, a notebook's cells).
+        return ast.parse(text, "<checked text>")
+    except SyntaxError as error:
+        if "null bytes" in error.msg:  # Python gives no position
+            return _nul_problem(source, text, error.msg)
+        message = error.msg
+        if message.startswith("invalid syntax"):
+            # It may be valid in a newer Python; Numba compiles for this one.
+            message += f" (Python {_RUNNING_PYTHON} grammar)"
+        return SyntaxProblem(
+            source=source,
+            text=text,
+            row=max(error.lineno or 1, 1),
+            column=max(error.offset or 1, 1),
+            message=message,
+        )
+    except ValueError as error:  # older Pythons: NUL bytes
+        return _nul_problem(source, text, str(error))
+    except (RecursionError, MemoryError):
+        return SyntaxProblem(
+            source=source,
+            text=text,
+            row=1,
+            column=1,
+            message=f"too deeply nested for Python {_RUNNING_PYTHON} to compile (nor can Numba)",
+        )
+
+
+def _nul_problem(source: SourceFile, text: str, message: str) -> SyntaxProblem:
+    """The error at the first NUL byte."""
+    before = text[: max(text.find("\0"), 0)]
+    row = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return SyntaxProblem(source=source, text=text, row=row, column=column, message=message)
+
+
 def parse(
     source: SourceFile,
     text: str,
@@ -220,24 +265,17 @@ def parse(
                     tree=tree,
                     assumed_plain=reduced.assumed_plain,
                 )
+    if tree is None:
+        # Python's own parser first: it places errors better, says them in the words users
+        # know, and bounds what reaches libcst, whose native parser overflows its stack on
+        # nesting Python rejects (thousands of brackets) and slows to minutes on long chains.
+        python_tree = python_parse(source, text)
+        if isinstance(python_tree, SyntaxProblem):
+            return python_tree
+        tree = python_tree
     try:
         module = _parse_module(text)
     except cst.ParserSyntaxError as exc:
-        # Python's own parser places the error better and says it in the words users know.
-        # Not under the file's name: Python reads the line of a file that exists to place the
-        # column, and the text checked may differ from the disk (a buffer, a notebook's cells).
-        try:
-            compile(text, "<checked text>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-        except SyntaxError as python_error:
-            return SyntaxProblem(
-                source=source,
-                text=text,
-                row=max(python_error.lineno or 1, 1),
-                column=max(python_error.offset or 1, 1),
-                message=python_error.msg,
-            )
-        except (ValueError, RecursionError, MemoryError):
-            pass
         return SyntaxProblem(
             source=source,
             text=text,

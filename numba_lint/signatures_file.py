@@ -44,11 +44,12 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from .atomic import write_atomically
 
 FORMAT_VERSION = 1
 MAX_SIGNATURES = 8
@@ -389,7 +390,4 @@ def dumps(signatures_file: SignaturesFile) -> str:
 
 def write_file(path: Path, signatures_file: SignaturesFile) -> None:
     """Write atomically (a reader never sees half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + f".{os.getpid()}.tmp")
-    temporary.write_text(dumps(signatures_file), encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomically(path, dumps(signatures_file))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import multiprocessing
 import os
+import signal
 import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -173,9 +174,15 @@ def _serve(
     knowledge: Any,
     project_modules: frozenset[str],
 ) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the workers, which must not
+    # print a traceback each.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     worker = _Worker(rules, knowledge, project_modules)
     while True:
-        command, payload = connection.recv()
+        try:
+            command, payload = connection.recv()
+        except EOFError:  # the parent is gone
+            return
         if command == "stop":
             return
         answer: Any
@@ -195,16 +202,25 @@ def _serve(
             connection.send(("error", traceback.format_exc()))
 
 
+class StaticWorkerFailure(RuntimeError):
+    """A static-pass worker raised or died (a crash in a native parser, the memory killer):
+    the command line says so in one line instead of a traceback."""
+
+
+def _receive(connection: Connection) -> Any:
+    try:
+        status, answer = connection.recv()
+    except (EOFError, OSError):
+        raise StaticWorkerFailure("a static-pass worker process died") from None
+    if status != "ok":
+        raise StaticWorkerFailure(f"a static-pass worker failed:\n{answer}")
+    return answer
+
+
 def _ask(connections: list[Connection], command: str, payloads: list[Any]) -> list[Any]:
     for connection, payload in zip(connections, payloads, strict=True):
         connection.send((command, payload))
-    answers = []
-    for connection in connections:
-        status, answer = connection.recv()
-        if status != "ok":
-            raise RuntimeError(f"static worker failed:\n{answer}")
-        answers.append(answer)
-    return answers
+    return [_receive(connection) for connection in connections]
 
 
 def _parse_jobs(
@@ -239,9 +255,7 @@ def _dispatch(
             busy[connection] = command
         for ready in wait(list(busy)):
             answering = cast(Connection, ready)  # `wait` is given connections only
-            status, answer = answering.recv()
-            if status != "ok":
-                raise RuntimeError(f"static worker failed:\n{answer}")
+            answer = _receive(answering)
             command = busy.pop(answering)
             idle.append(answering)
             answered(command, answer)

@@ -23,6 +23,7 @@ from ..diagnostic import DOCS_URL, Diagnostic, Location, Pass, Severity
 from ..jit_index import JitFunction, JitIndex
 from ..merge import CAUSE, cause_at, fold
 from ..parse import ParsedModule
+from ..recursion import deep_recursion
 from ..walk import walk
 
 if TYPE_CHECKING:
@@ -348,6 +349,7 @@ def run_static_rules(
     by_node = index.by_node()
     names = parsed.names
     with ExitStack() as resolved:
+        resolved.enter_context(deep_recursion())  # generated code nests deeply
         for rule in rules:
             resolved.enter_context(rule.resolve(parsed.wrapper))
         for function in index.functions:

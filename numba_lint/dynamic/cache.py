@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomically
+
 # 2: workers hash with a fixed seed and report candidate places (irfacts.py).
-FORMAT = 2
+# 3: each entry carries the digest of its result.
+FORMAT = 3
 
 
 def cache_dir() -> Path:
@@ -39,6 +41,10 @@ def _file_hash(path: str) -> str | None:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+def _digest(result: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(result, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 class ResultCache:
@@ -67,10 +73,19 @@ class ResultCache:
             entry = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        for dependency, digest in entry.get("dependencies", {}).items():
+        # A damaged entry (a disk error, an edit by hand) is a miss, never a crash: the
+        # result must still match the digest it was stored with.
+        if not isinstance(entry, dict):
+            return None
+        result, dependencies = entry.get("result"), entry.get("dependencies")
+        if not isinstance(result, dict) or not isinstance(dependencies, dict):
+            return None
+        if entry.get("digest") != _digest(result):
+            return None
+        for dependency, digest in dependencies.items():
             if _file_hash(dependency) != digest:
                 return None
-        return entry.get("result")
+        return result
 
     def put(self, job: dict[str, Any], result: dict[str, Any]) -> None:
         dependencies = {
@@ -78,12 +93,8 @@ class ResultCache:
             for path in result.get("project_files", [])
             if path != str(Path(job["path"]).resolve())
         }
-        entry = {"dependencies": dependencies, "result": result}
+        entry = {"dependencies": dependencies, "result": result, "digest": _digest(result)}
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            target = self.folder / f"{self.key(job)}.json"
-            temporary = target.with_suffix(f".{os.getpid()}.part")
-            temporary.write_text(json.dumps(entry), encoding="utf-8")
-            temporary.replace(target)
+            write_atomically(self.folder / f"{self.key(job)}.json", json.dumps(entry))
         except OSError:
             pass  # a read-only home is not a reason to fail the run

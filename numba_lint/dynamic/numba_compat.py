@@ -126,6 +126,20 @@ if CORE_PROBLEM is None:
         _ENGINE_IMPORT_PROBLEM = _why(exc)
 
 
+def load_extensions() -> None:
+    """Run the installed `numba_extensions` entry points now, as Numba does before its first
+    compile: in the worker factory, before any fork, so every worker types what they register
+    (and the typing-only engine, which skips the dispatcher's hook, too). Numba turns an
+    extension that fails into a warning."""
+    if CORE_PROBLEM is not None:
+        return
+    try:
+        from numba.core.entrypoints import init_all
+    except ImportError:  # pragma: no cover - present in every supported Numba
+        return
+    init_all()
+
+
 def supported_range() -> str:
     return f"{_spell(OLDEST_SUPPORTED)} to {_spell(NEWEST_TESTED)}"
 

@@ -27,4 +27,5 @@ ENGINE_PROBLEM: str | None = None
 if CORE_PROBLEM is None:
     # Keeps the __cause__ chain from the outer call site down to the failing line of a callee.
     numba_compat.utils.DEVELOPER_MODE = True
+    numba_compat.load_extensions()
     ENGINE_PROBLEM = numba_compat.engine_problem()

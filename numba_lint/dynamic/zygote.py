@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import os
 import select
+import signal
 import sys
 
 
 def _child(request: dict[str, str]) -> None:
     """In the forked child: own session, output to the log, result to a file, then exit."""
     os.setsid()
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # the zygote ignores it
     fd = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -86,11 +88,27 @@ def _restore_memory(saved: tuple[int, int] | None) -> None:
 
 
 def _send(message: dict[str, object]) -> None:
-    sys.stdout.write(json.dumps(message) + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(json.dumps(message) + "\n")
+        sys.stdout.flush()
+    except OSError:
+        pass  # the linter is gone: its workers are being killed, nobody reads
+
+
+def _kill_children(children: dict[int, object]) -> None:
+    """Each child leads its own session (so a hung one can be killed with everything it
+    started): kill each group."""
+    for pid in children:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def serve() -> None:
+    # Ctrl-C reaches the whole process group. The linter decides what an interrupt ends; it
+    # ends this process by closing its input, and then no worker may outlive it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from . import warm  # imports and warms Numba once, before any fork
 
     if warm.CORE_PROBLEM is not None:
@@ -109,6 +127,9 @@ def serve() -> None:
                 chunk = os.read(stdin, 65536)
                 if not chunk:
                     open_input = False
+                    # The linter ended (normally with no child left), was interrupted or
+                    # killed: a worker still running would be an orphan.
+                    _kill_children(children)
                 buffer += chunk
                 while b"\n" in buffer:
                     line, buffer = buffer.split(b"\n", 1)

@@ -101,10 +101,27 @@ def _excerpt(diagnostic: Diagnostic, lines: list[str], color: bool) -> list[str]
         width = max(diagnostic.end_location.column - diagnostic.location.column, 1)
     else:
         width = max(len(line) - start, 1)
+    if len(line) > _EXCERPT_WIDTH:  # a generated or minified line: show the part that matters
+        line, start, width = _window(line, start, width)
     caret = " " * start + "^" * width
     if color:
         caret = _COLORS[diagnostic.severity.value] + caret + _RESET
     return [f"    {line}", f"    {caret}"]
+
+
+# Longest source line shown whole under a finding (a 10,000-term line stays one screen line).
+_EXCERPT_WIDTH = 160
+
+
+def _window(line: str, start: int, width: int) -> tuple[str, int, int]:
+    """About `_EXCERPT_WIDTH` characters of `line` around the flagged columns, cut ends marked
+    with "...": the shown line, and the caret's start and width in it."""
+    low = max(0, min(start - _EXCERPT_WIDTH // 3, len(line) - _EXCERPT_WIDTH))
+    high = min(len(line), low + _EXCERPT_WIDTH)
+    before = "..." if low > 0 else ""
+    after = "..." if high < len(line) else ""
+    shown = before + line[low:high] + after
+    return shown, start - low + len(before), max(1, min(width, high - start))
 
 
 def _plural(count: int, word: str) -> str:

@@ -11,8 +11,9 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
+
+from ..atomic import write_atomically
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,9 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         from .environment import HIDE_ENV
 
         os.environ[HIDE_ENV] = args.hide  # inherited by the probe worker
-    from .environment import install_hider
+    from .environment import install_hider, load_numba_extensions
 
     install_hider()
+    load_numba_extensions()
     from .build import build_knowledge
 
     data = build_knowledge(probes=not args.no_probes, probe_names=args.probe)
@@ -43,13 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         from ..knowledge import DATA_DIR, knowledge_file_name
 
         output = DATA_DIR / knowledge_file_name(data["key"])
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=output.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(data, stream, indent=0, sort_keys=True)
-        stream.write("\n")
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, output)
+    write_atomically(output, json.dumps(data, indent=0, sort_keys=True) + "\n")
     return 0
 
 

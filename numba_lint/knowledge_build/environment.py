@@ -52,6 +52,18 @@ def numba_extensions() -> list[str]:
     return sorted(found)
 
 
+def load_numba_extensions() -> None:
+    """Run every `numba_extensions` `init` entry point, as Numba does before its first compile
+    (build process only: it imports Numba). Done first, so the registry pass reads what the
+    extensions register (rocket-fft's `np.fft`, for one) whatever Numba initialises lazily.
+    Numba itself turns an extension that fails into a warning."""
+    try:
+        from numba.core.entrypoints import init_all
+    except ImportError:  # pragma: no cover - present in every supported Numba
+        return
+    init_all()
+
+
 def environment_key() -> dict[str, Any]:
     return {
         "numba": _version("numba"),

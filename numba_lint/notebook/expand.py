@@ -18,7 +18,7 @@ from typing import Any
 
 from ..checks.syntax_error import SyntaxErrorRule
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Report
-from ..discover import SourceFile
+from ..discover import SourceFile, resolve_safely
 from ..listing import listing_order
 from ..parse import Unreadable, module_name_for, read_text
 from .positions import cell_line, cell_position, physical_location
@@ -144,10 +144,10 @@ def expand_notebooks(
             )
             continue
         expanded.extend(_virtual_sources(source, notebook, notebooks, report, taken))
-    written = {s.path.resolve(): s.display for s in expanded if s.display in notebooks.origins}
+    written = {resolve_safely(s.path): s.display for s in expanded if s.display in notebooks.origins}
     kept = []
     for source in expanded:
-        writer = written.get(source.path.resolve())
+        writer = written.get(resolve_safely(source.path))
         if writer is not None and source.display not in notebooks.origins:
             report.notes.append(f"{source.display}: checked as {writer}, which writes it")
             continue
@@ -179,11 +179,11 @@ def _virtual_sources(
         if module.name:
             path = source.path.parent / module.name
             display = f"{source.display}[{module.name}]"
-            if last[module.name] != position or path.resolve() in taken:
+            if last[module.name] != position or resolve_safely(path) in taken:
                 cell = module.rows[0][0] if module.rows else position
                 path = source.path.parent / f".{source.path.stem}.cell{cell}" / module.name
                 display = f"{source.display}[{module.name}, cell {cell}]"
-            taken.add(path.resolve())
+            taken.add(resolve_safely(path))
         notebooks.origins[display] = Origin(notebook, source.display, source.path, module)
         virtual.append(SourceFile(path=path, display=display, text=module.text))
         notebooks.problems.extend(
@@ -192,9 +192,9 @@ def _virtual_sources(
         )
     # The files the %%writefile cells write, importable by the notebook's other modules in the
     # trial compile before the notebook has ever run.
-    written = [(module_name_for(s.path), str(s.path.resolve()), s.text or "") for s in virtual[1:]]
+    written = [(module_name_for(s.path), str(resolve_safely(s.path)), s.text or "") for s in virtual[1:]]
     return [
-        replace(s, companions=tuple(c for c in written if c[1] != str(s.path.resolve())))
+        replace(s, companions=tuple(c for c in written if c[1] != str(resolve_safely(s.path))))
         for s in virtual
     ]
 
