@@ -144,7 +144,9 @@ def expand_notebooks(
             )
             continue
         expanded.extend(_virtual_sources(source, notebook, notebooks, report, taken))
-    written = {resolve_safely(s.path): s.display for s in expanded if s.display in notebooks.origins}
+    written = {
+        resolve_safely(s.path): s.display for s in expanded if s.display in notebooks.origins
+    }
     kept = []
     for source in expanded:
         writer = written.get(resolve_safely(source.path))
@@ -192,7 +194,9 @@ def _virtual_sources(
         )
     # The files the %%writefile cells write, importable by the notebook's other modules in the
     # trial compile before the notebook has ever run.
-    written = [(module_name_for(s.path), str(resolve_safely(s.path)), s.text or "") for s in virtual[1:]]
+    written = [
+        (module_name_for(s.path), str(resolve_safely(s.path)), s.text or "") for s in virtual[1:]
+    ]
     return [
         replace(s, companions=tuple(c for c in written if c[1] != str(resolve_safely(s.path))))
         for s in virtual
