@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .catalog import render_rule, rules_table
 from .config import (
     SEVERITY_NAMES,
     Config,
@@ -25,7 +24,6 @@ from .config import (
     load_config,
 )
 from .diagnostic import Report, Severity
-from .discover import SourceFile
 from .formats import RenderOptions, available_formats, renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -263,6 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rule":
             return _rule(args.code)
         if args.command == "rules":
+            from .catalog import rules_table  # imports every rule (and libcst): only here
+
             sys.stdout.write(rules_table())
             return EXIT_CLEAN
         if args.command == "server":
@@ -287,6 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _rule(code: str) -> int:
+    from .catalog import render_rule
+
     text = render_rule(code)
     if text is None:
         sys.stderr.write(f"numba-lint: error: unknown rule '{code}' (see 'numba-lint rules')\n")
@@ -325,6 +327,7 @@ def configure(args: argparse.Namespace) -> Config:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .discover import SourceFile
     from .pipeline import Options, run
 
     config = configure(args)
