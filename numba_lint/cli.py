@@ -27,7 +27,7 @@ from .diagnostic import Report, Severity
 from .formats import RenderOptions, available_formats, renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-SUBCOMMANDS = ("check", "explain", "rule", "rules", "server", "harvest", "knowledge")
+SUBCOMMANDS = ("check", "explain", "rule", "rules", "server", "harvest", "knowledge", "clean")
 
 
 # The configuration keys, for `numba-lint check --help` (README "Configuration" has examples).
@@ -135,7 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds allowed per module in the trial compile (default: 60)",
     )
     check.add_argument(
-        "--no-cache", action="store_true", help="do not read or write cached trial-compile results"
+        "--no-cache",
+        action="store_true",
+        help="do not read or write any cache (static results, trial-compile results)",
     )
     check.add_argument(
         "--stdin-filename",
@@ -223,6 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="show what becomes supported or unsupported with another Numba: a knowledge file, "
         "or a version whose table is shipped or cached (e.g. 0.59.1)",
     )
+    clean = sub.add_parser("clean", help="remove the project's cache (.numba-lint/cache)")
+    clean.add_argument("path", nargs="?", default=".", help="a path in the project (default: .)")
+    clean.add_argument(
+        "--dynamic",
+        action="store_true",
+        help="also remove the cached trial-compile results (shared by every project of this user)",
+    )
     return parser
 
 
@@ -269,6 +278,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .server import serve
 
             return serve()
+        if args.command == "clean":
+            from .cache_command import clean_main
+
+            return clean_main(Path(args.path), args.dynamic)
         if args.command == "knowledge":
             if args.diff is not None:
                 from .knowledge_diff import diff_main
