@@ -341,7 +341,7 @@ def configure(args: argparse.Namespace) -> Config:
 
 def _check(args: argparse.Namespace) -> int:
     from .discover import SourceFile
-    from .pipeline import Options, run
+    from .pipeline import Options
 
     config = configure(args)
     options = Options(
@@ -362,7 +362,7 @@ def _check(args: argparse.Namespace) -> int:
         options.stdin_source = SourceFile(path=source.path, display=name, text=decoded)
     elif "-" in (args.paths or []):
         raise ConfigError("'-' (standard input) cannot be mixed with other paths")
-    report = run(config, options)
+    report = _run_with_progress(config, options, args.format)
     _say_signatures_file(report, config, args.verbose)
     baseline_exit = _apply_baseline(args, report, config, options)
     color = args.color == "always" or (
@@ -385,6 +385,20 @@ def _check(args: argparse.Namespace) -> int:
     if baseline_exit is not None:
         return baseline_exit
     return exit_code(report, config.fail_level, args.exit_zero)
+
+
+def _run_with_progress(config: Config, options: Any, output_format: str) -> Report:
+    """The run, with a progress line on stderr when a person watches it: stderr is a terminal
+    and the format is one people read (never JSON, SARIF, GitHub annotations or HTML)."""
+    from . import progress
+    from .pipeline import run
+
+    if output_format in ("text", "concise") and sys.stderr.isatty():
+        progress.enable(sys.stderr)
+    try:
+        return run(config, options)
+    finally:
+        progress.disable()
 
 
 def _say_signatures_file(report: Report, config: Config, verbose: bool) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from . import progress
 from .bindings import unparsed_bindings
 from .checks import ALL_RULES, RuleInfo, static_rules
 from .checks.base import ProjectFacts, run_static_rules
@@ -214,13 +215,17 @@ def _parse_relevant(
     modules: list[tuple[ParsedModule, JitIndex]] = []
     problems: list[SyntaxProblem] = []
     pending = dict(texts)
+    parsing = [0, 0]  # files parsed, files to parse (known so far)
 
     def parse_some(
         selected: list[SourceFile], jit_names: frozenset[str] | None = None, assume: bool = False
     ) -> None:
+        parsing[1] += len(selected)
         for source in selected:
             text = pending.pop(source)
             result = parse(source, text, reduce=reduce, jit_names=jit_names, assume=assume)
+            parsing[0] += 1
+            progress.advance("files parsed", *parsing)
             if isinstance(result, SyntaxProblem):
                 problems.append(result)
             else:
