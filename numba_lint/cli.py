@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .catalog import render_rule, rules_table
 from .config import (
     SEVERITY_NAMES,
     Config,
@@ -25,11 +24,10 @@ from .config import (
     load_config,
 )
 from .diagnostic import Report, Severity
-from .discover import SourceFile
 from .formats import RenderOptions, available_formats, renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-SUBCOMMANDS = ("check", "explain", "rule", "rules", "server", "harvest", "knowledge")
+SUBCOMMANDS = ("check", "explain", "rule", "rules", "server", "harvest", "knowledge", "clean")
 
 
 # The configuration keys, for `numba-lint check --help` (README "Configuration" has examples).
@@ -137,7 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds allowed per module in the trial compile (default: 60)",
     )
     check.add_argument(
-        "--no-cache", action="store_true", help="do not read or write cached trial-compile results"
+        "--no-cache",
+        action="store_true",
+        help="do not read or write any cache (static results, trial-compile results)",
     )
     check.add_argument(
         "--stdin-filename",
@@ -225,6 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="show what becomes supported or unsupported with another Numba: a knowledge file, "
         "or a version whose table is shipped or cached (e.g. 0.59.1)",
     )
+    clean = sub.add_parser("clean", help="remove the project's cache (.numba-lint/cache)")
+    clean.add_argument("path", nargs="?", default=".", help="a path in the project (default: .)")
+    clean.add_argument(
+        "--dynamic",
+        action="store_true",
+        help="also remove the cached trial-compile results (shared by every project of this user)",
+    )
     return parser
 
 
@@ -263,12 +270,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rule":
             return _rule(args.code)
         if args.command == "rules":
+            from .catalog import rules_table  # imports every rule (and libcst): only here
+
             sys.stdout.write(rules_table())
             return EXIT_CLEAN
         if args.command == "server":
             from .server import serve
 
             return serve()
+        if args.command == "clean":
+            from .cache_command import clean_main
+
+            return clean_main(Path(args.path), args.dynamic)
         if args.command == "knowledge":
             if args.diff is not None:
                 from .knowledge_diff import diff_main
@@ -287,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _rule(code: str) -> int:
+    from .catalog import render_rule
+
     text = render_rule(code)
     if text is None:
         sys.stderr.write(f"numba-lint: error: unknown rule '{code}' (see 'numba-lint rules')\n")
@@ -325,7 +340,8 @@ def configure(args: argparse.Namespace) -> Config:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .pipeline import Options, run
+    from .discover import SourceFile
+    from .pipeline import Options
     from .static_pool import StaticWorkerFailure
 
     config = configure(args)
@@ -348,7 +364,7 @@ def _check(args: argparse.Namespace) -> int:
     elif "-" in (args.paths or []):
         raise ConfigError("'-' (standard input) cannot be mixed with other paths")
     try:
-        report = run(config, options)
+        report = _run_with_progress(config, options, args.format)
     except StaticWorkerFailure as exc:  # a crash of ours: one line, exit 2, no traceback
         raise ConfigError(f"{exc} (please report it)") from None
     _say_signatures_file(report, config, args.verbose)
@@ -373,6 +389,20 @@ def _check(args: argparse.Namespace) -> int:
     if baseline_exit is not None:
         return baseline_exit
     return exit_code(report, config.fail_level, args.exit_zero)
+
+
+def _run_with_progress(config: Config, options: Any, output_format: str) -> Report:
+    """The run, with a progress line on stderr when a person watches it: stderr is a terminal
+    and the format is one people read (never JSON, SARIF, GitHub annotations or HTML)."""
+    from . import progress
+    from .pipeline import run
+
+    if output_format in ("text", "concise") and sys.stderr.isatty():
+        progress.enable(sys.stderr)
+    try:
+        return run(config, options)
+    finally:
+        progress.disable()
 
 
 def _say_signatures_file(report: Report, config: Config, verbose: bool) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from . import progress
 from .bindings import unparsed_bindings
 from .checks import ALL_RULES, RuleInfo, static_rules
 from .checks.base import ProjectFacts, run_static_rules
@@ -44,6 +45,7 @@ from .parse import (
     read_text,
 )
 from .project import collect_facts
+from .static_cache import StaticCache, StaticOutput, project_cache_dir
 from .static_pool import Scanned
 from .suppress import Selection, is_suppressed
 
@@ -90,8 +92,15 @@ def run(config: Config, options: Options) -> Report:
             texts[source] = text
 
     rules = [rule for rule in ALL_RULES if rule.code in selection.selected]
+    cache = _static_cache(config, options, texts, selection)
+    notes_before, cached = len(report.notes), cache.load() if cache is not None else None
+    pooled: list[Diagnostic] | None
+    indexed: list[tuple[ParsedModule, JitIndex]]
     with _collector_paused():
-        pooled = _static_parallel(texts, rules, config, report) if config.static_only else None
+        if cached is not None:  # the same files, configuration and version as a past run
+            pooled = _replayed(cached, report)
+        else:
+            pooled = _static_parallel(texts, rules, config, report) if config.static_only else None
         if pooled is not None:
             diagnostics = pooled
             indexed = []
@@ -114,6 +123,8 @@ def run(config: Config, options: Options) -> Report:
                 report.functions = listing
             diagnostics.extend(_static(indexed, rules, facts, report))
 
+    if cache is not None and cached is None:
+        cache.store(_static_output(diagnostics, report, notes_before))
     diagnostics.extend(notebooks.problems)
 
     if not config.static_only and report.summary.jit_functions:
@@ -204,13 +215,17 @@ def _parse_relevant(
     modules: list[tuple[ParsedModule, JitIndex]] = []
     problems: list[SyntaxProblem] = []
     pending = dict(texts)
+    parsing = [0, 0]  # files parsed, files to parse (known so far)
 
     def parse_some(
         selected: list[SourceFile], jit_names: frozenset[str] | None = None, assume: bool = False
     ) -> None:
+        parsing[1] += len(selected)
         for source in selected:
             text = pending.pop(source)
             result = parse(source, text, reduce=reduce, jit_names=jit_names, assume=assume)
+            parsing[0] += 1
+            progress.advance("files parsed", *parsing)
             if isinstance(result, SyntaxProblem):
                 problems.append(result)
             else:
@@ -340,6 +355,35 @@ def _static_parallel(
     report.summary.jit_functions = len(pooled.functions)
     report.functions = sorted(pooled.functions, key=listing_order)
     return diagnostics + pooled.diagnostics
+
+
+def _static_cache(
+    config: Config, options: Options, texts: dict[SourceFile, str], selection: Selection
+) -> StaticCache | None:
+    """The static cache of a static-only run over files (not standard input: an editor's
+    buffer changes with every keystroke); None with `--no-cache` or `cache = false`."""
+    if not config.cache or not config.static_only or options.stdin_source is not None:
+        return None
+    if options.record_types:  # the HTML report reads the trees themselves
+        return None
+    return StaticCache(project_cache_dir(config.project_root), texts, sorted(selection.selected))
+
+
+def _replayed(cached: StaticOutput, report: Report) -> list[Diagnostic]:
+    report.functions, report.summary.jit_functions = cached.functions, cached.jit_functions
+    report.notes.extend(cached.notes)
+    return list(cached.diagnostics)
+
+
+def _static_output(
+    diagnostics: list[Diagnostic], report: Report, notes_before: int
+) -> StaticOutput:
+    return StaticOutput(
+        list(diagnostics),
+        list(report.functions),
+        report.summary.jit_functions,
+        report.notes[notes_before:],
+    )
 
 
 def _with_packages(module_names: Iterable[str]) -> frozenset[str]:

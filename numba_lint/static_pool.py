@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, cast
 
+from . import progress
 from .bindings import unparsed_bindings
 from .checks.base import AskedFacts, ProjectFacts, StaticRule, run_static_rules
 from .diagnostic import Diagnostic, FunctionCoverage
@@ -281,18 +282,22 @@ def _parse_all(
     round), which go before the scans still waiting. Returns the parse and scan answers."""
     first_round = _parse_jobs(files)
     pending = deque([*first_round, *_scan_jobs(scans, with_bindings=True)])
-    awaiting_first_round = len(first_round)
+    awaiting_first_round = parses = len(first_round)
     if not awaiting_first_round:
         pending.extendleft(reversed(then([])))
     answers: dict[str, list[Any]] = {"parse": [], "scan": []}
 
     def answered(command: str, answer: Any) -> None:
-        nonlocal awaiting_first_round
+        nonlocal awaiting_first_round, parses
         answers[command].append(answer)
         if command == "parse" and awaiting_first_round:
             awaiting_first_round -= 1
             if not awaiting_first_round:
-                pending.extendleft(reversed(then(list(answers["parse"]))))
+                second_round = then(list(answers["parse"]))
+                parses += len(second_round)
+                pending.extendleft(reversed(second_round))
+        if command == "parse":
+            progress.advance("files parsed", len(answers["parse"]), parses)
 
     _dispatch(connections, pending, answered)
     return answers["parse"], answers["scan"]

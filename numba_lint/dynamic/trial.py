@@ -228,6 +228,8 @@ def run_jobs(
 def _run_jobs(
     jobs: Sequence[dict[str, Any]], workers: int, timeout: float, memory_limit: int
 ) -> list[Outcome]:
+    from .. import progress  # the CLI's progress line (off unless stderr is a terminal)
+
     try:
         factory = zygote()
     except (ZygoteError, OSError) as exc:
@@ -268,6 +270,7 @@ def _run_jobs(
                     run.status = int(message["status"])
                     outcomes[number] = _finished(run, killed.pop(number, None))
                     del running[number]
+                    progress.advance("modules trial-compiled", len(outcomes), len(jobs))
             now = time.perf_counter()
             for number, run in list(running.items()):
                 if number not in killed and run.pid and now - run.started >= timeout:

@@ -1,0 +1,95 @@
+"""The static cache on the pinned corpus: cold, warm (nothing changed), after touching one file,
+and a one-file static check, each the wall time of the real command line in a subprocess.
+
+    python benchmarks/bench_cache.py --repeat 5
+
+The corpus (`benchmarks/.corpus/src`, fetched by bench_static.py) is copied to a temporary
+folder, so that touching a file never changes it. Each repeat: `numba-lint clean`, then the
+cold run (it writes the cache), the warm run, and a run after appending one comment line to
+one file. Targets (issue 13): warm <= 5 % of cold, touched <= 10 %, one file <= 0.25 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / ".corpus" / "src"
+
+
+def timed(*args: str, cwd: Path) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "numba_lint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"numba-lint {' '.join(args)} failed:\n{done.stderr}")
+    return elapsed
+
+
+def small_numba_file(tree: Path) -> Path:
+    """The smallest file of the corpus that uses Numba (what a pre-commit run checks)."""
+    files = [p for p in tree.rglob("*.py") if "numba" in p.read_text(errors="replace")]
+    return min(files, key=lambda p: (p.stat().st_size, str(p)))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        raise SystemExit(f"{args.corpus}: no corpus; run benchmarks/bench_static.py first")
+    check = ("check", "--static-only", "--format", "json", ".")
+    times: dict[str, list[float]] = {"cold": [], "warm": [], "touched": [], "one": []}
+    with tempfile.TemporaryDirectory() as folder:
+        tree = Path(folder) / "src"
+        shutil.copytree(args.corpus, tree)
+        (tree / "pyproject.toml").write_text("[tool.numba-lint]\n", encoding="utf-8")
+        touched = small_numba_file(tree)
+        one = str(touched.relative_to(tree))
+        lines = sum(p.read_text(errors="replace").count("\n") for p in tree.rglob("*.py"))
+        for repeat in range(args.repeat):
+            timed("clean", cwd=tree)
+            times["cold"].append(timed(*check, cwd=tree))
+            times["warm"].append(timed(*check, cwd=tree))
+            with touched.open("a", encoding="utf-8") as stream:
+                stream.write(f"# touched {repeat}\n")
+            times["touched"].append(timed(*check, cwd=tree))
+            times["one"].append(timed("check", "--static-only", "--no-cache", one, cwd=tree))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    cold = medians["cold"]
+    print(
+        f"corpus: {sum(1 for _ in args.corpus.rglob('*.py'))} files, {lines} lines; "
+        f"{os.cpu_count()} CPUs; median of {args.repeat}; touched file {one}"
+    )
+    print(f"{'run':34} {'seconds':>8} {'vs cold':>8} {'target':>8}")
+    rows = [
+        ("static cold (cache written)", "cold", None),
+        ("static warm (nothing changed)", "warm", 0.05),
+        ("static after touching one file", "touched", 0.10),
+        ("one-file static check (no cache)", "one", None),
+    ]
+    for label, name, target in rows:
+        shown = f"<= {target:.0%}" if target is not None else ""
+        if name == "one":
+            shown = "<= 0.25 s"
+        print(f"{label:34} {medians[name]:8.2f} {medians[name] / cold:8.1%} {shown:>8}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
