@@ -44,6 +44,7 @@ from .parse import (
     read_text,
 )
 from .project import collect_facts
+from .shard import Shard, home, keep_shard, shard_members
 from .static_pool import Scanned
 from .suppress import Selection, is_suppressed
 
@@ -57,6 +58,8 @@ class Options:
     force_exclude: bool = False
     # Record the inferred types and keep every checked file's lines (the HTML report).
     record_types: bool = False
+    # `check --shard I/N`: report only this shard's files (numba_lint/shard.py).
+    shard: Shard | None = None
 
 
 def known_codes() -> dict[str, bool]:
@@ -79,6 +82,7 @@ def run(config: Config, options: Options) -> Report:
         report.notes.extend(found.notes)
         sources = found.files
     report.summary.files = len(sources)
+    members = shard_members(sources, options.shard)
     sources, notebooks = expand_notebooks(sources, report)  # .ipynb -> virtual modules
 
     texts: dict[SourceFile, str] = {}
@@ -112,7 +116,8 @@ def run(config: Config, options: Options) -> Report:
             report.summary.jit_functions = len(listing)
             if config.static_only:
                 report.functions = listing
-            diagnostics.extend(_static(indexed, rules, facts, report))
+            mine = [m for m in indexed if members is None or home(m[0].source.display) in members]
+            diagnostics.extend(_static(mine, rules, facts, report))
 
     diagnostics.extend(notebooks.problems)
 
@@ -121,7 +126,13 @@ def run(config: Config, options: Options) -> Report:
         from .merge import merge
 
         dynamic = run_dynamic(
-            [(p, i) for p, i in indexed if i.functions], config, options.record_types
+            [
+                (p, i)
+                for p, i in indexed
+                if i.functions and (members is None or home(p.source.display) in members)
+            ],
+            config,
+            options.record_types,
         )
         report.types = dynamic.types
         diagnostics = merge(diagnostics, dynamic.diagnostics)
@@ -154,6 +165,10 @@ def run(config: Config, options: Options) -> Report:
         key=diagnostic_order,
     )
     notebooks.relocate(report, diagnostic_order)
+    if members is not None:
+        resolved = frozenset(str(s.path.resolve()) for s in sources if home(s.display) in members)
+        keep_shard(report, members, resolved)
+        report.summary.files = len(members)
     report.summary.seconds = time.perf_counter() - started
     return report
 
