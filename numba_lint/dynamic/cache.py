@@ -3,6 +3,8 @@
 Called by run.py in the linter's process around trial.run_jobs. A hit also requires every
 project file the worker imported to be unchanged (their hashes are stored with the result).
 Lives in $NUMBA_LINT_CACHE_DIR or ~/.cache/numba-lint; never stores failures of the worker.
+Keys and entries name the project root by a placeholder, not its absolute path, so a cache
+folder restored on another machine or checkout (CI's `actions/cache`, docs/ci.md) still hits.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 # 2: workers hash with a fixed seed and report candidate places (irfacts.py).
-FORMAT = 2
+# 3: the project root stored as ROOT, not as its absolute path.
+FORMAT = 3
+ROOT = "<numba-lint:project-root>"
 
 
 def cache_dir() -> Path:
@@ -58,13 +62,13 @@ class ResultCache:
         )
 
     def key(self, job: dict[str, Any]) -> str:
-        text = json.dumps(job, sort_keys=True, default=str) + self.salt
+        text = portable(json.dumps(job, sort_keys=True, default=str), job) + self.salt
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def get(self, job: dict[str, Any]) -> dict[str, Any] | None:
         path = self.folder / f"{self.key(job)}.json"
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
+            entry = json.loads(local(path.read_text(encoding="utf-8"), job))
         except (OSError, ValueError):
             return None
         for dependency, digest in entry.get("dependencies", {}).items():
@@ -83,7 +87,33 @@ class ResultCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             target = self.folder / f"{self.key(job)}.json"
             temporary = target.with_suffix(f".{os.getpid()}.part")
-            temporary.write_text(json.dumps(entry), encoding="utf-8")
+            temporary.write_text(portable(json.dumps(entry), job), encoding="utf-8")
             temporary.replace(target)
         except OSError:
             pass  # a read-only home is not a reason to fail the run
+
+
+def _root_forms(job: dict[str, Any]) -> list[tuple[str, str]]:
+    """(as written in JSON text, placeholder) for the project root: as a path's prefix and as
+    a whole string."""
+    root = str(job.get("project_root", "")).rstrip("/\\")
+    if not root:
+        return []
+    return [
+        (json.dumps(root + os.sep)[1:-1], json.dumps(ROOT + os.sep)[1:-1]),
+        (json.dumps(root), json.dumps(ROOT)),
+    ]
+
+
+def portable(text: str, job: dict[str, Any]) -> str:
+    """JSON text with the project root's absolute path replaced by ROOT."""
+    for written, placeholder in _root_forms(job):
+        text = text.replace(written, placeholder)
+    return text
+
+
+def local(text: str, job: dict[str, Any]) -> str:
+    """The inverse of `portable`, for this run's project root."""
+    for written, placeholder in _root_forms(job):
+        text = text.replace(placeholder, written)
+    return text
