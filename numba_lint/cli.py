@@ -27,7 +27,17 @@ from .diagnostic import Report, Severity
 from .formats import RenderOptions, available_formats, renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-SUBCOMMANDS = ("check", "explain", "rule", "rules", "server", "harvest", "knowledge", "clean")
+SUBCOMMANDS = (
+    "check",
+    "merge",
+    "explain",
+    "rule",
+    "rules",
+    "server",
+    "harvest",
+    "knowledge",
+    "clean",
+)
 
 
 # The configuration keys, for `numba-lint check --help` (README "Configuration" has examples).
@@ -179,6 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
         "findings in FILE (by rule, file, function and line content) and exit 0",
     )
     check.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="check only shard I of N (a CI matrix job; files split by size); join the "
+        "outputs with 'numba-lint merge' (docs/ci.md)",
+    )
+    check.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
@@ -191,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="list info diagnostics (functions not trial-compiled) and Numba's own error text",
     )
 
+    from .shard_merge import add_merge_parser
+
+    add_merge_parser(sub)
     from .explain.command import add_explain_parser
 
     add_explain_parser(sub)
@@ -263,6 +282,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "merge":
+            from .shard_merge import merge_main
+
+            return merge_main(args)
         if args.command == "explain":
             from .explain.command import explain_main
 
@@ -350,6 +373,13 @@ def _check(args: argparse.Namespace) -> int:
         force_exclude=args.force_exclude,
         record_types=args.format == "html",  # the report shows the types per line
     )
+    if args.shard is not None:
+        from .shard import parse_shard
+
+        try:
+            options.shard = parse_shard(args.shard)
+        except ValueError as exc:
+            raise ConfigError(f"--shard {exc}") from None
     if args.paths == ["-"] or args.stdin_filename and args.paths in (None, [], ["-"]):
         name = args.stdin_filename or "<stdin>"
         text = sys.stdin.buffer.read()

@@ -10,6 +10,7 @@ names, facts and diagnostics do. Never used for the dynamic pass, which needs th
 from __future__ import annotations
 
 import ast
+import gc
 import multiprocessing
 import os
 import signal
@@ -98,6 +99,7 @@ class _Worker:
                 self.facts.append(facts)
                 self.early.append(self._early_rules(result, index, facts))
                 aliases[result.module_name] = dict(index.decorator_aliases)
+            gc.collect(0)  # the parse's cyclic garbage (pipeline._collector_paused says why)
         return problems, aliases
 
     def _early_rules(
@@ -164,6 +166,7 @@ class _Worker:
             else:
                 found = run_static_rules(parsed, index, self.rules, self.knowledge, facts)
                 diagnostics.extend(found)
+                gc.collect(0)
         return diagnostics, [
             entry for module, index in self.modules for entry in listed(module, index)
         ]

@@ -3,12 +3,15 @@
 Called by run.py in the linter's process around trial.run_jobs. A hit also requires every
 project file the worker imported to be unchanged (their hashes are stored with the result).
 Lives in $NUMBA_LINT_CACHE_DIR or ~/.cache/numba-lint; never stores failures of the worker.
+Keys and entries name the project root by a placeholder, not its absolute path, so a cache
+folder restored on another machine or checkout (CI's `actions/cache`, docs/ci.md) still hits.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -17,8 +20,10 @@ from typing import Any
 from ..atomic import write_atomically
 
 # 2: workers hash with a fixed seed and report candidate places (irfacts.py).
-# 3: each entry carries the digest of its result.
-FORMAT = 3
+# 3: each entry carries the digest of its result. 4: the project root stored as ROOT,
+# not as its absolute path, so a cache restored in a checkout at another path still hits.
+FORMAT = 4
+ROOT = "<numba-lint:project-root>"
 
 
 def cache_dir() -> Path:
@@ -64,13 +69,13 @@ class ResultCache:
         )
 
     def key(self, job: dict[str, Any]) -> str:
-        text = json.dumps(job, sort_keys=True, default=str) + self.salt
+        text = portable(json.dumps(job, sort_keys=True, default=str), job) + self.salt
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def get(self, job: dict[str, Any]) -> dict[str, Any] | None:
         path = self.folder / f"{self.key(job)}.json"
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
+            entry = json.loads(local(path.read_text(encoding="utf-8"), job))
         except (OSError, ValueError):
             return None
         # A damaged entry (a disk error, an edit by hand) is a miss, never a crash: the
@@ -95,6 +100,33 @@ class ResultCache:
         }
         entry = {"dependencies": dependencies, "result": result, "digest": _digest(result)}
         try:
-            write_atomically(self.folder / f"{self.key(job)}.json", json.dumps(entry))
+            target = self.folder / f"{self.key(job)}.json"
+            write_atomically(target, portable(json.dumps(entry), job))
         except OSError:
             pass  # a read-only home is not a reason to fail the run
+
+
+def _root_forms(job: dict[str, Any]) -> list[tuple[str, str]]:
+    """(as written in JSON text, placeholder) for the project root: as a path's prefix and as
+    a whole string."""
+    root = str(job.get("project_root", "")).rstrip("/\\")
+    if not root:
+        return []
+    return [
+        (json.dumps(root + os.sep)[1:-1], json.dumps(ROOT + os.sep)[1:-1]),
+        (json.dumps(root), json.dumps(ROOT)),
+    ]
+
+
+def portable(text: str, job: dict[str, Any]) -> str:
+    """JSON text with the project root's absolute path replaced by ROOT."""
+    for written, placeholder in _root_forms(job):
+        text = text.replace(written, placeholder)
+    return text
+
+
+def local(text: str, job: dict[str, Any]) -> str:
+    """The inverse of `portable`, for this run's project root."""
+    for written, placeholder in _root_forms(job):
+        text = text.replace(placeholder, written)
+    return text

@@ -1,0 +1,92 @@
+"""`check --shard I/N`: which of the discovered files one job of a CI matrix reports on.
+
+Called by the pipeline after discovery. Every shard still reads and indexes the whole tree
+(project decorator aliases, wrappers and bindings come from every module), so a file's
+findings are those of a one-job run; only the rules and the trial compile are limited to the
+shard's files, and the report keeps only their findings. `numba-lint merge` joins the outputs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .diagnostic import Report
+from .discover import SourceFile
+
+_SHAPE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 1-based, as written on the command line
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+def parse_shard(text: str) -> Shard:
+    """'I/N' with 1 <= I <= N; ValueError with the reason otherwise."""
+    match = _SHAPE.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not of the form I/N (e.g. 1/4)")
+    index, count = int(match.group(1)), int(match.group(2))
+    if count < 1:
+        raise ValueError(f"'{text}': the number of shards must be at least 1")
+    if not 1 <= index <= count:
+        raise ValueError(f"'{text}': the shard must be between 1 and {count}")
+    return Shard(index, count)
+
+
+def assign(sizes: Iterable[tuple[str, int]], shard: Shard) -> frozenset[str]:
+    """The names (display paths) shard `shard` checks, from every file's (name, size in bytes).
+
+    Greedy by size over a stable order (largest first, then by name): each file goes to the
+    shard with the fewest bytes so far, the lowest-numbered on a tie. Depends only on the names
+    and sizes, so every job of the matrix computes the same split without talking to the others.
+    """
+    totals = [0] * shard.count
+    mine: set[str] = set()
+    for name, size in sorted(sizes, key=lambda item: (-item[1], item[0])):
+        lightest = min(range(shard.count), key=lambda position: (totals[position], position))
+        totals[lightest] += max(size, 1)
+        if lightest == shard.index - 1:
+            mine.add(name)
+    return frozenset(mine)
+
+
+def shard_members(sources: list[SourceFile], shard: Shard | None) -> frozenset[str] | None:
+    """The display names of the discovered files this shard reports on; None: every file."""
+    if shard is None:
+        return None
+    sizes = []
+    for source in sources:
+        try:
+            size = len(source.text) if source.text is not None else source.path.stat().st_size
+        except OSError:
+            size = 0  # unreadable: reported by the pipeline, and still someone's file
+        sizes.append((source.display, size))
+    return assign(sizes, shard)
+
+
+def home(display: str) -> str:
+    """The discovered file a display name belongs to: a notebook's modules and findings are
+    shown as `book.ipynb[module]` and go with `book.ipynb`."""
+    marker = display.find(".ipynb[")
+    if marker >= 0 and display.endswith("]"):
+        return display[: marker + len(".ipynb")]
+    return display
+
+
+def keep_shard(report: Report, members: frozenset[str], paths: frozenset[str]) -> None:
+    """Drop from `report` what belongs to files of other shards (`paths`: the resolved paths
+    of `members`, which the recorded types name)."""
+    report.diagnostics = [d for d in report.diagnostics if home(d.filename) in members]
+    report.functions = [f for f in report.functions if home(f.filename) in members]
+    report.sources = {
+        name: lines for name, lines in report.sources.items() if home(name) in members
+    }
+    report.types = [t for t in report.types if str(t.get("file", "")) in paths]
+    report.summary.jit_functions = len(report.functions)
