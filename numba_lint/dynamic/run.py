@@ -10,17 +10,27 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from ..checks import dynamic as rules
+from ..checks.dynamic.names import NAME_ERROR, UNTYPED_GLOBAL
 from ..config import Config
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass
 from ..jit_index import JitIndex
 from ..parse import ParsedModule
 from .cache import ResultCache
-from .locate import Finding, Locator, SourceFile, to_diagnostics
-from .messages import NAME_ERROR, UNTYPED_GLOBAL, first_line
+from .locate import Finding, Locator, to_diagnostics
+from .messages import first_line
 from .numba_warnings import warning_findings
+from .protocol import (
+    KIND_INVALID_SIGNATURE,
+    NO_TYPES,
+    FailureRecord,
+    FunctionStatus,
+    Job,
+    WarningRecord,
+    WorkerResult,
+)
 from .signatures import (
     INLINE_UNREACHED,
     FunctionPlan,
@@ -28,10 +38,8 @@ from .signatures import (
     load_harvest,
     plan_module,
 )
+from .source_nodes import SourceFile
 from .trial import Outcome, run_jobs
-
-# Must match worker.NO_TYPES (the worker module imports Numba, so it is not imported here).
-NO_TYPES = "no argument types"
 
 STATEMENT_SECONDS = 5.0
 
@@ -55,12 +63,12 @@ class _Module:
     parsed: ParsedModule
     index: JitIndex
     plans: list[FunctionPlan]
-    job: dict[str, Any]
+    job: Job
     source: SourceFile
 
 
-def module_job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) -> dict[str, Any]:
-    job: dict[str, Any] = {
+def module_job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) -> Job:
+    job: Job = {
         "path": str(parsed.source.path.resolve()),
         "project_root": str(config.project_root.resolve()),
         "module_name": parsed.module_name,
@@ -95,7 +103,7 @@ class _Collected:
     findings: list[Finding] = field(default_factory=list)
     # (file, qualname) -> signatures of every user function typed while checking (callees).
     typed: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    coverage: list[tuple[_Module, FunctionPlan, dict[str, Any]]] = field(default_factory=list)
+    coverage: list[tuple[_Module, FunctionPlan, FunctionStatus]] = field(default_factory=list)
 
 
 def run_dynamic(
@@ -146,7 +154,7 @@ def run_dynamic(
 
 
 def _inlined_through_callers(
-    coverage: list[tuple[_Module, FunctionPlan, dict[str, Any]]],
+    coverage: list[tuple[_Module, FunctionPlan, FunctionStatus]],
     entries: list[FunctionCoverage],
 ) -> list[FunctionCoverage]:
     """An `inline="always"` function is never compiled on its own: Numba inlines its body into
@@ -194,12 +202,17 @@ def _collect_failure(
         result.diagnostics.append(_module_failure(module, outcome))
         reason = f"module not checked: {outcome.reason}"
     for plan in module.plans:
-        status = {"checked": False, "source": None, "reason": reason, "module_failed": True}
+        status: FunctionStatus = {
+            "checked": False,
+            "source": None,
+            "reason": reason,
+            "module_failed": True,
+        }
         collected.coverage.append((module, plan, status))
 
 
 def _collect_result(
-    module: _Module, worker: dict[str, Any], locator: Locator, collected: _Collected
+    module: _Module, worker: WorkerResult, locator: Locator, collected: _Collected
 ) -> None:
     dropped = set(worker.get("dropped_names", []))
     lines = {plan.key: plan.line for plan in module.plans}
@@ -210,21 +223,26 @@ def _collect_result(
     # finding (another run, less loaded, may finish the statement), but unchecked, and why.
     blocked: dict[str, str] = {}
     for raw in worker["failures"]:
+        function = raw.get("function") or ""  # always set by the worker for its failures
         reason = _blocked_by_timeout(raw, timed_out)
         if reason is not None:
-            blocked.setdefault(raw["function"], reason)
+            blocked.setdefault(function, reason)
             continue
-        line = lines.get(raw["function"], 1)
+        line = lines.get(function, 1)
         # The signature's place as written or harvested: findings list signatures in that order.
-        written = worker["functions"].get(raw["function"], {}).get("signatures", [])
-        order = written.index(raw["signature"]) if raw.get("signature") in written else len(written)
+        status = worker["functions"].get(function, FunctionStatus())
+        written = list(status.get("signatures", []))
+        signature = raw.get("signature")
+        order = written.index(signature) if signature in written else len(written)
         raw = {**raw, "signature_order": order}
-        if raw["function"] in names:
-            raw["function"] = names[raw["function"]]
+        if function in names:
+            raw["function"] = names[function]
         collected.findings.extend(locator.failure(raw, module.source, line, dropped))
     decorated = _statement_findings(module, worker, locator, dropped, collected.findings)
-    found_warnings = [
-        {**item, "function": names[item["function"]]} if item.get("function") in names else item
+    found_warnings: list[WarningRecord] = [
+        {**item, "function": names[item.get("function") or ""]}
+        if item.get("function") in names
+        else item
         for item in worker.get("warnings", [])
     ]
     lines.update({plan.qualname: plan.line for plan in module.plans})
@@ -232,7 +250,7 @@ def _collect_result(
     for item in worker["typed"]:
         collected.typed.setdefault((item["file"], item["qualname"]), []).append(item["signature"])
     for plan in module.plans:
-        status = worker["functions"].get(plan.key, {})
+        status = worker["functions"].get(plan.key, FunctionStatus())
         compiled_by = decorated.get(plan.key) or decorated.get(plan.qualname)
         if compiled_by == "decorator":
             # Its decorator compiled it at import and failed: it was checked.
@@ -252,7 +270,7 @@ def _collect_result(
 TIMED_OUT = "TimeoutError: "
 
 
-def _timed_out_names(worker: dict[str, Any]) -> dict[str, str]:
+def _timed_out_names(worker: WorkerResult) -> dict[str, str]:
     """Names that top-level statements stopped by their time limit would have defined ->
     "line 5 timed out (statement ran longer than 5 s)"."""
     found: dict[str, str] = {}
@@ -264,7 +282,7 @@ def _timed_out_names(worker: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def _blocked_by_timeout(raw: dict[str, Any], timed_out: dict[str, str]) -> str | None:
+def _blocked_by_timeout(raw: FailureRecord, timed_out: dict[str, str]) -> str | None:
     """Why the function is unchecked, when its failure is a name a timed-out statement
     defines; None for any other failure."""
     if not timed_out or raw.get("function") is None:
@@ -347,7 +365,7 @@ def _module_failure(module: _Module, outcome: Outcome) -> Diagnostic:
 
 def _statement_findings(
     module: _Module,
-    worker: dict[str, Any],
+    worker: WorkerResult,
     locator: Locator,
     dropped: set[str],
     findings: list[Finding],
@@ -363,7 +381,7 @@ def _statement_findings(
         elif "." not in plan.qualname:
             plans.setdefault(plan.dispatcher_name or plan.name, []).append(plan)
     for statement in worker.get("statements", []):
-        raw = statement.get("detail") or {}
+        raw: dict[str, Any] = dict(statement.get("detail") or {})
         owners = [p for name in statement["names"] for p in plans.get(name, ())]
         compile_error = raw.get("numba_error") or "UnsupportedBytecodeError" in raw.get("types", [])
         if owners:
@@ -371,18 +389,21 @@ def _statement_findings(
             # signatures, jitclass) or rejected its signature, layout or spec.
             plan = owners[0]
             decorated.update((p.key, "decorator") for p in owners)
-            hint: dict[str, Any] = {} if compile_error else {"kind_hint": "invalid-signature"}
+            hint: dict[str, Any] = {} if compile_error else {"kind_hint": KIND_INVALID_SIGNATURE}
             if plan.class_name:
                 hint["class_line"] = statement["line"]
             findings.extend(
                 locator.failure(
-                    {
-                        **raw,
-                        **hint,
-                        "function": plan.qualname,
-                        "signature": ", ".join(plan.decorator),
-                        "source": "decorator",
-                    },
+                    cast(
+                        FailureRecord,
+                        {
+                            **raw,
+                            **hint,
+                            "function": plan.qualname,
+                            "signature": ", ".join(plan.decorator),
+                            "source": "decorator",
+                        },
+                    ),
                     module.source,
                     plan.line,
                     dropped,
@@ -393,7 +414,10 @@ def _statement_findings(
             # A module-level statement compiled jitted code for real (`c = Counter(3)`): the
             # failure is in that code, located like any other.
             found = locator.failure(
-                {**raw, "function": None, "signature": None, "source": "callsite"},
+                cast(
+                    FailureRecord,
+                    {**raw, "function": None, "signature": None, "source": "callsite"},
+                ),
                 module.source,
                 statement["line"],
                 dropped,
@@ -433,7 +457,7 @@ def _span(module: _Module, line: int) -> tuple[tuple[int, int], tuple[int, int]]
 def _coverage(
     module: _Module,
     plan: FunctionPlan,
-    status: dict[str, Any],
+    status: FunctionStatus,
     typed: dict[tuple[str, str], list[str]],
 ) -> FunctionCoverage:
     function = next((f for f in module.index.functions if f.qualname == plan.qualname), None)

@@ -23,12 +23,18 @@ from .irfacts import failure_facts
 from .modes import TypedResult, check, full_compile
 from .numba_compat import Dispatcher, errors, sigutils, typeinfer
 from .prelower import lowering_hazards
+from .protocol import (
+    KIND_INVALID_SIGNATURE,
+    KIND_UNTYPABLE,
+    NO_TYPES,
+    FailureRecord,
+    FunctionStatus,
+    Job,
+    WorkerResult,
+)
 
 # TypedResults already scanned for lowering hazards (a callee is reached from many checks).
 _SCANNED: set[int] = set()
-
-# The coverage reason for a function without any source of argument types.
-NO_TYPES = "no argument types"
 
 
 class EagerDeferral:
@@ -60,7 +66,7 @@ class EagerDeferral:
         Dispatcher.disable_compile = self.disable  # type: ignore[method-assign]
 
 
-def run_job(job: dict[str, Any]) -> dict[str, Any]:
+def run_job(job: Job) -> WorkerResult:
     path = Path(job["path"])
     root = Path(job["project_root"])
     # Where the top-level package lives (the folder above `pkg` for `pkg.sub.mod`), as Python
@@ -74,7 +80,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     companions = {name: (where, text) for name, where, text in job.get("companions", [])}
     finder = skeleton_mod.SkeletonFinder(root, job["statement_seconds"], companions)
     sys.meta_path.insert(0, finder)
-    result: dict[str, Any] = {
+    result: WorkerResult = {
         "functions": {},
         "failures": [],
         "warnings": [],
@@ -133,7 +139,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     mode = _mode(job, result)
     plans = {plan["qualname"]: plan for plan in job["functions"]}
     imported = _compiled_at_import(skel.module, plans)
-    checked: dict[str, dict[str, Any]] = {}
+    checked: dict[str, FunctionStatus] = {}
     running: set[str] = set()
 
     def ensure(qualname: str) -> bool:
@@ -184,7 +190,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _types_recorded(job: dict[str, Any], result: dict[str, Any]) -> Iterator[None]:
+def _types_recorded(job: Job, result: WorkerResult) -> Iterator[None]:
     """`numba-lint explain`'s jobs: every variable's type, also of failed typings."""
     if not job.get("record_types"):
         yield
@@ -196,7 +202,7 @@ def _types_recorded(job: dict[str, Any], result: dict[str, Any]) -> Iterator[Non
     result["types"] = recorder.answer()
 
 
-def _mode(job: dict[str, Any], result: dict[str, Any]) -> Any:
+def _mode(job: Job, result: WorkerResult) -> Any:
     """typing_only, or Numba's full compile: asked for, or the engine cannot be used with this
     Numba (numba_compat; the parent shows `engine_note` once per run)."""
     from .warm import ENGINE_PROBLEM
@@ -260,10 +266,10 @@ def _check_function(
     plan: dict[str, Any],
     module: Any,
     mode: Any,
-    result: dict[str, Any],
+    result: WorkerResult,
     typer: CallTyper | None = None,
     imported: list[str] | None = None,
-) -> dict[str, Any]:
+) -> FunctionStatus:
     if plan["form"] == "jitclass-method":
         holder = plan["class_name"]
     else:  # a module-level function (nested ones are unreachable below)
@@ -293,7 +299,7 @@ def _check_function(
                 "function": plan["qualname"],
                 "signature": None,
                 "source": "harvest" if plan["harvest"] else "annotations",
-                "kind_hint": "invalid-signature",
+                "kind_hint": KIND_INVALID_SIGNATURE,
                 **describe_error(exc),
             }
         )
@@ -322,7 +328,7 @@ def _check_function(
             "reason": None,
         }
     texts = []
-    annotation_failures: list[dict[str, Any]] = []
+    annotation_failures: list[FailureRecord] = []
     for sig, untypable, line in signatures:
         incomplete = _empty_containers(untypable) and _filled_by_skipped_code(plan, line, result)
         if incomplete:
@@ -340,7 +346,7 @@ def _check_function(
                     "function": plan["qualname"],
                     "signature": text,
                     "source": source,
-                    "kind_hint": "invalid-signature",
+                    "kind_hint": KIND_INVALID_SIGNATURE,
                     **describe_error(exc),
                 }
             )
@@ -357,7 +363,7 @@ def _check_function(
             result["failures"].append(
                 {
                     **base,
-                    "kind_hint": "untypable",
+                    "kind_hint": KIND_UNTYPABLE,
                     "untypable": untypable,
                     **(
                         failure
@@ -411,7 +417,7 @@ def _empty_containers(untypable: list[dict[str, Any]]) -> bool:
 
 
 def _filled_by_skipped_code(
-    plan: dict[str, Any], line: int | None, result: dict[str, Any]
+    plan: dict[str, Any], line: int | None, result: WorkerResult
 ) -> str | None:
     """Why the call at `line` passes a value the skeleton left incomplete, or None."""
     sources = [
@@ -431,11 +437,11 @@ def _py_func(disp: Any) -> Any:
 
 
 def _check_one(
-    target: Any, sig: Any, mode: Any, plan: dict[str, Any], result: dict[str, Any]
-) -> dict[str, Any] | None:
+    target: Any, sig: Any, mode: Any, plan: dict[str, Any], result: WorkerResult
+) -> FailureRecord | None:
     if hasattr(errors, "loc_info"):
         errors.loc_info.clear()
-    failure = None
+    failure: FailureRecord | None = None
     with warnings.catch_warnings(record=True) as caught, mode() as log:
         warnings.simplefilter("always")
         try:
