@@ -13,8 +13,7 @@ import os
 import sys
 from importlib import metadata
 from pathlib import Path
-
-from .protocol import Job, WorkerResult
+from typing import Any
 
 # 2: workers hash with a fixed seed and report candidate places (irfacts.py).
 FORMAT = 2
@@ -58,11 +57,11 @@ class ResultCache:
             ]
         )
 
-    def key(self, job: Job) -> str:
+    def key(self, job: dict[str, Any]) -> str:
         text = json.dumps(job, sort_keys=True, default=str) + self.salt
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def get(self, job: Job) -> WorkerResult | None:
+    def get(self, job: dict[str, Any]) -> dict[str, Any] | None:
         path = self.folder / f"{self.key(job)}.json"
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
@@ -73,7 +72,7 @@ class ResultCache:
                 return None
         return entry.get("result")
 
-    def put(self, job: Job, result: WorkerResult) -> None:
+    def put(self, job: dict[str, Any], result: dict[str, Any]) -> None:
         dependencies = {
             path: _file_hash(path)
             for path in result.get("project_files", [])

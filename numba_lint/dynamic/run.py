@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from ..checks.dynamic.names import NAME_ERROR, UNTYPED_GLOBAL
 from ..config import Config
@@ -297,10 +297,11 @@ def _run(prepared: list[PreparedModule], config: Config, result: DynamicResult) 
     cache = ResultCache() if config.cache else None
     outcomes: dict[int, Outcome] = {}
     todo: list[int] = []
+    # The cache stores the records as plain JSON (dict[str, Any]); they keep their shape.
     for number, module in enumerate(prepared):
-        hit = cache.get(module.job) if cache else None
+        hit = cache.get(cast(dict[str, Any], module.job)) if cache else None
         if hit is not None:
-            outcomes[number] = Outcome(module.job, hit)
+            outcomes[number] = Outcome(module.job, cast(WorkerResult, hit))
         else:
             todo.append(number)
     workers = config.jobs or os.cpu_count() or 1
@@ -309,5 +310,6 @@ def _run(prepared: list[PreparedModule], config: Config, result: DynamicResult) 
         outcomes[number] = outcome
         result.timings[prepared[number].source.filename] = outcome.seconds
         if cache is not None and outcome.result is not None:
-            cache.put(prepared[number].job, outcome.result)
+            job = cast(dict[str, Any], prepared[number].job)
+            cache.put(job, cast(dict[str, Any], outcome.result))
     return [outcomes[n] for n in range(len(prepared))]
