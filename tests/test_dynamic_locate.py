@@ -176,7 +176,7 @@ def test_no_location_from_numba_is_the_def_line_and_said(tmp_path) -> None:
 
 
 def test_internal_names_become_the_users_words(tmp_path) -> None:
-    from numba_lint.dynamic.locate import user_names
+    from numba_lint.dynamic.wording import user_names
 
     _, source = _locator_for(tmp_path, NOWHERE)
     said = user_names("No conversion from int64 to unicode_type for 'arg.0'", {}, source, 11)

@@ -22,7 +22,7 @@ from numba_lint.dynamic import numba_compat
 FIXTURE = ROOT / "tests" / "fixtures" / "numba_compat"
 SITE = ROOT / "tests" / "data" / "numba_compat_sitecustomize.py"
 ENGINE_NOTE = "the typing-only engine cannot be used"
-CRASH_CODES = {"NB951", "NB952"}  # module timed out / worker crashed (checks/dynamic.py)
+CRASH_CODES = {"NB951", "NB952"}  # module timed out / worker crashed (checks/dynamic/unchecked.py)
 
 
 def _check(tmp_path: Path, **simulate: str) -> tuple[int, dict, str]:

@@ -16,7 +16,8 @@ from numba.core import codegen, typed_passes, utils
 from numba.core.dispatcher import Dispatcher
 
 from numba_lint.dynamic import typing_only as engine
-from numba_lint.dynamic.worker import EagerDeferral, describe_error
+from numba_lint.dynamic.describe import describe_error
+from numba_lint.dynamic.skeleton_import import EagerDeferral
 
 utils.DEVELOPER_MODE = True
 lowered: list[str] = []

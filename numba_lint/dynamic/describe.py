@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import warnings
 from pathlib import Path
-from typing import Any
 
 from .numba_compat import errors, numba
+from .protocol import ErrorFacts, WarningRecord, Where
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Numba names places as `File "rel/path.py", line N` (innermost first) and `at /abs/path.py (N)`.
@@ -37,16 +37,16 @@ def is_user_file(filename: str | None) -> bool:
     )
 
 
-def _loc(exc: BaseException) -> dict[str, Any] | None:
+def _loc(exc: BaseException) -> Where | None:
     loc = getattr(exc, "loc", None)
     if loc is None or not is_user_file(getattr(loc, "filename", None)):
         return None
     return {"file": str(Path(loc.filename).resolve()), "line": int(loc.line)}
 
 
-def describe_error(exc: BaseException) -> dict[str, Any]:
+def describe_error(exc: BaseException) -> ErrorFacts:
     """Numba's exception -> the raw facts the parent needs to locate and word it."""
-    chain: list[dict[str, Any]] = []
+    chain: list[Where] = []
     current: BaseException | None = exc
     seen: set[int] = set()
     innermost = exc
@@ -59,11 +59,11 @@ def describe_error(exc: BaseException) -> dict[str, Any]:
             innermost = current
         current = current.__cause__
     last = errors.loc_info.get("loc") if hasattr(errors, "loc_info") else None
-    fallback = None
+    fallback: Where | None = None
     if last is not None and is_user_file(getattr(last, "filename", None)):
         fallback = {"file": str(Path(last.filename).resolve()), "line": int(last.line)}
     text = clean(str(exc))
-    mentioned = []
+    mentioned: list[Where] = []
     for match in _TEXT_LOC.finditer(text):
         filename = match.group(1) or match.group(3)
         line = match.group(2) or match.group(4)
@@ -80,14 +80,12 @@ def describe_error(exc: BaseException) -> dict[str, Any]:
     }
 
 
-def describe_warning(
-    record: warnings.WarningMessage, function: str | None
-) -> dict[str, Any] | None:
+def describe_warning(record: warnings.WarningMessage, function: str | None) -> WarningRecord | None:
     message = record.message
     if not isinstance(message, errors.NumbaWarning):
         return None
     loc = getattr(message, "loc", None)
-    where = None
+    where: Where | None = None
     if loc is not None and is_user_file(getattr(loc, "filename", None)):
         where = {"file": str(Path(loc.filename).resolve()), "line": int(loc.line)}
     elif is_user_file(record.filename):

@@ -1,8 +1,9 @@
 """Numba's error text -> what kind of failure it is, in one plain line (no positions).
 
-Called by locate.py in the linter's process; pure text, never imports Numba. Recognises the
-message shapes of Numba 0.68 (unknown attribute, untyped global, no implementation, unify,
-lowering of constants, ...) and picks the matching NB9xx rule and its message fields.
+Called by locate.py in the linter's process; pure text, never imports Numba. The message
+shapes of Numba 0.68 (unknown attribute, untyped global, no implementation, unify, lowering of
+constants, ...) belong to the NB9xx rules that claim them (checks/dynamic); `classify` asks
+them in order. Here: the first line, stable text, and the choice among unification places.
 """
 
 from __future__ import annotations
@@ -10,30 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..checks import dynamic as rules
-from ..checks.base import RuleInfo
+from ..checks.dynamic import CLAIM_ORDER, Failure, TrialRule
+from .protocol import FailureRecord
 
-UNSUPPORTED_NUMPY = re.compile(r"Use of unsupported NumPy function '([\w.]+)'")
-MODULE_OWNER = re.compile(r"Module\(<module '([\w.]+)'")
-UNKNOWN_ATTR = re.compile(r"Unknown attribute '([^']+)' of type (.+)")
 UNTYPABLE_TYPE = re.compile(r"untypable\((\w+): ([\w.<>]+)\)")
-UNTYPED_GLOBAL = re.compile(r"Untyped global name '([^']+)':?\s*(.*)")
-NAME_ERROR = re.compile(r"NameError: name '([^']+)' is not defined")
-NO_IMPL = re.compile(
-    r"No implementation of function Function\(<(?:built-in )?(?:function|"
-    r"class|method) '?([\w.]+)'?[^>]*>\) found for signature:"
-)
-NO_IMPL_SIG = re.compile(r">>> (.+)")
-_REJECTED = re.compile(
-    r"(?:Rejected as the implementation raised a specific error|raised from)"
-    r"[^\n]*\n\s*(\w+(?:Error|Exception)): ([^\n]+)"
-)
-DISPATCHER = re.compile(r"type\(CPUDispatcher\(<function ([\w.<>]+) at")
 UNIFY_TARGET = re.compile(r"Cannot unify .+? and .+? for '([^']+)'")
-UNIFY = re.compile(r"Cannot unify .+ for '([A-Za-z_]\w*)(?:\.\d+)?'")
 QUOTED = re.compile(r"'([A-Za-z_]\w*)'")
-LOWERING_GLOBAL = re.compile(r'During: lowering "[^"]*= global\((\w+): ')
-_SELECTOR = re.compile(r"<numba\.core\.base\.OverloadSelector object[^>]*>, \((.+?),?\)$")
 _SSA_NAME = re.compile(r"for '([A-Za-z_]\w*)\.\d+'")
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+|#[0-9a-f]{6,}")
 _DEFINED_AT = re.compile(r"(defined )?at (/[^\n]+?\.(?:py|ipynb)) \((\d+)\)")
@@ -120,73 +103,29 @@ def first_line(text: str) -> str:
     return _DEFINED_AT.sub(lambda m: f"{m.group(1) or ''}at line {m.group(3)}", chosen)
 
 
-def classify(
-    raw: dict[str, Any], message: str, dropped: set[str]
-) -> tuple[type[RuleInfo], dict[str, Any]]:
-    text = raw.get("text", "")
-    kinds = set(raw.get("types", []))
-    if raw.get("kind_hint") == "invalid-signature":
-        signature = raw.get("signature")
-        what = f"signature {signature}" if signature else "signature"
-        return rules.InvalidSignature, {"what": what, "detail": message}
-    for pattern in (UNTYPED_GLOBAL, NAME_ERROR):
-        match = pattern.search(message)
-        if match and match.group(1) in dropped:
-            return rules.GlobalFromSkippedCode, {"name": match.group(1)}
-    match = UNTYPED_GLOBAL.search(message)
-    if match:
-        what = match.group(2).strip().removesuffix(".") or "its type is unknown"
-        return rules.UntypedGlobal, {"name": match.group(1), "detail": what[0].lower() + what[1:]}
-    match = UNSUPPORTED_NUMPY.search(message)
-    if match:
-        return rules.UnsupportedNumpyFunction, {"name": match.group(1)}
-    match = UNKNOWN_ATTR.search(message)
-    if match:
-        owner = match.group(2).strip()
-        if owner.startswith("Module("):
-            owner = "module " + owner.split("'")[1] if "'" in owner else owner
-        return rules.UnknownAttribute, {"attribute": match.group(1), "owner": owner}
-    match = NO_IMPL.search(text)
-    if match:
-        signature = NO_IMPL_SIG.search(text)
-        reasons = _REJECTED.findall(text)
-        reason = f" ({reasons[-1][1].strip().removesuffix('.')})" if reasons else ""
-        return rules.NoMatchingImplementation, {
-            "name": match.group(1).rsplit(".", 1)[-1],
-            "signature": signature.group(1).strip() if signature else "these argument types",
-            "reason": reason,
-        }
-    if (
-        "UnsupportedBytecodeError" in kinds
-        or "UnsupportedError" in kinds
-        or ("ConstantInferenceError" in kinds)
-    ):
-        return rules.UnsupportedConstruct, {"detail": message}
-    if raw.get("kind_hint") == "lowering":
-        return rules.LoweringFailure, {"detail": message}
-    if (
-        "(step: native lowering)" in text
-        or "LoweringError" in kinds
-        or ("NumbaError" not in kinds and raw.get("full_compile"))
-    ):
-        if "load_from_data_pointer" in message:
-            # Numba's words for an iterator returned to (boxed for) the caller.
-            message = (
-                "returning an iterator from a jitted function cannot be compiled; "
-                "return a tuple, list or array instead"
-            )
-        constant = LOWERING_GLOBAL.search(text)
-        selector = _SELECTOR.search(message)
-        if constant and selector:
-            message = (
-                f"global '{constant.group(1)}' of type {selector.group(1)} cannot be "
-                "used as a constant in compiled code"
-            )
-        return rules.LoweringFailure, {"detail": message}
-    return rules.TypingFailure, {"detail": message}
+def failure_of(raw: FailureRecord, message: str, dropped: set[str]) -> Failure:
+    """A worker's failure record as the rules read it."""
+    return Failure(
+        message=message,
+        text=raw.get("text", ""),
+        types=set(raw.get("types", [])),
+        kind_hint=raw.get("kind_hint"),
+        signature=raw.get("signature"),
+        full_compile=bool(raw.get("full_compile")),
+        dropped=dropped,
+    )
 
 
-def root_location(raw: dict[str, Any]) -> tuple[str | None, int | None, list[tuple[str, int]]]:
+def classify(failure: Failure) -> tuple[type[TrialRule], dict[str, Any]]:
+    """The first rule (checks/dynamic CLAIM_ORDER) that claims the failure, and its fields."""
+    for rule in CLAIM_ORDER:
+        fields = rule.claim(failure)
+        if fields is not None:
+            return rule, fields
+    raise AssertionError("TypingFailure claims every failure")  # pragma: no cover
+
+
+def root_location(raw: FailureRecord) -> tuple[str | None, int | None, list[tuple[str, int]]]:
     """(file, line) of the innermost user-code location, and the outer locations (callers)."""
     chain = [(c["file"], c["line"]) for c in raw.get("chain", [])]
     if chain:

@@ -79,7 +79,7 @@ if CORE_PROBLEM is None:
 
         _require(errors, "TypingError", "NumbaError", "ForceLiteralArg")
         _require(sigutils, "normalize_signature")
-        # worker.EagerDeferral tells an eager `@njit("sig")` from a callee's compile by it.
+        # skeleton_import.EagerDeferral tells an eager `@njit("sig")` from a callee's compile by it.
         _require(typeinfer, "_temporary_dispatcher_map", "TypeInferer")
         _require(Dispatcher, "compile", "disable_compile", "get_call_template")
         _require(StencilFunc, "get_return_type", "_type_me")

@@ -21,7 +21,9 @@ import libcst as cst
 from ..checks import dynamic as rules
 from ..checks.base import DynamicRule
 from ..checks.numba_warning_rules import RULE_FOR_CATEGORY
-from .locate import Finding, Locator, SourceFile, first_use, line_range, node_range
+from .locate import Finding, Locator
+from .protocol import WarningRecord
+from .source_nodes import SourceFile, first_use, line_range, node_range
 from .warning_anchors import contiguity_node, loop_exits, parallel_writes, reflected_hint
 
 _URL_TAIL = re.compile(r"\s*For more information visit (\S+)\s*$", re.S)
@@ -37,7 +39,7 @@ def rule_for(category: str) -> type[DynamicRule]:
 
 
 def warning_findings(
-    warnings: list[dict[str, Any]],
+    warnings: list[WarningRecord],
     home: SourceFile,
     function_lines: dict[str, int],
     locator: Locator,

@@ -14,6 +14,7 @@ from typing import Any
 
 from .describe import without_addresses
 from .numba_compat import cpu_target, ir, llvm_ir, types
+from .protocol import KIND_LOWERING, FailureRecord, Where
 
 
 def _constant_problem(value_type: Any) -> bool:
@@ -51,11 +52,11 @@ def _unreturnable(return_type: Any) -> bool:
     return False
 
 
-def _record(loc: Any, message: str) -> dict[str, Any]:
-    where = {"file": str(loc.filename), "line": int(loc.line)}
+def _record(loc: Any, message: str) -> FailureRecord:
+    where: Where = {"file": str(loc.filename), "line": int(loc.line)}
     return {
         "types": ["PreLoweringCheck"],
-        "kind_hint": "lowering",
+        "kind_hint": KIND_LOWERING,
         "text": message,
         "root_text": message,
         "text_locs": [],
@@ -65,7 +66,7 @@ def _record(loc: Any, message: str) -> dict[str, Any]:
     }
 
 
-def lowering_hazards(typed: Any) -> list[dict[str, Any]]:
+def lowering_hazards(typed: Any) -> list[FailureRecord]:
     """Failure records (worker format) for one TypedResult; [] when lowering should pass."""
     found = []
     typemap = typed.typemap or {}

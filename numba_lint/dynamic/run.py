@@ -10,17 +10,32 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
-from ..checks import dynamic as rules
+from ..checks.dynamic.names import NAME_ERROR, UNTYPED_GLOBAL
 from ..config import Config
-from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass
+from ..diagnostic import Diagnostic, FunctionCoverage
 from ..jit_index import JitIndex
 from ..parse import ParsedModule
 from .cache import ResultCache
-from .locate import Finding, Locator, SourceFile, to_diagnostics
-from .messages import NAME_ERROR, UNTYPED_GLOBAL, first_line
+from .locate import Finding, Locator, to_diagnostics
+from .messages import first_line
+from .module_findings import (
+    PreparedModule,
+    coverage_entry,
+    module_failure,
+    not_checked,
+    statement_findings,
+)
 from .numba_warnings import warning_findings
+from .protocol import (
+    NO_TYPES,
+    FailureRecord,
+    FunctionStatus,
+    Job,
+    WarningRecord,
+    WorkerResult,
+)
 from .signatures import (
     INLINE_UNREACHED,
     FunctionPlan,
@@ -28,10 +43,8 @@ from .signatures import (
     load_harvest,
     plan_module,
 )
+from .source_nodes import SourceFile
 from .trial import Outcome, run_jobs
-
-# Must match worker.NO_TYPES (the worker module imports Numba, so it is not imported here).
-NO_TYPES = "no argument types"
 
 STATEMENT_SECONDS = 5.0
 
@@ -50,17 +63,8 @@ class DynamicResult:
     types: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
-class _Module:
-    parsed: ParsedModule
-    index: JitIndex
-    plans: list[FunctionPlan]
-    job: dict[str, Any]
-    source: SourceFile
-
-
-def module_job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) -> dict[str, Any]:
-    job: dict[str, Any] = {
+def module_job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) -> Job:
+    job: Job = {
         "path": str(parsed.source.path.resolve()),
         "project_root": str(config.project_root.resolve()),
         "module_name": parsed.module_name,
@@ -76,7 +80,7 @@ def module_job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) 
 
 def _prepare(
     parsed: ParsedModule, index: JitIndex, config: Config, harvest: dict[str, Any]
-) -> _Module:
+) -> PreparedModule:
     plans = plan_module(parsed, index, config.project_root, harvest)
     source = SourceFile(
         parsed.source.display,
@@ -85,7 +89,7 @@ def _prepare(
         lines=parsed.lines,
         jitted={f.node: f.qualname for f in index.functions},
     )
-    return _Module(parsed, index, plans, module_job(parsed, plans, config), source)
+    return PreparedModule(parsed, index, plans, module_job(parsed, plans, config), source)
 
 
 @dataclass
@@ -95,7 +99,9 @@ class _Collected:
     findings: list[Finding] = field(default_factory=list)
     # (file, qualname) -> signatures of every user function typed while checking (callees).
     typed: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    coverage: list[tuple[_Module, FunctionPlan, dict[str, Any]]] = field(default_factory=list)
+    coverage: list[tuple[PreparedModule, FunctionPlan, FunctionStatus]] = field(
+        default_factory=list
+    )
 
 
 def run_dynamic(
@@ -127,7 +133,7 @@ def run_dynamic(
 
     result.diagnostics.extend(to_diagnostics(collected.findings, display))
     entries = [
-        _coverage(module, plan, status, collected.typed)
+        coverage_entry(module, plan, status, collected.typed)
         for module, plan, status in collected.coverage
     ]
     entries = _inlined_through_callers(collected.coverage, entries)
@@ -140,13 +146,13 @@ def run_dynamic(
                 continue
             reported.add((module.source.path, plan.qualname))
             result.diagnostics.append(
-                _not_checked(module, plan, entry, status.get("notes", []), bool(harvest))
+                not_checked(module, plan, entry, status.get("notes", []), bool(harvest))
             )
     return result
 
 
 def _inlined_through_callers(
-    coverage: list[tuple[_Module, FunctionPlan, dict[str, Any]]],
+    coverage: list[tuple[PreparedModule, FunctionPlan, FunctionStatus]],
     entries: list[FunctionCoverage],
 ) -> list[FunctionCoverage]:
     """An `inline="always"` function is never compiled on its own: Numba inlines its body into
@@ -185,21 +191,26 @@ def _inlined_through_callers(
 
 
 def _collect_failure(
-    module: _Module, outcome: Outcome, collected: _Collected, result: DynamicResult
+    module: PreparedModule, outcome: Outcome, collected: _Collected, result: DynamicResult
 ) -> None:
     """A module without a worker result: one diagnostic (unless no worker could start)."""
     if outcome.failure == "unavailable":
         reason = "dynamic pass unavailable"
     else:
-        result.diagnostics.append(_module_failure(module, outcome))
+        result.diagnostics.append(module_failure(module, outcome))
         reason = f"module not checked: {outcome.reason}"
     for plan in module.plans:
-        status = {"checked": False, "source": None, "reason": reason, "module_failed": True}
+        status: FunctionStatus = {
+            "checked": False,
+            "source": None,
+            "reason": reason,
+            "module_failed": True,
+        }
         collected.coverage.append((module, plan, status))
 
 
 def _collect_result(
-    module: _Module, worker: dict[str, Any], locator: Locator, collected: _Collected
+    module: PreparedModule, worker: WorkerResult, locator: Locator, collected: _Collected
 ) -> None:
     dropped = set(worker.get("dropped_names", []))
     lines = {plan.key: plan.line for plan in module.plans}
@@ -210,21 +221,26 @@ def _collect_result(
     # finding (another run, less loaded, may finish the statement), but unchecked, and why.
     blocked: dict[str, str] = {}
     for raw in worker["failures"]:
+        function = raw.get("function") or ""  # always set by the worker for its failures
         reason = _blocked_by_timeout(raw, timed_out)
         if reason is not None:
-            blocked.setdefault(raw["function"], reason)
+            blocked.setdefault(function, reason)
             continue
-        line = lines.get(raw["function"], 1)
+        line = lines.get(function, 1)
         # The signature's place as written or harvested: findings list signatures in that order.
-        written = worker["functions"].get(raw["function"], {}).get("signatures", [])
-        order = written.index(raw["signature"]) if raw.get("signature") in written else len(written)
+        status = worker["functions"].get(function, FunctionStatus())
+        written = list(status.get("signatures", []))
+        signature = raw.get("signature")
+        order = written.index(signature) if signature in written else len(written)
         raw = {**raw, "signature_order": order}
-        if raw["function"] in names:
-            raw["function"] = names[raw["function"]]
+        if function in names:
+            raw["function"] = names[function]
         collected.findings.extend(locator.failure(raw, module.source, line, dropped))
-    decorated = _statement_findings(module, worker, locator, dropped, collected.findings)
-    found_warnings = [
-        {**item, "function": names[item["function"]]} if item.get("function") in names else item
+    decorated = statement_findings(module, worker, locator, dropped, collected.findings)
+    found_warnings: list[WarningRecord] = [
+        {**item, "function": names[item.get("function") or ""]}
+        if item.get("function") in names
+        else item
         for item in worker.get("warnings", [])
     ]
     lines.update({plan.qualname: plan.line for plan in module.plans})
@@ -232,7 +248,7 @@ def _collect_result(
     for item in worker["typed"]:
         collected.typed.setdefault((item["file"], item["qualname"]), []).append(item["signature"])
     for plan in module.plans:
-        status = worker["functions"].get(plan.key, {})
+        status = worker["functions"].get(plan.key, FunctionStatus())
         compiled_by = decorated.get(plan.key) or decorated.get(plan.qualname)
         if compiled_by == "decorator":
             # Its decorator compiled it at import and failed: it was checked.
@@ -252,7 +268,7 @@ def _collect_result(
 TIMED_OUT = "TimeoutError: "
 
 
-def _timed_out_names(worker: dict[str, Any]) -> dict[str, str]:
+def _timed_out_names(worker: WorkerResult) -> dict[str, str]:
     """Names that top-level statements stopped by their time limit would have defined ->
     "line 5 timed out (statement ran longer than 5 s)"."""
     found: dict[str, str] = {}
@@ -264,7 +280,7 @@ def _timed_out_names(worker: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def _blocked_by_timeout(raw: dict[str, Any], timed_out: dict[str, str]) -> str | None:
+def _blocked_by_timeout(raw: FailureRecord, timed_out: dict[str, str]) -> str | None:
     """Why the function is unchecked, when its failure is a name a timed-out statement
     defines; None for any other failure."""
     if not timed_out or raw.get("function") is None:
@@ -277,14 +293,15 @@ def _blocked_by_timeout(raw: dict[str, Any], timed_out: dict[str, str]) -> str |
     return None
 
 
-def _run(prepared: list[_Module], config: Config, result: DynamicResult) -> list[Outcome]:
+def _run(prepared: list[PreparedModule], config: Config, result: DynamicResult) -> list[Outcome]:
     cache = ResultCache() if config.cache else None
     outcomes: dict[int, Outcome] = {}
     todo: list[int] = []
+    # The cache stores the records as plain JSON (dict[str, Any]); they keep their shape.
     for number, module in enumerate(prepared):
-        hit = cache.get(module.job) if cache else None
+        hit = cache.get(cast(dict[str, Any], module.job)) if cache else None
         if hit is not None:
-            outcomes[number] = Outcome(module.job, hit)
+            outcomes[number] = Outcome(module.job, cast(WorkerResult, hit))
         else:
             todo.append(number)
     workers = config.jobs or os.cpu_count() or 1
@@ -293,217 +310,6 @@ def _run(prepared: list[_Module], config: Config, result: DynamicResult) -> list
         outcomes[number] = outcome
         result.timings[prepared[number].source.filename] = outcome.seconds
         if cache is not None and outcome.result is not None:
-            cache.put(prepared[number].job, outcome.result)
+            job = cast(dict[str, Any], prepared[number].job)
+            cache.put(job, cast(dict[str, Any], outcome.result))
     return [outcomes[n] for n in range(len(prepared))]
-
-
-def _diagnostic(
-    rule: type[rules.DynamicRule],
-    module: _Module,
-    start: tuple[int, int],
-    end: tuple[int, int],
-    message: str,
-    function: str | None = None,
-    detail: dict[str, Any] | None = None,
-) -> Diagnostic:
-    return Diagnostic(
-        filename=module.source.filename,
-        location=Location(*start),
-        end_location=Location(*end),
-        code=rule.code,
-        message=message,
-        severity=rule.severity,
-        pass_=Pass.DYNAMIC,
-        function=function,
-        url=rule.url(),
-        detail=detail or {},
-    )
-
-
-def _module_failure(module: _Module, outcome: Outcome) -> Diagnostic:
-    rule: type[rules.DynamicRule]
-    rule = rules.WorkerTimeout if outcome.failure == "timeout" else rules.WorkerCrashed
-    line = 1
-    detail = outcome.reason
-    if outcome.where is not None:
-        line = outcome.where[1]
-        detail += f" while running line {line}"
-    if outcome.failure == "error":
-        detail = f"the worker failed: {outcome.reason}"
-    elif outcome.failure == "memory":
-        detail += "; raise memory-limit in [tool.numba-lint] to allow more"
-    lines = module.parsed.lines
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    indent = len(text) - len(text.lstrip())
-    return _diagnostic(
-        rule,
-        module,
-        (line, indent + 1),
-        (line, len(text) + 1),
-        rule.message.format(detail=detail),
-        detail={"reason": outcome.reason},
-    )
-
-
-def _statement_findings(
-    module: _Module,
-    worker: dict[str, Any],
-    locator: Locator,
-    dropped: set[str],
-    findings: list[Finding],
-) -> dict[str, str]:
-    """Top-level statements that failed while the skeleton was imported -> `findings`; returns
-    the functions that such a statement compiled and saw fail: qualname -> "decorator" (their
-    decorator compiles at import) or "callsite" (a module-level call compiled them)."""
-    decorated: dict[str, str] = {}
-    plans: dict[str, list[FunctionPlan]] = {}
-    for plan in module.plans:
-        if plan.class_name and "." not in plan.class_name:
-            plans.setdefault(plan.class_name, []).append(plan)
-        elif "." not in plan.qualname:
-            plans.setdefault(plan.dispatcher_name or plan.name, []).append(plan)
-    for statement in worker.get("statements", []):
-        raw = statement.get("detail") or {}
-        owners = [p for name in statement["names"] for p in plans.get(name, ())]
-        compile_error = raw.get("numba_error") or "UnsupportedBytecodeError" in raw.get("types", [])
-        if owners:
-            # The decorator itself failed: it compiles at decoration (cfunc, vectorize with
-            # signatures, jitclass) or rejected its signature, layout or spec.
-            plan = owners[0]
-            decorated.update((p.key, "decorator") for p in owners)
-            hint: dict[str, Any] = {} if compile_error else {"kind_hint": "invalid-signature"}
-            if plan.class_name:
-                hint["class_line"] = statement["line"]
-            findings.extend(
-                locator.failure(
-                    {
-                        **raw,
-                        **hint,
-                        "function": plan.qualname,
-                        "signature": ", ".join(plan.decorator),
-                        "source": "decorator",
-                    },
-                    module.source,
-                    plan.line,
-                    dropped,
-                )
-            )
-            continue
-        if compile_error and raw.get("chain"):
-            # A module-level statement compiled jitted code for real (`c = Counter(3)`): the
-            # failure is in that code, located like any other.
-            found = locator.failure(
-                {**raw, "function": None, "signature": None, "source": "callsite"},
-                module.source,
-                statement["line"],
-                dropped,
-            )
-            findings.extend(found)
-            # The function that failed was trial-compiled, by the module-level call.
-            decorated.update((f.function, "callsite") for f in found if f.function)
-            continue
-        line = statement["line"]
-        start, end = _span(module, line)
-        missing = ", ".join(statement["names"]) or "nothing"
-        message = rules.ImportFailed.message.format(
-            detail=f"line {line} raised {statement['error']}; defines {missing}"
-        )
-        findings.append(
-            Finding(
-                rules.ImportFailed,
-                message,
-                module.source.path,
-                line,
-                start,
-                end,
-                None,
-                {"error": statement["error"]},
-            )
-        )
-    return decorated
-
-
-def _span(module: _Module, line: int) -> tuple[tuple[int, int], tuple[int, int]]:
-    lines = module.parsed.lines
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    indent = len(text) - len(text.lstrip())
-    return (line, indent + 1), (line, max(len(text), indent) + 1)
-
-
-def _coverage(
-    module: _Module,
-    plan: FunctionPlan,
-    status: dict[str, Any],
-    typed: dict[tuple[str, str], list[str]],
-) -> FunctionCoverage:
-    function = next((f for f in module.index.functions if f.qualname == plan.qualname), None)
-    checked = bool(status.get("checked"))
-    source = status.get("source")
-    signatures = tuple(status.get("signatures", ()))
-    reason = status.get("reason")
-    if not checked and not status.get("module_failed"):
-        # A function blocked by a timed-out statement was typed, but its check did not count.
-        reached = (
-            None if status.get("timed_out") else typed.get((module.source.path, plan.qualname))
-        )
-        if reached:
-            checked, source, signatures, reason = (
-                True,
-                "callee",
-                tuple(dict.fromkeys(reached)),
-                None,
-            )
-        elif reason == NO_TYPES and plan.harvest_note and not plan.harvest:
-            # The signatures file has the function, but nothing usable: say why it is not used.
-            reason = plan.harvest_note
-    return FunctionCoverage(
-        filename=module.source.filename,
-        name=plan.qualname,
-        line=plan.line,
-        checked=checked,
-        signature_source=source if checked else None,
-        signatures=signatures,
-        reason=None if checked else reason,
-        # The project wrapper (decorator factory, wrapper class...) that made it jitted.
-        via=function.via if function is not None else None,
-        # Which variant of a def jitted more than once this entry is (listing.with_variants).
-        dispatcher=plan.dispatcher_name if function is not None and function.variants else None,
-    )
-
-
-def _not_checked(
-    module: _Module,
-    plan: FunctionPlan,
-    entry: FunctionCoverage,
-    notes: list[str],
-    harvest_read: bool,
-) -> Diagnostic:
-    function = next((f for f in module.index.functions if f.qualname == plan.qualname), None)
-    if function is not None:
-        where = module.source.position(function.node.name)
-        start = (where.start.line, where.start.column + 1)
-        end = (where.end.line, where.end.column + 1)
-    else:
-        start, end = _span(module, plan.line)
-    reason = entry.reason or NO_TYPES
-    notes = [note for note in notes if note != reason]
-    text = reason
-    if reason == NO_TYPES and harvest_read:
-        # A signatures file was read and has no entry for it: the tests never call it.
-        text += (
-            "; add a signature or annotations, or a test that calls it and harvest again "
-            "(the signatures file has no entry for it)"
-        )
-    elif reason == NO_TYPES:
-        text += "; add a signature, annotations or a harvested signatures file"
-    if notes:
-        text += " (" + "; ".join(notes) + ")"
-    return _diagnostic(
-        rules.NotTrialCompiled,
-        module,
-        start,
-        end,
-        rules.NotTrialCompiled.message.format(reason=text),
-        plan.qualname,
-        {"reason": reason, "notes": notes},
-    )

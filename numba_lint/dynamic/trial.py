@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .protocol import Job, WorkerResult
+
 _FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 # The string-hash seed of the worker factory and so of every worker (see Zygote.__init__).
 WORKER_HASH_SEED = "0"
@@ -35,8 +37,8 @@ WORKER_HASH_SEED = "0"
 class Outcome:
     """What one module's worker produced: a result, or why there is none."""
 
-    job: dict[str, Any]
-    result: dict[str, Any] | None
+    job: Job
+    result: WorkerResult | None
     # "timeout", "crashed", "exited", "error", "memory" (past memory-limit), "unavailable" (no
     # worker) when result is None.
     failure: str | None = None
@@ -147,7 +149,7 @@ def zygote() -> Zygote:
 
 @dataclass
 class _Running:
-    job: dict[str, Any]
+    job: Job
     files: dict[str, str]
     pid: int | None = None
     status: int | None = None
@@ -211,7 +213,7 @@ _IDS = itertools.count()
 
 
 def run_jobs(
-    jobs: Sequence[dict[str, Any]], workers: int, timeout: float, memory_limit: int = 0
+    jobs: Sequence[Job], workers: int, timeout: float, memory_limit: int = 0
 ) -> list[Outcome]:
     """Run every job, `workers` at a time; outcomes in the order of `jobs`. Each worker may
     allocate `memory_limit` MiB (0: no limit; zygote.py applies it).
@@ -226,7 +228,7 @@ def run_jobs(
 
 
 def _run_jobs(
-    jobs: Sequence[dict[str, Any]], workers: int, timeout: float, memory_limit: int
+    jobs: Sequence[Job], workers: int, timeout: float, memory_limit: int
 ) -> list[Outcome]:
     from .. import progress  # the CLI's progress line (off unless stderr is a terminal)
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from .locate import SourceFile
+from .source_nodes import SourceFile
 
 # "np.dot() is faster on contiguous arrays" / "'@' is faster on contiguous arrays".
 _CONTIGUOUS = re.compile(r"^(?:np\.(\w+)\(\)|'@') is faster on contiguous arrays")

@@ -21,60 +21,28 @@ from .calltypes import CallTyper
 from .describe import describe_error, describe_warning, is_user_file
 from .irfacts import failure_facts
 from .modes import TypedResult, check, full_compile
-from .numba_compat import Dispatcher, errors, sigutils, typeinfer
+from .numba_compat import Dispatcher, errors, sigutils
 from .prelower import lowering_hazards
+from .protocol import (
+    KIND_INVALID_SIGNATURE,
+    KIND_UNTYPABLE,
+    NO_TYPES,
+    ErrorFacts,
+    FailureRecord,
+    FunctionStatus,
+    Job,
+    WorkerResult,
+)
+from .skeleton_import import import_skeleton, install_finder, record_skeleton
 
 # TypedResults already scanned for lowering hazards (a callee is reached from many checks).
 _SCANNED: set[int] = set()
 
-# The coverage reason for a function without any source of argument types.
-NO_TYPES = "no argument types"
 
-
-class EagerDeferral:
-    """While the skeleton runs, `@njit("sig")` records its signatures instead of compiling."""
-
-    def __enter__(self) -> EagerDeferral:
-        self.compile = Dispatcher.compile
-        self.disable = Dispatcher.disable_compile
-        original_compile, original_disable = self.compile, self.disable
-
-        def deferred_compile(disp: Dispatcher, sig: Any) -> Any:
-            eager = typeinfer._temporary_dispatcher_map.get(disp.py_func.__name__) is disp
-            if eager:
-                disp.__dict__.setdefault("_numba_lint_declared", []).append(sig)
-                return None
-            return original_compile(disp, sig)
-
-        def deferred_disable(disp: Dispatcher, val: bool = True) -> None:
-            if "_numba_lint_declared" in disp.__dict__:
-                return None
-            return original_disable(disp, val)
-
-        Dispatcher.compile = deferred_compile  # type: ignore[method-assign]
-        Dispatcher.disable_compile = deferred_disable  # type: ignore[method-assign]
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        Dispatcher.compile = self.compile  # type: ignore[method-assign]
-        Dispatcher.disable_compile = self.disable  # type: ignore[method-assign]
-
-
-def run_job(job: dict[str, Any]) -> dict[str, Any]:
+def run_job(job: Job) -> WorkerResult:
     path = Path(job["path"])
-    root = Path(job["project_root"])
-    # Where the top-level package lives (the folder above `pkg` for `pkg.sub.mod`), as Python
-    # would put it on sys.path when running or importing the module.
-    top = path.parent
-    for _ in range(job["module_name"].count(".")):
-        top = top.parent
-    for folder in (str(top), str(root)):
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
-    companions = {name: (where, text) for name, where, text in job.get("companions", [])}
-    finder = skeleton_mod.SkeletonFinder(root, job["statement_seconds"], companions)
-    sys.meta_path.insert(0, finder)
-    result: dict[str, Any] = {
+    finder = install_finder(job, path)
+    result: WorkerResult = {
         "functions": {},
         "failures": [],
         "warnings": [],
@@ -82,58 +50,12 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         "typed": [],
         "notes": [],
     }
-    jitted = {
-        p["dispatcher_name"] or p["name"] for p in job["functions"] if "." not in p["qualname"]
-    }
-
-    # (index of the first warning, line) per statement: a warning raised while a decorator ran
-    # (no user-code location of its own) belongs to the statement being executed.
-    marks: list[tuple[int, int]] = []
-    with warnings.catch_warnings(record=True) as caught, EagerDeferral():
-        warnings.simplefilter("always")
-        progress = _progress(path)
-
-        def on_statement(statement: Any) -> None:
-            marks.append((len(caught), statement.lineno))
-            progress(statement)
-
-        skel = skeleton_mod.execute(
-            _new_module(job["module_name"], path),
-            job["text"],
-            str(path),
-            jitted,
-            job["statement_seconds"],
-            on_statement=on_statement,
-        )
-    for number, record in enumerate(caught):
-        item = describe_warning(record, None)
-        if item is not None:
-            if item["where"] is None:
-                lines = [line for first, line in marks if first <= number]
-                if lines:
-                    item["where"] = {"file": str(path.resolve()), "line": lines[-1]}
-            result["warnings"].append(item)
-    for failure in skel.failures:
-        entry = {"line": failure.line, "names": list(failure.names), "error": failure.error}
-        if failure.exception is not None:
-            entry["detail"] = describe_error(failure.exception)
-        result["statements"].append(entry)
-    result["dropped_names"] = sorted(skel.dropped_names)
-    # name -> why the kept statement binding it could not run here (needs skipped code, a GPU).
-    result["not_run"] = dict(skel.not_run)
-    # name -> line of dropped top-level code that fills it (its value may be incomplete).
-    result["filled_by_skipped"] = dict(skel.filled_by_skipped)
-    result["project_files"] = sorted(
-        {
-            str(Path(s.module.__file__).resolve())
-            for s in finder.loaded.values()
-            if getattr(s.module, "__file__", None)
-        }
-    )
+    skel = import_skeleton(job, path, result)
+    record_skeleton(skel, finder, result)
     mode = _mode(job, result)
     plans = {plan["qualname"]: plan for plan in job["functions"]}
     imported = _compiled_at_import(skel.module, plans)
-    checked: dict[str, dict[str, Any]] = {}
+    checked: dict[str, FunctionStatus] = {}
     running: set[str] = set()
 
     def ensure(qualname: str) -> bool:
@@ -184,7 +106,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _types_recorded(job: dict[str, Any], result: dict[str, Any]) -> Iterator[None]:
+def _types_recorded(job: Job, result: WorkerResult) -> Iterator[None]:
     """`numba-lint explain`'s jobs: every variable's type, also of failed typings."""
     if not job.get("record_types"):
         yield
@@ -196,7 +118,7 @@ def _types_recorded(job: dict[str, Any], result: dict[str, Any]) -> Iterator[Non
     result["types"] = recorder.answer()
 
 
-def _mode(job: dict[str, Any], result: dict[str, Any]) -> Any:
+def _mode(job: Job, result: WorkerResult) -> Any:
     """typing_only, or Numba's full compile: asked for, or the engine cannot be used with this
     Numba (numba_compat; the parent shows `engine_note` once per run)."""
     from .warm import ENGINE_PROBLEM
@@ -211,32 +133,6 @@ def _mode(job: dict[str, Any], result: dict[str, Any]) -> Any:
     from .typing_only import typing_only
 
     return typing_only
-
-
-def _progress(path: Path) -> Any:
-    """Writes each statement's line to the log, so a crash names the line it died on."""
-
-    def mark(statement: Any) -> None:
-        sys.stderr.write(f'numba-lint: running File "{path}", line {statement.lineno}\n')
-        sys.stderr.flush()
-
-    return mark
-
-
-def _new_module(name: str, path: Path) -> Any:
-    import types as pytypes
-
-    module = pytypes.ModuleType(name)
-    module.__file__ = str(path)
-    if path.name == "__init__.py":
-        # A package's own module: its relative imports resolve inside it, as on a real import.
-        module.__package__ = name
-        module.__path__ = [str(path.parent)]
-    else:
-        module.__package__ = name.rpartition(".")[0]
-    # Self-recursion and `import pkg.mod` inside the module resolve through sys.modules.
-    sys.modules[name] = module
-    return module
 
 
 def _compiled_at_import(module: Any, plans: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
@@ -260,27 +156,13 @@ def _check_function(
     plan: dict[str, Any],
     module: Any,
     mode: Any,
-    result: dict[str, Any],
+    result: WorkerResult,
     typer: CallTyper | None = None,
     imported: list[str] | None = None,
-) -> dict[str, Any]:
-    if plan["form"] == "jitclass-method":
-        holder = plan["class_name"]
-    else:  # a module-level function (nested ones are unreachable below)
-        holder = None if "." in plan["qualname"] else plan["dispatcher_name"] or plan["name"]
-    not_run = result["not_run"].get(holder)
-    if not_run is not None:
-        # Its defining statement could not run here: a reason, never a finding.
-        return {"checked": False, "source": None, "signatures": [], "reason": not_run}
-    if plan["unreachable"]:
-        return {"checked": False, "source": None, "signatures": [], "reason": plan["unreachable"]}
-    if plan["forceobj"]:
-        return {
-            "checked": False,
-            "source": None,
-            "signatures": [],
-            "reason": "object mode requested (forceobj=True)",
-        }
+) -> FunctionStatus:
+    reason = _not_checkable(plan, result)
+    if reason is not None:
+        return {"checked": False, "source": None, "signatures": [], "reason": reason}
     target, why = target_of(module, plan)
     if target is None:
         return {"checked": False, "source": None, "signatures": [], "reason": why, "missing": True}
@@ -293,7 +175,7 @@ def _check_function(
                 "function": plan["qualname"],
                 "signature": None,
                 "source": "harvest" if plan["harvest"] else "annotations",
-                "kind_hint": "invalid-signature",
+                "kind_hint": KIND_INVALID_SIGNATURE,
                 **describe_error(exc),
             }
         )
@@ -321,8 +203,48 @@ def _check_function(
             "signatures": list(plan["decorator"]),
             "reason": None,
         }
+    texts = _check_signatures(target, plan, signatures, source, mode, result, notes)
+    if not texts:  # every call site was skipped above
+        return {
+            "checked": False,
+            "source": None,
+            "signatures": [],
+            "notes": notes,
+            "reason": NO_TYPES,
+        }
+    return {"checked": True, "source": source, "signatures": texts, "reason": None, "notes": notes}
+
+
+def _not_checkable(plan: dict[str, Any], result: WorkerResult) -> str | None:
+    """Why the function cannot be checked whatever its types, or None."""
+    if plan["form"] == "jitclass-method":
+        holder = plan["class_name"]
+    else:  # a module-level function (nested ones are unreachable below)
+        holder = None if "." in plan["qualname"] else plan["dispatcher_name"] or plan["name"]
+    not_run = result["not_run"].get(holder)
+    if not_run is not None:
+        # Its defining statement could not run here: a reason, never a finding.
+        return not_run
+    if plan["unreachable"]:
+        return plan["unreachable"]
+    if plan["forceobj"]:
+        return "object mode requested (forceobj=True)"
+    return None
+
+
+def _check_signatures(
+    target: Any,
+    plan: dict[str, Any],
+    signatures: list[tuple[Any, list[dict[str, Any]], int | None]],
+    source: str,
+    mode: Any,
+    result: WorkerResult,
+    notes: list[str],
+) -> list[str]:
+    """Types each signature, its failures into `result`; the signatures' texts (those whose
+    call site was not skipped)."""
     texts = []
-    annotation_failures: list[dict[str, Any]] = []
+    annotation_failures: list[FailureRecord] = []
     for sig, untypable, line in signatures:
         incomplete = _empty_containers(untypable) and _filled_by_skipped_code(plan, line, result)
         if incomplete:
@@ -335,15 +257,7 @@ def _check_function(
         try:
             sigutils.normalize_signature(sig)
         except Exception as exc:  # noqa: BLE001 - a signature Numba cannot read
-            result["failures"].append(
-                {
-                    "function": plan["qualname"],
-                    "signature": text,
-                    "source": source,
-                    "kind_hint": "invalid-signature",
-                    **describe_error(exc),
-                }
-            )
+            result["failures"].append(_invalid_signature(plan, text, source, exc))
             continue
         failure = _check_one(target, sig, mode, plan, result)
         base = {
@@ -357,19 +271,9 @@ def _check_function(
             result["failures"].append(
                 {
                     **base,
-                    "kind_hint": "untypable",
+                    "kind_hint": KIND_UNTYPABLE,
                     "untypable": untypable,
-                    **(
-                        failure
-                        or {
-                            "types": [],
-                            "text": "",
-                            "root_text": "",
-                            "chain": [],
-                            "fallback": None,
-                            "numba_error": False,
-                        }
-                    ),
+                    **(failure or _no_error()),
                 }
             )
         elif failure is not None:
@@ -380,15 +284,32 @@ def _check_function(
     # Array annotations without a known ndim try several; only all failing is a finding.
     if annotation_failures and len(annotation_failures) == len(signatures):
         result["failures"].append(annotation_failures[0])
-    if not texts:  # every call site was skipped above
-        return {
-            "checked": False,
-            "source": None,
-            "signatures": [],
-            "notes": notes,
-            "reason": NO_TYPES,
-        }
-    return {"checked": True, "source": source, "signatures": texts, "reason": None, "notes": notes}
+    return texts
+
+
+def _no_error() -> ErrorFacts:
+    """The error facts of an untypable argument's record when typing did not fail otherwise."""
+    return {
+        "types": [],
+        "text": "",
+        "root_text": "",
+        "chain": [],
+        "fallback": None,
+        "numba_error": False,
+    }
+
+
+def _invalid_signature(
+    plan: dict[str, Any], text: str, source: str, exc: Exception
+) -> FailureRecord:
+    """A signature Numba cannot read (normalize_signature raised)."""
+    return {
+        "function": plan["qualname"],
+        "signature": text,
+        "source": source,
+        "kind_hint": KIND_INVALID_SIGNATURE,
+        **describe_error(exc),
+    }
 
 
 # Empty containers Numba cannot type (no item type yet): what a skeleton leaves of a container
@@ -411,7 +332,7 @@ def _empty_containers(untypable: list[dict[str, Any]]) -> bool:
 
 
 def _filled_by_skipped_code(
-    plan: dict[str, Any], line: int | None, result: dict[str, Any]
+    plan: dict[str, Any], line: int | None, result: WorkerResult
 ) -> str | None:
     """Why the call at `line` passes a value the skeleton left incomplete, or None."""
     sources = [
@@ -431,11 +352,11 @@ def _py_func(disp: Any) -> Any:
 
 
 def _check_one(
-    target: Any, sig: Any, mode: Any, plan: dict[str, Any], result: dict[str, Any]
-) -> dict[str, Any] | None:
+    target: Any, sig: Any, mode: Any, plan: dict[str, Any], result: WorkerResult
+) -> FailureRecord | None:
     if hasattr(errors, "loc_info"):
         errors.loc_info.clear()
-    failure = None
+    failure: FailureRecord | None = None
     with warnings.catch_warnings(record=True) as caught, mode() as log:
         warnings.simplefilter("always")
         try:

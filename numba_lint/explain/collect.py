@@ -18,7 +18,8 @@ from ..config import Config
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Report, Summary
 from ..discover import SourceFile
 from ..dynamic.locate import Locator, to_diagnostics
-from ..dynamic.run import _collect_result, _Collected, _coverage, _Module, _prepare, module_job
+from ..dynamic.module_findings import PreparedModule, coverage_entry
+from ..dynamic.run import _collect_result, _Collected, _prepare, module_job
 from ..dynamic.signatures import load_harvest
 from ..dynamic.trial import run_jobs
 from ..jit_index import JitFunction, build_index
@@ -159,7 +160,7 @@ def _explained(
     )
     for mod, plan, status in collected.coverage:
         if plan.qualname == function.qualname and explanation.coverage is None:
-            coverage = _coverage(mod, plan, status, collected.typed)
+            coverage = coverage_entry(mod, plan, status, collected.typed)
             # An unreadable harvested (or given) signature is listed as its argument spellings.
             texts = tuple(
                 s if isinstance(s, str) else "(" + ", ".join(s) + ")" for s in coverage.signatures
@@ -235,7 +236,7 @@ def _at_call(diagnostic: Diagnostic, row: int, lines: list[SourceLine]) -> Diagn
 
 def _job(
     parsed: ParsedModule, function: JitFunction, config: Config, signature: str | None
-) -> _Module:
+) -> PreparedModule:
     harvest, _ = load_harvest(config.project_root, config.signatures_file)
     module = _prepare(parsed, build_index(parsed), config, harvest)
     if signature is not None:

@@ -20,6 +20,7 @@ from libcst.metadata import PositionProvider
 
 from ..config import Config
 from ..discover import SourceFile
+from ..dynamic.protocol import Job
 from ..jit_index import JitFunction, build_index
 from ..parse import ParsedModule, parse
 
@@ -55,7 +56,7 @@ class TypeStore:
                 self.functions[qualname] = fresh
 
 
-def type_job(parsed: ParsedModule, config: Config) -> dict[str, Any]:
+def type_job(parsed: ParsedModule, config: Config) -> Job:
     """The dynamic pass's worker job for this module (its signature plans included)."""
     from ..dynamic.run import module_job  # the same job the dynamic pass sends its workers
     from ..dynamic.signatures import load_harvest, plan_module
