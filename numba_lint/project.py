@@ -18,6 +18,7 @@ from .bindings import module_bindings
 from .checks.base import ProjectFacts
 from .jit_index import JitIndex
 from .parse import ParsedModule
+from .recursion import deep_recursion
 from .walk import TypeDispatchVisitor, walk
 
 # Calls whose string arguments name fields: np.dtype([...]), namedtuple("P", "x y"),
@@ -154,6 +155,13 @@ def _string_literals(node: cst.CSTNode) -> Iterable[str]:
 
 
 def collect_facts(modules: Iterable[tuple[ParsedModule, JitIndex]]) -> ProjectFacts:
+    # Module-level code nests deeper than Python's default recursion limit (a valid sum of
+    # 1,500 terms); the walks below recurse per level, as the rules do (`deep_recursion`).
+    with deep_recursion():
+        return _collect_facts(modules)
+
+
+def _collect_facts(modules: Iterable[tuple[ParsedModule, JitIndex]]) -> ProjectFacts:
     names: set[str] = set()
     arguments: set[str] = set()
     bindings: dict[str, dict[str, str]] = {}

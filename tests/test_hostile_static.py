@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -206,3 +207,38 @@ def test_a_very_long_line_is_shown_cut_around_the_finding(tree: Path) -> None:
     source, caret = done.stdout.splitlines()[1:3]
     assert len(source) < 200 and source.startswith("    ...") and source.endswith("...")
     assert source[caret.index("^") : caret.index("^") + 3] == "a.x" and caret.count("^") == 3
+
+
+def test_a_long_module_level_expression_in_serial_and_pooled_runs(tmp_path: Path) -> None:
+    """A module-level sum of 1,500 terms is valid Python deeper than the default recursion limit:
+    the project facts and bindings walk it too, one file alone (serial) or many (the pool)."""
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    long_sum = "import numba\nx = " + " + ".join(["1"] * 1500) + "\n"
+    (tmp_path / "m0.py").write_text(long_sum, encoding="utf-8")
+    serial = subprocess.run(
+        [sys.executable, "-m", "numba_lint", "check", "--static-only", "--no-cache", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert serial.returncode == 0, serial.stdout + serial.stderr
+    for number in range(1, 16):
+        (tmp_path / f"m{number}.py").write_text(long_sum, encoding="utf-8")
+    pooled = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "numba_lint",
+            "check",
+            "--static-only",
+            "--no-cache",
+            "-j",
+            "2",
+            ".",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert pooled.returncode == 0, pooled.stdout + pooled.stderr
+    assert "16 files" in pooled.stdout
