@@ -208,8 +208,13 @@ def _finished(run: _Running, timed_out: float | None) -> Outcome:
 _LOCK = threading.Lock()
 # Seconds to wait for the factory to report a killed worker's end before giving up on it.
 _CONFIRM_SECONDS = 10.0
+# Longest wait for the factory's messages: how soon a superseded run notices (SUPERSEDED).
+_POLL_SECONDS = 0.25
 # Request ids unique for the zygote's lifetime: a late message of an earlier run never matches.
 _IDS = itertools.count()
+# Set by the language server when a newer save supersedes the running check: the run kills
+# its workers and returns at once (its result is dropped); the server clears it before a run.
+SUPERSEDED = threading.Event()
 
 
 def run_jobs(
@@ -260,7 +265,7 @@ def _run_jobs(
                 (r.started + timeout for n, r in running.items() if n not in killed),
                 default=now + 0.1,
             )
-            for message in factory.read(timeout=min(deadline - now, 1.0)):
+            for message in factory.read(timeout=min(deadline - now, _POLL_SECONDS)):
                 number = identities.get(message.get("id", -1), -1)
                 run = running.get(number)
                 if run is None:
@@ -274,8 +279,13 @@ def _run_jobs(
                     del running[number]
                     progress.advance("modules trial-compiled", len(outcomes), len(jobs))
             now = time.perf_counter()
+            if SUPERSEDED.is_set():
+                for number, job in pending:
+                    outcomes[number] = Outcome(job, None, "unavailable", "superseded")
+                pending.clear()
             for number, run in list(running.items()):
-                if number not in killed and run.pid and now - run.started >= timeout:
+                overdue = now - run.started >= timeout or SUPERSEDED.is_set()
+                if number not in killed and run.pid and overdue:
                     killed[number] = timeout
                     run.started = now  # from here: how long the factory takes to confirm it
                     _kill(run.pid)
