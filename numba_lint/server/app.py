@@ -22,6 +22,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from .. import __version__
+from ..chunked_parse import remember_pieces
 from ..config import Config, ConfigError
 from ..diagnostic import Diagnostic
 from ..discover import SourceFile
@@ -33,6 +34,9 @@ from .warm_worker import Factory, SaveCheck, SaveChecks, warm_factory
 
 log = logging.getLogger(__name__)
 CONFIGURATION_SECONDS = 5.0
+# Parse trees of module pieces kept across keystrokes (about 100 lines each): an edit re-parses
+# only the piece it touched (chunked_parse.py). Enough for a few large open modules.
+REMEMBERED_PIECES = 64
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class NumbaLintServer(LanguageServer):
         # Static checks are quick and may overlap; trial compiles run one at a time.
         self.static_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="static")
         self.dynamic_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamic")
+        remember_pieces(REMEMBERED_PIECES)
 
     # --- settings -----------------------------------------------------------------------
 
