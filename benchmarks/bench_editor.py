@@ -149,10 +149,15 @@ class Editor:
         return arrived[0] - start if arrived else time.perf_counter() - start
 
 
+# The numba-lint checkout the server runs from (--checkout: compare with another one).
+SERVER_ROOT = [ROOT]
+
+
 async def start(project: Path, debounce: float) -> LanguageClient:
     client = pytest_lsp.make_test_lsp_client()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    await client.start_io(sys.executable, "-m", "numba_lint", "server", env=env)
+    env = {**os.environ, "PYTHONPATH": str(SERVER_ROOT[0]), "NO_COLOR": "1"}
+    # From the project folder (as an editor starts it), so `-m` finds numba-lint on PYTHONPATH.
+    await client.start_io(sys.executable, "-m", "numba_lint", "server", env=env, cwd=project)
     await client.initialize_session(
         lsp.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
@@ -239,10 +244,14 @@ def main() -> int:
     parser.add_argument("--saves", type=int, default=20)
     parser.add_argument("--debounce", type=float, default=0.3, help="the server's debounce (s)")
     parser.add_argument("--parts", default="ab", help="'a', 'b' or 'ab' (default)")
+    parser.add_argument(
+        "--checkout", type=Path, default=ROOT, help="the numba-lint checkout the server runs from"
+    )
     args = parser.parse_args()
+    SERVER_ROOT[0] = args.checkout.resolve()
     if not (args.corpus / PACKAGE / MODULE).is_file():
         raise SystemExit(f"{args.corpus}: no corpus; run benchmarks/bench_static.py first")
-    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, server from {SERVER_ROOT[0]}")
     asyncio.run(main_async(args))
     return 0
 
