@@ -26,7 +26,6 @@ from ..chunked_parse import remember_pieces
 from ..config import Config, ConfigError
 from ..diagnostic import Diagnostic
 from ..discover import SourceFile
-from ..parse import ParsedModule, parse
 from ..pipeline import Options, run
 from . import hover, notebook_sync, notebooks, settings
 from .convert import SOURCE, noqa_edit, to_lsp
@@ -390,20 +389,8 @@ async def on_hover(ls: NumbaLintServer, params: lsp.HoverParams) -> lsp.Hover | 
         return None
     document = ls.workspace.get_text_document(uri)
     where = document.position_from_client_units(params.position)
-    lines = document.lines
-    if where.line >= len(lines):
-        return None
-    name = hover.identifier_at(lines[where.line], where.character)
-    if name is None:
-        return None
-    text = document.source
-    parsed = parse(SourceFile(path=document_path(document), display=uri, text=text), text)
-    if not isinstance(parsed, ParsedModule):
-        return None
-    function = hover.enclosing_function(parsed, where.line + 1)
-    if function is None:
-        return None
-    markdown = hover.describe(store, function.qualname, name, where.line + 1)
+    source = SourceFile(path=document_path(document), display=uri, text=document.source)
+    markdown = hover.markdown_at(store, source, where.line, where.character)
     if markdown is None:
         return None
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=markdown))

@@ -14,8 +14,9 @@ from typing import Any
 
 from libcst.metadata import PositionProvider
 
+from ..discover import SourceFile
 from ..jit_index import JitFunction, build_index
-from ..parse import ParsedModule
+from ..parse import ParsedModule, parse
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -47,6 +48,25 @@ class TypeStore:
                 fresh.append(Typing(item["signature"], item["return"], variables))
             if fresh:
                 self.functions[qualname] = fresh
+
+
+def markdown_at(store: TypeStore, source: SourceFile, row: int, column: int) -> str | None:
+    """What hover shows at 0-based `row` and code-point `column` of the document's text: the
+    types of the identifier there, inside a jitted function; None elsewhere."""
+    text = source.text or ""
+    lines = text.splitlines()
+    if row >= len(lines):
+        return None
+    name = identifier_at(lines[row], column)
+    if name is None:
+        return None
+    parsed = parse(source, text)
+    if not isinstance(parsed, ParsedModule):
+        return None
+    function = enclosing_function(parsed, row + 1)
+    if function is None:
+        return None
+    return describe(store, function.qualname, name, row + 1)
 
 
 def identifier_at(line: str, column: int) -> str | None:
