@@ -200,7 +200,7 @@ class NumbaLintServer(LanguageServer):
     def saved_check(self, uri: str, path: Path, done: SaveCheck) -> None:
         """Keep and publish one save's findings and typings (one compile gave both)."""
         self.note_factory(done.factory)
-        pid = f"worker factory pid {done.factory.pid}" if done.factory else "no worker factory"
+        pid = f"worker factory pid {done.factory.pid}" if done.factory else "static only"
         self.log_info(f"trial compile of {path.name}: {done.seconds:.2f} s ({pid})")
         self.saved[uri] = Checked(done.text, tuple(done.diagnostics))
         if done.types:
