@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from numba_lint.dynamic.cache import DEFAULT_MAX_MB, ResultCache, max_bytes
+from numba_lint.dynamic.parent.cache import DEFAULT_MAX_MB, ResultCache, max_bytes
 
 MODULE = """import numba
 

@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_atomically
+from ...atomic import write_atomically
 
 # 2: workers hash with a fixed seed and report candidate places (irfacts.py).
 # 3: each entry carries the digest of its result. 4: the project root stored as ROOT,
@@ -36,7 +36,7 @@ MAX_MB_VARIABLE = "NUMBA_LINT_CACHE_MAX_MB"
 def cache_dir() -> Path:
     """numba-lint's one cache folder (the knowledge tables' too): $NUMBA_LINT_CACHE_DIR, else
     $XDG_CACHE_HOME/numba-lint, else ~/.cache/numba-lint (SECURITY.md)."""
-    from ..knowledge import default_cache_dir
+    from ...knowledge import default_cache_dir
 
     return default_cache_dir()
 

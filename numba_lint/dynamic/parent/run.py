@@ -12,11 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from ..checks.dynamic.names import NAME_ERROR, UNTYPED_GLOBAL
-from ..config import Config
-from ..diagnostic import Diagnostic, FunctionCoverage
-from ..jit_index import JitIndex
-from ..parse import ParsedModule
+from ...checks.dynamic.names import NAME_ERROR, UNTYPED_GLOBAL
+from ...config import Config
+from ...diagnostic import Diagnostic, FunctionCoverage
+from ...jit_index import JitIndex
+from ...parse import ParsedModule
+from ..protocol import (
+    NO_TYPES,
+    FailureRecord,
+    FunctionStatus,
+    Job,
+    WarningRecord,
+    WorkerResult,
+)
 from .cache import ResultCache, max_mb_problem
 from .locate import Finding, Locator, to_diagnostics
 from .messages import first_line
@@ -28,14 +36,6 @@ from .module_findings import (
     statement_findings,
 )
 from .numba_warnings import warning_findings
-from .protocol import (
-    NO_TYPES,
-    FailureRecord,
-    FunctionStatus,
-    Job,
-    WarningRecord,
-    WorkerResult,
-)
 from .signatures import (
     INLINE_UNREACHED,
     FunctionPlan,
