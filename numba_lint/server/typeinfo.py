@@ -34,7 +34,8 @@ def variables_of(func_ir: Any, typemap: Any) -> list[dict[str, Any]]:
 
 def collect(records: list[dict[str, Any]], path: Path) -> dict[str, list[dict[str, Any]]]:
     """The complete typings of the module's functions, by qualified name, from the records the
-    worker made while typing (dynamic/explain_types.py, which `numba-lint explain` reads too)."""
+    worker made while typing (dynamic/worker/explain_types.py, which `numba-lint explain` reads
+    too)."""
     functions: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         if not record["complete"] or Path(record["file"]) != path:

@@ -1,12 +1,13 @@
 """The trial compile on save, in the dynamic pass's warm worker factory, newest save first.
 
-The worker factory (dynamic/trial.py's `zygote()`, `python -m numba_lint.dynamic.zygote`) is
-the one the CLI uses: it imports Numba once and forks a fresh worker for each check. The
-language server keeps that factory for its whole session: `warm_factory` starts it before the
-first save, and starts a new one when it died (trial.zygote() checks it is alive). One check per
-save: the pipeline runs with the type recorder on, so the same compile gives the diagnostics
-and hover's types. A newer save of the document being checked supersedes the running check:
-its worker is killed (trial.SUPERSEDED) and its result is never published.
+The worker factory (dynamic/parent/trial.py's `zygote()`, running `python -m
+numba_lint.dynamic.worker.zygote`) is the one the CLI uses: it imports Numba once and forks a
+fresh worker for each check. The language server keeps that factory for its whole session:
+`warm_factory` starts it before the first save, and starts a new one when it died
+(trial.zygote() checks it is alive). One check per save: the pipeline runs with the type
+recorder on, so the same compile gives the diagnostics and hover's types. A newer save of the
+document being checked supersedes the running check: its worker is killed (trial.SUPERSEDED)
+and its result is never published.
 
 Runs in the server process and imports no Numba: only the factory and its workers do.
 """
@@ -21,7 +22,7 @@ from typing import Any
 
 from ..config import Config
 from ..diagnostic import Diagnostic
-from ..dynamic import trial
+from ..dynamic.parent import trial
 from ..pipeline import Options, run
 from .typeinfo import collect
 
