@@ -16,7 +16,7 @@ from .. import bindings as kinds
 from ..diagnostic import Severity
 from ..jit_index import absolute_name
 from .base import Example
-from .syntax import NopythonRule
+from .rule_bases import NopythonRule
 
 # What a name from another module may be bound to for its value to be frozen into the cache.
 _FROZEN = {

@@ -21,7 +21,7 @@ from libcst.metadata import PositionProvider
 
 from ..diagnostic import Severity
 from .base import Example
-from .syntax import NopythonRule
+from .rule_bases import NopythonRule
 
 # Measured failing uses (see the module docstring): builtins and methods of a literal list.
 _FAILING_BUILTINS = frozenset(

@@ -7,7 +7,7 @@ import libcst as cst
 from ..diagnostic import Severity
 from ..merge import OBJECT
 from .base import Example
-from .syntax import NopythonRule
+from .rule_bases import NopythonRule
 
 
 class PlainClassAttribute(NopythonRule):
