@@ -29,14 +29,6 @@ class UntypedGlobalCall(GlobalRule):
     that never runs.
 
     ## Example
-    ```python
-    def helper(x):
-        return 2 * x
-
-    @njit
-    def f(x):
-        return helper(x)
-    ```
 
     ## Use instead
     Jit the helper too (`@njit` or `@register_jitable`), or call it outside jitted code:
@@ -77,6 +69,7 @@ class UntypedGlobalCall(GlobalRule):
             """,
             call="f(1)",
             numba="fails",
+            shown=True,
         ),
         Example(
             """

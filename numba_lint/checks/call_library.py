@@ -269,14 +269,6 @@ class UnsupportedModuleCall(CallRule):
     with "Untyped global name" or "Unknown attribute".
 
     ## Example
-    ```python
-    import time
-
-    @njit
-    def timed(a):
-        start = time.time()
-        return a, start
-    ```
 
     ## Use instead
     Do the work outside the jitted function and pass the result in, or wrap it in
@@ -310,6 +302,7 @@ class UnsupportedModuleCall(CallRule):
             """,
             call="timed(1.0)",
             numba="fails",
+            shown=True,
         ),
         Example(
             """

@@ -24,15 +24,6 @@ class PlainClassAttribute(NopythonRule):
     that uses the object.
 
     ## Example
-    ```python
-    class MyInt:
-        def __init__(self, x):
-            self.x = x
-
-    @njit
-    def add(a, b):
-        return a.x + b.x
-    ```
 
     ## Use instead
     Pass the numbers themselves, or make the class a `@jitclass`:
@@ -78,6 +69,7 @@ class PlainClassAttribute(NopythonRule):
             """,
             call="add_object(MyInt(5), MyInt(6))",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (

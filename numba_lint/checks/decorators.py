@@ -58,11 +58,6 @@ class ObjectModeRequested(DecoratorRule):
     object mode by itself; `forceobj=True` is the only way to get it.)
 
     ## Example
-    ```python
-    @jit(forceobj=True)
-    def total(values):
-        return sum(values)
-    ```
 
     ## Use instead
     Remove the option and fix what nopython mode rejects; keep only the parts that truly need
@@ -98,6 +93,7 @@ class ObjectModeRequested(DecoratorRule):
             """,
             call="total([1, 2, 3])",
             numba="compiles",
+            shown=True,
         ),
     )
     valid = (
@@ -132,11 +128,6 @@ class NopythonFalseIgnored(DecoratorRule):
     compile.
 
     ## Example
-    ```python
-    @jit(nopython=False)
-    def f(x):
-        return x + 1
-    ```
 
     ## Use instead
     Remove the option; if the function really needs object mode, say so with
@@ -169,6 +160,7 @@ class NopythonFalseIgnored(DecoratorRule):
             """,
             call="f(1)",
             numba="warns",
+            shown=True,
         ),
     )
     valid = (
@@ -201,22 +193,8 @@ class CacheUnusable(DecoratorRule):
     function is cached with that function instead.
 
     ## Example
-    ```python
-    @stencil(cache=True)
-    def blur(a):
-        return (a[0, 1] + a[1, 0]) / 2
-    ```
 
     ## Use instead
-    ```python
-    @stencil
-    def blur(a):
-        return (a[0, 1] + a[1, 0]) / 2
-
-    @njit(cache=True)
-    def smooth(a):
-        return blur(a)
-    ```
 
     ## Known limitations
     Measured with Numba 0.68.1: `cache=True` works on lambdas, closures and functions of
@@ -241,6 +219,7 @@ class CacheUnusable(DecoratorRule):
                 return (a[0, 1] + a[1, 0]) / 2
             """,
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -259,6 +238,7 @@ class CacheUnusable(DecoratorRule):
             """,
             call="smooth(np.ones((3, 3)))",
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -282,26 +262,9 @@ class GeneratedJitRemoved(DecoratorRule):
     "cannot import name 'generated_jit' from 'numba'", so the whole module no longer imports.
 
     ## Example
-    ```python
-    from numba import generated_jit
-
-    @generated_jit
-    def zero(x):
-        return lambda x: 0
-    ```
 
     ## Use instead
     Write the type dispatch with `@overload` (or branch on types inside one `@njit` function):
-    ```python
-    from numba.extending import overload
-
-    def zero(x):
-        return 0
-
-    @overload(zero)
-    def zero_impl(x):
-        return lambda x: 0
-    ```
 
     ## Known limitations
     The flagged example's "Numba" outcome is an ImportError at import time (the decorator
@@ -328,6 +291,7 @@ class GeneratedJitRemoved(DecoratorRule):
             """,
             call="zero(1)",
             numba="import-fails",
+            shown=True,
         ),
     )
     valid = (
@@ -349,6 +313,7 @@ class GeneratedJitRemoved(DecoratorRule):
             """,
             call="use(1)",
             numba="compiles",
+            shown=True,
         ),
     )
 

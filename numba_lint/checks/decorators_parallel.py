@@ -30,24 +30,8 @@ class PrangeWithoutParallel(DecoratorRule):
     one thread, silently, and the speed-up the code was written for never happens.
 
     ## Example
-    ```python
-    @njit
-    def total(a):
-        s = 0.0
-        for i in prange(a.shape[0]):
-            s += a[i]
-        return s
-    ```
 
     ## Use instead
-    ```python
-    @njit(parallel=True)
-    def total(a):
-        s = 0.0
-        for i in prange(a.shape[0]):
-            s += a[i]
-        return s
-    ```
 
     ## Known limitations
     A function declared with `inline="always"` is inlined into its callers, whose own
@@ -77,6 +61,7 @@ class PrangeWithoutParallel(DecoratorRule):
             """,
             call="total(np.ones(4))",
             numba="compiles",
+            shown=True,
         ),
     )
     valid = (
@@ -94,6 +79,7 @@ class PrangeWithoutParallel(DecoratorRule):
             """,
             call="total(np.ones(4))",
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -122,14 +108,6 @@ class ParallelWithoutParallelism(DecoratorRule):
     possible"): the option promises a speed-up that cannot happen.
 
     ## Example
-    ```python
-    @njit(parallel=True)
-    def count(n):
-        s = 0
-        for i in range(n):
-            s += i
-        return s
-    ```
 
     ## Use instead
     Use `prange` for the loop that should run in parallel, or drop the option:
@@ -172,6 +150,7 @@ class ParallelWithoutParallelism(DecoratorRule):
             """,
             call="count(10)",
             numba="warns",
+            shown=True,
         ),
     )
     valid = (

@@ -91,14 +91,6 @@ class HeterogeneousList(NopythonRule):
     getiter".
 
     ## Example
-    ```python
-    @njit
-    def f():
-        n = 0
-        for item in [1, "two", 3.0]:
-            n += 1
-        return n
-    ```
 
     ## Use instead
     Keep one type per list, or unroll the loop over the mixed items with `literal_unroll`:
@@ -142,6 +134,7 @@ class HeterogeneousList(NopythonRule):
             """,
             call="count()",
             numba="fails",
+            shown=True,
         ),
         Example(
             """

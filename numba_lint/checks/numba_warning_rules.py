@@ -32,14 +32,6 @@ class NumbaPerformanceWarningRule(DynamicRule):
     time, and a `prange` loop with an early exit runs on one thread.
 
     ## Example
-    ```python
-    @njit
-    def project(m, v):
-        return np.dot(m, v)
-
-    grid = np.ones((4, 4))
-    project(grid[:, :2], np.ones(2))
-    ```
 
     ## Use instead
     Make the operands contiguous once, before the call (or drop `parallel=True`):
@@ -74,6 +66,7 @@ class NumbaPerformanceWarningRule(DynamicRule):
             project(grid[:, :2], np.ones(2))
             """,
             numba="warns",
+            shown=True,
         ),
         Example(
             """
@@ -123,16 +116,6 @@ class NumbaDeprecationRule(DynamicRule):
     when the elements are not numbers (strings, tuples, arrays of different lengths).
 
     ## Example
-    ```python
-    @njit
-    def total(values):
-        s = 0.0
-        for v in values:
-            s += v
-        return s
-
-    total([1.0, 2.0, 3.0])
-    ```
 
     ## Use instead
     ```python
@@ -165,6 +148,7 @@ class NumbaDeprecationRule(DynamicRule):
             total([1.0, 2.0, 3.0])
             """,
             numba="warns",
+            shown=True,
         ),
     )
     valid = (
@@ -218,14 +202,6 @@ class NumbaParallelSafetyRule(DynamicRule):
     thread scheduling, so the result changes from run to run.
 
     ## Example
-    ```python
-    @njit(parallel=True)
-    def last_scaled(x):
-        last = 0.0
-        for i in prange(x.shape[0]):
-            last = 2.0 * x[i]
-        return last
-    ```
 
     ## Use instead
     Compute the value outside the loop, or with a serial loop (or a reduction such as `max`,
@@ -264,6 +240,7 @@ class NumbaParallelSafetyRule(DynamicRule):
             last_scaled(np.ones(8))
             """,
             numba="warns",
+            shown=True,
         ),
     )
     valid = (

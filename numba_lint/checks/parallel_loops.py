@@ -53,25 +53,9 @@ class PrangeIndexRebound(ParallelRule):
     `prange` line rather than at the assignment.
 
     ## Example
-    ```python
-    @njit(parallel=True)
-    def shift(a):
-        for i in prange(a.shape[0] - 1):
-            i += 1
-            a[i] = 0.0
-        return a
-    ```
 
     ## Use instead
     Use a new name for the derived index:
-    ```python
-    @njit(parallel=True)
-    def shift(a):
-        for i in prange(a.shape[0] - 1):
-            k = i + 1
-            a[k] = 0.0
-        return a
-    ```
     """
 
     code = "NB504"
@@ -98,6 +82,7 @@ class PrangeIndexRebound(ParallelRule):
             """,
             call="shift(np.ones(4))",
             numba="fails",
+            shown=True,
         ),
         Example(
             """
@@ -131,6 +116,7 @@ class PrangeIndexRebound(ParallelRule):
             """,
             call="shift(np.ones(4))",
             numba="compiles",
+            shown=True,
         ),
     )
 

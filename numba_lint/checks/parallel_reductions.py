@@ -85,15 +85,6 @@ class PrangeReductionRead(ParallelRule):
     the serial loop, and Numba compiles it without a warning (numba/numba#9829).
 
     ## Example
-    ```python
-    @njit(parallel=True)
-    def running(x):
-        s = 0.0
-        for i in prange(x.shape[0]):
-            s += x[i]
-            x[i] = s
-        return s
-    ```
 
     ## Use instead
     Keep the reduction write-only inside the loop; compute running values serially (or with
@@ -134,6 +125,7 @@ class PrangeReductionRead(ParallelRule):
             """,
             call="running(np.ones(8))",
             numba="compiles",
+            shown=True,
         ),
     )
     valid = (

@@ -99,24 +99,9 @@ class Walrus(ProbedSyntaxRule):
     and `while (n := n - 1) > 0:`.
 
     ## Example
-    ```python
-    @njit
-    def f(a):
-        if (b := a + 1) > 1:
-            return b
-        return 0
-    ```
 
     ## Use instead
     Assign on its own line:
-    ```python
-    @njit
-    def f(a):
-        b = a + 1
-        if b > 1:
-            return b
-        return 0
-    ```
 
     ## Known limitations
     Some assignment expressions do compile (`x = (y := 3)`), so this rule is a warning and is
@@ -143,6 +128,7 @@ class Walrus(ProbedSyntaxRule):
             """,
             call="f(1)",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -159,6 +145,7 @@ class Walrus(ProbedSyntaxRule):
             """,
             call="f(1)",
             numba="compiles",
+            shown=True,
         ),
     )
 

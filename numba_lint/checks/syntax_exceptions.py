@@ -25,25 +25,9 @@ class ExceptAs(ProbedSyntaxRule):
     "Exception object cannot be stored into variable".
 
     ## Example
-    ```python
-    @njit
-    def parse(a):
-        try:
-            return a + 1
-        except Exception as e:
-            return 0
-    ```
 
     ## Use instead
     Catch without binding the exception:
-    ```python
-    @njit
-    def parse(a):
-        try:
-            return a + 1
-        except Exception:
-            return 0
-    ```
     """
 
     code = "NB110"
@@ -65,6 +49,7 @@ class ExceptAs(ProbedSyntaxRule):
             """,
             call="parse(1)",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -81,6 +66,7 @@ class ExceptAs(ProbedSyntaxRule):
             """,
             call="parse(1)",
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -103,14 +89,6 @@ class ExceptSpecific(ProbedSyntaxRule):
     exception_match").
 
     ## Example
-    ```python
-    @njit
-    def safe_div(a, b):
-        try:
-            return a // b
-        except ZeroDivisionError:
-            return 0
-    ```
 
     ## Use instead
     Catch `Exception`, or test the condition before the operation:
@@ -145,6 +123,7 @@ class ExceptSpecific(ProbedSyntaxRule):
             """,
             call="safe_div(1, 2)",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -194,25 +173,9 @@ class RaiseForm(ProbedSyntaxRule):
     ("Multiple argument raise is not supported").
 
     ## Example
-    ```python
-    @njit
-    def checked(a):
-        try:
-            return a + 1
-        except Exception:
-            raise
-    ```
 
     ## Use instead
     Raise a new exception instance:
-    ```python
-    @njit
-    def checked(a):
-        try:
-            return a + 1
-        except Exception:
-            raise ValueError("checked failed")
-    ```
     """
 
     code = "NB112"
@@ -234,6 +197,7 @@ class RaiseForm(ProbedSyntaxRule):
             """,
             call="checked(1)",
             numba="fails",
+            shown=True,
         ),
         Example(
             """
@@ -263,6 +227,7 @@ class RaiseForm(ProbedSyntaxRule):
             """,
             call="checked(1)",
             numba="compiles",
+            shown=True,
         ),
     )
 

@@ -25,19 +25,8 @@ class YieldFrom(ProbedSyntaxRule):
     GET_YIELD_FROM_ITER).
 
     ## Example
-    ```python
-    @njit
-    def numbers(n):
-        yield from range(n)
-    ```
 
     ## Use instead
-    ```python
-    @njit
-    def numbers(n):
-        for i in range(n):
-            yield i
-    ```
     """
 
     code = "NB119"
@@ -56,6 +45,7 @@ class YieldFrom(ProbedSyntaxRule):
             """,
             call="list(numbers(3))",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -70,6 +60,7 @@ class YieldFrom(ProbedSyntaxRule):
             """,
             call="list(numbers(3))",
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -88,19 +79,9 @@ class GeneratorExpression(ProbedSyntaxRule):
     `yield` inside a closure ("The use of yield in a closure is unsupported").
 
     ## Example
-    ```python
-    @njit
-    def total(n):
-        return sum(i * i for i in range(n))
-    ```
 
     ## Use instead
     A list comprehension, or an explicit loop:
-    ```python
-    @njit
-    def total(n):
-        return sum([i * i for i in range(n)])
-    ```
     """
 
     code = "NB120"
@@ -122,6 +103,7 @@ class GeneratorExpression(ProbedSyntaxRule):
             """,
             call="total(3)",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -135,6 +117,7 @@ class GeneratorExpression(ProbedSyntaxRule):
             """,
             call="total(3)",
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -153,22 +136,9 @@ class SetComprehension(ProbedSyntaxRule):
     of type ..."), whatever the iterable.
 
     ## Example
-    ```python
-    @njit
-    def evens(n):
-        return {i * 2 for i in range(n)}
-    ```
 
     ## Use instead
     Build the set in a loop:
-    ```python
-    @njit
-    def evens(n):
-        s = set()
-        for i in range(n):
-            s.add(i * 2)
-        return s
-    ```
     """
 
     code = "NB121"
@@ -187,6 +157,7 @@ class SetComprehension(ProbedSyntaxRule):
             """,
             call="evens(3)",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -203,6 +174,7 @@ class SetComprehension(ProbedSyntaxRule):
             """,
             call="evens(3)",
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -221,12 +193,6 @@ class AsyncConstruct(ProbedSyntaxRule):
     BEFORE_ASYNC_WITH).
 
     ## Example
-    ```python
-    @njit
-    async def f(a):
-        await a
-        return a
-    ```
 
     ## Use instead
     Keep coroutines in Python and call a plain jitted function from them.
@@ -253,6 +219,7 @@ class AsyncConstruct(ProbedSyntaxRule):
             """,
             call="f(1)",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (

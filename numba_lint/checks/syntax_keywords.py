@@ -25,19 +25,9 @@ class VarKeywordParameter(ProbedSyntaxRule):
     positional argument, so calls fail with "not enough arguments".
 
     ## Example
-    ```python
-    @njit
-    def f(a, **options):
-        return a
-    ```
 
     ## Use instead
     Name each keyword parameter with its default:
-    ```python
-    @njit
-    def f(a, scale=1.0):
-        return a * scale
-    ```
     """
 
     code = "NB123"
@@ -56,6 +46,7 @@ class VarKeywordParameter(ProbedSyntaxRule):
             """,
             call="f(1)",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -69,6 +60,7 @@ class VarKeywordParameter(ProbedSyntaxRule):
             """,
             call="f(1.0)",
             numba="compiles",
+            shown=True,
         ),
     )
 

@@ -24,13 +24,6 @@ class DelName(ProbedSyntaxRule):
     Numba's IR has no way to delete a variable: compilation stops with "Illegal IR, del found".
 
     ## Example
-    ```python
-    @njit
-    def f(a):
-        tmp = a * 2
-        del tmp
-        return a
-    ```
 
     ## Use instead
     Let the variable go out of scope, or rebind it:
@@ -63,6 +56,7 @@ class DelName(ProbedSyntaxRule):
             """,
             call="f(1)",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -99,15 +93,6 @@ class GlobalWrite(ProbedSyntaxRule):
     (unsupported opcode STORE_GLOBAL).
 
     ## Example
-    ```python
-    counter = 0
-
-    @njit
-    def bump(a):
-        global counter
-        counter = a
-        return a
-    ```
 
     ## Use instead
     Return the new value, or keep mutable state in an array passed as an argument.
@@ -133,6 +118,7 @@ class GlobalWrite(ProbedSyntaxRule):
             """,
             call="bump(1)",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (

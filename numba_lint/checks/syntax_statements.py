@@ -112,13 +112,6 @@ class ClassDefinition(ProbedSyntaxRule):
     Nopython mode cannot build classes at run time (unsupported opcode LOAD_BUILD_CLASS).
 
     ## Example
-    ```python
-    @njit
-    def f(a):
-        class Point:
-            pass
-        return a
-    ```
 
     ## Use instead
     Define the class at module level, as a `@jitclass` or a namedtuple, and pass instances in.
@@ -142,6 +135,7 @@ class ClassDefinition(ProbedSyntaxRule):
             """,
             call="f(1)",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -175,22 +169,9 @@ class ImportInJit(ProbedSyntaxRule):
     Nopython mode cannot execute imports (unsupported opcode IMPORT_NAME).
 
     ## Example
-    ```python
-    @njit
-    def f(a):
-        import math
-        return math.sqrt(a)
-    ```
 
     ## Use instead
     Import at module level; the jitted function reads the module as a global:
-    ```python
-    import math
-
-    @njit
-    def f(a):
-        return math.sqrt(a)
-    ```
     """
 
     code = "NB116"
@@ -210,6 +191,7 @@ class ImportInJit(ProbedSyntaxRule):
             """,
             call="f(1.0)",
             numba="fails",
+            shown=True,
         ),
         Example(
             """
@@ -236,6 +218,7 @@ class ImportInJit(ProbedSyntaxRule):
             """,
             call="f(1.0)",
             numba="compiles",
+            shown=True,
         ),
     )
 

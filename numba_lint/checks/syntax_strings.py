@@ -32,19 +32,9 @@ class StringFormatting(ProbedSyntaxRule):
     'format'").
 
     ## Example
-    ```python
-    @njit
-    def label(a):
-        return "value %d" % a
-    ```
 
     ## Use instead
     An f-string without a format spec, or `str()` and concatenation:
-    ```python
-    @njit
-    def label(a):
-        return f"value {a}"
-    ```
 
     ## Known limitations
     Only literal format strings are recognised; a format string held in a variable is left to
@@ -67,6 +57,7 @@ class StringFormatting(ProbedSyntaxRule):
             """,
             call="label(1)",
             numba="fails",
+            shown=True,
         ),
         Example(
             """
@@ -91,6 +82,7 @@ class StringFormatting(ProbedSyntaxRule):
             """,
             call="label(1)",
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -121,11 +113,6 @@ class FStringFormatSpec(ProbedSyntaxRule):
     f-strings not supported yet").
 
     ## Example
-    ```python
-    @njit
-    def label(x):
-        return f"x = {x:.2f}"
-    ```
 
     ## Use instead
     Round first, or format outside the jitted function:
@@ -152,6 +139,7 @@ class FStringFormatSpec(ProbedSyntaxRule):
             """,
             call="label(1.5)",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (

@@ -197,18 +197,8 @@ class InvalidSignature(TrialRule):
     A bad signature in a decorator raises when the module is imported.
 
     ## Example
-    ```python
-    @njit("float65(float64)")
-    def f(x):
-        return x
-    ```
 
     ## Use instead
-    ```python
-    @njit("float64(float64)")
-    def f(x):
-        return x
-    ```
     """
 
     code = "NB908"
@@ -226,12 +216,14 @@ class InvalidSignature(TrialRule):
                 return x
             """,
             numba="other",
+            shown=True,
         ),
     )
     valid = (
         Example(
             "from numba import njit\n\n@njit('float64(float64)')\ndef f(x):\n    return x\n",
             numba="compiles",
+            shown=True,
         ),
     )
 

@@ -82,27 +82,9 @@ class UntypableArgument(TrialRule):
     ordinary classes, so the call raises "Cannot determine Numba type of <class ...>".
 
     ## Example
-    ```python
-    class MyInt:
-        def __init__(self, x):
-            self.x = x
-
-    @njit
-    def add(a, b):
-        return a.x + b.x
-
-    add(MyInt(5), MyInt(6))
-    ```
 
     ## Use instead
     Pass the numbers, or make the class a `@jitclass`:
-    ```python
-    @njit
-    def add(a, b):
-        return a + b
-
-    add(5, 6)
-    ```
     """
 
     code = "NB901"
@@ -127,6 +109,7 @@ class UntypableArgument(TrialRule):
             add(MyInt(5), MyInt(6))
             """,
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -141,6 +124,7 @@ class UntypableArgument(TrialRule):
             add(5, 6)
             """,
             numba="compiles",
+            shown=True,
         ),
     )
 

@@ -208,11 +208,6 @@ class NotTrialCompiled(DynamicRule):
     ```
 
     ## Use instead
-    ```python
-    @njit
-    def f(x: float) -> float:
-        return x
-    ```
     """
 
     code = "NB960"
@@ -243,6 +238,7 @@ class NotTrialCompiled(DynamicRule):
             """,
             call="f(1.0)",
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -260,22 +256,8 @@ class NumbaWarningRule(DynamicRule):
     or relies on something Numba may change.
 
     ## Example
-    ```python
-    @njit
-    def put(x: int) -> int:
-        d = Dict.empty(types.int32, types.int32)
-        d[1] = x
-        return d[1]
-    ```
 
     ## Use instead
-    ```python
-    @njit
-    def put(x: int) -> int:
-        d = Dict.empty(types.int64, types.int64)
-        d[1] = x
-        return d[1]
-    ```
     """
 
     code = "NB970"
@@ -297,6 +279,7 @@ class NumbaWarningRule(DynamicRule):
             """,
             call="put(3)",
             numba="warns",
+            shown=True,
         ),
     )
     valid = (
@@ -313,5 +296,6 @@ class NumbaWarningRule(DynamicRule):
             """,
             call="put(3)",
             numba="compiles",
+            shown=True,
         ),
     )
