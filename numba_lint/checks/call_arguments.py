@@ -25,22 +25,9 @@ class UnsupportedKeyword(CallRule):
     implementation of function ... found for signature".
 
     ## Example
-    ```python
-    @njit
-    def col_means(a):
-        return np.mean(a, axis=0)
-    ```
 
     ## Use instead
     Write the reduction out, or call the function without the keyword:
-    ```python
-    @njit
-    def col_means(a):
-        out = np.empty(a.shape[1])
-        for j in range(a.shape[1]):
-            out[j] = np.mean(a[:, j])
-        return out
-    ```
 
     ## Known limitations
     Only functions implemented with `@overload` declare their parameters; ufuncs and
@@ -77,6 +64,19 @@ class UnsupportedKeyword(CallRule):
             call="grid(5)",
             numba="fails",
         ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def col_means(a):
+                return np.mean(a, axis=0)  # expect: NB203
+            """,
+            call="col_means(np.ones((2, 2)))",
+            numba="fails",
+            shown=True,
+        ),
     )
     valid = (
         Example(
@@ -90,6 +90,22 @@ class UnsupportedKeyword(CallRule):
             """,
             call="col_sums(np.ones((2, 2)))",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def col_means(a):
+                out = np.empty(a.shape[1])
+                for j in range(a.shape[1]):
+                    out[j] = np.mean(a[:, j])
+                return out
+            """,
+            call="col_means(np.ones((2, 2)))",
+            numba="compiles",
+            shown=True,
         ),
     )
 
@@ -124,22 +140,9 @@ class TooManyPositional(CallRule):
     implementation of function ... found for signature".
 
     ## Example
-    ```python
-    @njit
-    def col_means(a):
-        return np.mean(a, 0)
-    ```
 
     ## Use instead
     Drop the arguments Numba does not support and do that part by hand:
-    ```python
-    @njit
-    def col_means(a):
-        out = np.empty(a.shape[1])
-        for j in range(a.shape[1]):
-            out[j] = np.mean(a[:, j])
-        return out
-    ```
 
     ## Known limitations
     Only functions implemented with `@overload` declare their parameters; ufuncs and
@@ -178,6 +181,19 @@ class TooManyPositional(CallRule):
             call="grid(5)",
             numba="fails",
         ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def col_means(a):
+                return np.mean(a, 0)  # expect: NB206
+            """,
+            call="col_means(np.ones((2, 2)))",
+            numba="fails",
+            shown=True,
+        ),
     )
     valid = (
         Example(
@@ -191,6 +207,22 @@ class TooManyPositional(CallRule):
             """,
             call="f(np.ones((2, 2)))",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def col_means(a):
+                out = np.empty(a.shape[1])
+                for j in range(a.shape[1]):
+                    out[j] = np.mean(a[:, j])
+                return out
+            """,
+            call="col_means(np.ones((2, 2)))",
+            numba="compiles",
+            shown=True,
         ),
     )
 

@@ -24,19 +24,9 @@ class UntypedBuiltin(CallRule):
     'any'".
 
     ## Example
-    ```python
-    @njit
-    def has_negative(a):
-        return any(a < 0)
-    ```
 
     ## Use instead
     The NumPy equivalent or a loop:
-    ```python
-    @njit
-    def has_negative(a):
-        return np.any(a < 0)
-    ```
 
     ## Known limitations
     A name that the module or the function binds itself (a user `any`) is never flagged. The
@@ -74,6 +64,19 @@ class UntypedBuiltin(CallRule):
             call="backwards([1, 2])",
             numba="fails",
         ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def has_negative(a):
+                return any(a < 0)  # expect: NB204
+            """,
+            call="has_negative(np.ones(3))",
+            numba="fails",
+            shown=True,
+        ),
     )
     valid = (
         Example(
@@ -91,6 +94,19 @@ class UntypedBuiltin(CallRule):
             """,
             call="has_positive(np.ones(3))",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def has_negative(a):
+                return np.any(a < 0)
+            """,
+            call="has_negative(np.ones(3))",
+            numba="compiles",
+            shown=True,
         ),
     )
 

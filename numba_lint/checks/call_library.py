@@ -169,11 +169,6 @@ class UnsupportedLibraryFunction(CallRule):
     compilation with "Use of unsupported NumPy function" or "Unknown attribute".
 
     ## Example
-    ```python
-    @njit
-    def spectrum(a):
-        return np.fft.fft(a)
-    ```
 
     ## Use instead
     Call the function outside the jitted code and pass the result in, use a supported
@@ -214,6 +209,19 @@ class UnsupportedLibraryFunction(CallRule):
             """,
             call="f(3.0)",
             numba="fails",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def spectrum(a):
+                return np.fft.fft(a)  # expect: NB201
+            """,
+            call="spectrum(np.ones(4))",
+            numba="fails",
+            shown=True,
         ),
     )
     valid = (

@@ -132,11 +132,6 @@ class NopythonFalseIgnored(DecoratorRule):
     ## Use instead
     Remove the option; if the function really needs object mode, say so with
     `forceobj=True` or move the Python-only part into `with objmode(...)`:
-    ```python
-    @jit
-    def f(x):
-        return x + 1
-    ```
     """
 
     code = "NB305"
@@ -174,6 +169,18 @@ class NopythonFalseIgnored(DecoratorRule):
             """,
             call="f(1)",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import jit
+
+            @jit
+            def f(x):
+                return x + 1
+            """,
+            call="f(1)",
+            numba="compiles",
+            shown=True,
         ),
     )
 

@@ -65,13 +65,6 @@ class GlobalMutableContainer(GlobalRule):
     variable 'X' in globals, is not supported", a global dict with "Untyped global name".
 
     ## Example
-    ```python
-    WEIGHTS = [0.2, 0.3, 0.5]
-
-    @njit
-    def score(i):
-        return WEIGHTS[i]
-    ```
 
     ## Use instead
     Use a tuple or a NumPy array for constants, or pass the container as an argument:
@@ -126,6 +119,20 @@ class GlobalMutableContainer(GlobalRule):
             call="known(0)",
             numba="fails",
         ),
+        Example(
+            """
+            from numba import njit
+
+            WEIGHTS = [0.2, 0.3, 0.5]
+
+            @njit
+            def score(i):
+                return WEIGHTS[i]  # expect: NB130
+            """,
+            call="score(0)",
+            numba="fails",
+            shown=True,
+        ),
     )
     valid = (
         Example(
@@ -175,13 +182,6 @@ class GlobalArrayWrite(GlobalRule):
     change made by Python after compilation is never seen by the jitted function.
 
     ## Example
-    ```python
-    COUNTS = np.zeros(10)
-
-    @njit
-    def bump(i):
-        COUNTS[i] += 1
-    ```
 
     ## Use instead
     Pass the array as an argument; it is then a normal, writable array:
@@ -224,6 +224,21 @@ class GlobalArrayWrite(GlobalRule):
             """,
             call="bump(3)",
             numba="fails",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            COUNTS = np.zeros(10)
+
+            @njit
+            def bump(i):
+                COUNTS[i] += 1  # expect: NB131
+            """,
+            call="bump(3)",
+            numba="fails",
+            shown=True,
         ),
     )
     valid = (

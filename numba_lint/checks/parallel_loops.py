@@ -139,24 +139,8 @@ class NestedPrange(ParallelRule):
     swapped.
 
     ## Example
-    ```python
-    @njit(parallel=True)
-    def scale(a):
-        for i in prange(a.shape[0]):
-            for j in prange(a.shape[1]):
-                a[i, j] *= 2.0
-        return a
-    ```
 
     ## Use instead
-    ```python
-    @njit(parallel=True)
-    def scale(a):
-        for i in prange(a.shape[0]):
-            for j in range(a.shape[1]):
-                a[i, j] *= 2.0
-        return a
-    ```
     """
 
     code = "NB505"
@@ -186,6 +170,22 @@ class NestedPrange(ParallelRule):
             call="scale(np.ones((2, 3)))",
             numba="compiles",
         ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def scale(a):
+                for i in prange(a.shape[0]):
+                    for j in prange(a.shape[1]):  # expect: NB505
+                        a[i, j] *= 2.0
+                return a
+            """,
+            call="scale(np.ones((2, 3)))",
+            numba="compiles",
+            shown=True,
+        ),
     )
     valid = (
         Example(
@@ -204,6 +204,22 @@ class NestedPrange(ParallelRule):
             """,
             call="scale(np.ones((2, 3)))",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def scale(a):
+                for i in prange(a.shape[0]):
+                    for j in range(a.shape[1]):
+                        a[i, j] *= 2.0
+                return a
+            """,
+            call="scale(np.ones((2, 3)))",
+            numba="compiles",
+            shown=True,
         ),
     )
 

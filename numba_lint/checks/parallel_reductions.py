@@ -89,14 +89,6 @@ class PrangeReductionRead(ParallelRule):
     ## Use instead
     Keep the reduction write-only inside the loop; compute running values serially (or with
     `np.cumsum`):
-    ```python
-    @njit(parallel=True)
-    def running(x):
-        s = 0.0
-        for i in prange(x.shape[0]):
-            s += x[i]
-        return s, np.cumsum(x)
-    ```
     """
 
     code = "NB503"
@@ -149,6 +141,22 @@ class PrangeReductionRead(ParallelRule):
             """,
             call="running(np.ones(8))",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def running(x):
+                s = 0.0
+                for i in prange(x.shape[0]):
+                    s += x[i]
+                return s, np.cumsum(x)
+            """,
+            call="running(np.ones(8))",
+            numba="compiles",
+            shown=True,
         ),
     )
 

@@ -24,12 +24,6 @@ class StarredAssignment(ProbedSyntaxRule):
     Nopython mode does not implement extended unpacking (unsupported opcode UNPACK_EX).
 
     ## Example
-    ```python
-    @njit
-    def head(t):
-        first, *rest = t
-        return first
-    ```
 
     ## Use instead
     Index or slice: `first = t[0]`, `rest = t[1:]`.
@@ -53,6 +47,19 @@ class StarredAssignment(ProbedSyntaxRule):
             """,
             call="head(1)",
             numba="fails",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def head(t):
+                first, *rest = t  # expect: NB125
+                return first
+            """,
+            call="head((1, 2, 3))",
+            numba="fails",
+            shown=True,
         ),
     )
     valid = (

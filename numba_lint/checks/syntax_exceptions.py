@@ -92,13 +92,6 @@ class ExceptSpecific(ProbedSyntaxRule):
 
     ## Use instead
     Catch `Exception`, or test the condition before the operation:
-    ```python
-    @njit
-    def safe_div(a, b):
-        if b == 0:
-            return 0
-        return a // b
-    ```
     """
 
     code = "NB111"
@@ -140,6 +133,20 @@ class ExceptSpecific(ProbedSyntaxRule):
             """,
             call="safe_div(1, 2)",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def safe_div(a, b):
+                if b == 0:
+                    return 0
+                return a // b
+            """,
+            call="safe_div(1, 2)",
+            numba="compiles",
+            shown=True,
         ),
     )
 

@@ -80,12 +80,6 @@ class DictUnpackingCall(ProbedSyntaxRule):
     dictionary into them (unsupported opcode DICT_MERGE).
 
     ## Example
-    ```python
-    @njit
-    def g(a):
-        d = {"x": a, "y": a}
-        return add(**d)
-    ```
 
     ## Use instead
     Pass the arguments explicitly: `add(x=a, y=a)`.
@@ -112,6 +106,23 @@ class DictUnpackingCall(ProbedSyntaxRule):
             """,
             call="g(1)",
             numba="fails",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def add(x, y):
+                return x + y
+
+            @njit
+            def g(a):
+                d = {"x": a, "y": a}
+                return add(**d)  # expect: NB124
+            """,
+            call="g(1)",
+            numba="fails",
+            shown=True,
         ),
     )
     valid = (

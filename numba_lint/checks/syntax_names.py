@@ -27,12 +27,6 @@ class DelName(ProbedSyntaxRule):
 
     ## Use instead
     Let the variable go out of scope, or rebind it:
-    ```python
-    @njit
-    def f(a):
-        tmp = a * 2
-        return a
-    ```
 
     ## Known limitations
     `del container[key]` is not flagged: whether it works depends on the container type.
@@ -72,6 +66,19 @@ class DelName(ProbedSyntaxRule):
             """,
             call="f(1)",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def f(a):
+                tmp = a * 2
+                return a
+            """,
+            call="f(1)",
+            numba="compiles",
+            shown=True,
         ),
     )
 

@@ -242,14 +242,6 @@ class MatchPattern(ProbedSyntaxRule):
     MATCH_SEQUENCE, MATCH_MAPPING, MATCH_CLASS).
 
     ## Example
-    ```python
-    @njit
-    def f(t):
-        match t:
-            case (x, y):
-                return x + y
-        return 0
-    ```
 
     ## Use instead
     Unpack explicitly (`x, y = t`) or match on literal values.
@@ -276,6 +268,21 @@ class MatchPattern(ProbedSyntaxRule):
             """,
             call="f(1)",
             numba="fails",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def f(t):
+                match t:
+                    case (x, y):  # expect: NB118
+                        return x + y
+                return 0
+            """,
+            call="f(1)",
+            numba="fails",
+            shown=True,
         ),
     )
     valid = (

@@ -116,11 +116,6 @@ class FStringFormatSpec(ProbedSyntaxRule):
 
     ## Use instead
     Round first, or format outside the jitted function:
-    ```python
-    @njit
-    def label(x):
-        return f"x = {round(x, 2)}"
-    ```
     """
 
     code = "NB127"
@@ -153,6 +148,18 @@ class FStringFormatSpec(ProbedSyntaxRule):
             """,
             call="label(1.5)",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def label(x):
+                return f"x = {round(x, 2)}"
+            """,
+            call="label(1.5)",
+            numba="compiles",
+            shown=True,
         ),
     )
 
