@@ -32,11 +32,6 @@ class UntypedGlobalCall(GlobalRule):
 
     ## Use instead
     Jit the helper too (`@njit` or `@register_jitable`), or call it outside jitted code:
-    ```python
-    @njit
-    def helper(x):
-        return 2 * x
-    ```
 
     ## Known limitations
     Functions defined in files outside the run, or in modules that never mention Numba, are
@@ -131,6 +126,22 @@ class UntypedGlobalCall(GlobalRule):
             """,
             call="f(1)",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit
+            def helper(x):
+                return 2 * x
+
+            @njit
+            def f(x):
+                return helper(x)
+            """,
+            call="f(1)",
+            numba="compiles",
+            shown=True,
         ),
     )
 

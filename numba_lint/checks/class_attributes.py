@@ -27,13 +27,6 @@ class PlainClassAttribute(NopythonRule):
 
     ## Use instead
     Pass the numbers themselves, or make the class a `@jitclass`:
-    ```python
-    @njit
-    def add(a, b):
-        return a + b
-
-    add(a.x, b.x)
-    ```
 
     ## Known limitations
     The attribute table is the union over all Numba types, so an attribute that some Numba type
@@ -101,6 +94,22 @@ class PlainClassAttribute(NopythonRule):
             """,
             call="unbox(Box(3))",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            class MyInt:
+                def __init__(self, x):
+                    self.x = x
+
+            @njit
+            def add(a, b):
+                return a + b
+            """,
+            call="a, b = MyInt(5), MyInt(6); add(a.x, b.x)",
+            numba="compiles",
+            shown=True,
         ),
     )
 

@@ -62,11 +62,6 @@ class ObjectModeRequested(DecoratorRule):
     ## Use instead
     Remove the option and fix what nopython mode rejects; keep only the parts that truly need
     Python inside `with objmode(...)`:
-    ```python
-    @njit
-    def total(values):
-        return values.sum()
-    ```
 
     ## Known limitations
     Deliberate object-mode functions (for example wrappers that only loop-lift) are reported
@@ -108,6 +103,19 @@ class ObjectModeRequested(DecoratorRule):
             """,
             call="total(np.ones(3))",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def total(values):
+                return values.sum()
+            """,
+            call="total(np.array([1, 2, 3]))",
+            numba="compiles",
+            shown=True,
         ),
     )
 

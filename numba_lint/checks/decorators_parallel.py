@@ -111,14 +111,6 @@ class ParallelWithoutParallelism(DecoratorRule):
 
     ## Use instead
     Use `prange` for the loop that should run in parallel, or drop the option:
-    ```python
-    @njit(parallel=True)
-    def count(n):
-        s = 0
-        for i in prange(n):
-            s += i
-        return s
-    ```
 
     ## Known limitations
     A heuristic, off by default: array expressions on values that are not parameters (an
@@ -172,6 +164,21 @@ class ParallelWithoutParallelism(DecoratorRule):
             """,
             call="count(10); scale(np.ones(3))",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def count(n):
+                s = 0
+                for i in prange(n):
+                    s += i
+                return s
+            """,
+            call="count(10)",
+            numba="compiles",
+            shown=True,
         ),
     )
 

@@ -68,9 +68,6 @@ class GlobalMutableContainer(GlobalRule):
 
     ## Use instead
     Use a tuple or a NumPy array for constants, or pass the container as an argument:
-    ```python
-    WEIGHTS = (0.2, 0.3, 0.5)
-    ```
 
     ## Known limitations
     Only names bound once, to a container, are flagged; a name rebound elsewhere in the
@@ -151,6 +148,20 @@ class GlobalMutableContainer(GlobalRule):
             call="score(0)",
             numba="compiles",
         ),
+        Example(
+            """
+            from numba import njit
+
+            WEIGHTS = (0.2, 0.3, 0.5)
+
+            @njit
+            def score(i):
+                return WEIGHTS[i]
+            """,
+            call="score(0)",
+            numba="compiles",
+            shown=True,
+        ),
     )
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -185,13 +196,6 @@ class GlobalArrayWrite(GlobalRule):
 
     ## Use instead
     Pass the array as an argument; it is then a normal, writable array:
-    ```python
-    @njit
-    def bump(counts, i):
-        counts[i] += 1
-
-    bump(COUNTS, 3)
-    ```
 
     ## Known limitations
     Only direct writes through the global's own name are seen (not through a local alias).
@@ -256,6 +260,21 @@ class GlobalArrayWrite(GlobalRule):
             """,
             call="bump(np.zeros(10), 3)",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            COUNTS = np.zeros(10)
+
+            @njit
+            def bump(counts, i):
+                counts[i] += 1
+            """,
+            call="bump(COUNTS, 3)",
+            numba="compiles",
+            shown=True,
         ),
     )
 

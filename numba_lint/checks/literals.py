@@ -94,16 +94,6 @@ class HeterogeneousList(NopythonRule):
 
     ## Use instead
     Keep one type per list, or unroll the loop over the mixed items with `literal_unroll`:
-    ```python
-    from numba import literal_unroll
-
-    @njit
-    def f():
-        n = 0
-        for item in literal_unroll([1, "two", 3.0]):
-            n += 1
-        return n
-    ```
 
     ## Known limitations
     Only uses of the literal itself or of a local bound once to it are seen (not of an alias,
@@ -181,6 +171,21 @@ class HeterogeneousList(NopythonRule):
             """,
             call="describe(0)",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import literal_unroll, njit
+
+            @njit
+            def count():
+                n = 0
+                for item in literal_unroll((1, "two", 3.0)):
+                    n += 1
+                return n
+            """,
+            call="count()",
+            numba="compiles",
+            shown=True,
         ),
     )
 

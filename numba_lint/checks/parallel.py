@@ -84,13 +84,6 @@ class PrangeSharedWrite(ParallelRule):
     not.
 
     ## Example
-    ```python
-    @njit(parallel=True)
-    def histogram(x, y):
-        for i in prange(x.shape[0]):
-            y[i % 4] += x[i]
-        return y
-    ```
 
     ## Use instead
     Give each iteration its own element, or accumulate a whole array (a reduction):
@@ -159,6 +152,21 @@ class PrangeSharedWrite(ParallelRule):
             call="histogram(np.ones(16), np.zeros(4)); spread(np.ones(8), np.zeros(4));"
             " last(np.ones(8), np.zeros(2)); smear(np.ones(8), np.zeros(8))",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def histogram(x, y):
+                for i in prange(x.shape[0]):
+                    y[i % 4] += x[i]  # expect: NB501
+                return y
+            """,
+            call="histogram(np.ones(16), np.zeros(4))",
+            numba="compiles",
+            shown=True,
         ),
     )
     valid = (
