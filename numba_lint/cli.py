@@ -84,6 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("numba-lint: interrupted\n")
         return 130
+    except Exception:  # a bug of numba-lint: exit 2, never 1 (which means "findings")
+        import traceback
+
+        sys.stderr.write(
+            "numba-lint: internal error (a bug: please report it with the traceback below)\n"
+        )
+        traceback.print_exc()
+        return EXIT_USAGE
     return EXIT_USAGE
 
 

@@ -27,9 +27,9 @@ from dynamic_support import check_source, load
 from numba_prover import prove_examples
 
 from numba_lint.diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Severity
-from numba_lint.dynamic import run
-from numba_lint.dynamic.locate import Finding, Locator, SourceNodes, to_diagnostics
-from numba_lint.dynamic.messages import choose_disagreeing
+from numba_lint.dynamic.parent import run
+from numba_lint.dynamic.parent.locate import Finding, Locator, SourceNodes, to_diagnostics
+from numba_lint.dynamic.parent.messages import choose_disagreeing
 from numba_lint.pipeline import diagnostic_order, function_order
 
 FIXTURES = ROOT / "tests" / "fixtures" / "determinism"
@@ -64,7 +64,7 @@ def without_timings(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache folder (NUMBA_LINT_CACHE_DIR, dynamic/cache.py) for the runs that use one."""
+    """One cache folder (NUMBA_LINT_CACHE_DIR, dynamic/parent/cache.py) for the runs using one."""
     return tmp_path_factory.mktemp("cache")
 
 

@@ -25,10 +25,10 @@ from numba_lint.checks.dynamic import (
     UnknownAttribute,
     UntypedGlobal,
 )
-from numba_lint.dynamic.describe import describe_error
-from numba_lint.dynamic.locate import _node_for
-from numba_lint.dynamic.messages import classify, failure_of, first_line
-from numba_lint.dynamic.source_nodes import SourceNodes
+from numba_lint.dynamic.parent.locate import _node_for
+from numba_lint.dynamic.parent.messages import classify, failure_of, first_line
+from numba_lint.dynamic.parent.source_nodes import SourceNodes
+from numba_lint.dynamic.worker.describe import describe_error
 
 
 def _failure(tmp_path: Path, code: str, call: str, dropped: frozenset[str] = frozenset()):

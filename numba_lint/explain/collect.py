@@ -2,8 +2,8 @@
 
 Runs in the linter's process and never imports Numba or the user's code: the module goes
 through the dynamic pass's own steps (signature plans, the worker job, the worker factory of
-dynamic/trial.py, the locator), with the job's "record_types" set so the worker also returns
-the types of every typing it ran, complete or stopped by an error (dynamic/explain_types.py).
+dynamic/parent/trial.py, the locator), with the job's "record_types" set so the worker also returns
+the types of every typing it ran, complete or stopped by an error (dynamic/worker/explain_types.py).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from libcst.metadata import PositionProvider
 from ..config import Config
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Report, Summary
 from ..discover import SourceFile
-from ..dynamic.locate import Locator, to_diagnostics
-from ..dynamic.module_findings import PreparedModule, coverage_entry
-from ..dynamic.run import _collect_result, _Collected, _prepare, module_job
-from ..dynamic.signatures import load_harvest
-from ..dynamic.trial import run_jobs
+from ..dynamic.parent.locate import Locator, to_diagnostics
+from ..dynamic.parent.module_findings import PreparedModule, coverage_entry
+from ..dynamic.parent.run import _collect_result, _Collected, _prepare, module_job
+from ..dynamic.parent.signatures import load_harvest
+from ..dynamic.parent.trial import run_jobs
 from ..jit_index import JitFunction, build_index
 from ..notebook.expand import _in_cells, expand_notebooks
 from ..parse import ParsedModule, SyntaxProblem, Unreadable, parse, read_text

@@ -58,8 +58,8 @@ class TypeStore:
 
 def type_job(parsed: ParsedModule, config: Config) -> Job:
     """The dynamic pass's worker job for this module (its signature plans included)."""
-    from ..dynamic.run import module_job  # the same job the dynamic pass sends its workers
-    from ..dynamic.signatures import load_harvest, plan_module
+    from ..dynamic.parent.run import module_job  # the same job the dynamic pass sends its workers
+    from ..dynamic.parent.signatures import load_harvest, plan_module
 
     harvest, _ = load_harvest(config.project_root, config.signatures_file)
     plans = plan_module(parsed, build_index(parsed), config.project_root, harvest)

@@ -39,7 +39,8 @@ def variables_of(func_ir: Any, typemap: Any) -> list[dict[str, Any]]:
 
 def collect(records: list[dict[str, Any]], path: Path) -> dict[str, list[dict[str, Any]]]:
     """The complete typings of the module's functions, by qualified name, from the records the
-    worker made while typing (dynamic/explain_types.py, which `numba-lint explain` reads too)."""
+    worker made while typing (dynamic/worker/explain_types.py, which `numba-lint explain` reads
+    too)."""
     functions: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         if not record["complete"] or Path(record["file"]) != path:
@@ -59,8 +60,8 @@ def main() -> None:
     answer = sys.stdout
     # The module's own prints must not corrupt the answer.
     with contextlib.redirect_stdout(sys.stderr):
-        from ..dynamic import warm  # noqa: F401 - Numba's environment, as in the workers
-        from ..dynamic.worker import run_job
+        from ..dynamic.worker import warm  # noqa: F401 - Numba's environment, as in the workers
+        from ..dynamic.worker.worker import run_job
 
         result = run_job({**job, "record_types": True})
         functions = collect(result.get("types", []), Path(job["path"]).resolve())

@@ -2,7 +2,7 @@
 while lowering to machine code, a signature Numba cannot use.
 
 Each class carries its docs and the shape of Numba's error it claims (claims.py). NB908's
-location (the decorator's signature or the jitclass spec) is chosen in dynamic/locate.py.
+location (the decorator's signature or the jitclass spec) is chosen in dynamic/parent/locate.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 for the argument types, and any other typing error (unification included).
 
 Each class carries its docs, the shape of Numba's error it claims and the node it points at
-(claims.py). NB901's location (the first use of the argument) is chosen in dynamic/locate.py,
+(claims.py). NB901's location (the first use of the argument) is chosen in dynamic/parent/locate.py,
 from the worker's record of untypable arguments rather than from Numba's text.
 """
 
@@ -91,7 +91,7 @@ class UntypableArgument(TrialRule):
     name = "untypable-argument"
     summary = "a call passes an argument nopython mode cannot type"
     # {what}: "argument 'a' is an instance of the plain class 'MyInt'", "arguments 'a' and 'b'
-    # are ...", "argument 'pts' is a list of 'Point' instances" (dynamic/locate.py).
+    # are ...", "argument 'pts' is a list of 'Point' instances" (dynamic/parent/locate.py).
     message = "{what}, which nopython mode cannot type (passed at line {line})"
     invalid = (
         Example(

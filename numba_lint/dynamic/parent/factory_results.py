@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..jit_index import JitFunction
+from ...jit_index import JitFunction
 
 
 def _returned_names(factory: cst.FunctionDef, inner: str) -> bool:

@@ -14,7 +14,7 @@ import os
 # Numba reads these when it is imported: plain messages, and a throw-away cache directory so a
 # --full-compile of a cache=True function never writes next to the user's sources.
 os.environ.setdefault("NUMBA_COLOR_SCHEME", "no_color")
-from .cache import cache_dir  # noqa: E402 - imports no Numba
+from ..parent.cache import cache_dir  # noqa: E402 - imports no Numba
 
 os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba-cache"))
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..protocol import KIND_LOWERING, FailureRecord, Where
 from .describe import without_addresses
 from .numba_compat import cpu_target, ir, llvm_ir, types
-from .protocol import KIND_LOWERING, FailureRecord, Where
 
 
 def _constant_problem(value_type: Any) -> bool:

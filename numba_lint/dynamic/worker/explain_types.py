@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..server.typeinfo import variables_of
+from ...server.typeinfo import variables_of
 from .describe import is_user_file
 from .numba_compat import typeinfer
 

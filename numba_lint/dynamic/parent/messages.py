@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..checks.dynamic import CLAIM_ORDER, Failure, TrialRule
-from .protocol import FailureRecord
+from ...checks.dynamic import CLAIM_ORDER, Failure, TrialRule
+from ..protocol import FailureRecord
 
 UNTYPABLE_TYPE = re.compile(r"untypable\((\w+): ([\w.<>]+)\)")
 UNIFY_TARGET = re.compile(r"Cannot unify .+? and .+? for '([^']+)'")

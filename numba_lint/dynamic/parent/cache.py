@@ -3,12 +3,16 @@
 Called by run.py in the linter's process around trial.run_jobs. A hit also requires every
 project file the worker imported to be unchanged (their hashes are stored with the result).
 Lives in $NUMBA_LINT_CACHE_DIR or ~/.cache/numba-lint; never stores failures of the worker.
+The folder is shared by every project of the user, so it is capped: after a run that stored
+entries, the least recently used ones go until it holds at most $NUMBA_LINT_CACHE_MAX_MB
+(DEFAULT_MAX_MB) megabytes; a hit counts as a use.
 Keys and entries name the project root by a placeholder, not its absolute path, so a cache
 folder restored on another machine or checkout (CI's `actions/cache`, docs/ci.md) still hits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,19 +21,22 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_atomically
+from ...atomic import write_atomically
 
 # 2: workers hash with a fixed seed and report candidate places (irfacts.py).
 # 3: each entry carries the digest of its result. 4: the project root stored as ROOT,
 # not as its absolute path, so a cache restored in a checkout at another path still hits.
 FORMAT = 4
 ROOT = "<numba-lint:project-root>"
+# A result is a few kilobytes: 256 MB holds tens of thousands of modules' results.
+DEFAULT_MAX_MB = 256
+MAX_MB_VARIABLE = "NUMBA_LINT_CACHE_MAX_MB"
 
 
 def cache_dir() -> Path:
     """numba-lint's one cache folder (the knowledge tables' too): $NUMBA_LINT_CACHE_DIR, else
     $XDG_CACHE_HOME/numba-lint, else ~/.cache/numba-lint (SECURITY.md)."""
-    from ..knowledge import default_cache_dir
+    from ...knowledge import default_cache_dir
 
     return default_cache_dir()
 
@@ -55,6 +62,7 @@ def _digest(result: dict[str, Any]) -> str:
 class ResultCache:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = (folder or cache_dir()) / "dynamic"
+        self.stored = 0  # entries written by this run (trim only after a run that wrote)
         # Versions that change what a worker finds.
         self.salt = json.dumps(
             [
@@ -90,6 +98,8 @@ class ResultCache:
         for dependency, digest in dependencies.items():
             if _file_hash(dependency) != digest:
                 return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # a use: eviction goes by the time of last use
         return result
 
     def put(self, job: dict[str, Any], result: dict[str, Any]) -> None:
@@ -104,6 +114,50 @@ class ResultCache:
             write_atomically(target, portable(json.dumps(entry), job))
         except OSError:
             pass  # a read-only home is not a reason to fail the run
+        else:
+            self.stored += 1
+
+    def trim(self, limit: int | None = None) -> int:
+        """Remove the least recently used entries until the folder holds at most `limit` bytes
+        (default: max_bytes()); returns how many were removed. Never fails the run."""
+        limit = max_bytes() if limit is None else limit
+        entries: list[tuple[float, int, Path]] = []
+        try:
+            for path in self.folder.glob("*.json"):
+                with contextlib.suppress(OSError):
+                    status = path.stat()
+                    entries.append((status.st_mtime, status.st_size, path))
+        except OSError:
+            return 0
+        total = sum(size for _, size, _ in entries)
+        removed = 0
+        for _, size, path in sorted(entries):  # oldest use first
+            if total <= limit:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+            total -= size
+        return removed
+
+
+def max_bytes() -> int:
+    """The cap on the dynamic cache folder: $NUMBA_LINT_CACHE_MAX_MB megabytes, else
+    DEFAULT_MAX_MB (also for a bad value, which `max_mb_problem` reports)."""
+    text = os.environ.get(MAX_MB_VARIABLE)
+    megabytes = DEFAULT_MAX_MB if max_mb_problem() or text is None else int(text)
+    return megabytes * 1024 * 1024
+
+
+def max_mb_problem() -> str | None:
+    """The error to report for a $NUMBA_LINT_CACHE_MAX_MB that is not a whole number >= 0."""
+    text = os.environ.get(MAX_MB_VARIABLE)
+    if text is None or (text.strip().isdigit() and text.strip().isascii()):
+        return None
+    return (
+        f"{MAX_MB_VARIABLE}={text!r} is not a whole number of megabytes; "
+        f"the dynamic cache was capped at the default {DEFAULT_MAX_MB} MB"
+    )
 
 
 def _root_forms(job: dict[str, Any]) -> list[tuple[str, str]]:

@@ -15,8 +15,8 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from ..jit_index import JitFunction, JitIndex
-from ..parse import ParsedModule
+from ...jit_index import JitFunction, JitIndex
+from ...parse import ParsedModule
 from .factory_results import factory_bindings
 
 SOURCES = ("decorator", "harvest", "annotations", "callsite", "callee", "no-parameters")
@@ -400,7 +400,7 @@ def _harvested(
     """(argument spellings per signature, note) from the signatures file for one function."""
     if not harvest:
         return (), None
-    from .. import signatures_file as sf
+    from ... import signatures_file as sf
 
     entry = sf.lookup(harvest, relative_path(parsed, project_root), qualname)
     if entry is None:
@@ -545,12 +545,12 @@ def load_harvest(project_root: Path, signatures_file: str) -> tuple[dict[str, An
     """The harvested signatures (empty when there is no file) and a problem, if any.
 
     The path is resolved by config.signatures_path, the rule `harvest` writes by."""
-    from ..config import signatures_path
+    from ...config import signatures_path
 
     path = signatures_path(project_root, signatures_file)
     if not path.is_file():
         return {}, None
-    from .. import signatures_file as reader
+    from ... import signatures_file as reader
 
     try:
         return dict(reader.load_signatures(path)), None
@@ -575,7 +575,7 @@ def inlined_into(
     checked module, through its imports (`from pkg.util import helper`, `util.helper(...)`),
     and through other inlined functions, whose calls are typed along with them.
     """
-    from ..bindings import IMPORT, module_bindings
+    from ...bindings import IMPORT, module_bindings
 
     wanted: dict[str, int] = {}
     for position, (parsed, _, function, checked) in enumerate(functions):

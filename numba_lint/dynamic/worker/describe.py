@@ -11,8 +11,8 @@ import re
 import warnings
 from pathlib import Path
 
+from ..protocol import ErrorFacts, WarningRecord, Where
 from .numba_compat import errors, numba
-from .protocol import ErrorFacts, WarningRecord, Where
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Numba names places as `File "rel/path.py", line N` (innermost first) and `at /abs/path.py (N)`.

@@ -136,7 +136,7 @@ def is_stencil(target: Any) -> bool:
 
 def _harvest_signature(args: list[str], py_func: Any) -> tuple[Any, ...]:
     """Stored argument spellings -> Numba types (markers resolved in the skeleton modules)."""
-    from ..harvest.spelling import decode_signature
+    from ...harvest.spelling import decode_signature
 
     return decode_signature(args, py_func)
 

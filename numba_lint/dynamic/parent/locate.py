@@ -21,10 +21,11 @@ from typing import Any
 
 import libcst as cst
 
-from ..checks import dynamic as rules
-from ..checks.base import RuleInfo
-from ..checks.dynamic import LOCATE_ORDER, Failure
-from ..diagnostic import Diagnostic, Location, Pass
+from ...checks import dynamic as rules
+from ...checks.base import RuleInfo
+from ...checks.dynamic import LOCATE_ORDER, Failure
+from ...diagnostic import Diagnostic, Location, Pass
+from ..protocol import KIND_INVALID_SIGNATURE, KIND_LOWERING, FailureRecord
 from .disagreement import disagreement
 from .messages import (
     QUOTED,
@@ -35,7 +36,6 @@ from .messages import (
     root_location,
     stable_text,
 )
-from .protocol import KIND_INVALID_SIGNATURE, KIND_LOWERING, FailureRecord
 from .source_nodes import (
     SourceNodes,
     decorator_argument,

@@ -18,11 +18,11 @@ from typing import Any
 
 import libcst as cst
 
-from ..checks import dynamic as rules
-from ..checks.base import DynamicRule
-from ..checks.numba_warning_rules import RULE_FOR_CATEGORY
+from ...checks import dynamic as rules
+from ...checks.base import DynamicRule
+from ...checks.numba_warning_rules import RULE_FOR_CATEGORY
+from ..protocol import WarningRecord
 from .locate import Finding, Locator
-from .protocol import WarningRecord
 from .source_nodes import SourceNodes, first_use, line_range, node_range
 from .warning_anchors import contiguity_node, loop_exits, parallel_writes, reflected_hint
 

@@ -12,12 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from ..checks.dynamic.names import NAME_ERROR, UNTYPED_GLOBAL
-from ..config import Config
-from ..diagnostic import Diagnostic, FunctionCoverage
-from ..jit_index import JitIndex
-from ..parse import ParsedModule
-from .cache import ResultCache
+from ...checks.dynamic.names import NAME_ERROR, UNTYPED_GLOBAL
+from ...config import Config
+from ...diagnostic import Diagnostic, FunctionCoverage
+from ...jit_index import JitIndex
+from ...parse import ParsedModule
+from ..protocol import (
+    NO_TYPES,
+    FailureRecord,
+    FunctionStatus,
+    Job,
+    WarningRecord,
+    WorkerResult,
+)
+from .cache import ResultCache, max_mb_problem
 from .locate import Finding, Locator, to_diagnostics
 from .messages import first_line
 from .module_findings import (
@@ -28,14 +36,6 @@ from .module_findings import (
     statement_findings,
 )
 from .numba_warnings import warning_findings
-from .protocol import (
-    NO_TYPES,
-    FailureRecord,
-    FunctionStatus,
-    Job,
-    WarningRecord,
-    WorkerResult,
-)
 from .signatures import (
     INLINE_UNREACHED,
     FunctionPlan,
@@ -295,6 +295,9 @@ def _blocked_by_timeout(raw: FailureRecord, timed_out: dict[str, str]) -> str | 
 
 def _run(prepared: list[PreparedModule], config: Config, result: DynamicResult) -> list[Outcome]:
     cache = ResultCache() if config.cache else None
+    problem = max_mb_problem() if cache is not None else None
+    if problem:
+        result.errors.append(problem)
     outcomes: dict[int, Outcome] = {}
     todo: list[int] = []
     # The cache stores the records as plain JSON (dict[str, Any]); they keep their shape.
@@ -312,4 +315,6 @@ def _run(prepared: list[PreparedModule], config: Config, result: DynamicResult) 
         if cache is not None and outcome.result is not None:
             job = cast(dict[str, Any], prepared[number].job)
             cache.put(job, cast(dict[str, Any], outcome.result))
+    if cache is not None and cache.stored:
+        cache.trim()
     return [outcomes[n] for n in range(len(prepared))]

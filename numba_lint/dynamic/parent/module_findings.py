@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from ..checks import dynamic as rules
-from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass
-from ..jit_index import JitIndex
-from ..parse import ParsedModule
-from .locate import Finding, Locator
-from .protocol import (
+from ...checks import dynamic as rules
+from ...diagnostic import Diagnostic, FunctionCoverage, Location, Pass
+from ...jit_index import JitIndex
+from ...parse import ParsedModule
+from ..protocol import (
     KIND_INVALID_SIGNATURE,
     NO_TYPES,
     FailureRecord,
@@ -24,6 +23,7 @@ from .protocol import (
     StatementRecord,
     WorkerResult,
 )
+from .locate import Finding, Locator
 from .signatures import FunctionPlan
 from .source_nodes import SourceNodes
 from .trial import Outcome

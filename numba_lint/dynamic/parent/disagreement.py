@@ -13,8 +13,8 @@ from typing import Any
 
 import libcst as cst
 
+from ..protocol import FailureRecord
 from .messages import UNIFY_TARGET, choose_disagreeing, source_order
-from .protocol import FailureRecord
 from .source_nodes import SourceNodes, node_range, on_line, params_of
 from .wording import merged_value
 

@@ -12,10 +12,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from ..protocol import Job, StatementRecord, WorkerResult
 from . import skeleton as skeleton_mod
 from .describe import describe_error, describe_warning
 from .numba_compat import Dispatcher, typeinfer
-from .protocol import Job, StatementRecord, WorkerResult
 
 
 class EagerDeferral:

@@ -15,15 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import skeleton as skeleton_mod
-from .argtypes import is_stencil, signature_text, signatures_for, target_of
-from .calltypes import CallTyper
-from .describe import describe_error, describe_warning, is_user_file
-from .irfacts import failure_facts
-from .modes import TypedResult, check, full_compile
-from .numba_compat import Dispatcher, errors, sigutils
-from .prelower import lowering_hazards
-from .protocol import (
+from ..protocol import (
     KIND_INVALID_SIGNATURE,
     KIND_UNTYPABLE,
     NO_TYPES,
@@ -33,6 +25,14 @@ from .protocol import (
     Job,
     WorkerResult,
 )
+from . import skeleton as skeleton_mod
+from .argtypes import is_stencil, signature_text, signatures_for, target_of
+from .calltypes import CallTyper
+from .describe import describe_error, describe_warning, is_user_file
+from .irfacts import failure_facts
+from .modes import TypedResult, check, full_compile
+from .numba_compat import Dispatcher, errors, sigutils
+from .prelower import lowering_hazards
 from .skeleton_import import import_skeleton, install_finder, record_skeleton
 
 # TypedResults already scanned for lowering hazards (a callee is reached from many checks).

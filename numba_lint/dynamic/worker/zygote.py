@@ -1,7 +1,7 @@
 """The worker factory: a fresh interpreter that preloads Numba, then forks one child per job.
 
-Started by trial.py as `python -m numba_lint.dynamic.zygote`; speaks JSON lines on stdin/stdout.
-Request {"id", "job", "result", "log"} (file paths) -> {"id", "pid"} when forked and
+Started by parent/trial.py as `python -m numba_lint.dynamic.worker.zygote`; speaks JSON lines on
+stdin/stdout. Request {"id", "job", "result", "log"} (file paths) -> {"id", "pid"} when forked and
 {"id", "status"} when the child ended. The zygote itself never runs user code, so every child
 starts from a process that only imported Numba (forking after user code ran is unsafe).
 """

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .protocol import Job, WorkerResult
+from ..protocol import Job, WorkerResult
 
 _FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 # The string-hash seed of the worker factory and so of every worker (see Zygote.__init__).
@@ -58,7 +58,7 @@ class Zygote:
     def __init__(self) -> None:
         env = dict(os.environ)
         # The zygote must import this package from where the parent imported it.
-        package_root = str(Path(__file__).resolve().parents[2])
+        package_root = str(Path(__file__).resolve().parents[3])
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (package_root, env.get("PYTHONPATH", "")) if p
         )
@@ -73,7 +73,7 @@ class Zygote:
         # Its own stderr (import errors) goes to a file: said in the error, never on our output.
         self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "numba_lint.dynamic.zygote"],
+            [sys.executable, "-m", "numba_lint.dynamic.worker.zygote"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.errors,
@@ -230,7 +230,7 @@ def run_jobs(
 def _run_jobs(
     jobs: Sequence[Job], workers: int, timeout: float, memory_limit: int
 ) -> list[Outcome]:
-    from .. import progress  # the CLI's progress line (off unless stderr is a terminal)
+    from ... import progress  # the CLI's progress line (off unless stderr is a terminal)
 
     try:
         factory = zygote()
