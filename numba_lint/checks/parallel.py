@@ -87,14 +87,6 @@ class PrangeSharedWrite(ParallelRule):
 
     ## Use instead
     Give each iteration its own element, or accumulate a whole array (a reduction):
-    ```python
-    @njit(parallel=True)
-    def histogram(x, y):
-        for k in prange(4):
-            for i in range(k, x.shape[0], 4):
-                y[k] += x[i]
-        return y
-    ```
 
     ## Known limitations
     Indices proven different for different iterations are not flagged: the loop index
@@ -202,6 +194,22 @@ class PrangeSharedWrite(ParallelRule):
             call="fill(np.ones(4), np.zeros(8), 2);"
             " rows(np.zeros((3, 2)), np.arange(3)[::-1].copy())",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def histogram(x, y):
+                for k in prange(4):
+                    for i in range(k, x.shape[0], 4):
+                        y[k] += x[i]
+                return y
+            """,
+            call="histogram(np.ones(16), np.zeros(4))",
+            numba="compiles",
+            shown=True,
         ),
     )
 

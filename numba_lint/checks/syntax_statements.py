@@ -27,13 +27,6 @@ class ContextManager(ProbedSyntaxRule):
     `np.errstate`, a user class) stops compilation with "Unsupported context manager in use".
 
     ## Example
-    ```python
-    @njit
-    def f(a):
-        with lock:
-            a += 1
-        return a
-    ```
 
     ## Use instead
     Do the context-managed work outside the jitted function, or inside `with objmode():`.
@@ -63,6 +56,7 @@ class ContextManager(ProbedSyntaxRule):
             """,
             call="f(1)",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
