@@ -200,11 +200,6 @@ class NoMatchingImplementation(TrialRule):
     The function exists in nopython mode, but not for these types or keywords.
 
     ## Example
-    ```python
-    @njit("float64[:](int64)")
-    def f(n):
-        return np.zeros("a")
-    ```
 
     ## Use instead
     Pass the types the implementation accepts, e.g. `np.zeros(n)`.
@@ -225,6 +220,7 @@ class NoMatchingImplementation(TrialRule):
                 return np.zeros("a")  # expect: NB905
             """,
             numba="fails",
+            shown=True,
         ),
     )
     valid = (

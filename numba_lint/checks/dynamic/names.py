@@ -198,11 +198,6 @@ class UnsupportedNumpyFunction(TrialRule):
     unsupported NumPy function".
 
     ## Example
-    ```python
-    @njit("int64(int64[:])")
-    def f(days):
-        return np.busday_count(days, days)
-    ```
 
     ## Use instead
     Compute it outside the jitted function, or with loops and the supported functions.
@@ -225,6 +220,7 @@ class UnsupportedNumpyFunction(TrialRule):
                 return np.busday_count(a, a) + 1.0  # expect: NB909
             """,
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
