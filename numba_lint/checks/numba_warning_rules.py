@@ -36,9 +36,6 @@ class NumbaPerformanceWarningRule(DynamicRule):
 
     ## Use instead
     Make the operands contiguous once, before the call (or drop `parallel=True`):
-    ```python
-    project(np.ascontiguousarray(grid[:, :2]), np.ones(2))
-    ```
 
     ## Known limitations
     Numba raises it only where typing reaches the call; a function not trial-compiled (NB960)
@@ -95,6 +92,7 @@ class NumbaPerformanceWarningRule(DynamicRule):
             project(np.ascontiguousarray(grid[:, :2]), np.ones(2))
             """,
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -119,9 +117,6 @@ class NumbaDeprecationRule(DynamicRule):
     ## Example
 
     ## Use instead
-    ```python
-    total(np.asarray([1.0, 2.0, 3.0]))
-    ```
 
     ## Known limitations
     Only what Numba itself warns about while typing. `nopython=False` is NB305's finding,
@@ -168,6 +163,7 @@ class NumbaDeprecationRule(DynamicRule):
             total(np.asarray([1.0, 2.0, 3.0]))
             """,
             numba="compiles",
+            shown=True,
         ),
         Example(
             """
@@ -207,11 +203,6 @@ class NumbaParallelSafetyRule(DynamicRule):
     ## Use instead
     Compute the value outside the loop, or with a serial loop (or a reduction such as `max`,
     which Numba combines across threads correctly):
-    ```python
-    @njit
-    def last_scaled(x):
-        return 2.0 * x[x.shape[0] - 1]
-    ```
 
     ## Known limitations
     Only with `--full-compile`, and only where Numba warns: in Numba 0.68.1 a write under an
@@ -257,6 +248,7 @@ class NumbaParallelSafetyRule(DynamicRule):
             last_scaled(np.ones(8))
             """,
             numba="compiles",
+            shown=True,
         ),
     )
 

@@ -44,11 +44,6 @@ class UntypedGlobal(TrialRule):
     ## Example
 
     ## Use instead
-    ```python
-    @njit
-    def helper(x):
-        return x + 1
-    ```
     """
 
     code = "NB902"
@@ -85,6 +80,7 @@ class UntypedGlobal(TrialRule):
                 return helper(x)
             """,
             numba="compiles",
+            shown=True,
         ),
     )
 
