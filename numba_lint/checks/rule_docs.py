@@ -21,8 +21,14 @@ _EXPECT_MARKER = re.compile(r"\s*# expect: [A-Z]+[0-9]+")
 
 
 def shown_code(example: Example) -> str:
-    """The example's module as the docs show it: without the test markers."""
-    return "".join(_EXPECT_MARKER.sub("", line) for line in example.source.splitlines(True))
+    """The example as the docs show it: without the test markers; an example of several
+    modules shows each under a comment naming its file (the tests write the main one as
+    example.py)."""
+    main = "".join(_EXPECT_MARKER.sub("", line) for line in example.source.splitlines(True))
+    if not example.modules:
+        return main
+    parts = [f"# {name}.py\n{text}" for name, text in example.module_sources.items()]
+    return "\n".join([*parts, f"# example.py\n{main}"])
 
 
 def render_docs(docstring: str, invalid: Sequence[Example], valid: Sequence[Example]) -> str:
