@@ -32,15 +32,6 @@ def test_pages_are_up_to_date() -> None:
     assert stale_pages() == [], "run: python -m numba_lint.catalog --write"
 
 
-# Rules whose docstring still holds hand-written code under "Example" / "Use instead" (no tested
-# example is close enough to stand in for it yet). The ratchet: a rule leaves a list when one of
-# its examples is marked `shown`, and may not come back.
-HAND_WRITTEN: dict[str, frozenset[str]] = {
-    "Example": frozenset("NB903 NB906 NB907".split()),
-    "Use instead": frozenset(),
-}
-
-
 def _docstring_section(rule: type[RuleInfo], heading: str) -> str:
     text = inspect.cleandoc(rule.__doc__ or "")
     _, _, after = text.partition(f"## {heading}\n")
@@ -48,21 +39,18 @@ def _docstring_section(rule: type[RuleInfo], heading: str) -> str:
 
 
 def test_the_code_on_a_page_is_a_tested_example_written_once() -> None:
+    """Docstrings hold prose only; the code under "Example" (every rule has one) and under
+    "Use instead" (where the fix is code) is the tested example marked `shown`."""
     for rule in ALL_RULES:
         for heading, examples in (("Example", rule.invalid), ("Use instead", rule.valid)):
             shown = [example for example in examples if example.shown]
-            hand_written = "```" in _docstring_section(rule, heading)
+            assert "```" not in _docstring_section(rule, heading), (
+                f"{rule.code}: mark the example its {heading} section shows `shown=True` "
+                "instead of writing its code in the docstring"
+            )
             assert len(shown) <= 1, f"{rule.code}: more than one shown {heading} example"
-            assert not (shown and hand_written), f"{rule.code}: {heading} code written twice"
+            if heading == "Example":
+                assert shown, f"{rule.code}: no invalid example is marked `shown=True`"
             if shown:
                 rendered = rule.docs().partition(f"## {heading}\n")[2].split("\n## ", 1)[0]
                 assert f"```python\n{shown_code(shown[0])}```" in rendered, rule.code
-            elif hand_written:
-                assert rule.code in HAND_WRITTEN[heading], (
-                    f"{rule.code}: mark the example the {heading} section shows `shown=True` "
-                    "instead of writing its code in the docstring"
-                )
-            else:
-                assert rule.code not in HAND_WRITTEN[heading], (
-                    f"{rule.code}: its {heading} code is tested now: drop it from HAND_WRITTEN"
-                )

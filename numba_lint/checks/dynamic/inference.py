@@ -140,14 +140,6 @@ class TypingFailure(TrialRule):
     `TypingError`.
 
     ## Example
-    ```python
-    @njit("int64(int64)")
-    def f(n):
-        x = 1
-        if n:
-            x = "s"
-        return x
-    ```
 
     ## Use instead
     Keep each variable to one type.
@@ -167,6 +159,20 @@ class TypingFailure(TrialRule):
                 return undefined_name + n  # expect: NB903
             """,
             numba="fails",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit("int64(int64)")
+            def f(n):
+                x = 1
+                if n:
+                    x = "s"  # expect: NB903
+                return x
+            """,
+            numba="fails",
+            shown=True,
         ),
     )
     valid = (
