@@ -25,6 +25,7 @@ from .checks.syntax_error import SyntaxErrorRule
 from .config import Config
 from .diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Report, Summary
 from .discover import SourceFile, discover
+from .filter import FindingFilter
 from .jit_index import (
     JitIndex,
     build_index,
@@ -48,7 +49,6 @@ from .project import collect_facts
 from .shard import Shard, home, keep_shard, shard_members
 from .static_cache import StaticCache, StaticOutput, project_cache_dir
 from .static_pool import Scanned
-from .suppress import Selection, is_suppressed
 
 
 @dataclass
@@ -70,7 +70,7 @@ def known_codes() -> dict[str, bool]:
 
 def run(config: Config, options: Options) -> Report:
     started = time.perf_counter()
-    selection = Selection(config, known_codes())
+    selection = FindingFilter(config, known_codes())
     report = Report(diagnostics=[], summary=Summary())
 
     sources: list[SourceFile]
@@ -166,15 +166,7 @@ def run(config: Config, options: Options) -> Report:
     report.sources = lines
     paths = {source.display: source.path for source in sources}
     paths.update(notebooks.paths)
-    report.diagnostics = sorted(
-        (
-            d
-            for d in diagnostics
-            if selection.wants(d, paths.get(d.filename))
-            and not is_suppressed(d, lines.get(d.filename, []))
-        ),
-        key=diagnostic_order,
-    )
+    report.diagnostics = sorted(selection.shown(diagnostics, lines, paths), key=diagnostic_order)
     notebooks.relocate(report, diagnostic_order)
     if members is not None:
         resolved = frozenset(str(s.path.resolve()) for s in sources if home(s.display) in members)
@@ -377,7 +369,7 @@ def _static_parallel(
 
 
 def _static_cache(
-    config: Config, options: Options, texts: dict[SourceFile, str], selection: Selection
+    config: Config, options: Options, texts: dict[SourceFile, str], selection: FindingFilter
 ) -> StaticCache | None:
     """The static cache of a static-only run over files (not standard input: an editor's
     buffer changes with every keystroke); None with `--no-cache` or `cache = false`."""

@@ -28,7 +28,7 @@ from numba_prover import prove_examples
 
 from numba_lint.diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Severity
 from numba_lint.dynamic.parent import run
-from numba_lint.dynamic.parent.locate import Finding, Locator, SourceFile, to_diagnostics
+from numba_lint.dynamic.parent.locate import Finding, Locator, SourceNodes, to_diagnostics
 from numba_lint.dynamic.parent.messages import choose_disagreeing
 from numba_lint.pipeline import diagnostic_order, function_order
 
@@ -308,7 +308,7 @@ def test_untypable_arguments_do_not_depend_on_recorded_order(tmp_path: Path) -> 
         encoding="utf-8",
     )
     parsed, index = load(path, tmp_path)
-    source = SourceFile(
+    source = SourceNodes(
         "example.py",
         str(path.resolve()),
         parsed.wrapper,

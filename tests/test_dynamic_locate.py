@@ -125,12 +125,12 @@ def test_same_failure_for_several_signatures_is_one_diagnostic(tmp_path) -> None
 def _locator_for(tmp_path, code: str):
     from dynamic_support import load
 
-    from numba_lint.dynamic.parent.locate import Locator, SourceFile
+    from numba_lint.dynamic.parent.locate import Locator, SourceNodes
 
     path = tmp_path / "nowhere.py"
     path.write_text(code, encoding="utf-8")
     parsed, index = load(path, tmp_path)
-    source = SourceFile(
+    source = SourceNodes(
         "nowhere.py",
         str(path.resolve()),
         parsed.wrapper,

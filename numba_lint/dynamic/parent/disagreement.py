@@ -15,7 +15,7 @@ import libcst as cst
 
 from ..protocol import FailureRecord
 from .messages import UNIFY_TARGET, choose_disagreeing, source_order
-from .source_nodes import SourceFile, node_range, on_line, params_of
+from .source_nodes import SourceNodes, node_range, on_line, params_of
 from .wording import merged_value
 
 
@@ -28,7 +28,7 @@ def _binds(target: cst.CSTNode, name: str) -> bool:
 
 
 def _site_node(
-    source: SourceFile, kind: str, place: dict[str, Any], same_line: list[dict[str, Any]]
+    source: SourceNodes, kind: str, place: dict[str, Any], same_line: list[dict[str, Any]]
 ) -> cst.CSTNode | None:
     """The statement (or branch) of a candidate place: a `return`, an assignment to the
     variable, the loop that binds it, or the branch of a conditional expression."""
@@ -71,7 +71,7 @@ def _site_node(
 
 
 def disagreement(
-    raw: FailureRecord, source: SourceFile, message: str
+    raw: FailureRecord, source: SourceNodes, message: str
 ) -> tuple[int, cst.CSTNode | None, str, list[dict[str, int]]] | None:
     """For a unification failure, the place that brings in the disagreeing type (see
     messages.choose_disagreeing), a message naming it and the others (`also_at`)."""

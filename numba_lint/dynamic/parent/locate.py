@@ -37,7 +37,7 @@ from .messages import (
     stable_text,
 )
 from .source_nodes import (
-    SourceFile,
+    SourceNodes,
     decorator_argument,
     first_use,
     line_range,
@@ -67,7 +67,7 @@ class Finding:
     signature_order: int = 0
 
 
-def _node_for(source: SourceFile, line: int, failure: Failure) -> cst.CSTNode | None:
+def _node_for(source: SourceNodes, line: int, failure: Failure) -> cst.CSTNode | None:
     """The node on `line` that the message is about: the first node a rule's locator finds
     (checks/dynamic LOCATE_ORDER), else any name the message quotes."""
     for rule in LOCATE_ORDER:
@@ -81,7 +81,7 @@ def _node_for(source: SourceFile, line: int, failure: Failure) -> cst.CSTNode | 
     return None
 
 
-def _def_name(source: SourceFile, function_line: int) -> cst.CSTNode | None:
+def _def_name(source: SourceNodes, function_line: int) -> cst.CSTNode | None:
     """The name in the `def` line of the checked function."""
     function = source.function_at(function_line)[0]
     return function.name if function is not None else None
@@ -90,11 +90,11 @@ def _def_name(source: SourceFile, function_line: int) -> cst.CSTNode | None:
 class Locator:
     """Turns raw worker records into Findings, with a cache of parsed files."""
 
-    def __init__(self, sources: dict[str, SourceFile], display: dict[str, str]) -> None:
+    def __init__(self, sources: dict[str, SourceNodes], display: dict[str, str]) -> None:
         self.sources = sources  # by resolved path
         self.display = display  # resolved path -> display name for unparsed project files
 
-    def source(self, path: str | None) -> SourceFile | None:
+    def source(self, path: str | None) -> SourceNodes | None:
         if path is None:
             return None
         if path not in self.sources:
@@ -105,7 +105,7 @@ class Locator:
         return self.sources[path]
 
     def failure(
-        self, raw: FailureRecord, home: SourceFile, function_line: int, dropped: set[str]
+        self, raw: FailureRecord, home: SourceNodes, function_line: int, dropped: set[str]
     ) -> list[Finding]:
         """Findings for one failed (function, signature)."""
         findings: list[Finding] = []
@@ -163,7 +163,7 @@ class Locator:
         return [replace(f, signature_order=order) for f in findings]
 
     def _location(
-        self, raw: FailureRecord, home: SourceFile, function_line: int
+        self, raw: FailureRecord, home: SourceNodes, function_line: int
     ) -> tuple[str | None, int | None, list[tuple[str, int]]]:
         """Numba's location of the failure, or (None, None, []) when it gave none. The last
         location Numba was working on (`fallback`) is where lowering stopped for a lowering
@@ -192,7 +192,7 @@ class Locator:
         self,
         raw: FailureRecord,
         message: str,
-        home: SourceFile,
+        home: SourceNodes,
         function_line: int,
         detail: dict[str, Any],
     ) -> Finding:
@@ -217,7 +217,7 @@ class Locator:
         self,
         infos: list[dict[str, Any]],
         raw: FailureRecord,
-        home: SourceFile,
+        home: SourceNodes,
         function_line: int,
         detail: dict[str, Any],
     ) -> Finding:
@@ -262,7 +262,7 @@ class Locator:
             {**detail, **extra},
         )
 
-    def _trail(self, callers: list[tuple[str, int]], source: SourceFile, owner: str | None) -> str:
+    def _trail(self, callers: list[tuple[str, int]], source: SourceNodes, owner: str | None) -> str:
         parts = []
         for path, line in reversed(callers):
             caller_source = self.source(path)

@@ -25,7 +25,7 @@ from ..protocol import (
 )
 from .locate import Finding, Locator
 from .signatures import FunctionPlan
-from .source_nodes import SourceFile
+from .source_nodes import SourceNodes
 from .trial import Outcome
 
 
@@ -37,7 +37,7 @@ class PreparedModule:
     index: JitIndex
     plans: list[FunctionPlan]
     job: Job
-    source: SourceFile
+    source: SourceNodes
 
 
 def diagnostic(

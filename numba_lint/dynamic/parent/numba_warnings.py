@@ -23,7 +23,7 @@ from ...checks.base import DynamicRule
 from ...checks.numba_warning_rules import RULE_FOR_CATEGORY
 from ..protocol import WarningRecord
 from .locate import Finding, Locator
-from .source_nodes import SourceFile, first_use, line_range, node_range
+from .source_nodes import SourceNodes, first_use, line_range, node_range
 from .warning_anchors import contiguity_node, loop_exits, parallel_writes, reflected_hint
 
 _URL_TAIL = re.compile(r"\s*For more information visit (\S+)\s*$", re.S)
@@ -40,7 +40,7 @@ def rule_for(category: str) -> type[DynamicRule]:
 
 def warning_findings(
     warnings: list[WarningRecord],
-    home: SourceFile,
+    home: SourceNodes,
     function_lines: dict[str, int],
     locator: Locator,
 ) -> list[Finding]:
@@ -81,7 +81,7 @@ def warning_findings(
 
 
 def _anchor(
-    source: SourceFile, line: int, first: str, function_node: cst.FunctionDef | None
+    source: SourceNodes, line: int, first: str, function_node: cst.FunctionDef | None
 ) -> tuple[cst.CSTNode | None, list[tuple[int, int]], str]:
     """The node a warning is about (None: its line), the other places of the same cause, and
     what happens there ("written", "exits the loop")."""

@@ -43,7 +43,7 @@ from .signatures import (
     load_harvest,
     plan_module,
 )
-from .source_nodes import SourceFile
+from .source_nodes import SourceNodes
 from .trial import Outcome, run_jobs
 
 STATEMENT_SECONDS = 5.0
@@ -82,7 +82,7 @@ def _prepare(
     parsed: ParsedModule, index: JitIndex, config: Config, harvest: dict[str, Any]
 ) -> PreparedModule:
     plans = plan_module(parsed, index, config.project_root, harvest)
-    source = SourceFile(
+    source = SourceNodes(
         parsed.source.display,
         str(parsed.source.path.resolve()),
         parsed.wrapper,

@@ -34,7 +34,7 @@ _LOCATABLE = (
 
 
 @dataclass
-class SourceFile:
+class SourceNodes:
     """One file's tree and positions, computed once per file (reused from the static pass)."""
 
     filename: str  # as displayed
@@ -88,24 +88,24 @@ class SourceFile:
         return best
 
 
-def load_source(path: str, display: str) -> SourceFile | None:
+def load_source(path: str, display: str) -> SourceNodes | None:
     """A project file the static pass did not parse (a callee's module outside the paths)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
         module = cst.parse_module(text)
     except (OSError, UnicodeDecodeError, cst.ParserSyntaxError):
         return None
-    return SourceFile(
+    return SourceNodes(
         display, path, MetadataWrapper(module, unsafe_skip_copy=True), lines=text.splitlines()
     )
 
 
-def node_range(source: SourceFile, node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:
+def node_range(source: SourceNodes, node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:
     where = source.position(node)
     return (where.start.line, where.start.column + 1), (where.end.line, where.end.column + 1)
 
 
-def line_range(source: SourceFile | None, line: int) -> tuple[tuple[int, int], tuple[int, int]]:
+def line_range(source: SourceNodes | None, line: int) -> tuple[tuple[int, int], tuple[int, int]]:
     text = source.lines[line - 1] if source and 0 < line <= len(source.lines) else ""
     indent = len(text) - len(text.lstrip())
     return (line, indent + 1), (line, max(len(text), indent) + 1)
@@ -168,7 +168,7 @@ def params_of(function: cst.FunctionDef) -> list[cst.Param]:
     return [*p.posonly_params, *p.params, *star, *p.kwonly_params]
 
 
-def on_line(source: SourceFile, line: int, kinds: tuple[type, ...]) -> list[cst.CSTNode]:
+def on_line(source: SourceNodes, line: int, kinds: tuple[type, ...]) -> list[cst.CSTNode]:
     """Nodes of `kinds` that start on `line`, in source order."""
     found = [
         (where.start.column, node)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from .source_nodes import SourceFile
+from .source_nodes import SourceNodes
 
 # "np.dot() is faster on contiguous arrays" / "'@' is faster on contiguous arrays".
 _CONTIGUOUS = re.compile(r"^(?:np\.(\w+)\(\)|'@') is faster on contiguous arrays")
@@ -25,7 +25,7 @@ _REFLECTED = re.compile(r"type 'reflected (list|set)' found for argument '(\w+)'
 _NUMBER = re.compile(r"(u?int\d+|float\d+|complex\d+|bool|boolean)$")
 
 
-def contiguity_node(source: SourceFile, line: int, text: str) -> cst.CSTNode | None:
+def contiguity_node(source: SourceNodes, line: int, text: str) -> cst.CSTNode | None:
     """The `np.dot(...)`-style call, or the `@` operation, on `line` that `text` is about."""
     match = _CONTIGUOUS.match(text)
     if match is None:
@@ -57,7 +57,7 @@ def _called_name(func: cst.BaseExpression) -> str | None:
     return None
 
 
-def _only_on(source: SourceFile, line: int, nodes: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
+def _only_on(source: SourceNodes, line: int, nodes: Sequence[cst.CSTNode]) -> cst.CSTNode | None:
     """The one node of `nodes` that starts on `line`. Numba's text names the operation but
     not which one: with several on the line (`np.dot(a, b) + np.dot(c, d)`), the line."""
     starting = [n for n in nodes if source.position(n).start.line == line]
@@ -98,7 +98,7 @@ class _Writes(cst.CSTVisitor):
                 self._target(element.value)
 
 
-def parallel_writes(source: SourceFile, line: int, text: str) -> list[cst.CSTNode]:
+def parallel_writes(source: SourceNodes, line: int, text: str) -> list[cst.CSTNode]:
     """The assignments, inside the loop at `line`, to the variable a parallel-safety warning
     names; in source order. Empty when the loop or the variable is not found."""
     match = _PARALLEL_VARIABLE.match(text)
@@ -147,7 +147,7 @@ class _Exits(cst.CSTVisitor):
         self.found.append(node)
 
 
-def loop_exits(source: SourceFile, line: int, text: str) -> list[cst.CSTNode]:
+def loop_exits(source: SourceNodes, line: int, text: str) -> list[cst.CSTNode]:
     """For Numba's "prange ... loop will not be executed in parallel due to there being more
     than one entry to or exit from the loop": the statements in the loop at `line` that exit
     it early, in source order (empty for any other warning)."""
@@ -159,13 +159,13 @@ def loop_exits(source: SourceFile, line: int, text: str) -> list[cst.CSTNode]:
     return sorted(visitor.found, key=lambda n: _start(source, n))
 
 
-def _loop_at(source: SourceFile, line: int) -> cst.For | None:
+def _loop_at(source: SourceNodes, line: int) -> cst.For | None:
     loops = [node for node, _ in source.nodes_on(line, (cst.For,))]
     loop = next((n for n in loops if source.position(n).start.line == line), None)
     return loop if isinstance(loop, cst.For) else None
 
 
-def _start(source: SourceFile, node: cst.CSTNode) -> tuple[int, int]:
+def _start(source: SourceNodes, node: cst.CSTNode) -> tuple[int, int]:
     where = source.position(node)
     return (where.start.line, where.start.column)
 

@@ -12,7 +12,7 @@ from typing import Any
 import libcst as cst
 
 from .messages import INTERNAL_NAME
-from .source_nodes import SourceFile, on_line, params_of
+from .source_nodes import SourceNodes, on_line, params_of
 
 
 def qualified(info: dict[str, Any]) -> str:
@@ -50,20 +50,20 @@ def describe_untypable(infos: list[dict[str, Any]]) -> str:
     return "arguments " + ", ".join(each[:-1]) + " and " + each[-1]
 
 
-def code_of(source: SourceFile, node: cst.CSTNode) -> str:
+def code_of(source: SourceNodes, node: cst.CSTNode) -> str:
     if getattr(node, "lpar", None):
         node = node.with_changes(lpar=(), rpar=())  # `(a if c else b)` -> `a if c else b`
     return " ".join(source.wrapper.module.code_for_node(node).split())
 
 
-def merged_value(source: SourceFile, line: int) -> str:
+def merged_value(source: SourceNodes, line: int) -> str:
     ternaries = on_line(source, line, (cst.IfExp,))
     if ternaries:
         return f"'{code_of(source, ternaries[0])}'"
     return "a value merged from several branches"
 
 
-def _internal_phrase(name: str, info: dict[str, Any], source: SourceFile, line: int) -> str | None:
+def _internal_phrase(name: str, info: dict[str, Any], source: SourceNodes, line: int) -> str | None:
     """What an internal variable stands for, in the user's terms (quoted code), or a plain
     phrase; None for a temporary with nothing better to say."""
     kind = info.get("kind")
@@ -99,7 +99,7 @@ def _internal_phrase(name: str, info: dict[str, Any], source: SourceFile, line: 
     return None
 
 
-def user_names(text: str, names: dict[str, dict[str, Any]], source: SourceFile, line: int) -> str:
+def user_names(text: str, names: dict[str, dict[str, Any]], source: SourceNodes, line: int) -> str:
     """Numba's internal variable names in `text` -> the user's expression text or a plain
     phrase (`$phi14.0.2` -> the `a if c else b` it merges, `arg.0` -> the parameter's name,
     `$50load_method.8` -> the attribute it loads, `$6return_value.1` -> the returned value)."""

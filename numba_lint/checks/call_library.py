@@ -1,4 +1,5 @@
-"""NB201-NB204: calls nopython mode cannot type, decided by the derived registry knowledge.
+"""NB201, NB202: calls to library functions nopython mode cannot type, decided by the derived
+registry knowledge; and `CallRule`, the base of every call rule (NB201-NB204, NB206).
 
 Names resolve through the module's `names.Names` (imports, aliases; a builtin shadowed by a
 local or a module global is the user's, never flagged). Only negative
@@ -16,7 +17,7 @@ from libcst.metadata import QualifiedNameSource
 from ..knowledge import CallableInfo, Knowledge
 from ..names import Scope
 from .base import Example
-from .syntax import NopythonRule
+from .rule_bases import NopythonRule
 
 _OVERLOAD_DECORATORS = frozenset(
     {"numba.extending.overload", "numba.core.extending.overload", "numba.generated_jit"}
@@ -151,7 +152,7 @@ def calls_method_of_constant(target: str) -> bool:
     return False
 
 
-def _numba_version(knowledge: Knowledge) -> str:
+def numba_version(knowledge: Knowledge) -> str:
     return str(knowledge.key.get("numba") or "")
 
 
@@ -168,11 +169,6 @@ class UnsupportedLibraryFunction(CallRule):
     compilation with "Use of unsupported NumPy function" or "Unknown attribute".
 
     ## Example
-    ```python
-    @njit
-    def spectrum(a):
-        return np.fft.fft(a)
-    ```
 
     ## Use instead
     Call the function outside the jitted code and pass the result in, use a supported
@@ -214,6 +210,19 @@ class UnsupportedLibraryFunction(CallRule):
             call="f(3.0)",
             numba="fails",
         ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def spectrum(a):
+                return np.fft.fft(a)  # expect: NB201
+            """,
+            call="spectrum(np.ones(4))",
+            numba="fails",
+            shown=True,
+        ),
     )
     valid = (
         Example(
@@ -253,7 +262,7 @@ class UnsupportedLibraryFunction(CallRule):
                 cause=cause,
             )
             return
-        self.report(node.func, target=target, version=_numba_version(knowledge), cause=cause)
+        self.report(node.func, target=target, version=numba_version(knowledge), cause=cause)
 
 
 class UnsupportedModuleCall(CallRule):
@@ -268,14 +277,6 @@ class UnsupportedModuleCall(CallRule):
     with "Untyped global name" or "Unknown attribute".
 
     ## Example
-    ```python
-    import time
-
-    @njit
-    def timed(a):
-        start = time.time()
-        return a, start
-    ```
 
     ## Use instead
     Do the work outside the jitted function and pass the result in, or wrap it in
@@ -309,6 +310,7 @@ class UnsupportedModuleCall(CallRule):
             """,
             call="timed(1.0)",
             numba="fails",
+            shown=True,
         ),
         Example(
             """
@@ -377,305 +379,6 @@ class UnsupportedModuleCall(CallRule):
             node.func,
             target=target,
             module=module,
-            version=_numba_version(knowledge),
+            version=numba_version(knowledge),
             cause=self.first_finding(node.func, target),
         )
-
-
-class UnsupportedKeyword(CallRule):
-    """
-    ## What it does
-    Flags a keyword argument, in a call from jitted code to a supported library function, that
-    none of Numba's implementations of that function accepts (`np.mean(a, axis=0)`).
-
-    ## Why is this bad?
-    Numba reimplements NumPy and the standard library, often with fewer parameters than the
-    originals. A keyword its implementation does not declare stops compilation with "No
-    implementation of function ... found for signature".
-
-    ## Example
-    ```python
-    @njit
-    def col_means(a):
-        return np.mean(a, axis=0)
-    ```
-
-    ## Use instead
-    Write the reduction out, or call the function without the keyword:
-    ```python
-    @njit
-    def col_means(a):
-        out = np.empty(a.shape[1])
-        for j in range(a.shape[1]):
-            out[j] = np.mean(a[:, j])
-        return out
-    ```
-
-    ## Known limitations
-    Only functions implemented with `@overload` declare their parameters; ufuncs and
-    functions whose keyword handling is code (`np.argsort`, `print`, `range`, ...) are left to
-    the trial compile. A keyword Numba declares can still be rejected for its value's type.
-    """
-
-    code = "NB203"
-    name = "unsupported-keyword-argument"
-    summary = "keyword argument Numba's implementation does not accept"
-    message = "`{target}` in numba {version} accepts no keyword `{keyword}` (it takes: {accepted})"
-    invalid = (
-        Example(
-            """
-            import numpy as np
-            from numba import njit
-
-            @njit
-            def col_means(a):
-                return np.mean(a, axis=0)  # expect: NB203
-            """,
-            call="col_means(np.ones((2, 2)))",
-            numba="fails",
-        ),
-        Example(
-            """
-            import numpy as np
-            from numba import njit
-
-            @njit
-            def grid(n):
-                return np.linspace(0.0, 1.0, n, endpoint=False)  # expect: NB203
-            """,
-            call="grid(5)",
-            numba="fails",
-        ),
-    )
-    valid = (
-        Example(
-            """
-            import numpy as np
-            from numba import njit
-
-            @njit
-            def col_sums(a):
-                return np.sum(a, axis=0), np.zeros(3, dtype=np.int64), sorted([2, 1], reverse=True)
-            """,
-            call="col_sums(np.ones((2, 2)))",
-            numba="compiles",
-        ),
-    )
-
-    def visit_Call(self, node: cst.Call) -> None:
-        found = self.overload_call(node)
-        if found is None or found[1].parameters is None or self.knowledge is None:
-            return
-        target, info = found
-        knowledge = self.knowledge
-        parameters = found[1].parameters
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value not in parameters:
-                self.report(
-                    arg,
-                    target=target.removeprefix("builtins."),
-                    version=_numba_version(knowledge),
-                    keyword=arg.keyword.value,
-                    accepted=", ".join(parameters) or "no parameters",
-                )
-
-
-class UntypedBuiltin(CallRule):
-    """
-    ## What it does
-    Flags uses, in jitted code, of builtins that nopython mode cannot type at all: `any`,
-    `all`, `reversed`, `id`, `open`, `format`, `frozenset`, `hex`, `super`, `eval` and others
-    (the list comes from the installed Numba's registry, confirmed by a probe compile).
-
-    ## Why is this bad?
-    Numba has no implementation of these builtins; compilation stops with "Untyped global name
-    'any'".
-
-    ## Example
-    ```python
-    @njit
-    def has_negative(a):
-        return any(a < 0)
-    ```
-
-    ## Use instead
-    The NumPy equivalent or a loop:
-    ```python
-    @njit
-    def has_negative(a):
-        return np.any(a < 0)
-    ```
-
-    ## Known limitations
-    A name that the module or the function binds itself (a user `any`) is never flagged. The
-    uses of one builtin in one jitted function are one finding, which lists the other lines.
-    """
-
-    code = "NB204"
-    name = "untyped-builtin"
-    summary = "builtin that nopython mode cannot type"
-    message = "the builtin `{builtin}` is not supported in nopython mode by numba {version}"
-    invalid = (
-        Example(
-            """
-            import numpy as np
-            from numba import njit
-
-            @njit
-            def has_negative(a):
-                return any(a < 0)  # expect: NB204
-            """,
-            call="has_negative(np.ones(3))",
-            numba="fails",
-        ),
-        Example(
-            """
-            from numba import njit
-
-            @njit
-            def backwards(a):
-                out = [0]
-                for x in reversed(a):  # expect: NB204
-                    out.append(x)
-                return out
-            """,
-            call="backwards([1, 2])",
-            numba="fails",
-        ),
-    )
-    valid = (
-        Example(
-            """
-            import numpy as np
-            from numba import njit
-
-            @njit
-            def any(a):
-                return a.sum() > 0
-
-            @njit
-            def has_positive(a):
-                return any(a > 0) and np.any(a > 0)
-            """,
-            call="has_positive(np.ones(3))",
-            numba="compiles",
-        ),
-    )
-
-    def visit_Name(self, node: cst.Name) -> None:
-        knowledge = self.knowledge
-        if knowledge is None or not self.in_nopython():
-            return
-        if node.value not in knowledge.untyped_builtins:
-            return
-        builtin = self.builtin_name(node)
-        if builtin is None:
-            return
-        self.report(
-            node,
-            builtin=node.value,
-            version=_numba_version(knowledge),
-            cause=self.first_finding(node, node.value),
-        )
-
-
-class TooManyPositional(CallRule):
-    """
-    ## What it does
-    Flags a call, from jitted code to a supported library function, that passes more
-    positional arguments than any of Numba's implementations of that function accepts
-    (`np.linspace(0, 1, 5, False)`, `np.mean(a, 0)`).
-
-    ## Why is this bad?
-    Numba's reimplementations often take fewer parameters than the NumPy originals. Extra
-    positional arguments match no implementation and compilation stops with "No
-    implementation of function ... found for signature".
-
-    ## Example
-    ```python
-    @njit
-    def col_means(a):
-        return np.mean(a, 0)
-    ```
-
-    ## Use instead
-    Drop the arguments Numba does not support and do that part by hand:
-    ```python
-    @njit
-    def col_means(a):
-        out = np.empty(a.shape[1])
-        for j in range(a.shape[1]):
-            out[j] = np.mean(a[:, j])
-        return out
-    ```
-
-    ## Known limitations
-    Only functions implemented with `@overload` declare their parameters; ufuncs and
-    functions whose argument handling is code are left to the trial compile.
-    """
-
-    code = "NB206"
-    name = "too-many-positional-arguments"
-    summary = "more positional arguments than Numba's implementation accepts"
-    message = (
-        "`{target}` in numba {version} takes at most {most} positional argument{plural} "
-        "({accepted}); {given} given"
-    )
-    invalid = (
-        Example(
-            """
-            import numpy as np
-            from numba import njit
-
-            @njit
-            def col_means(a):
-                return np.mean(a, 0)  # expect: NB206
-            """,
-            call="col_means(np.ones((2, 2)))",
-            numba="fails",
-        ),
-        Example(
-            """
-            import numpy as np
-            from numba import njit
-
-            @njit
-            def grid(n):
-                return np.linspace(0.0, 1.0, n, False)  # expect: NB206
-            """,
-            call="grid(5)",
-            numba="fails",
-        ),
-    )
-    valid = (
-        Example(
-            """
-            import numpy as np
-            from numba import njit
-
-            @njit
-            def f(a):
-                return np.sum(a, 0), np.zeros(3, np.int64), np.random.normal(0.0, 1.0, 3)
-            """,
-            call="f(np.ones((2, 2)))",
-            numba="compiles",
-        ),
-    )
-
-    def visit_Call(self, node: cst.Call) -> None:
-        found = self.overload_call(node)
-        if found is None or found[1].max_positional is None or self.knowledge is None:
-            return
-        target = found[0]
-        most = found[1].max_positional
-        given = sum(1 for arg in node.args if arg.keyword is None)
-        if given > most:
-            self.report(
-                node.args[most],
-                target=str(target).removeprefix("builtins."),
-                version=_numba_version(self.knowledge),
-                most=most,
-                plural="" if most == 1 else "s",
-                accepted=", ".join((found[1].parameters or ())[:most]) or "none",
-                given=given,
-            )

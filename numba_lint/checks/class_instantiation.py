@@ -28,28 +28,9 @@ class PlainClassInstantiation(GlobalRule):
     type of <class 'type'>". Dataclasses are plain classes too.
 
     ## Example
-    ```python
-    class Point:
-        def __init__(self, x, y):
-            self.x = x
-            self.y = y
-
-    @njit
-    def origin():
-        return Point(0.0, 0.0)
-    ```
 
     ## Use instead
     Make it a `@jitclass` (or a `structref`, or a `namedtuple` for immutable records):
-    ```python
-    from numba.experimental import jitclass
-
-    @jitclass([("x", float64), ("y", float64)])
-    class Point:
-        def __init__(self, x, y):
-            self.x = x
-            self.y = y
-    ```
 
     ## Known limitations
     Classes with bases or decorators the static pass does not know are left to the trial
@@ -97,6 +78,23 @@ class PlainClassInstantiation(GlobalRule):
             call="origin()",
             numba="fails",
         ),
+        Example(
+            """
+            from numba import njit
+
+            class Point:
+                def __init__(self, x, y):
+                    self.x = x
+                    self.y = y
+
+            @njit
+            def origin():
+                return Point(0.0, 0.0)  # expect: NB103
+            """,
+            call="origin()",
+            numba="fails",
+            shown=True,
+        ),
     )
     valid = (
         Example(
@@ -129,6 +127,25 @@ class PlainClassInstantiation(GlobalRule):
             """,
             call="make(1.0)",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import float64, njit
+            from numba.experimental import jitclass
+
+            @jitclass([("x", float64), ("y", float64)])
+            class Point:
+                def __init__(self, x, y):
+                    self.x = x
+                    self.y = y
+
+            @njit
+            def origin():
+                return Point(0.0, 0.0)
+            """,
+            call="origin()",
+            numba="compiles",
+            shown=True,
         ),
     )
 

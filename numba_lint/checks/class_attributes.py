@@ -7,7 +7,7 @@ import libcst as cst
 from ..diagnostic import Severity
 from ..merge import OBJECT
 from .base import Example
-from .syntax import NopythonRule
+from .rule_bases import NopythonRule
 
 
 class PlainClassAttribute(NopythonRule):
@@ -24,25 +24,9 @@ class PlainClassAttribute(NopythonRule):
     that uses the object.
 
     ## Example
-    ```python
-    class MyInt:
-        def __init__(self, x):
-            self.x = x
-
-    @njit
-    def add(a, b):
-        return a.x + b.x
-    ```
 
     ## Use instead
     Pass the numbers themselves, or make the class a `@jitclass`:
-    ```python
-    @njit
-    def add(a, b):
-        return a + b
-
-    add(a.x, b.x)
-    ```
 
     ## Known limitations
     The attribute table is the union over all Numba types, so an attribute that some Numba type
@@ -78,6 +62,7 @@ class PlainClassAttribute(NopythonRule):
             """,
             call="add_object(MyInt(5), MyInt(6))",
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -109,6 +94,22 @@ class PlainClassAttribute(NopythonRule):
             """,
             call="unbox(Box(3))",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            class MyInt:
+                def __init__(self, x):
+                    self.x = x
+
+            @njit
+            def add(a, b):
+                return a + b
+            """,
+            call="a, b = MyInt(5), MyInt(6); add(a.x, b.x)",
+            numba="compiles",
+            shown=True,
         ),
     )
 
