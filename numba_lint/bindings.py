@@ -89,15 +89,23 @@ def _blocks(statement: cst.CSTNode) -> Iterator[list[cst.BaseStatement]]:
             yield list(other.body.body)
 
 
-class _Collector:
-    def __init__(self, parsed: ParsedModule, index: JitIndex) -> None:
-        self.parsed = parsed
-        self.index = index
+class _Bindings:
+    """The kinds each module-level name is bound as, in source order (more than one kind, or
+    an unrecognised one, makes it "other"), and the bases of the classes that may be plain."""
+
+    def __init__(self) -> None:
         self.kinds: dict[str, list[str]] = {}
         self.class_bases: dict[str, list[str]] = {}
 
     def bind(self, name: str, kind: str) -> None:
         self.kinds.setdefault(name, []).append(kind)
+
+
+class _Collector(_Bindings):
+    def __init__(self, parsed: ParsedModule, index: JitIndex) -> None:
+        super().__init__()
+        self.parsed = parsed
+        self.index = index
 
     def value_kind(self, value: cst.BaseExpression) -> str:
         if _literal(value):
@@ -293,17 +301,13 @@ def unparsed_bindings(
     return result, arguments
 
 
-class _UnparsedCollector:
-    """`_Collector` for CPython's ast: the kinds each top-level name is bound as, in order."""
+class _UnparsedCollector(_Bindings):
+    """`_Collector` for CPython's ast (a module that never mentions Numba)."""
 
     def __init__(self, module_name: str, is_package: bool) -> None:
+        super().__init__()
         self.module_name = module_name
         self.is_package = is_package
-        self.kinds: dict[str, list[str]] = {}
-        self.class_bases: dict[str, list[str]] = {}
-
-    def bind(self, name: str, kind: str) -> None:
-        self.kinds.setdefault(name, []).append(kind)
 
     def walk(self, body: list[ast.stmt]) -> None:
         for node in body:
