@@ -10,8 +10,9 @@ Two sides, one sub-package each, and the records they exchange:
 - `worker/` runs only in the factory process (`python -m numba_lint.dynamic.worker.zygote`)
   and the workers it forks: zygote, warm, worker, skeleton_import (the skeleton import and what
   it left), skeleton, skeleton_rules (pure `ast`: which top-level statements the skeleton
-  keeps), argtypes, calltypes (call-site arguments folded as a real call), annotations,
-  describe, irfacts (type-inference candidates read after a failure), explain_types,
+  keeps; its vocabulary and helpers in skeleton_ast), argtypes, calltypes (call-site
+  arguments folded as a real call), annotations, describe, irfacts (type-inference
+  candidates read after a failure), explain_types,
   numba_compat (every Numba internal used, with the version check), modes (full compile and
   `check`), typing_only, patches, prelower.
 - `protocol.py` types the records that cross the process boundary; both sides import it.

@@ -22,6 +22,7 @@ from ..dynamic.parent.module_findings import PreparedModule, coverage_entry
 from ..dynamic.parent.run import _collect_result, _Collected, _prepare, module_job
 from ..dynamic.parent.signatures import load_harvest
 from ..dynamic.parent.trial import run_jobs
+from ..dynamic.parent.warning_anchors import split_at_top_level_commas
 from ..jit_index import JitFunction, build_index
 from ..notebook.expand import _in_cells, expand_notebooks
 from ..parse import ParsedModule, SyntaxProblem, Unreadable, parse, read_text
@@ -267,19 +268,10 @@ def split_signature(text: str) -> list[str]:
     wrapped = re.fullmatch(r"[\w.]*\((.*)\)", text, flags=re.DOTALL)
     if wrapped and _balanced(wrapped.group(1)):
         text = wrapped.group(1)
-    parts, depth, current = [], 0, ""
-    for char in text:
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    if current.strip():
-        parts.append(current.strip())
+    pieces, depth = split_at_top_level_commas(text, "([{", ")]}")
+    parts = [piece.strip() for piece in pieces[:-1]]
+    if pieces[-1].strip():
+        parts.append(pieces[-1].strip())
     if depth != 0 or any(not part for part in parts):
         raise TargetError(
             f"--signature '{text}': expected argument types such as 'float64[:], int64'"

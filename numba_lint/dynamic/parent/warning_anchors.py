@@ -212,19 +212,29 @@ def _element_type(name: str, function: cst.FunctionDef | None, signature: str | 
 
 def _top_level_items(text: str) -> list[str]:
     """`a, b(c, d), e` -> ["a", "b(c, d)", "e"]."""
-    items: list[str] = []
+    pieces, _ = split_at_top_level_commas(text, "([<", ")]>")
+    items = [piece.strip() for piece in pieces[:-1]]
+    if pieces[-1]:
+        items.append(pieces[-1].strip())
+    return items
+
+
+def split_at_top_level_commas(text: str, opening: str, closing: str) -> tuple[list[str], int]:
+    """The pieces of `text` between the commas outside brackets (`opening`, `closing`: the
+    bracket characters), unstripped, the last one always there (it may be ""), and the depth
+    left at the end (0 when the brackets balance). Also splits `explain --signature`."""
+    pieces: list[str] = []
     current: list[str] = []
     depth = 0
     for char in text:
-        if char in "([<":
+        if char in opening:
             depth += 1
-        elif char in ")]>":
+        elif char in closing:
             depth -= 1
         if char == "," and depth == 0:
-            items.append("".join(current).strip())
+            pieces.append("".join(current))
             current = []
         else:
             current.append(char)
-    if current:
-        items.append("".join(current).strip())
-    return items
+    pieces.append("".join(current))
+    return pieces, depth

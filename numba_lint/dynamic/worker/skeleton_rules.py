@@ -5,134 +5,39 @@ neither Numba nor user code. `plan` walks the module's statements in order and k
 definitions, assignments that call no jitted function, Numba/llvmlite registration calls, fill
 calls on module-level containers and loops that only fill module-level tables; for the rest it
 remembers which names they would define or fill, and on which line.
+The vocabulary these rules use (set-up calls, pure builtins, fill methods) and their `ast`
+helpers are in skeleton_ast.py.
 """
 
 from __future__ import annotations
 
 import ast
-import copy
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
-NodeT = TypeVar("NodeT", bound=ast.AST)
-
-# Top-level calls that only configure the process; keeping them makes imports behave as usual.
-_SETUP_PREFIXES = (
-    "sys.path.",
-    "os.environ",
-    "warnings.",
-    "numba.config.",
-    "np.random.seed",
-    "numpy.random.seed",
-    "matplotlib.use",
-    "np.seterr",
-    "numpy.seterr",
+from .skeleton_ast import (
+    COMPILING,
+    FILE_FUNCTIONS,
+    FILL_METHODS,
+    PURE_BUILTINS,
+    READ_METHODS,
+    SETUP_PACKAGES,
+    SETUP_PREFIXES,
+    VALUE_MODULES,
+    WORK_PACKAGES,
+    bound_names,
+    calls_jitted,
+    chain_root,
+    dotted,
+    filled_names,
+    filtered_copy,
+    in_package,
+    innermost_callee,
+    is_main_guard,
+    pass_at,
 )
 
-
-def _dotted(node: ast.expr) -> str:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
-def bound_names(statement: ast.stmt) -> set[str]:
-    """Names a top-level statement binds in the module namespace (not inside nested bodies)."""
-    names: set[str] = set()
-    pending: list[ast.AST] = [statement]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-            continue  # its body binds names of its own scope
-        if isinstance(
-            node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-        ):
-            continue
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                names.add((alias.asname or alias.name).split(".")[0])
-        pending.extend(ast.iter_child_nodes(node))
-    return names
-
-
-def _calls_jitted(node: ast.AST, jitted: Collection[str]) -> bool:
-    return any(
-        isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in jitted
-        for sub in ast.walk(node)
-    )
-
-
-def _is_main_guard(node: ast.If) -> bool:
-    test = node.test
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
-    )
-
-
-# Builtins a table-filling loop may call: they compute values and run no user code of their own.
-_PURE_BUILTINS = frozenset(
-    "abs all any bin bool bytes chr complex dict divmod enumerate float format frozenset getattr "
-    "hasattr hash hex int isinstance issubclass iter len list max min next oct ord pow range repr "
-    "reversed round set slice sorted str sum tuple type zip".split()
-)
-# Methods of builtin containers, strings and arrays that only read (any receiver).
-_READ_METHODS = frozenset(
-    "items keys values get copy lower upper strip lstrip rstrip split rsplit join replace "
-    "startswith endswith format encode decode index count find astype reshape ravel flatten "
-    "tolist sum min max mean any all view transpose item".split()
-)
-# Methods that fill a container in place; called on a module-level name defined earlier.
-_FILL_METHODS = frozenset(
-    "append extend insert update add setdefault fill discard appendleft".split()
-)
-# Modules whose functions a table-filling loop may call (numeric constructors and maths) ...
-_VALUE_MODULES = ("numpy", "math", "cmath")
-# ... except the ones that read or write files.
-_FILE_FUNCTIONS = frozenset(
-    "load loads save savez savez_compressed savetxt loadtxt genfromtxt fromfile tofile memmap "
-    "fromregex open".split()
-)
-# Numba's own entry points that compile (and, called again, run) user code: never set-up.
-_COMPILING = frozenset(
-    "jit njit generated_jit vectorize guvectorize cfunc stencil jitclass".split()
-)
-# Numba's registration APIs live in these packages; GPU calls (numba.cuda) are work, not set-up.
-_SETUP_PACKAGES = ("numba", "llvmlite")
-_WORK_PACKAGES = ("numba.cuda", "numba.test", "numba.testing", "numba.tests", "numba.runtests")
-
-
-def _root(node: ast.expr) -> tuple[str | None, list[str]]:
-    """`a.b.c` -> ("a", ["b", "c"]); (None, []) when the chain has anything but attributes."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return node.id, list(reversed(parts))
-    return None, []
-
-
-def _innermost_callee(call: ast.Call) -> ast.expr:
-    """`overload(len)(impl)` -> `overload`: the function a curried call starts from."""
-    func = call.func
-    while isinstance(func, ast.Call):
-        func = func.func
-    return func
-
-
-def _in_package(path: str, packages: tuple[str, ...]) -> bool:
-    return any(path == p or path.startswith(p + ".") for p in packages)
+__all__ = ["SkeletonPlan", "bound_names", "keep", "plan"]
 
 
 @dataclass
@@ -187,7 +92,7 @@ class _Keeper:
         if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             value = statement.value
             # A call to a jitted function would compile and run it: it is a call site instead.
-            if value is not None and _calls_jitted(value, self.jitted):
+            if value is not None and calls_jitted(value, self.jitted):
                 return None
             self._note_origin(statement)
             return statement
@@ -195,11 +100,11 @@ class _Keeper:
             return statement if self._setup_expression(statement.value) else None
         if isinstance(statement, ast.For) and self._fills_tables(statement, set()):
             return statement
-        if isinstance(statement, ast.If) and not _is_main_guard(statement):
+        if isinstance(statement, ast.If) and not is_main_guard(statement):
             body = self.statements(statement.body)
             orelse = self.statements(statement.orelse)
             if body or orelse:
-                return _filtered(statement, body=body or [_pass(statement)], orelse=orelse)
+                return filtered_copy(statement, body=body or [pass_at(statement)], orelse=orelse)
             return None
         if isinstance(statement, ast.Try):
             return self._try(statement)
@@ -210,12 +115,14 @@ class _Keeper:
         handlers = []
         for handler in statement.handlers:
             handler_body = self.statements(handler.body)
-            handlers.append(_filtered(handler, body=handler_body or [_pass(handler)]))
+            handlers.append(filtered_copy(handler, body=handler_body or [pass_at(handler)]))
         orelse = self.statements(statement.orelse)
         final = self.statements(statement.finalbody)
         if not body:
             return None
-        return _filtered(statement, body=body, handlers=handlers, orelse=orelse, finalbody=final)
+        return filtered_copy(
+            statement, body=body, handlers=handlers, orelse=orelse, finalbody=final
+        )
 
     def _setup_expression(self, value: ast.expr) -> bool:
         """A docstring, a process set-up call, a call that fills a module-level container, or
@@ -223,25 +130,25 @@ class _Keeper:
         `structref.define_proxy(...)`, `overload(f)(impl)`, `node_type.define(...)`."""
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             return True
-        if not isinstance(value, ast.Call) or _calls_jitted(value, self.jitted):
+        if not isinstance(value, ast.Call) or calls_jitted(value, self.jitted):
             return False
-        if _dotted(value.func).startswith(_SETUP_PREFIXES):
+        if dotted(value.func).startswith(SETUP_PREFIXES):
             return True
         if self._fill_call(value, set()):
             return True
         return self._numba_api_call(value)
 
     def _numba_api_call(self, call: ast.Call) -> bool:
-        root, parts = _root(_innermost_callee(call))
+        root, parts = chain_root(innermost_callee(call))
         if root is None or root in self.jitted:
             return False
         path = ".".join([self.origins.get(root, ""), *parts]) if root in self.origins else ""
-        if not path or not _in_package(path, _SETUP_PACKAGES):
+        if not path or not in_package(path, SETUP_PACKAGES):
             return False
-        if _in_package(path, _WORK_PACKAGES):
+        if in_package(path, WORK_PACKAGES):
             return False
         last = path.rsplit(".", 1)[-1]
-        return last not in _COMPILING
+        return last not in COMPILING
 
     def _fills_tables(self, loop: ast.For, local: set[str]) -> bool:
         """A `for` loop that only fills module-level tables defined before it.
@@ -294,9 +201,9 @@ class _Keeper:
 
     def _fill_call(self, call: ast.Call, local: set[str]) -> bool:
         func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr not in _FILL_METHODS:
+        if not isinstance(func, ast.Attribute) or func.attr not in FILL_METHODS:
             return False
-        root, _ = _root(func.value)
+        root, _ = chain_root(func.value)
         if root is None or not self._table(root, local):
             return False
         return all(self._pure(a, local) for a in [*call.args, *(k.value for k in call.keywords)])
@@ -311,14 +218,14 @@ class _Keeper:
 
     def _pure_callee(self, func: ast.expr, local: set[str]) -> bool:
         if isinstance(func, ast.Name):
-            return func.id in _PURE_BUILTINS and func.id not in self.module_names | local
+            return func.id in PURE_BUILTINS and func.id not in self.module_names | local
         if not isinstance(func, ast.Attribute):
             return False
-        root, parts = _root(func)
+        root, parts = chain_root(func)
         if root is not None and root in self.origins and root not in local:
             path = ".".join([self.origins[root], *parts])
-            return _in_package(path, _VALUE_MODULES) and parts[-1] not in _FILE_FUNCTIONS
-        return func.attr in _READ_METHODS
+            return in_package(path, VALUE_MODULES) and parts[-1] not in FILE_FUNCTIONS
+        return func.attr in READ_METHODS
 
     @staticmethod
     def _names_only(target: ast.expr) -> bool:
@@ -349,48 +256,20 @@ class _Keeper:
         value = statement.value
         if isinstance(statement, ast.AugAssign) or not isinstance(value, ast.Call):
             return
-        root, parts = _root(_innermost_callee(value))
+        root, parts = chain_root(innermost_callee(value))
         if root is None or root not in self.origins:
             return
         path = ".".join([self.origins[root], *parts])
-        if _in_package(path, _SETUP_PACKAGES) and path.rsplit(".", 1)[-1] not in _COMPILING:
+        if in_package(path, SETUP_PACKAGES) and path.rsplit(".", 1)[-1] not in COMPILING:
             for name in names:
                 self.origins[name] = path + "()"
 
     def _drop(self, statement: ast.stmt) -> None:
         for name in bound_names(statement):
             self.dropped.setdefault(name, statement.lineno)
-        for name in _filled_names(statement, self.jitted):
+        for name in filled_names(statement, self.jitted):
             if name in self.defined:
                 self.filled.setdefault(name, statement.lineno)
-
-
-def _filled_names(statement: ast.stmt, jitted: Collection[str]) -> set[str]:
-    """Module names a statement writes into (`T[i] = ...`, `T.x = ...`, `T.append(...)`) or
-    hands to a plain function that may (`fill(T)`; a jitted call is a call site instead)."""
-    names: set[str] = set()
-    for node in ast.walk(statement):
-        if isinstance(node, ast.Call) and not (
-            isinstance(node.func, ast.Name) and node.func.id in jitted
-        ):
-            passed = [*node.args, *(k.value for k in node.keywords)]
-            names.update(a.id for a in passed if isinstance(a, ast.Name))
-        slot = None
-        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, ast.Store):
-            slot = node
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in _FILL_METHODS
-        ):
-            slot = node.func
-        if slot is not None:
-            root = slot.value
-            while isinstance(root, (ast.Subscript, ast.Attribute)):
-                root = root.value
-            if isinstance(root, ast.Name):
-                names.add(root.id)
-    return names
 
 
 def plan(statements: Sequence[ast.stmt], jitted: Collection[str]) -> SkeletonPlan:
@@ -413,18 +292,3 @@ def keep(
     """The statements a skeleton runs (compound ones filtered) and the names it leaves unbound."""
     decided = plan(statements, jitted)
     return decided.kept, set(decided.dropped)
-
-
-def _filtered(node: NodeT, **fields: Any) -> NodeT:
-    """A copy of a compound statement with filtered bodies; every position is kept."""
-    clone = copy.copy(node)
-    for name, value in fields.items():
-        setattr(clone, name, value)
-    return clone
-
-
-def _pass(anchor: ast.AST) -> ast.Pass:
-    where = {
-        k: getattr(anchor, k) for k in ("lineno", "col_offset", "end_lineno", "end_col_offset")
-    }
-    return ast.Pass(**where)
