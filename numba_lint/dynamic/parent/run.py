@@ -113,6 +113,8 @@ def run_dynamic(
     if problem:
         result.errors.append(problem)
     cache = ResultCache() if config.cache else None
+    if cache is None and modules:
+        _prestart()
     prepared: list[PreparedModule] = []
     cached: dict[int, WorkerResult] = {}
     for parsed, index in modules:
@@ -124,10 +126,10 @@ def run_dynamic(
         if hit is not None:
             cached[len(prepared)] = cast(WorkerResult, hit)
         elif len(prepared) == len(cached):
-            # The first module that needs a worker: the factory imports Numba on the other
-            # core while the remaining modules are planned (a fully cached run starts none).
-            with contextlib.suppress(OSError):  # run_jobs reports it when it needs the factory
-                prestart()
+            # The first module that needs a worker (without a cache: before any planning): the
+            # factory imports Numba on the other core while the remaining modules are planned
+            # (a fully cached run starts none).
+            _prestart()
         prepared.append(module)
     outcomes = _run(prepared, cached, cache, config, result)
     unavailable = [o.reason for o in outcomes if o.failure == "unavailable"]
@@ -305,6 +307,11 @@ def _blocked_by_timeout(raw: FailureRecord, timed_out: dict[str, str]) -> str | 
         if match and match.group(1) in timed_out:
             return f"{timed_out[match.group(1)]}; it defines '{match.group(1)}'"
     return None
+
+
+def _prestart() -> None:
+    with contextlib.suppress(OSError):  # run_jobs reports it when it needs the factory
+        prestart()
 
 
 def _run(
