@@ -7,6 +7,7 @@ coverage and the "not trial-compiled" notes. Runs in the linter's process: never
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -44,7 +45,7 @@ from .signatures import (
     plan_module,
 )
 from .source_nodes import SourceNodes
-from .trial import Outcome, run_jobs
+from .trial import Outcome, prestart, run_jobs
 
 STATEMENT_SECONDS = 5.0
 
@@ -111,11 +112,26 @@ def run_dynamic(
     harvest, problem = load_harvest(config.project_root, config.signatures_file)
     if problem:
         result.errors.append(problem)
-    prepared = [_prepare(parsed, index, config, harvest) for parsed, index in modules]
-    for module in prepared:
+    cache = ResultCache() if config.cache else None
+    if cache is None and modules:
+        _prestart()
+    prepared: list[PreparedModule] = []
+    cached: dict[int, WorkerResult] = {}
+    for parsed, index in modules:
+        module = _prepare(parsed, index, config, harvest)
         if record_types:  # the HTML report's types per line (a job of its own in the cache)
             module.job["record_types"] = True
-    outcomes = _run(prepared, config, result)
+        # The cache stores the records as plain JSON (dict[str, Any]); they keep their shape.
+        hit = cache.get(cast(dict[str, Any], module.job)) if cache else None
+        if hit is not None:
+            cached[len(prepared)] = cast(WorkerResult, hit)
+        elif len(prepared) == len(cached):
+            # The first module that needs a worker (without a cache: before any planning): the
+            # factory imports Numba on the other core while the remaining modules are planned
+            # (a fully cached run starts none).
+            _prestart()
+        prepared.append(module)
+    outcomes = _run(prepared, cached, cache, config, result)
     unavailable = [o.reason for o in outcomes if o.failure == "unavailable"]
     if unavailable:
         result.errors.append(f"dynamic pass skipped: {unavailable[0]}")
@@ -293,20 +309,24 @@ def _blocked_by_timeout(raw: FailureRecord, timed_out: dict[str, str]) -> str | 
     return None
 
 
-def _run(prepared: list[PreparedModule], config: Config, result: DynamicResult) -> list[Outcome]:
-    cache = ResultCache() if config.cache else None
+def _prestart() -> None:
+    with contextlib.suppress(OSError):  # run_jobs reports it when it needs the factory
+        prestart()
+
+
+def _run(
+    prepared: list[PreparedModule],
+    cached: dict[int, WorkerResult],
+    cache: ResultCache | None,
+    config: Config,
+    result: DynamicResult,
+) -> list[Outcome]:
+    """One outcome per module: its cached result (`cached`, by position) or a worker's."""
     problem = max_mb_problem() if cache is not None else None
     if problem:
         result.errors.append(problem)
-    outcomes: dict[int, Outcome] = {}
-    todo: list[int] = []
-    # The cache stores the records as plain JSON (dict[str, Any]); they keep their shape.
-    for number, module in enumerate(prepared):
-        hit = cache.get(cast(dict[str, Any], module.job)) if cache else None
-        if hit is not None:
-            outcomes[number] = Outcome(module.job, cast(WorkerResult, hit))
-        else:
-            todo.append(number)
+    outcomes = {number: Outcome(prepared[number].job, hit) for number, hit in cached.items()}
+    todo = [number for number in range(len(prepared)) if number not in cached]
     workers = config.jobs or os.cpu_count() or 1
     fresh = run_jobs([prepared[n].job for n in todo], workers, config.timeout, config.memory_limit)
     for number, outcome in zip(todo, fresh, strict=True):

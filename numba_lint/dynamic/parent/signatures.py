@@ -18,6 +18,7 @@ from libcst.metadata import PositionProvider
 from ...jit_index import JitFunction, JitIndex
 from ...parse import ParsedModule
 from .factory_results import factory_bindings
+from .positions import resolve_positions
 
 SOURCES = ("decorator", "harvest", "annotations", "callsite", "callee", "no-parameters")
 # Kinds whose explicit signatures the worker can check.
@@ -359,6 +360,7 @@ def call_sites(
 ) -> tuple[dict[str, list[CallSite]], dict[str, CallResult]]:
     """The call sites of `names` (each with the results its arguments read) and every result."""
     visitor = _CallSites(names, set(names) if jitted is None else jitted)
+    resolve_positions(parsed.wrapper)  # h6: the same positions, without libcst's idle walk
     parsed.wrapper.visit(visitor)
     results = {
         key: replace(result, refs=visitor.refs(reads, at))

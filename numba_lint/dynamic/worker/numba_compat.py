@@ -93,7 +93,7 @@ if CORE_PROBLEM is None:
 # --- engine: the typing-only pipeline and its speed patches --------------------------------------
 if CORE_PROBLEM is None:
     try:
-        from numba.core import postproc, transforms  # noqa: F401
+        from numba.core import interpreter, postproc, transforms  # noqa: F401
         from numba.core.compiler import CompilerBase, DefaultPassBuilder  # noqa: F401
         from numba.core.compiler_lock import global_compiler_lock  # noqa: F401
         from numba.core.compiler_machinery import (  # noqa: F401
@@ -120,6 +120,7 @@ if CORE_PROBLEM is None:
         _require(postproc.PostProcessor, "run")
         _require(postproc, "VariableLifetime")
         _require(transforms, "with_lifting", "canonicalize_cfg")
+        _require(interpreter, "peep_hole_delete_with_exit", "peep_hole_fuse_dict_add_updates")
         _require(BaseFunction, "get_call_type")
         _require(BoundFunction, "get_call_type")
     except (ImportError, AttributeError) as exc:

@@ -42,6 +42,8 @@ text, warnings) and only skips repeated work; measured on the corpus of bench_dy
    `with_lifting` (it edits blocks, then reads the lifetimes), on an IR that holds
    `literal_unroll` (the run before the unroll pass is the one it reads), for a generator (the
    run computes its state variables) and in parallel functions (not marked).
+5. Two peepholes of Numba's bytecode translation skipped where they change nothing (the `with`
+   exit clean-up without a `with` opcode, the dict fusion without a `build_map`): peepholes.py.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import peepholes
 from .numba_compat import (
     BaseFunction,
     BoundFunction,
@@ -232,7 +235,8 @@ def applied() -> Iterator[None]:
     young, middle, old = saved_thresholds
     gc.set_threshold(young, middle, max(old, _FULL_COLLECTION_AFTER))
     try:
-        yield
+        with peepholes.skipped_where_idle():
+            yield
     finally:
         gc.set_threshold(*saved_thresholds)
         PassManager.run, postproc.PostProcessor.run = saved_runs  # type: ignore[method-assign]
