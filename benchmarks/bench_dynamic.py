@@ -95,7 +95,8 @@ IN_PROCESS = textwrap.dedent(
     import importlib, json, sys, time
     from numba.core import utils
     from numba_lint.dynamic.worker import typing_only as engine
-    from numba_lint.dynamic.worker.worker import EagerDeferral, describe_error
+    from numba_lint.dynamic.worker.describe import describe_error
+    from numba_lint.dynamic.worker.skeleton_import import EagerDeferral
     utils.DEVELOPER_MODE = True
     mode, spec = sys.argv[1], json.loads(sys.argv[2])
     context = engine.typing_only if mode == "typing" else engine.full_compile
