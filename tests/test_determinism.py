@@ -334,7 +334,7 @@ def test_untypable_arguments_do_not_depend_on_recorded_order(tmp_path: Path) -> 
 
 
 def test_signatures_listed_as_written_whatever_order_failures_arrive_in() -> None:
-    from numba_lint.checks.dynamic import TypingFailure
+    from numba_lint.checks.trial_compile import TypingFailure
 
     findings = [
         Finding(

@@ -14,7 +14,7 @@ import numba
 import pytest
 from libcst.metadata import MetadataWrapper
 
-from numba_lint.checks.dynamic import (
+from numba_lint.checks.trial_compile import (
     CLAIM_ORDER,
     DYNAMIC_RULES,
     LOCATE_ORDER,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from dynamic_support import check_source
 
-from numba_lint.checks.dynamic import DYNAMIC_RULES
+from numba_lint.checks.trial_compile import DYNAMIC_RULES
 
 CASES = [
     (f"{rule.code}-{kind}-{n}", rule, example)

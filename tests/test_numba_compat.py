@@ -22,7 +22,8 @@ from numba_lint.dynamic.worker import numba_compat
 FIXTURE = ROOT / "tests" / "fixtures" / "numba_compat"
 SITE = ROOT / "tests" / "data" / "numba_compat_sitecustomize.py"
 ENGINE_NOTE = "the typing-only engine cannot be used"
-CRASH_CODES = {"NB951", "NB952"}  # module timed out / worker crashed (checks/dynamic/unchecked.py)
+# Module timed out / worker crashed (checks/trial_compile/unchecked.py).
+CRASH_CODES = {"NB951", "NB952"}
 
 
 def _check(tmp_path: Path, **simulate: str) -> tuple[int, dict, str]:

@@ -23,7 +23,6 @@ from .decorators import (
     ObjectModeRequested,
 )
 from .decorators_parallel import ParallelWithoutParallelism, PrangeWithoutParallel
-from .dynamic import DYNAMIC_RULES
 from .globals import GlobalArrayWrite, GlobalMutableContainer
 from .literals import HeterogeneousList
 from .parallel import PrangeSharedWrite
@@ -43,6 +42,7 @@ from .syntax_keywords import DictUnpackingCall, VarKeywordParameter
 from .syntax_names import DelName, GlobalWrite
 from .syntax_statements import ClassDefinition, ContextManager, ImportInJit, MatchPattern
 from .syntax_strings import FStringFormatSpec, StringFormatting
+from .trial_compile import DYNAMIC_RULES
 
 ALL_RULES: list[type[RuleInfo]] = [
     SyntaxErrorRule,

@@ -3,7 +3,7 @@
 The trial compile records every warning Numba raises (dynamic/worker/worker.py); the parent
 turns the three categories below into their own findings (dynamic/parent/numba_warnings.py), so
 that a project can select or ignore each one; any other Numba warning stays NB970
-(checks/dynamic/unchecked.py).
+(checks/trial_compile/unchecked.py).
 The examples were checked with Numba 0.68.1: each flagged one compiles with a warning of its
 rule's category, each fixed one compiles without any (tests/test_dynamic_numba_warning_codes.py).
 """

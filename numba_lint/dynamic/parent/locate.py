@@ -21,9 +21,9 @@ from typing import Any
 
 import libcst as cst
 
-from ...checks import dynamic as rules
+from ...checks import trial_compile as rules
 from ...checks.base import RuleInfo
-from ...checks.dynamic import LOCATE_ORDER, Failure
+from ...checks.trial_compile import LOCATE_ORDER, Failure
 from ...diagnostic import Diagnostic, Location, Pass
 from ..protocol import KIND_INVALID_SIGNATURE, KIND_LOWERING, FailureRecord
 from .disagreement import disagreement
@@ -69,7 +69,7 @@ class Finding:
 
 def _node_for(source: SourceNodes, line: int, failure: Failure) -> cst.CSTNode | None:
     """The node on `line` that the message is about: the first node a rule's locator finds
-    (checks/dynamic LOCATE_ORDER), else any name the message quotes."""
+    (checks/trial_compile LOCATE_ORDER), else any name the message quotes."""
     for rule in LOCATE_ORDER:
         node = rule.locate(source, line, failure)
         if node is not None:

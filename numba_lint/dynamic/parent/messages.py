@@ -2,7 +2,7 @@
 
 Called by locate.py in the linter's process; pure text, never imports Numba. The message
 shapes of Numba 0.68 (unknown attribute, untyped global, no implementation, unify, lowering of
-constants, ...) belong to the NB9xx rules that claim them (checks/dynamic); `classify` asks
+constants, ...) belong to the NB9xx rules that claim them (checks/trial_compile); `classify` asks
 them in order. Here: the first line, stable text, and the choice among unification places.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...checks.dynamic import CLAIM_ORDER, Failure, TrialRule
+from ...checks.trial_compile import CLAIM_ORDER, Failure, TrialRule
 from ..protocol import FailureRecord
 
 UNTYPABLE_TYPE = re.compile(r"untypable\((\w+): ([\w.<>]+)\)")
@@ -117,7 +117,7 @@ def failure_of(raw: FailureRecord, message: str, dropped: set[str]) -> Failure:
 
 
 def classify(failure: Failure) -> tuple[type[TrialRule], dict[str, Any]]:
-    """The first rule (checks/dynamic CLAIM_ORDER) that claims the failure, and its fields."""
+    """The first rule (checks/trial_compile CLAIM_ORDER) that claims the failure, and its fields."""
     for rule in CLAIM_ORDER:
         fields = rule.claim(failure)
         if fields is not None:

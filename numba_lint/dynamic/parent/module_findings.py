@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from ...checks import dynamic as rules
+from ...checks import trial_compile as rules
 from ...diagnostic import Diagnostic, FunctionCoverage, Location, Pass
 from ...jit_index import JitIndex
 from ...parse import ParsedModule

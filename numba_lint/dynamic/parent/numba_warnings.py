@@ -18,7 +18,7 @@ from typing import Any
 
 import libcst as cst
 
-from ...checks import dynamic as rules
+from ...checks import trial_compile as rules
 from ...checks.base import DynamicRule
 from ...checks.numba_warning_rules import RULE_FOR_CATEGORY
 from ..protocol import WarningRecord

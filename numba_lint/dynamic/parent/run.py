@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from ...checks.dynamic.names import NAME_ERROR, UNTYPED_GLOBAL
+from ...checks.trial_compile.names import NAME_ERROR, UNTYPED_GLOBAL
 from ...config import Config
 from ...diagnostic import Diagnostic, FunctionCoverage
 from ...jit_index import JitIndex

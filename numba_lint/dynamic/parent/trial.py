@@ -261,77 +261,115 @@ def run_jobs(
 def _run_jobs(
     jobs: Sequence[Job], workers: int, timeout: float, memory_limit: int
 ) -> list[Outcome]:
-    from ... import progress  # the CLI's progress line (off unless stderr is a terminal)
-
     try:
         factory = zygote()
     except (ZygoteError, OSError) as exc:
         return [Outcome(job, None, "unavailable", str(exc)) for job in jobs]
-    pending = list(enumerate(jobs))
-    running: dict[int, _Running] = {}
-    identities: dict[int, int] = {}
-    killed: dict[int, float] = {}
-    outcomes: dict[int, Outcome] = {}
-    folder = tempfile.mkdtemp(prefix="numba-lint-")
+    batch = _Batch(factory, jobs, timeout, memory_limit, tempfile.mkdtemp(prefix="numba-lint-"))
     try:
-        while pending or running:
-            while pending and len(running) < max(1, workers):
-                number, job = pending.pop(0)
-                files = {k: os.path.join(folder, f"{number}.{k}") for k in ("job", "result", "log")}
-                Path(files["job"]).write_text(
-                    json.dumps({**job, "timeout": timeout, "memory_limit_mib": memory_limit}),
-                    encoding="utf-8",
-                )
-                ident = next(_IDS)
-                identities[ident] = number
-                factory.send({"id": ident, **files})
-                running[number] = _Running(job, files)
-            now = time.perf_counter()
-            deadline = min(
-                (r.started + timeout for n, r in running.items() if n not in killed),
-                default=now + 0.1,
-            )
-            for message in factory.read(timeout=min(deadline - now, _POLL_SECONDS)):
-                number = identities.get(message.get("id", -1), -1)
-                run = running.get(number)
-                if run is None:
-                    continue
-                if "pid" in message:
-                    run.pid = int(message["pid"])
-                    run.started = time.perf_counter()
-                elif "status" in message:
-                    run.status = int(message["status"])
-                    outcomes[number] = _finished(run, killed.pop(number, None))
-                    del running[number]
-                    progress.advance("modules trial-compiled", len(outcomes), len(jobs))
-            now = time.perf_counter()
-            if SUPERSEDED.is_set():
-                for number, job in pending:
-                    outcomes[number] = Outcome(job, None, "unavailable", "superseded")
-                pending.clear()
-            for number, run in list(running.items()):
-                overdue = now - run.started >= timeout or SUPERSEDED.is_set()
-                if number not in killed and run.pid and overdue:
-                    killed[number] = timeout
-                    run.started = now  # from here: how long the factory takes to confirm it
-                    _kill(run.pid)
-                elif number in killed and now - run.started >= _CONFIRM_SECONDS:
-                    # The factory never reported the killed worker's end: do not wait forever.
-                    outcomes[number] = _finished(run, killed.pop(number))
-                    del running[number]
+        while batch.pending or batch.running:
+            batch.start_workers(max(1, workers))
+            batch.collect_messages()
+            batch.stop_overdue()
     except ZygoteError as exc:
-        for number, run in running.items():
-            if run.pid:
-                _kill(run.pid)
-            outcomes[number] = Outcome(run.job, None, "error", str(exc))
-        for number, job in pending:
-            outcomes[number] = Outcome(job, None, "error", str(exc))
+        batch.kill_running()
+        batch.fail_unfinished(str(exc))
     except BaseException:
         # Interrupted (Ctrl-C): leave no worker behind.
-        for run in running.values():
-            if run.pid:
-                _kill(run.pid)
+        batch.kill_running()
         raise
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return [outcomes[number] for number in range(len(jobs))]
+        shutil.rmtree(batch.folder, ignore_errors=True)
+    return [batch.outcomes[number] for number in range(len(jobs))]
+
+
+@dataclass
+class _Batch:
+    """One run's jobs, numbered by their place in `jobs`: those not started yet, those running
+    (by number) and the outcomes so far. The factory tells a worker's pid and end by request id."""
+
+    factory: Zygote
+    jobs: Sequence[Job]
+    timeout: float
+    memory_limit: int
+    folder: str  # the jobs' files: job, result and log of each (removed by _run_jobs)
+    pending: list[tuple[int, Job]] = field(init=False)
+    running: dict[int, _Running] = field(default_factory=dict)
+    identities: dict[int, int] = field(default_factory=dict)  # request id -> number
+    # number -> the timeout it was killed for; its end not yet reported by the factory.
+    killed: dict[int, float] = field(default_factory=dict)
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.pending = list(enumerate(self.jobs))
+
+    def start_workers(self, workers: int) -> None:
+        """Asks the factory for workers until `workers` run or no job waits."""
+        while self.pending and len(self.running) < workers:
+            number, job = self.pending.pop(0)
+            files = {
+                k: os.path.join(self.folder, f"{number}.{k}") for k in ("job", "result", "log")
+            }
+            Path(files["job"]).write_text(
+                json.dumps({**job, "timeout": self.timeout, "memory_limit_mib": self.memory_limit}),
+                encoding="utf-8",
+            )
+            ident = next(_IDS)
+            self.identities[ident] = number
+            self.factory.send({"id": ident, **files})
+            self.running[number] = _Running(job, files)
+
+    def collect_messages(self) -> None:
+        """Reads the factory's messages until the nearest deadline (at most _POLL_SECONDS): a
+        worker's pid starts its clock, its status ends it."""
+        from ... import progress  # the CLI's progress line (off unless stderr is a terminal)
+
+        now = time.perf_counter()
+        deadline = min(
+            (r.started + self.timeout for n, r in self.running.items() if n not in self.killed),
+            default=now + 0.1,
+        )
+        for message in self.factory.read(timeout=min(deadline - now, _POLL_SECONDS)):
+            number = self.identities.get(message.get("id", -1), -1)
+            run = self.running.get(number)
+            if run is None:
+                continue
+            if "pid" in message:
+                run.pid = int(message["pid"])
+                run.started = time.perf_counter()
+            elif "status" in message:
+                run.status = int(message["status"])
+                self.outcomes[number] = _finished(run, self.killed.pop(number, None))
+                del self.running[number]
+                progress.advance("modules trial-compiled", len(self.outcomes), len(self.jobs))
+
+    def stop_overdue(self) -> None:
+        """Kills the workers past the timeout (all of them once the run is superseded) and gives
+        up on a killed one whose end the factory never reports."""
+        now = time.perf_counter()
+        if SUPERSEDED.is_set():
+            for number, job in self.pending:
+                self.outcomes[number] = Outcome(job, None, "unavailable", "superseded")
+            self.pending.clear()
+        for number, run in list(self.running.items()):
+            overdue = now - run.started >= self.timeout or SUPERSEDED.is_set()
+            if number not in self.killed and run.pid and overdue:
+                self.killed[number] = self.timeout
+                run.started = now  # from here: how long the factory takes to confirm it
+                _kill(run.pid)
+            elif number in self.killed and now - run.started >= _CONFIRM_SECONDS:
+                # The factory never reported the killed worker's end: do not wait forever.
+                self.outcomes[number] = _finished(run, self.killed.pop(number))
+                del self.running[number]
+
+    def kill_running(self) -> None:
+        for run in self.running.values():
+            if run.pid:
+                _kill(run.pid)
+
+    def fail_unfinished(self, reason: str) -> None:
+        """The factory died: every job without an outcome fails with `reason`."""
+        for number, run in self.running.items():
+            self.outcomes[number] = Outcome(run.job, None, "error", reason)
+        for number, job in self.pending:
+            self.outcomes[number] = Outcome(job, None, "error", reason)

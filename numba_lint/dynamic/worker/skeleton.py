@@ -179,6 +179,41 @@ def reads_filled(sources: Iterable[str], filled: Mapping[str, int]) -> str | Non
     return None
 
 
+# Empty containers Numba cannot type (no item type yet): what a skeleton leaves of a container
+# that dropped code fills. (class name, defining module) as argtypes' `_type_of` reports them.
+_EMPTY_CONTAINERS = {
+    ("list", "builtins"),
+    ("dict", "builtins"),
+    ("set", "builtins"),
+    ("List", "numba.typed.typedlist"),
+    ("Dict", "numba.typed.typeddict"),
+}
+
+
+def left_incomplete(
+    untypable: list[dict[str, Any]],
+    plan: Mapping[str, Any],
+    line: int | None,
+    filled: Mapping[str, int],
+) -> str | None:
+    """Why the call at `line` passes only what the skeleton left of a value, or None: every
+    untypable argument is an empty container (not an object Numba cannot type) and the call's
+    arguments read a name that dropped top-level code fills."""
+    empty = bool(untypable) and all(
+        "container" not in bad and (bad["class"], bad["module"]) in _EMPTY_CONTAINERS
+        for bad in untypable
+    )
+    if not empty:
+        return None
+    sources = [
+        src
+        for site in plan["callsites"]
+        if site["line"] == line
+        for src in [*site["args"], *site["kwargs"].values()]
+    ]
+    return reads_filled(sources, filled)
+
+
 def execute(
     module: types.ModuleType,
     source: str,

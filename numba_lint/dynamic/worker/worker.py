@@ -42,14 +42,7 @@ _SCANNED: set[int] = set()
 def run_job(job: Job) -> WorkerResult:
     path = Path(job["path"])
     finder = install_finder(job, path)
-    result: WorkerResult = {
-        "functions": {},
-        "failures": [],
-        "warnings": [],
-        "statements": [],
-        "typed": [],
-        "notes": [],
-    }
+    result = _empty_result()
     skel = import_skeleton(job, path, result)
     record_skeleton(skel, finder, result)
     mode = _mode(job, result)
@@ -86,16 +79,7 @@ def run_job(job: Job) -> WorkerResult:
             return
         failure = _check_one(target, argtypes, mode, plan, result)
         if failure is not None:
-            result["failures"].append(
-                {
-                    "function": qualname,
-                    "signature": signature_text(argtypes),
-                    "source": "callsite",
-                    "callsite_line": None,
-                    "full_compile": mode is full_compile,
-                    **failure,
-                }
-            )
+            result["failures"].append(_ahead_failure(qualname, argtypes, mode, failure))
 
     typer = CallTyper(skel.module, job["functions"], ensure, mode, type_now)
     with _types_recorded(job, result):
@@ -103,6 +87,32 @@ def run_job(job: Job) -> WorkerResult:
             ensure(qualname)
     result["functions"] = {qualname: checked[qualname] for qualname in plans}
     return result
+
+
+def _empty_result() -> WorkerResult:
+    """The result's lists before the skeleton is imported (it adds its own keys)."""
+    return {
+        "functions": {},
+        "failures": [],
+        "warnings": [],
+        "statements": [],
+        "typed": [],
+        "notes": [],
+    }
+
+
+def _ahead_failure(
+    qualname: str, argtypes: tuple[Any, ...], mode: Any, failure: FailureRecord
+) -> FailureRecord:
+    """The record of a call-site signature typed ahead of its function's turn (`type_now`)."""
+    return {
+        "function": qualname,
+        "signature": signature_text(argtypes),
+        "source": "callsite",
+        "callsite_line": None,
+        "full_compile": mode is full_compile,
+        **failure,
+    }
 
 
 @contextlib.contextmanager
@@ -170,32 +180,12 @@ def _check_function(
     try:
         source, signatures = signatures_for(target, plan, module, notes, typer)
     except Exception as exc:  # noqa: BLE001 - a bad harvested/annotated type
-        result["failures"].append(
-            {
-                "function": plan["qualname"],
-                "signature": None,
-                "source": "harvest" if plan["harvest"] else "annotations",
-                "kind_hint": KIND_INVALID_SIGNATURE,
-                **describe_error(exc),
-            }
-        )
-        return {
-            "checked": True,
-            "source": "harvest" if plan["harvest"] else "annotations",
-            "signatures": list(plan["harvest"]),
-            "reason": None,
-        }
+        return _unreadable_types(plan, exc, result)
     if source is None and imported:
         # No argument types of its own, but a module-level call compiled it for real.
         return {"checked": True, "source": "callsite", "signatures": imported, "reason": None}
     if source is None:
-        return {
-            "checked": False,
-            "source": None,
-            "signatures": [],
-            "notes": notes,
-            "reason": NO_TYPES,
-        }
+        return _no_types(notes)
     if not signatures:  # compiled for real by its decorator at import, without error
         return {
             "checked": True,
@@ -205,14 +195,35 @@ def _check_function(
         }
     texts = _check_signatures(target, plan, signatures, source, mode, result, notes)
     if not texts:  # every call site was skipped above
-        return {
-            "checked": False,
-            "source": None,
-            "signatures": [],
-            "notes": notes,
-            "reason": NO_TYPES,
-        }
+        return _no_types(notes)
     return {"checked": True, "source": source, "signatures": texts, "reason": None, "notes": notes}
+
+
+def _no_types(notes: list[str]) -> FunctionStatus:
+    """Not checked: no argument types to check it with (`notes` say what was tried)."""
+    return {
+        "checked": False,
+        "source": None,
+        "signatures": [],
+        "notes": notes,
+        "reason": NO_TYPES,
+    }
+
+
+def _unreadable_types(plan: dict[str, Any], exc: Exception, result: WorkerResult) -> FunctionStatus:
+    """A harvested or annotated type that could not be turned into a Numba type: a finding
+    (into `result`), and the function counts as checked with the signatures it was given."""
+    source = "harvest" if plan["harvest"] else "annotations"
+    result["failures"].append(
+        {
+            "function": plan["qualname"],
+            "signature": None,
+            "source": source,
+            "kind_hint": KIND_INVALID_SIGNATURE,
+            **describe_error(exc),
+        }
+    )
+    return {"checked": True, "source": source, "signatures": list(plan["harvest"]), "reason": None}
 
 
 def _not_checkable(plan: dict[str, Any], result: WorkerResult) -> str | None:
@@ -246,7 +257,9 @@ def _check_signatures(
     texts = []
     annotation_failures: list[FailureRecord] = []
     for sig, untypable, line in signatures:
-        incomplete = _empty_containers(untypable) and _filled_by_skipped_code(plan, line, result)
+        incomplete = skeleton_mod.left_incomplete(
+            untypable, plan, line, result["filled_by_skipped"]
+        )
         if incomplete:
             # Not the caller's value, only what the skeleton left of it (`ITEMS = List()` whose
             # items a dropped `fill(ITEMS)` adds): say so instead of reporting it untypable.
@@ -310,38 +323,6 @@ def _invalid_signature(
         "kind_hint": KIND_INVALID_SIGNATURE,
         **describe_error(exc),
     }
-
-
-# Empty containers Numba cannot type (no item type yet): what a skeleton leaves of a container
-# that dropped code fills. (class name, defining module) as `_type_of` reports them.
-_EMPTY_CONTAINERS = {
-    ("list", "builtins"),
-    ("dict", "builtins"),
-    ("set", "builtins"),
-    ("List", "numba.typed.typedlist"),
-    ("Dict", "numba.typed.typeddict"),
-}
-
-
-def _empty_containers(untypable: list[dict[str, Any]]) -> bool:
-    """Every untypable argument is an empty container (not an object Numba cannot type)."""
-    return bool(untypable) and all(
-        "container" not in bad and (bad["class"], bad["module"]) in _EMPTY_CONTAINERS
-        for bad in untypable
-    )
-
-
-def _filled_by_skipped_code(
-    plan: dict[str, Any], line: int | None, result: WorkerResult
-) -> str | None:
-    """Why the call at `line` passes a value the skeleton left incomplete, or None."""
-    sources = [
-        src
-        for site in plan["callsites"]
-        if site["line"] == line
-        for src in [*site["args"], *site["kwargs"].values()]
-    ]
-    return skeleton_mod.reads_filled(sources, result["filled_by_skipped"])
 
 
 def _py_func(disp: Any) -> Any:

@@ -5,7 +5,7 @@ types, the worker's hint). Each rule that recognises a shape of Numba's error sa
 hooks, next to its docs:
 
 - `claim(failure)`: the message fields when the failure is of this rule's shape, else None.
-  dynamic/messages.classify asks the rules in `CLAIM_ORDER` (checks/dynamic/__init__.py).
+  dynamic/messages.classify asks the rules in `CLAIM_ORDER` (checks/trial_compile/__init__.py).
 - `locate(nodes, line, failure)`: the node on `line` that the shape names (the attribute, the
   global, the call), else None. dynamic/locate asks the rules in `LOCATE_ORDER`.
 
