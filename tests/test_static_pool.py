@@ -8,7 +8,7 @@ from pathlib import Path
 from numba_lint.checks.base import ProjectFacts
 from numba_lint.config import Config
 from numba_lint.pipeline import Options, run
-from numba_lint.static_pool import merge_facts
+from numba_lint.static.share import merge_facts
 
 STANDALONE = """\
 from numba import njit
@@ -91,13 +91,13 @@ def check(root: Path, jobs: int) -> tuple[list[tuple], int]:
 
 
 def test_pool_matches_the_serial_run(tmp_path: Path, monkeypatch) -> None:
-    import numba_lint.static_pool as pool
+    import numba_lint.static.pool as pool
 
     used = []
-    original = pool.run_static_parallel
+    original = pool.ProcessWorkers
     monkeypatch.setattr(
         pool,
-        "run_static_parallel",
+        "ProcessWorkers",
         lambda *args, **kwargs: used.append(True) or original(*args, **kwargs),
     )
     make_project(tmp_path)
@@ -126,7 +126,7 @@ def test_early_rules_stand_only_when_the_merged_facts_answer_alike(tmp_path: Pat
     from numba_lint.checks import ALL_RULES, static_rules
     from numba_lint.discover import SourceFile
     from numba_lint.knowledge import load_knowledge
-    from numba_lint.static_pool import _Worker
+    from numba_lint.static.share import ModuleShare
 
     modules = {"standalone": STANDALONE, "standalone2": STANDALONE2, "user": "import standalone\n"}
     files = []
@@ -135,7 +135,7 @@ def test_early_rules_stand_only_when_the_merged_facts_answer_alike(tmp_path: Pat
         path.write_text(text)
         files.append((SourceFile(path, path.name), text))
     knowledge, _ = load_knowledge()
-    worker = _Worker(static_rules(ALL_RULES), knowledge, frozenset(modules))
+    worker = ModuleShare(static_rules(ALL_RULES), knowledge, frozenset(modules))
     worker.parse(files, None)
     # `user` imports a module of the project (and has no jitted code): no early run.
     assert [early is not None for early in worker.early] == [True, True, False]

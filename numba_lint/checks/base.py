@@ -69,7 +69,7 @@ class ProjectFacts:
     # structref fields, namedtuple fields, structured dtype field names, and the attributes and
     # methods the project registers on its own Numba types (overload_method,
     # overload_attribute, make_attribute_wrapper, lower_getattr, attribute templates). Merged
-    # across modules (`static_pool.merge_facts`), asked through `is_field`.
+    # across modules (`static.share.merge_facts`), asked through `is_field`.
     field_names: frozenset[str] = frozenset()
     # Top-level names of every module in the run: module name -> names bound at module level.
     module_names: Mapping[str, frozenset[str]] = field(default_factory=dict)
