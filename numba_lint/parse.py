@@ -13,7 +13,6 @@ import io
 import sys
 import threading
 import tokenize
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,12 +33,9 @@ class ParsedModule:
     lines: list[str] = field(default_factory=list)
     # Python's ast of `text`, when an earlier step already built it (`statement_lines` reuses it).
     tree: ast.Module | None = field(default=None, repr=False, compare=False)
-    # Decorators the reduction took for plain Python (absolute names): if one of them is a
-    # project decorator alias, the module must be parsed again without that assumption.
+    # Decorators the static pass's blanking took for plain Python (absolute names): if one of
+    # them is a project decorator alias, it parses the module again (`static/reduced_parse.py`).
     assumed_plain: frozenset[str] = frozenset()
-
-    def assumed_wrongly(self, aliases: Mapping[str, object]) -> bool:
-        return not self.assumed_plain.isdisjoint(aliases)
 
     @property
     def module(self) -> cst.Module:

@@ -154,3 +154,47 @@ def test_early_rules_stand_only_when_the_merged_facts_answer_alike(tmp_path: Pat
         ("standalone.py", "total"),
         ("standalone2.py", "mixed"),
     ]
+
+
+def test_one_engine_finds_the_same_whatever_it_keeps_and_wherever_it_runs(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`static_pass` keeping the whole trees (the default mode: one process, no blanking),
+    keeping none in one process (`-j 1`) and in worker processes: the same findings and the
+    same listing; only the first hands the indexed modules on."""
+    from numba_lint.checks import ALL_RULES
+    from numba_lint.discover import SourceFile
+    from numba_lint.static import pool, static_pass
+
+    forked = []
+    original = pool.ProcessWorkers
+    monkeypatch.setattr(
+        pool, "ProcessWorkers", lambda *args: forked.append(args[0]) or original(*args)
+    )
+    make_project(tmp_path)
+    texts = {
+        SourceFile(path, str(path.relative_to(tmp_path))): path.read_text()
+        for path in sorted(tmp_path.rglob("*.py"))
+    }
+    runs = {
+        "trees": static_pass(texts, ALL_RULES, jobs=2, keep_trees=True),
+        "one process": static_pass(texts, ALL_RULES, jobs=1, keep_trees=False),
+        "processes": static_pass(texts, ALL_RULES, jobs=2, keep_trees=False),
+    }
+    found = {
+        mode: (
+            sorted((d.filename, d.location.row, d.code, d.message) for d in result.diagnostics),
+            [(f.filename, f.line, f.name) for f in result.functions],
+        )
+        for mode, result in runs.items()
+    }
+    assert forked == [2], "only the last run forks, two workers"
+    assert found["trees"] == found["one process"] == found["processes"]
+    # Before suppression: the NB130 findings that a noqa comment hides are still there.
+    assert {d[2] for d in found["trees"][0]} == {"NB001", "NB130", "NB140", "NB205", "NB302"}
+    assert runs["trees"].jit_functions == 53
+    indexed = runs["trees"].indexed
+    assert sum(len(module.jit_index.functions) for module in indexed) == 53
+    # The whole text of every module (the dynamic pass reads function bodies from them).
+    assert all(module.parsed.module.code == module.parsed.text for module in indexed)
+    assert not runs["one process"].indexed and not runs["processes"].indexed

@@ -54,7 +54,7 @@ def reindexed(module: IndexedModule, aliases: ProjectAliases) -> IndexedModule:
     """`module` once the project's decorator aliases are known: parsed again if the blanking
     took one of them for plain Python, indexed again if it uses one."""
     parsed, index = module
-    if parsed.assumed_wrongly(aliases):
+    if not parsed.assumed_plain.isdisjoint(aliases):  # a guess of `assume` was wrong
         again = parse_reduced(parsed.source, parsed.text)
         if isinstance(again, ParsedModule):
             return IndexedModule(again, build_index(again, aliases))
