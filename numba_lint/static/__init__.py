@@ -6,7 +6,8 @@ trial compile, the language server, the HTML report):
 - `engine.py`: the call; chooses the workers and says what the run keeps.
 - `stages.py`: the staged algorithm (parse and index, the project's decorator aliases, facts,
   rules), the same on every worker count.
-- `share.py`: one worker's modules and the commands the stages send it.
+- `share.py`: one worker's modules and the commands the stages send it; `asked.py`: the
+  questions a worker's early rules asked, to keep their findings only if the answers hold.
 - `pool.py`: forked worker processes, or one share in this process (the pool of one).
 - `prefilter.py`: which files can hold jitted code (the others are never parsed by libcst).
 - `blanking.py`, `reduced_parse.py`, `chunked_parse.py`: the faster parse of static-only
