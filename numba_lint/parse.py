@@ -33,9 +33,6 @@ class ParsedModule:
     lines: list[str] = field(default_factory=list)
     # Python's ast of `text`, when an earlier step already built it (`statement_lines` reuses it).
     tree: ast.Module | None = field(default=None, repr=False, compare=False)
-    # Decorators the static pass's blanking took for plain Python (absolute names): if one of
-    # them is a project decorator alias, it parses the module again (`static/reduced_parse.py`).
-    assumed_plain: frozenset[str] = frozenset()
 
     @property
     def module(self) -> cst.Module:

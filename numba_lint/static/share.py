@@ -22,7 +22,7 @@ from ..modules import imported_modules
 from ..parse import ParsedModule, SyntaxProblem, module_name_for, parse
 from ..project import collect_facts
 from .asked import AskedFacts
-from .reduced_parse import parse_reduced, reindexed
+from .reduced_parse import NOTHING_ASSUMED, parse_reduced, reindexed
 
 # What a scan finds in a file that never mentions numba: its syntax error, or its top-level
 # bindings and the names it passes as call arguments (`bindings.unparsed_bindings`); a file
@@ -55,6 +55,9 @@ class ModuleShare:
         self.reduce = reduce
         self.early_rules = early_rules
         self.modules: list[IndexedModule] = []
+        # Per module, the decorators its blanked parse took for plain Python (`reindex` checks
+        # them against the project's aliases).
+        self.assumed: list[frozenset[str]] = []
         # Each module's own facts, collected right after its parse: parses are handed out to
         # whichever worker is free, so work done there is shared evenly; later stages are not.
         self.facts: list[ProjectFacts] = []
@@ -79,13 +82,14 @@ class ModuleShare:
     ) -> tuple[list[SyntaxProblem], dict[str, dict[str, JitDecorator]]]:
         problems, aliases = [], {}
         for source, text in share:
-            result = self._parse_one(source, text, jit_names)
+            result, assumed = self._parse_one(source, text, jit_names)
             if isinstance(result, SyntaxProblem):
                 problems.append(result)
             else:
                 module = IndexedModule(result, build_index(result))
                 facts = collect_facts([module])
                 self.modules.append(module)
+                self.assumed.append(assumed)
                 self.facts.append(facts)
                 self.early.append(self._early_rules(module, facts))
                 aliases[result.module_name] = dict(module.jit_index.decorator_aliases)
@@ -94,9 +98,9 @@ class ModuleShare:
 
     def _parse_one(
         self, source: SourceFile, text: str, jit_names: frozenset[str] | None
-    ) -> ParsedModule | SyntaxProblem:
+    ) -> tuple[ParsedModule | SyntaxProblem, frozenset[str]]:
         if not self.reduce:
-            return parse(source, text)
+            return parse(source, text), NOTHING_ASSUMED
         # Round one (no jit_names) may take project decorators for plain Python: `reindex`
         # checks that once the project's aliases are known.
         return parse_reduced(source, text, jit_names, assume=jit_names is None)
@@ -143,9 +147,11 @@ class ModuleShare:
         known only now: the engine asks again while the aliases grow)."""
         changed = {}
         for position, module in enumerate(self.modules if aliases else ()):
-            again = reindexed(module, aliases)
+            again = reindexed(module, self.assumed[position], aliases)
             if again is not module:
                 self.modules[position] = again
+                if again.parsed is not module.parsed:  # parsed again, assuming nothing
+                    self.assumed[position] = NOTHING_ASSUMED
                 self.facts[position] = collect_facts([again])
                 self.early[position] = None
                 changed[again.parsed.module_name] = dict(again.jit_index.decorator_aliases)
