@@ -64,7 +64,7 @@ def run(config: Config, options: Options) -> Report:
     # Source lines only of the files with findings (noqa comments, the text format's excerpt).
     reported = {d.filename for d in diagnostics}
     if options.record_types:
-        reported |= {module.source.display for module, index in indexed if index.functions}
+        reported |= {function.filename for function in report.functions}
     lines = {s.display: t.splitlines() for s, t in texts.items() if s.display in reported}
     report.sources = lines
     paths = {source.display: source.path for source in sources}
@@ -151,7 +151,7 @@ def _static_step(
         report.functions, report.summary.jit_functions = cached.functions, cached.jit_functions
         report.notes.extend(cached.notes)
         return list(cached.diagnostics), []
-    keep_trees = not config.static_only or options.record_types
+    keep_trees = not config.static_only  # the dynamic pass reads the trees
     found = static_pass(texts, rules, jobs=config.jobs, keep_trees=keep_trees, checked=checked)
     report.notes.extend(found.notes)
     report.summary.jit_functions = found.jit_functions
@@ -212,6 +212,6 @@ def _static_cache(
         return None
     if options.shard is not None:
         return None
-    if options.record_types:  # the HTML report reads the trees themselves
+    if options.record_types:  # the HTML report (kept as it was: not cached)
         return None
     return StaticCache(project_cache_dir(config.project_root), texts, selected)

@@ -198,3 +198,16 @@ def test_one_engine_finds_the_same_whatever_it_keeps_and_wherever_it_runs(
     # The whole text of every module (the dynamic pass reads function bodies from them).
     assert all(module.parsed.module.code == module.parsed.text for module in indexed)
     assert not runs["one process"].indexed and not runs["processes"].indexed
+
+
+def test_the_html_report_shows_the_same_files_with_one_job_or_two(tmp_path: Path) -> None:
+    """`--format html` keeps the lines of every file with jitted code; the worker processes
+    used to hand on no modules, so a two-job run kept only the files with findings."""
+    make_project(tmp_path)
+    sources = {}
+    for jobs in (1, 2):
+        config = Config(project_root=tmp_path, static_only=True, cache=False, jobs=jobs)
+        report = run(config, Options(paths=[str(tmp_path)], record_types=True))
+        sources[jobs] = sorted(report.sources)
+    assert sources[1] == sources[2]
+    assert str(tmp_path / "pkg" / "fields.py") in sources[2]  # jitted code, no finding
