@@ -27,7 +27,7 @@ from ..modules import imported_modules, is_imported
 from ..parse import SyntaxProblem, module_name_for
 from .pool import Job, Workers
 from .prefilter import may_use_numba
-from .share import Scanned
+from .share import Scanned, merge_facts
 from .unparsed import with_unparsed_bindings
 
 # Files without numba are scanned (syntax, bindings) in batches of this many: each is cheap.
@@ -74,7 +74,7 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
     result = StagesResult()
     candidates, rest, names = plan.candidates, plan.rest, plan.names
     # Only the bindings of modules the candidates import are used: the others are only
-    # checked for syntax (a second-round candidate's imports are read later, in `_facts`).
+    # checked for syntax (a second-round candidate's imports are added once it is parsed).
     imported = imported_modules([(names[s], s.path, t) for s, t in candidates.items()])
     others = dict(rest)
     wanted = {s: t for s, t in others.items() if is_imported(names[s], imported)}
@@ -82,9 +82,9 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
 
     def second_round(parsed: list[Any]) -> list[Job]:
         """Files that import a module with decorator aliases without naming numba."""
-        reexporting = [module for _, found in parsed for module, names in found.items() if names]
+        reexporting = [module for _, found in parsed for module, bound in found.items() if bound]
         # These files never mention numba: only the project's aliases can jit there.
-        alias_names = frozenset(n for _, found in parsed for names in found.values() for n in names)
+        alias_names = frozenset(n for _, found in parsed for bound in found.values() for n in bound)
         if reexporting:
             for source, text in list(rest.items()):
                 if may_use_numba(text, reexporting, alias_names):
@@ -112,13 +112,11 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
 
 def _settled_facts(workers: Workers, aliases: dict[str, JitDecorator]) -> ProjectFacts:
     """Index again while the project's aliases grow; the merged facts of every module."""
-    from .share import merge_facts
-
     for _ in range(ALIAS_ROUNDS):
         grown = dict(aliases)
         for changed in workers.ask_all("reindex", aliases):
-            for module, names in changed.items():
-                grown.update((f"{module}.{name}", d) for name, d in names.items())
+            for module, bound in changed.items():
+                grown.update((f"{module}.{name}", d) for name, d in bound.items())
         if grown == aliases:
             break
         aliases = grown
