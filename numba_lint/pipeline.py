@@ -22,8 +22,8 @@ from .jit_index import IndexedModule, with_variants
 from .notebook.expand import expand_notebooks
 from .parse import Unreadable, read_text
 from .shard import Shard, home, keep_shard, shard_members
-from .static import static_pass
 from .static.cache import StaticCache, StaticOutput, project_cache_dir
+from .static.engine import static_pass
 from .suppress import Selection, is_suppressed
 
 

@@ -164,7 +164,8 @@ def test_one_engine_finds_the_same_whatever_it_keeps_and_wherever_it_runs(
     same listing; only the first hands the indexed modules on."""
     from numba_lint.checks import ALL_RULES
     from numba_lint.discover import SourceFile
-    from numba_lint.static import pool, static_pass
+    from numba_lint.static import pool
+    from numba_lint.static.engine import static_pass
 
     forked = []
     original = pool.ProcessWorkers

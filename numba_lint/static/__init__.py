@@ -15,11 +15,6 @@ trial compile, the language server, the HTML report):
 - `unparsed.py`: the bindings of project files that were never parsed.
 - `cache.py`: a static-only run's output kept between runs (used by the pipeline).
 
-Everything the rest of the package needs is named here.
+The rest of the package calls `engine.static_pass` and reads its `StaticResult`. Nothing is
+imported here, so `numba-lint clean` (`cache.py`) stays light.
 """
-
-from ..jit_model import IndexedModule
-from .engine import StaticResult, static_pass
-from .pool import StaticWorkerFailure
-
-__all__ = ["IndexedModule", "StaticResult", "StaticWorkerFailure", "static_pass"]
