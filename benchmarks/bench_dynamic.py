@@ -94,8 +94,8 @@ IN_PROCESS = textwrap.dedent(
     """
     import importlib, json, sys, time
     from numba.core import utils
-    from numba_lint.dynamic import typing_only as engine
-    from numba_lint.dynamic.worker import EagerDeferral, describe_error
+    from numba_lint.dynamic.worker import typing_only as engine
+    from numba_lint.dynamic.worker.worker import EagerDeferral, describe_error
     utils.DEVELOPER_MODE = True
     mode, spec = sys.argv[1], json.loads(sys.argv[2])
     context = engine.typing_only if mode == "typing" else engine.full_compile
@@ -215,7 +215,8 @@ def whole_pass(modules: list[dict]) -> dict:
     it (no cache, one worker), restricted to the given functions of the given modules."""
     from numba_lint.config import Config
     from numba_lint.discover import SourceFile
-    from numba_lint.dynamic import run_dynamic, trial
+    from numba_lint.dynamic import run_dynamic
+    from numba_lint.dynamic.parent import trial
     from numba_lint.jit_index import build_index
     from numba_lint.parse import parse
 

@@ -1,9 +1,10 @@
 """Findings -> content fingerprints, and a baseline file of accepted findings -> only new ones.
 
-Used by the CLI (`--write-baseline FILE`, `--baseline FILE`) and by the SARIF formatter (its
-`partialFingerprints`). A finding is identified by rule, file, function and the text of its
-line with whitespace collapsed, never by line number, so unrelated edits above it change
-nothing. Never decides what is reported beyond subtracting the baseline.
+Used by the filter step (filter.apply_baseline: `--write-baseline FILE`, `--baseline FILE`)
+and by the SARIF formatter (its `partialFingerprints`). A finding is identified by rule, file,
+function and the text of its line with whitespace collapsed, never by line number, so
+unrelated edits above it change nothing. Never decides what is reported beyond subtracting
+the baseline.
 """
 
 from __future__ import annotations

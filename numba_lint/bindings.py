@@ -34,22 +34,8 @@ _PLAIN_BASES = frozenset({"object", "ABC"})
 _CONTAINER_CALLS = frozenset({"list", "dict", "set"})
 # NumPy constructors whose result is a fresh ndarray.
 _ARRAY_CALLS = frozenset(
-    {
-        "zeros",
-        "ones",
-        "empty",
-        "full",
-        "array",
-        "arange",
-        "linspace",
-        "zeros_like",
-        "ones_like",
-        "empty_like",
-        "full_like",
-        "eye",
-        "identity",
-        "asarray",
-    }
+    "zeros ones empty full array arange linspace zeros_like ones_like empty_like full_like eye "
+    "identity asarray".split()
 )
 
 
@@ -103,15 +89,23 @@ def _blocks(statement: cst.CSTNode) -> Iterator[list[cst.BaseStatement]]:
             yield list(other.body.body)
 
 
-class _Collector:
-    def __init__(self, parsed: ParsedModule, index: JitIndex) -> None:
-        self.parsed = parsed
-        self.index = index
+class _Bindings:
+    """The kinds each module-level name is bound as, in source order (more than one kind, or
+    an unrecognised one, makes it "other"), and the bases of the classes that may be plain."""
+
+    def __init__(self) -> None:
         self.kinds: dict[str, list[str]] = {}
         self.class_bases: dict[str, list[str]] = {}
 
     def bind(self, name: str, kind: str) -> None:
         self.kinds.setdefault(name, []).append(kind)
+
+
+class _Collector(_Bindings):
+    def __init__(self, parsed: ParsedModule, index: JitIndex) -> None:
+        super().__init__()
+        self.parsed = parsed
+        self.index = index
 
     def value_kind(self, value: cst.BaseExpression) -> str:
         if _literal(value):
@@ -220,20 +214,9 @@ class _Collector:
 
     def resolve_class_bases(self) -> None:
         """A class is plain only if every base is `object`/`ABC` or another plain class here."""
-        changed = True
-        while changed:
-            changed = False
-            for name, bases in self.class_bases.items():
-                if self.kinds.get(name) != [PLAIN_CLASS]:
-                    continue
-                for base in bases:
-                    if base in _PLAIN_BASES:
-                        continue
-                    if self.kinds.get(base) == [PLAIN_CLASS]:
-                        continue
-                    self.kinds[name] = [OTHER]
-                    changed = True
-                    break
+        plain = {name for name in self.class_bases if self.kinds.get(name) == [PLAIN_CLASS]}
+        for name in plain - _still_plain(self.class_bases, plain):
+            self.kinds[name] = [OTHER]
 
     def jitted_names(self) -> Iterator[str]:
         for function in self.index.functions:
@@ -276,6 +259,20 @@ def resolve(
     return None
 
 
+def _still_plain(class_bases: Mapping[str, Sequence[str]], plain: set[str]) -> set[str]:
+    """The classes of `plain` whose every base is `object`/`ABC` or another of them that stays
+    plain (a base outside `plain` makes a class other, and that may demote its subclasses)."""
+    kept = set(plain)
+    changed = True
+    while changed:
+        changed = False
+        for name, bases in class_bases.items():
+            if name in kept and any(b not in _PLAIN_BASES and b not in kept for b in bases):
+                kept.discard(name)
+                changed = True
+    return kept
+
+
 def unparsed_bindings(
     tree: ast.Module, module_name: str, is_package: bool
 ) -> tuple[dict[str, str], set[str]]:
@@ -285,65 +282,15 @@ def unparsed_bindings(
     functions. Returns the bindings and the names it passes as call arguments (possible
     registrations with an extension, as in `collect_facts`).
     """
-    found: dict[str, list[str]] = {}
-    bases: dict[str, list[str]] = {}
-
-    def bind(name: str, kind: str) -> None:
-        found.setdefault(name, []).append(kind)
-
-    def walk(body: list[ast.stmt]) -> None:
-        for node in body:
-            if isinstance(node, ast.FunctionDef):
-                bind(node.name, OTHER if node.decorator_list else PLAIN_FUNCTION)
-            elif isinstance(node, ast.ClassDef):
-                plain = not node.keywords and all(
-                    _ast_last(d) in _PLAIN_CLASS_DECORATORS for d in node.decorator_list
-                )
-                names = [_ast_last(b) for b in node.bases]
-                bases[node.name] = names
-                bind(node.name, PLAIN_CLASS if plain and all(names) else OTHER)
-            elif isinstance(node, ast.ImportFrom):
-                source = "." * node.level + (node.module or "")
-                source = absolute_module_name(source, module_name, is_package)
-                for alias in node.names:
-                    if alias.name != "*":
-                        bind(alias.asname or alias.name, f"{IMPORT}{source}.{alias.name}")
-            elif isinstance(node, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
-                walk([*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])])
-                for handler in getattr(node, "handlers", []):
-                    walk(handler.body)
-                for target in _ast_targets(node):
-                    bind(target, OTHER)
-            else:
-                value = getattr(node, "value", None)
-                kind = (
-                    MUTABLE_CONTAINER
-                    if isinstance(
-                        value,
-                        (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp),
-                    )
-                    and isinstance(node, (ast.Assign, ast.AnnAssign))
-                    else CONSTANT
-                    if isinstance(node, (ast.Assign, ast.AnnAssign)) and _ast_literal(value)
-                    else OTHER
-                )
-                for target in _ast_targets(node):
-                    bind(target, kind)
-
-    walk(tree.body)
+    collector = _UnparsedCollector(module_name, is_package)
+    collector.walk(tree.body)
     result = {
         name: kinds[0] if len(kinds) == 1 or set(kinds) == {PLAIN_FUNCTION} else OTHER
-        for name, kinds in found.items()
+        for name, kinds in collector.kinds.items()
     }
-    changed = True
-    while changed:  # a class is plain only if its bases are object/ABC or plain classes here
-        changed = False
-        for name, names in bases.items():
-            if result.get(name) == PLAIN_CLASS and any(
-                base not in _PLAIN_BASES and result.get(base) != PLAIN_CLASS for base in names
-            ):
-                result[name] = OTHER
-                changed = True
+    plain = {name for name, kind in result.items() if kind == PLAIN_CLASS}
+    for name in plain - _still_plain(collector.class_bases, plain):
+        result[name] = OTHER
     arguments = {
         _ast_last(arg)
         for call in ast.walk(tree)
@@ -352,6 +299,61 @@ def unparsed_bindings(
         if isinstance(arg, (ast.Name, ast.Attribute))
     }
     return result, arguments
+
+
+class _UnparsedCollector(_Bindings):
+    """`_Collector` for CPython's ast (a module that never mentions Numba)."""
+
+    def __init__(self, module_name: str, is_package: bool) -> None:
+        super().__init__()
+        self.module_name = module_name
+        self.is_package = is_package
+
+    def walk(self, body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.FunctionDef):
+                self.bind(node.name, OTHER if node.decorator_list else PLAIN_FUNCTION)
+            elif isinstance(node, ast.ClassDef):
+                self.class_definition(node)
+            elif isinstance(node, ast.ImportFrom):
+                self.import_from(node)
+            elif isinstance(node, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
+                self.walk(
+                    [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
+                )
+                for handler in getattr(node, "handlers", []):
+                    self.walk(handler.body)
+                for target in _ast_targets(node):
+                    self.bind(target, OTHER)
+            else:
+                kind = _ast_assigned_kind(node)
+                for target in _ast_targets(node):
+                    self.bind(target, kind)
+
+    def class_definition(self, node: ast.ClassDef) -> None:
+        plain = not node.keywords and all(
+            _ast_last(d) in _PLAIN_CLASS_DECORATORS for d in node.decorator_list
+        )
+        names = [_ast_last(b) for b in node.bases]
+        self.class_bases[node.name] = names
+        self.bind(node.name, PLAIN_CLASS if plain and all(names) else OTHER)
+
+    def import_from(self, node: ast.ImportFrom) -> None:
+        source = "." * node.level + (node.module or "")
+        source = absolute_module_name(source, self.module_name, self.is_package)
+        for alias in node.names:
+            if alias.name != "*":
+                self.bind(alias.asname or alias.name, f"{IMPORT}{source}.{alias.name}")
+
+
+def _ast_assigned_kind(node: ast.stmt) -> str:
+    """What an assignment binds its targets to (`value_kind` for CPython's ast, no calls)."""
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)):
+        return OTHER
+    containers = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+    if isinstance(node.value, containers):
+        return MUTABLE_CONTAINER
+    return CONSTANT if _ast_literal(node.value) else OTHER
 
 
 def _ast_literal(value: ast.AST | None) -> bool:

@@ -16,7 +16,7 @@ def clean_main(path: Path, dynamic: bool) -> int:
         return 2
     removed = clean(find_project_root(path))
     if dynamic:
-        from .dynamic.cache import ResultCache
+        from .dynamic.parent.cache import ResultCache
 
         folder = ResultCache().folder
         if folder.is_dir():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from .diagnostic import Diagnostic, Location, Severity
 
@@ -191,6 +192,10 @@ def _predictions() -> dict[str, str]:
     return {rule.code: rule.numba_warning for rule in ALL_RULES if rule.numba_warning}
 
 
+# How a static error matches a dynamic one, best first (see `_error_candidates`).
+_SAME_NODE, _FOLDED_HERE, _SAME_ARGUMENT = 0, 1, 2
+
+
 def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnostic]:
     """Static findings (confirmed where the trial compile agrees) plus the dynamic rest."""
     result = list(static)
@@ -198,26 +203,10 @@ def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnosti
     leftover: list[Diagnostic] = []
     for found in collapse(dynamic):
         if found.severity is not Severity.ERROR:
-            predicted = _predicted_warning(result, found)
-            if predicted is None:
+            if not _confirm_warning(result, found):
                 leftover.append(found)
-            else:
-                # A static rule said it first, with its fix: Numba's warning confirms it.
-                dynamic_detail = {"code": found.code, "message": found.message, **found.detail}
-                detail = {**result[predicted].detail, "dynamic": dynamic_detail}
-                result[predicted] = result[predicted].with_changes(confirmed=True, detail=detail)
             continue
-        # The static error on the same node: the narrowest one that overlaps; else the one a
-        # finding on this node was folded into (the trial compile found a consequence of it);
-        # else one about the same parameter of the same function.
-        candidates = [
-            (index, d, 0 if _same_node(d, found) else 1 if _folded_here(d, found) else 2)
-            for index, d in enumerate(result)
-            if d.severity is Severity.ERROR
-            and d.pass_ is not found.pass_
-            and (_same_node(d, found) or _folded_here(d, found) or _same_argument(d, found))
-        ]
-        candidates = [item for item in candidates if item[0] not in dropped]
+        candidates = _error_candidates(result, found, dropped)
         if not candidates:
             leftover.append(found)
             continue
@@ -228,30 +217,80 @@ def merge(static: list[Diagnostic], dynamic: list[Diagnostic]) -> list[Diagnosti
         # Static findings about the other untypable arguments the trial compile names in the
         # same call (`a.x`, then `b.x` for two instances of one plain class) have the same
         # cause: they fold into this finding.
-        same_cause = [i for i, _, h in candidates if h == 2 and i != index]
+        same_cause = [i for i, _, h in candidates if h == _SAME_ARGUMENT and i != index]
         dropped.update(same_cause)
         folded = [result[i] for i in sorted(same_cause, key=lambda i: result[i].location)]
-        if how == 2 and found.location < match.location:
-            # The trial compile names the argument at its first use, before the attribute the
-            # static pass could tell: one finding there, listing the static one's places.
-            places = [match.location.to_json(), *match.detail.get(ALSO_AT, [])]
-            also = sorted(
-                [*found.detail.get(ALSO_AT, []), *places],
-                key=lambda place: (place["row"], place["column"]),
-            )
-            detail = {**found.detail, ALSO_AT: also, "static": {"code": match.code}}
-            message = _with_also(found.message, also)
-            result[index] = _absorbed(found.with_changes(detail=detail, message=message), folded)
-            continue
-        detail = {
-            **match.detail,
-            "dynamic": {"code": found.code, "message": found.message, **found.detail},
-        }
-        # The trial compile often knows more (which argument, which class, which call): say it.
-        message = match.message
-        if found.message and found.message not in message:
-            message = f"{message}; trial compile: {found.message}"
-        result[index] = _absorbed(
-            match.with_changes(confirmed=True, detail=detail, message=message), folded
-        )
+        if how == _SAME_ARGUMENT and found.location < match.location:
+            result[index] = _absorbed(_named_at_first_use(found, match), folded)
+        else:
+            result[index] = _absorbed(_confirmed_by(match, found), folded)
     return [d for i, d in enumerate(result) if i not in dropped] + leftover
+
+
+def _dynamic_detail(found: Diagnostic) -> dict[str, Any]:
+    """What a confirmed static finding keeps of the dynamic one (under `detail["dynamic"]`)."""
+    return {"code": found.code, "message": found.message, **found.detail}
+
+
+def _confirm_warning(result: list[Diagnostic], found: Diagnostic) -> bool:
+    """Mark the static finding that predicted Numba's warning `found` confirmed (in place);
+    False when no static rule said it first."""
+    predicted = _predicted_warning(result, found)
+    if predicted is None:
+        return False
+    # A static rule said it first, with its fix: Numba's warning confirms it.
+    detail = {**result[predicted].detail, "dynamic": _dynamic_detail(found)}
+    result[predicted] = result[predicted].with_changes(confirmed=True, detail=detail)
+    return True
+
+
+def _error_candidates(
+    result: list[Diagnostic], found: Diagnostic, dropped: set[int]
+) -> list[tuple[int, Diagnostic, int]]:
+    """The static errors the dynamic error `found` may confirm, each with how it matches.
+
+    The static error on the same node: the narrowest one that overlaps; else the one a finding
+    on this node was folded into (the trial compile found a consequence of it); else one about
+    the same parameter of the same function. Errors already folded away are not candidates.
+    """
+    candidates = []
+    for index, d in enumerate(result):
+        if index in dropped or d.severity is not Severity.ERROR or d.pass_ is found.pass_:
+            continue
+        how = _match_kind(d, found)
+        if how is not None:
+            candidates.append((index, d, how))
+    return candidates
+
+
+def _match_kind(static: Diagnostic, found: Diagnostic) -> int | None:
+    """How the static error matches the dynamic one (`_SAME_NODE` best), None when not at all."""
+    if _same_node(static, found):
+        return _SAME_NODE
+    if _folded_here(static, found):
+        return _FOLDED_HERE
+    if _same_argument(static, found):
+        return _SAME_ARGUMENT
+    return None
+
+
+def _named_at_first_use(found: Diagnostic, match: Diagnostic) -> Diagnostic:
+    """The trial compile names the argument at its first use, before the attribute the static
+    pass could tell: one finding there, listing the static one's places."""
+    places = [match.location.to_json(), *match.detail.get(ALSO_AT, [])]
+    also = sorted(
+        [*found.detail.get(ALSO_AT, []), *places],
+        key=lambda place: (place["row"], place["column"]),
+    )
+    detail = {**found.detail, ALSO_AT: also, "static": {"code": match.code}}
+    return found.with_changes(detail=detail, message=_with_also(found.message, also))
+
+
+def _confirmed_by(match: Diagnostic, found: Diagnostic) -> Diagnostic:
+    """The static error `match`, confirmed by the trial compile's `found`."""
+    detail = {**match.detail, "dynamic": _dynamic_detail(found)}
+    # The trial compile often knows more (which argument, which class, which call): say it.
+    message = match.message
+    if found.message and found.message not in message:
+        message = f"{message}; trial compile: {found.message}"
+    return match.with_changes(confirmed=True, detail=detail, message=message)

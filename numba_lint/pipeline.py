@@ -18,13 +18,13 @@ from .checks import ALL_RULES, RuleInfo
 from .config import Config
 from .diagnostic import Diagnostic, FunctionCoverage, Report, Summary
 from .discover import SourceFile, discover
+from .filter import FindingFilter
 from .jit_index import IndexedModule, with_variants
 from .notebook.expand import expand_notebooks
 from .parse import Unreadable, read_text
 from .shard import Shard, home, keep_shard, shard_members
 from .static.cache import StaticCache, StaticOutput, project_cache_dir
 from .static.engine import static_pass
-from .suppress import Selection, is_suppressed
 
 
 @dataclass
@@ -46,7 +46,7 @@ def known_codes() -> dict[str, bool]:
 
 def run(config: Config, options: Options) -> Report:
     started = time.perf_counter()
-    selection = Selection(config, known_codes())
+    selection = FindingFilter(config, known_codes())
     report = Report(diagnostics=[], summary=Summary())
     sources = _discovered(config, options, report)
     report.summary.files = len(sources)
@@ -69,15 +69,7 @@ def run(config: Config, options: Options) -> Report:
     report.sources = lines
     paths = {source.display: source.path for source in sources}
     paths.update(notebooks.paths)
-    report.diagnostics = sorted(
-        (
-            d
-            for d in diagnostics
-            if selection.wants(d, paths.get(d.filename))
-            and not is_suppressed(d, lines.get(d.filename, []))
-        ),
-        key=diagnostic_order,
-    )
+    report.diagnostics = sorted(selection.shown(diagnostics, lines, paths), key=diagnostic_order)
     notebooks.relocate(report, diagnostic_order)
     if members is not None:
         resolved = frozenset(str(s.path.resolve()) for s in sources if home(s.display) in members)
@@ -137,7 +129,7 @@ def _checked(texts: dict[SourceFile, str], members: frozenset[str] | None) -> fr
 def _static_step(
     texts: dict[SourceFile, str],
     rules: list[type[RuleInfo]],
-    selection: Selection,
+    selection: FindingFilter,
     config: Config,
     options: Options,
     checked: frozenset[str] | None,

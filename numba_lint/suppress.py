@@ -1,8 +1,9 @@
 """Which diagnostics the user wants to see: rule selection from config and `# noqa` comments.
 
-Called by the pipeline after the merge. One home for "why was this finding not shown?". Parsing
-of `# noqa` is strict: `# noqa` alone silences the line, `# noqa: NB101,NB203` silences those
-codes (or code prefixes); a `# noqa:` followed by anything else silences nothing.
+Parts of the filter step (filter.FindingFilter, the one home for "why was this finding not
+shown?"); the pipeline asks for them through it. Parsing of `# noqa` is strict: `# noqa`
+alone silences the line, `# noqa: NB101,NB203` silences those codes (or code prefixes); a
+`# noqa:` followed by anything else silences nothing.
 """
 
 from __future__ import annotations

@@ -232,41 +232,31 @@ class Evaluator:
     def configured(
         self, base: JitDecorator, args: list[ast.expr], keywords: list[ast.keyword], scope: Scope
     ) -> JitDecorator:
-        options, sources = dict(base.options), dict(base.option_sources)
-        option_parameters = dict(base.option_parameters)
-        positional = list(base.positional)
-        positional_parameters = dict(base.positional_parameters)
+        passed = _Passed(
+            dict(base.options),
+            dict(base.option_sources),
+            dict(base.option_parameters),
+            list(base.positional),
+            dict(base.positional_parameters),
+        )
         for keyword in keywords:
             if keyword.arg is None:
-                sources["**"] = ast.unparse(keyword.value)
+                passed.sources["**"] = ast.unparse(keyword.value)
                 continue
-            how, value = self._argument(keyword.value, scope)
-            if how == "literal":
-                options[keyword.arg] = value
-            elif how == "parameter":
-                option_parameters[keyword.arg] = value
-            else:
-                sources[keyword.arg] = value
+            passed.option(keyword.arg, *self._argument(keyword.value, scope))
         for arg in args:
             if isinstance(arg, ast.Starred):
                 break
             how, value = self._argument(arg, scope)
             if how == "parameter":
-                positional_parameters[len(positional)] = value
-                positional.append("")
+                passed.positional_parameters[len(passed.positional)] = value
+                passed.positional.append("")
             elif how == "literal" and isinstance(value, (str, list, tuple)):
-                positional.append(ast.unparse(arg))
+                passed.positional.append(ast.unparse(arg))
             else:  # signatures built by code: eager, but not spelled here
-                sources.setdefault("signatures", "<set by the factory>")
+                passed.sources.setdefault("signatures", "<set by the factory>")
                 break
-        return replace(
-            base,
-            options=options,
-            option_sources=sources,
-            option_parameters=option_parameters,
-            positional=tuple(positional),
-            positional_parameters=positional_parameters,
-        )
+        return passed.onto(base)
 
     def _applied(
         self,
@@ -287,42 +277,70 @@ class Evaluator:
                 return "source", f"<{parameter} of {factory.via}>"
             return "literal", defaults[parameter]
 
-        options, sources = dict(factory.options), dict(factory.option_sources)
-        option_parameters: dict[str, str] = {}
+        passed = _Passed(
+            dict(factory.options), dict(factory.option_sources), {}, list(factory.positional), {}
+        )
         for option, parameter in factory.option_parameters.items():
-            how, value = value_of(parameter)
-            if how == "literal":
-                options[option] = value
-            elif how == "parameter":
-                option_parameters[option] = value
-            else:
-                sources[option] = value
-        positional = list(factory.positional)
-        positional_parameters: dict[int, str] = {}
+            passed.option(option, *value_of(parameter))
         for index, parameter in factory.positional_parameters.items():
             how, value = value_of(parameter)
             if how == "literal" and isinstance(value, (str, list, tuple)):
-                positional[index] = repr(value)
+                passed.positional[index] = repr(value)
             elif how == "parameter":
-                positional_parameters[index] = value
+                passed.positional_parameters[index] = value
             else:
-                positional[index] = ""
-        if "" in [p for i, p in enumerate(positional) if i not in positional_parameters]:
-            sources.setdefault("signatures", "<set by the factory>")
-            cut = next(
-                i for i, p in enumerate(positional) if p == "" and i not in positional_parameters
-            )
-            positional = positional[:cut]
-            positional_parameters = {i: p for i, p in positional_parameters.items() if i < cut}
+                passed.positional[index] = ""
+        passed.cut_at_unspelled_signature()
+        return passed.onto(factory, shape="decorator", parameters=())
+
+
+@dataclass
+class _Passed:
+    """What a call of a decorator (or of a factory) passes it, sorted by how each value is
+    known: written in the source (`options`, `positional`), forwarded from a parameter of the
+    calling wrapper (`option_parameters`, `positional_parameters`: its name), or only as code
+    (`sources`: its text). Copied onto the decorator with `onto`."""
+
+    options: dict[str, Any]
+    sources: dict[str, str]
+    option_parameters: dict[str, str]
+    positional: list[str]
+    positional_parameters: dict[int, str]
+
+    def option(self, name: str, how: str, value: Any) -> None:
+        """Record the keyword `name`, known as `how` ("literal", "parameter" or "source")."""
+        if how == "literal":
+            self.options[name] = value
+        elif how == "parameter":
+            self.option_parameters[name] = value
+        else:
+            self.sources[name] = value
+
+    def cut_at_unspelled_signature(self) -> None:
+        """Signatures from the first one not written out (`""`) on are set by the factory."""
+        unspelled = [
+            i
+            for i, p in enumerate(self.positional)
+            if p == "" and i not in self.positional_parameters
+        ]
+        if not unspelled:
+            return
+        self.sources.setdefault("signatures", "<set by the factory>")
+        cut = unspelled[0]
+        self.positional = self.positional[:cut]
+        self.positional_parameters = {
+            i: p for i, p in self.positional_parameters.items() if i < cut
+        }
+
+    def onto(self, decorator: JitDecorator, **changes: Any) -> JitDecorator:
         return replace(
-            factory,
-            options=options,
-            option_sources=sources,
-            option_parameters=option_parameters,
-            positional=tuple(positional),
-            positional_parameters=positional_parameters,
-            shape="decorator",
-            parameters=(),
+            decorator,
+            options=self.options,
+            option_sources=self.sources,
+            option_parameters=self.option_parameters,
+            positional=tuple(self.positional),
+            positional_parameters=self.positional_parameters,
+            **changes,
         )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from numba_prover import prove_examples
 
-from numba_lint.checks import calls
+from numba_lint.checks import call_arguments, call_builtins, call_library
 from numba_lint.checks.base import ProjectFacts, run_static_rules
 from numba_lint.discover import SourceFile
 from numba_lint.jit_index import build_index
@@ -16,11 +16,11 @@ from numba_lint.knowledge import Knowledge, load_knowledge
 from numba_lint.parse import parse
 
 RULES = [
-    calls.UnsupportedLibraryFunction,
-    calls.UnsupportedModuleCall,
-    calls.UnsupportedKeyword,
-    calls.UntypedBuiltin,
-    calls.TooManyPositional,
+    call_library.UnsupportedLibraryFunction,
+    call_library.UnsupportedModuleCall,
+    call_arguments.UnsupportedKeyword,
+    call_builtins.UntypedBuiltin,
+    call_arguments.TooManyPositional,
 ]
 
 
@@ -290,7 +290,7 @@ def test_module_constants_are_read_only_from_modules_without_import_side_effects
     import sys
 
     probe = (
-        "import sys; from numba_lint.checks.calls import calls_method_of_constant as c; "
+        "import sys; from numba_lint.checks.call_library import calls_method_of_constant as c; "
         "assert c('string.ascii_lowercase.index'); assert c('os.sep.join'); "
         "assert not c('this.s.join'); assert not c('antigravity.x.y'); "
         "assert 'this' not in sys.modules and 'antigravity' not in sys.modules"

@@ -10,22 +10,44 @@ from pathlib import Path
 
 import pytest
 
-from numba_lint.checks import syntax, syntax_expressions
+from numba_lint.checks import (
+    syntax_assignments,
+    syntax_exceptions,
+    syntax_generators,
+    syntax_keywords,
+    syntax_names,
+    syntax_statements,
+    syntax_strings,
+)
 from numba_lint.checks.base import ProjectFacts, StaticRule, run_static_rules
+from numba_lint.checks.rule_bases import ProbedSyntaxRule
 from numba_lint.discover import SourceFile
 from numba_lint.jit_index import build_index
 from numba_lint.knowledge import Knowledge, load_knowledge
 from numba_lint.knowledge_build.probes import PROBES_BY_NAME
 from numba_lint.parse import parse
 
+SYNTAX_MODULES = (
+    syntax_exceptions,
+    syntax_names,
+    syntax_statements,
+    syntax_generators,
+    syntax_keywords,
+    syntax_assignments,
+    syntax_strings,
+)
 RULES: list[type[StaticRule]] = [
     value
-    for module in (syntax, syntax_expressions)
+    for module in SYNTAX_MODULES
     for value in vars(module).values()
     if isinstance(value, type)
-    and issubclass(value, syntax.ProbedSyntaxRule)
-    and value is not syntax.ProbedSyntaxRule
+    and issubclass(value, ProbedSyntaxRule)
+    and value is not ProbedSyntaxRule
 ]
+
+
+def test_the_syntax_modules_hold_every_syntax_rule() -> None:
+    assert sorted(rule.code for rule in RULES) == [f"NB{n}" for n in range(110, 129)]
 
 
 @pytest.fixture(scope="module")
@@ -261,13 +283,13 @@ def test_walrus_is_reported_only_when_selected(knowledge) -> None:
         return 0
     """
     assert lint(text, knowledge) == [("NB128", 6)]
-    assert syntax_expressions.Walrus.default_enabled is False
+    assert syntax_assignments.Walrus.default_enabled is False
 
 
 def test_every_probe_a_rule_reads_exists() -> None:
     """A misspelt probe name would silence its rule forever: every name must be a real probe."""
     named = {name for rule in RULES for name in rule.probes}
-    for module in (syntax, syntax_expressions):
+    for module in SYNTAX_MODULES:
         named |= set(re.findall(r'(?:active|probe_failed)\("([^"]+)"', inspect.getsource(module)))
     assert len(named) > 20
     assert named - set(PROBES_BY_NAME) == set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from collections import OrderedDict
 
 import libcst as cst
 import pytest
@@ -90,3 +91,40 @@ def test_a_piece_that_does_not_parse_raises_like_the_whole_parse(monkeypatch) ->
     monkeypatch.setattr(chunked_parse, "PIECE_LINES", 1)
     with pytest.raises(cst.ParserSyntaxError):
         parse_in_pieces(text, tree, cst.parse_module)
+
+
+def long_module(edited: int) -> str:
+    """Five jitted functions of 60 lines each (pieces of PIECE_LINES = 100 hold two), with
+    one line of function `edited` changed."""
+    functions = []
+    for number in range(5):
+        body = [f"    x{line} = a + {line}\n" for line in range(58)]
+        if number == edited:
+            body[30] = "    x30 = a - 1\n"
+        functions.append(f"@numba.njit\ndef f{number}(a):\n{''.join(body)}    return a\n")
+    return "import numba\n\n\n" + "\n\n".join(functions)
+
+
+def test_remembered_pieces_reparse_only_the_edited_piece(monkeypatch) -> None:
+    # The language server's keystrokes: only the piece with the edit reaches libcst again, and
+    # the joined module is still the whole-file module of the new text.
+    monkeypatch.setattr(chunked_parse, "_remembered", OrderedDict())
+    chunked_parse.remember_pieces(64)
+    parsed: list[str] = []
+
+    def counting_parse(text: str) -> cst.Module:
+        parsed.append(text)
+        return cst.parse_module(text)
+
+    try:
+        text = long_module(edited=-1)
+        first = parse_in_pieces(text, ast.parse(text), counting_parse)
+        count = len(parsed)
+        edited = long_module(edited=4)
+        again = parse_in_pieces(edited, ast.parse(edited), counting_parse)
+    finally:
+        chunked_parse.remember_pieces(0)
+    assert count >= 3 and len(parsed) == count + 1 and "x30 = a - 1" in parsed[-1]
+    assert again.code == edited and positions(again) == positions(cst.parse_module(edited))
+    # An untouched piece's trees are the first parse's.
+    assert first.body[0] is again.body[0] and first.body[1] is again.body[1]

@@ -25,10 +25,10 @@ from numba_lint.checks.dynamic import (
     UnknownAttribute,
     UntypedGlobal,
 )
-from numba_lint.dynamic.describe import describe_error
-from numba_lint.dynamic.locate import _node_for
-from numba_lint.dynamic.messages import classify, failure_of, first_line
-from numba_lint.dynamic.source_nodes import SourceFile
+from numba_lint.dynamic.parent.locate import _node_for
+from numba_lint.dynamic.parent.messages import classify, failure_of, first_line
+from numba_lint.dynamic.parent.source_nodes import SourceNodes
+from numba_lint.dynamic.worker.describe import describe_error
 
 
 def _failure(tmp_path: Path, code: str, call: str, dropped: frozenset[str] = frozenset()):
@@ -42,7 +42,7 @@ def _failure(tmp_path: Path, code: str, call: str, dropped: frozenset[str] = fro
         eval(call, namespace)
     raw = describe_error(caught.value)
     message = first_line(raw["root_text"] or raw["text"])
-    source = SourceFile(
+    source = SourceNodes(
         "case.py",
         str(path),
         MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True),
@@ -51,7 +51,7 @@ def _failure(tmp_path: Path, code: str, call: str, dropped: frozenset[str] = fro
     return raw, failure_of(raw, message, set(dropped)), source
 
 
-def _located(source: SourceFile, line: int, failure: Failure) -> str:
+def _located(source: SourceNodes, line: int, failure: Failure) -> str:
     node = _node_for(source, line, failure)
     assert node is not None
     return source.wrapper.module.code_for_node(node)

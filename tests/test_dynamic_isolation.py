@@ -7,7 +7,7 @@ import time
 import pytest
 from dynamic_support import FIXTURES, check_files
 
-from numba_lint.dynamic import run
+from numba_lint.dynamic.parent import run
 
 CRASH = FIXTURES / "crash"
 

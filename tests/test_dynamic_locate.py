@@ -125,12 +125,12 @@ def test_same_failure_for_several_signatures_is_one_diagnostic(tmp_path) -> None
 def _locator_for(tmp_path, code: str):
     from dynamic_support import load
 
-    from numba_lint.dynamic.locate import Locator, SourceFile
+    from numba_lint.dynamic.parent.locate import Locator, SourceNodes
 
     path = tmp_path / "nowhere.py"
     path.write_text(code, encoding="utf-8")
     parsed, index = load(path, tmp_path)
-    source = SourceFile(
+    source = SourceNodes(
         "nowhere.py",
         str(path.resolve()),
         parsed.wrapper,
@@ -176,7 +176,7 @@ def test_no_location_from_numba_is_the_def_line_and_said(tmp_path) -> None:
 
 
 def test_internal_names_become_the_users_words(tmp_path) -> None:
-    from numba_lint.dynamic.wording import user_names
+    from numba_lint.dynamic.parent.wording import user_names
 
     _, source = _locator_for(tmp_path, NOWHERE)
     said = user_names("No conversion from int64 to unicode_type for 'arg.0'", {}, source, 11)

@@ -18,8 +18,8 @@ from numba.core.compiler_machinery import PassManager
 from numba.core.postproc import PostProcessor
 from numba.core.types.functions import BaseFunction, BoundFunction
 
-from numba_lint.dynamic import patches
-from numba_lint.dynamic import typing_only as engine
+from numba_lint.dynamic.worker import patches
+from numba_lint.dynamic.worker import typing_only as engine
 
 # Two functions resolve the same calls (`@` on non-contiguous arrays warns while Numba types its
 # implementation, the first time only), then two fail on the same call.

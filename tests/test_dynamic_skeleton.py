@@ -8,7 +8,7 @@ import textwrap
 import types
 from pathlib import Path
 
-from numba_lint.dynamic.skeleton import execute, keep
+from numba_lint.dynamic.worker.skeleton import execute, keep
 
 SOURCE = textwrap.dedent(
     """

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from numba_lint.dynamic.skeleton import Skeleton, execute
-from numba_lint.dynamic.skeleton_rules import plan
+from numba_lint.dynamic.worker.skeleton import Skeleton, execute
+from numba_lint.dynamic.worker.skeleton_rules import plan
 
 HEADER = """
 import math

@@ -24,8 +24,8 @@ from numba import literal_unroll, objmode
 from numba.core import analysis, errors, ir, typed_passes
 from numba.core.ir_utils import check_and_legalize_ir
 
-from numba_lint.dynamic import patches
-from numba_lint.dynamic import typing_only as engine
+from numba_lint.dynamic.worker import patches
+from numba_lint.dynamic.worker import typing_only as engine
 
 ARRAY = numba.float64[::1]
 

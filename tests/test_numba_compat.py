@@ -17,7 +17,7 @@ import numba
 import pytest
 from conftest import ROOT, run_cli
 
-from numba_lint.dynamic import numba_compat
+from numba_lint.dynamic.worker import numba_compat
 
 FIXTURE = ROOT / "tests" / "fixtures" / "numba_compat"
 SITE = ROOT / "tests" / "data" / "numba_compat_sitecustomize.py"

@@ -15,9 +15,9 @@ from pathlib import Path
 from numba.core import codegen, typed_passes, utils
 from numba.core.dispatcher import Dispatcher
 
-from numba_lint.dynamic import typing_only as engine
-from numba_lint.dynamic.describe import describe_error
-from numba_lint.dynamic.skeleton_import import EagerDeferral
+from numba_lint.dynamic.worker import typing_only as engine
+from numba_lint.dynamic.worker.describe import describe_error
+from numba_lint.dynamic.worker.skeleton_import import EagerDeferral
 
 utils.DEVELOPER_MODE = True
 lowered: list[str] = []

@@ -10,54 +10,39 @@ from __future__ import annotations
 
 from .base import DynamicRule, RuleInfo, StaticRule
 from .caching import CachedCrossModuleDependency
-from .calls import (
-    TooManyPositional,
-    UnsupportedKeyword,
-    UnsupportedLibraryFunction,
-    UnsupportedModuleCall,
-    UntypedBuiltin,
-)
-from .classes import PlainClassInstantiation
+from .call_arguments import TooManyPositional, UnsupportedKeyword
+from .call_builtins import UntypedBuiltin
+from .call_globals import UntypedGlobalCall
+from .call_library import UnsupportedLibraryFunction, UnsupportedModuleCall
+from .class_attributes import PlainClassAttribute
+from .class_instantiation import PlainClassInstantiation
 from .decorators import (
     CacheUnusable,
     GeneratedJitRemoved,
     NopythonFalseIgnored,
     ObjectModeRequested,
-    ParallelWithoutParallelism,
-    PrangeWithoutParallel,
 )
+from .decorators_parallel import ParallelWithoutParallelism, PrangeWithoutParallel
 from .dynamic import DYNAMIC_RULES
-from .globals import GlobalArrayWrite, GlobalMutableContainer, UntypedGlobalCall
+from .globals import GlobalArrayWrite, GlobalMutableContainer
 from .literals import HeterogeneousList
 from .parallel import PrangeSharedWrite
 from .parallel_containers import PrangeContainerMutation
 from .parallel_loops import NestedPrange, PrangeIndexRebound
 from .parallel_reductions import PrangeReductionRead
-from .plain_class import PlainClassAttribute
-from .syntax import (
-    ClassDefinition,
-    ContextManager,
-    DelName,
-    ExceptAs,
-    ExceptSpecific,
-    GlobalWrite,
-    ImportInJit,
-    MatchPattern,
-    RaiseForm,
-)
+from .syntax_assignments import StarredAssignment, Walrus
 from .syntax_error import SyntaxErrorRule
-from .syntax_expressions import (
+from .syntax_exceptions import ExceptAs, ExceptSpecific, RaiseForm
+from .syntax_generators import (
     AsyncConstruct,
-    DictUnpackingCall,
-    FStringFormatSpec,
     GeneratorExpression,
     SetComprehension,
-    StarredAssignment,
-    StringFormatting,
-    VarKeywordParameter,
-    Walrus,
     YieldFrom,
 )
+from .syntax_keywords import DictUnpackingCall, VarKeywordParameter
+from .syntax_names import DelName, GlobalWrite
+from .syntax_statements import ClassDefinition, ContextManager, ImportInJit, MatchPattern
+from .syntax_strings import FStringFormatSpec, StringFormatting
 
 ALL_RULES: list[type[RuleInfo]] = [
     SyntaxErrorRule,

@@ -25,6 +25,7 @@ from ..merge import CAUSE, cause_at, fold
 from ..parse import ParsedModule
 from ..recursion import deep_recursion
 from ..walk import walk
+from .rule_docs import render_docs
 
 if TYPE_CHECKING:
     from ..knowledge import Knowledge
@@ -47,6 +48,9 @@ class Example:
     # Other modules of the example's project, (module name, code), written next to it: for
     # rules about what one module takes from another.
     modules: tuple[tuple[str, str], ...] = ()
+    # The example the rule's docs show: under "Example" (an invalid one) or "Use instead" (a
+    # valid one), so the code on the page is the tested code (rule_docs.render_docs).
+    shown: bool = False
 
     @property
     def source(self) -> str:
@@ -148,7 +152,8 @@ class RuleInfo:
 
     @classmethod
     def docs(cls) -> str:
-        return inspect.cleandoc(cls.__doc__ or "")
+        """The docstring, with the shown examples' code under "Example" and "Use instead"."""
+        return render_docs(inspect.cleandoc(cls.__doc__ or ""), cls.invalid, cls.valid)
 
 
 class StaticRule(RuleInfo, cst.BatchableCSTVisitor):

@@ -16,7 +16,7 @@ from .. import bindings as kinds
 from ..diagnostic import Severity
 from ..jit_index import absolute_name
 from .base import Example
-from .syntax import NopythonRule
+from .rule_bases import NopythonRule
 
 # What a name from another module may be bound to for its value to be frozen into the cache.
 _FROZEN = {
@@ -41,38 +41,10 @@ class CachedCrossModuleDependency(NopythonRule):
     the caching limitations ("changes in other files are not detected"; numba/numba#1833).
 
     ## Example
-    ```python
-    # kernels.py
-    from numba import njit
-
-    @njit(cache=True)
-    def scale(x):
-        return 2.0 * x
-
-    # model.py
-    from numba import njit
-    from kernels import scale
-
-    @njit(cache=True)
-    def predict(x):
-        return scale(x) + 1.0
-    ```
 
     ## Use instead
     Keep a cached function and the jitted functions and globals it depends on in one module,
     or drop `cache=True` from the caller (and clear the cache whenever a dependency changes):
-    ```python
-    # model.py
-    from numba import njit
-
-    @njit(cache=True)
-    def scale(x):
-        return 2.0 * x
-
-    @njit(cache=True)
-    def predict(x):
-        return scale(x) + 1.0
-    ```
 
     ## Known limitations
     Off by default. Only modules of the checked project are followed: a jitted function from
@@ -117,6 +89,7 @@ class CachedCrossModuleDependency(NopythonRule):
             ),
             call="predict(1.0)",
             numba="compiles",
+            shown=True,
         ),
     )
     valid = (
@@ -157,6 +130,22 @@ class CachedCrossModuleDependency(NopythonRule):
             ),
             call="predict(1.0); uncached(1.0)",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit(cache=True)
+            def scale(x):
+                return 2.0 * x
+
+            @njit(cache=True)
+            def predict(x):
+                return scale(x) + 1.0
+            """,
+            call="predict(1.0)",
+            numba="compiles",
+            shown=True,
         ),
     )
 

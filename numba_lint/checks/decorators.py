@@ -1,11 +1,12 @@
-"""NB301-NB305, NB401: decorator options that do not do what the user asked for.
+"""NB301, NB304, NB305, NB401: decorator options that do not do what the user asked for; and
+`DecoratorRule`, the base of the decorator rules (the `parallel=True` ones live in
+decorators_parallel.py).
 
 Measured with Numba 0.68.1: `forceobj=True` compiles silently in object mode; `nopython=False`
 is ignored with a NumbaDeprecationWarning (the function is still compiled in nopython mode);
-`prange` without `parallel=True` compiles silently as a serial `range`; `parallel=True` with
-nothing to parallelise warns (NumbaPerformanceWarning); `generated_jit` no longer exists.
-`cache=True` works for lambdas, closures and `__main__` scripts in 0.68.1 and fails only for
-code with no source file (never seen here) and on `@stencil`, which rejects the option.
+`generated_jit` no longer exists. `cache=True` works for lambdas, closures and `__main__`
+scripts in 0.68.1 and fails only for code with no source file (never seen here) and on
+`@stencil`, which rejects the option.
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ import libcst as cst
 
 from ..diagnostic import Severity
 from ..jit_index import JitFunction
-from ..walk import walk
 from .base import Example, StaticRule
 
 _JIT_KINDS = frozenset({"jit", "njit"})
-_PRANGE = frozenset({"numba.prange", "numba.misc.special.prange"})
-_REDUCTIONS = frozenset({"builtins.sum", "builtins.min", "builtins.max"})
 
 
 class DecoratorRule(StaticRule):
@@ -60,20 +58,10 @@ class ObjectModeRequested(DecoratorRule):
     object mode by itself; `forceobj=True` is the only way to get it.)
 
     ## Example
-    ```python
-    @jit(forceobj=True)
-    def total(values):
-        return sum(values)
-    ```
 
     ## Use instead
     Remove the option and fix what nopython mode rejects; keep only the parts that truly need
     Python inside `with objmode(...)`:
-    ```python
-    @njit
-    def total(values):
-        return values.sum()
-    ```
 
     ## Known limitations
     Deliberate object-mode functions (for example wrappers that only loop-lift) are reported
@@ -100,6 +88,7 @@ class ObjectModeRequested(DecoratorRule):
             """,
             call="total([1, 2, 3])",
             numba="compiles",
+            shown=True,
         ),
     )
     valid = (
@@ -114,6 +103,19 @@ class ObjectModeRequested(DecoratorRule):
             """,
             call="total(np.ones(3))",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            @njit
+            def total(values):
+                return values.sum()
+            """,
+            call="total(np.array([1, 2, 3]))",
+            numba="compiles",
+            shown=True,
         ),
     )
 
@@ -134,20 +136,10 @@ class NopythonFalseIgnored(DecoratorRule):
     compile.
 
     ## Example
-    ```python
-    @jit(nopython=False)
-    def f(x):
-        return x + 1
-    ```
 
     ## Use instead
     Remove the option; if the function really needs object mode, say so with
     `forceobj=True` or move the Python-only part into `with objmode(...)`:
-    ```python
-    @jit
-    def f(x):
-        return x + 1
-    ```
     """
 
     code = "NB305"
@@ -171,6 +163,7 @@ class NopythonFalseIgnored(DecoratorRule):
             """,
             call="f(1)",
             numba="warns",
+            shown=True,
         ),
     )
     valid = (
@@ -185,262 +178,23 @@ class NopythonFalseIgnored(DecoratorRule):
             call="f(1)",
             numba="compiles",
         ),
+        Example(
+            """
+            from numba import jit
+
+            @jit
+            def f(x):
+                return x + 1
+            """,
+            call="f(1)",
+            numba="compiles",
+            shown=True,
+        ),
     )
 
     def check_function(self, function: JitFunction) -> None:
         if self.configurable(function) and function.decorator.option("nopython") is False:
             self.report(self.decorator_node(function), function=function, name=function.name)
-
-
-class PrangeWithoutParallel(DecoratorRule):
-    """
-    ## What it does
-    Flags `prange(...)` in a jitted function whose decorator does not set `parallel=True`.
-
-    ## Why is this bad?
-    Without `parallel=True`, Numba treats `prange` exactly like `range`: the loop runs on
-    one thread, silently, and the speed-up the code was written for never happens.
-
-    ## Example
-    ```python
-    @njit
-    def total(a):
-        s = 0.0
-        for i in prange(a.shape[0]):
-            s += a[i]
-        return s
-    ```
-
-    ## Use instead
-    ```python
-    @njit(parallel=True)
-    def total(a):
-        s = 0.0
-        for i in prange(a.shape[0]):
-            s += a[i]
-        return s
-    ```
-
-    ## Known limitations
-    A function declared with `inline="always"` is inlined into its callers, whose own
-    `parallel` option then applies: it is not flagged.
-    """
-
-    code = "NB302"
-    name = "prange-without-parallel"
-    severity = Severity.WARNING
-    summary = "prange in a function without parallel=True runs serially"
-    message = (
-        "prange runs as a plain serial range because '{name}' is not compiled with parallel=True"
-    )
-
-    invalid = (
-        Example(
-            """
-            import numpy as np
-            from numba import njit, prange
-
-            @njit
-            def total(a):
-                s = 0.0
-                for i in prange(a.shape[0]):  # expect: NB302
-                    s += a[i]
-                return s
-            """,
-            call="total(np.ones(4))",
-            numba="compiles",
-        ),
-    )
-    valid = (
-        Example(
-            """
-            import numpy as np
-            import numba as nb
-
-            @nb.njit(parallel=True)
-            def total(a):
-                s = 0.0
-                for i in nb.prange(a.shape[0]):
-                    s += a[i]
-                return s
-            """,
-            call="total(np.ones(4))",
-            numba="compiles",
-        ),
-    )
-
-    def visit_Call(self, node: cst.Call) -> None:
-        function = self.function
-        if function is None or not self.configurable(function):
-            return
-        options, sources = function.decorator.options, function.decorator.option_sources
-        if options.get("parallel") is True or "parallel" in sources or "**" in sources:
-            return
-        if "inline" in options or "inline" in function.decorator.option_sources:
-            return
-        if self.qualified(node.func) & _PRANGE:
-            self.report(node.func, name=function.name)
-
-
-class ParallelWithoutParallelism(DecoratorRule):
-    """
-    ## What it does
-    Flags `parallel=True` on a function that contains nothing Numba can run in parallel: no
-    `prange`, no NumPy call and no operation on a parameter (a possible array expression).
-
-    ## Why is this bad?
-    The parallel pipeline costs compile time and, when it finds nothing to transform, Numba
-    says so with a NumbaPerformanceWarning ("no transformation for parallel execution was
-    possible"): the option promises a speed-up that cannot happen.
-
-    ## Example
-    ```python
-    @njit(parallel=True)
-    def count(n):
-        s = 0
-        for i in range(n):
-            s += i
-        return s
-    ```
-
-    ## Use instead
-    Use `prange` for the loop that should run in parallel, or drop the option:
-    ```python
-    @njit(parallel=True)
-    def count(n):
-        s = 0
-        for i in prange(n):
-            s += i
-        return s
-    ```
-
-    ## Known limitations
-    A heuristic, off by default: array expressions on values that are not parameters (an
-    attribute, a global array) are not recognised.
-    """
-
-    code = "NB303"
-    name = "parallel-without-parallelism"
-    severity = Severity.WARNING
-    numba_warning = "no transformation for parallel execution was possible"
-    default_enabled = False
-    summary = "parallel=True on a function with nothing to parallelise"
-    message = (
-        "parallel=True on '{name}', but it has no prange, NumPy call or array expression "
-        "for Numba to parallelise"
-    )
-
-    invalid = (
-        Example(
-            """
-            from numba import njit
-
-            @njit(parallel=True)  # expect: NB303
-            def count(n):
-                s = 0
-                for i in range(n):
-                    s += i
-                return s
-            """,
-            call="count(10)",
-            numba="warns",
-        ),
-    )
-    valid = (
-        Example(
-            """
-            import numpy as np
-            from numba import njit, prange
-
-            @njit(parallel=True)
-            def count(n):
-                s = 0
-                for i in prange(n):
-                    s += i
-                return s
-
-            @njit(parallel=True)
-            def scale(a):
-                return a * 2.0
-            """,
-            call="count(10); scale(np.ones(3))",
-            numba="compiles",
-        ),
-    )
-
-    def check_function(self, function: JitFunction) -> None:
-        if not self.configurable(function) or function.decorator.option("parallel") is not True:
-            return
-        parameters = {p.name.value for p in _all_params(function.node.params)}
-        finder = _ParallelismFinder(self, parameters)
-        walk(function.node.body, finder)
-        if not finder.found:
-            self.report(self.decorator_node(function), function=function, name=function.name)
-
-
-def _all_params(params: cst.Parameters) -> list[cst.Param]:
-    found = [*params.posonly_params, *params.params, *params.kwonly_params]
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            found.append(star)
-    return found
-
-
-class _ParallelismFinder(cst.CSTVisitor):
-    """Anything that might give the parallel pipeline work: prange, numpy, ops on parameters."""
-
-    def __init__(self, rule: DecoratorRule, parameters: set[str]) -> None:
-        super().__init__()
-        self.rule = rule
-        self.parameters = parameters
-        self.found = False
-
-    def _is_parameter(self, node: cst.BaseExpression) -> bool:
-        return isinstance(node, cst.Name) and node.value in self.parameters
-
-    def visit_Name(self, node: cst.Name) -> None:
-        names = self.rule.qualified(node)
-        if names & _PRANGE or any(n == "numpy" or n.startswith("numpy.") for n in names):
-            self.found = True
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        names = self.rule.qualified(node)
-        if names & _PRANGE or any(n.startswith("numpy.") for n in names):
-            self.found = True
-
-    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        if self._is_parameter(node.left) or self._is_parameter(node.right):
-            self.found = True
-
-    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
-        if self._is_parameter(node.expression):
-            self.found = True
-
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        operands = [node.left, *(target.comparator for target in node.comparisons)]
-        if any(self._is_parameter(operand) for operand in operands):
-            self.found = True
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if self._is_parameter(node.target) or self._is_parameter(node.value):
-            self.found = True
-
-    def visit_Subscript(self, node: cst.Subscript) -> None:
-        # a[:] = x, a[mask]: slice and fancy-index assignments may become parfors.
-        if any(not isinstance(element.slice, cst.Index) for element in node.slice):
-            self.found = True
-
-    def visit_Call(self, node: cst.Call) -> None:
-        # Reductions over parameters (sum(a), a.sum()) may be parallelised, and a parameter
-        # passed to anything but a scalar builtin may be an array given to a ufunc.
-        names = self.rule.qualified(node.func)
-        scalar_builtin = bool(names) and all(
-            n.startswith("builtins.") and n not in _REDUCTIONS for n in names
-        )
-        if not scalar_builtin and any(self._is_parameter(arg.value) for arg in node.args):
-            self.found = True
-        if isinstance(node.func, cst.Attribute) and self._is_parameter(node.func.value):
-            self.found = True
 
 
 class CacheUnusable(DecoratorRule):
@@ -454,22 +208,8 @@ class CacheUnusable(DecoratorRule):
     function is cached with that function instead.
 
     ## Example
-    ```python
-    @stencil(cache=True)
-    def blur(a):
-        return (a[0, 1] + a[1, 0]) / 2
-    ```
 
     ## Use instead
-    ```python
-    @stencil
-    def blur(a):
-        return (a[0, 1] + a[1, 0]) / 2
-
-    @njit(cache=True)
-    def smooth(a):
-        return blur(a)
-    ```
 
     ## Known limitations
     Measured with Numba 0.68.1: `cache=True` works on lambdas, closures and functions of
@@ -494,6 +234,7 @@ class CacheUnusable(DecoratorRule):
                 return (a[0, 1] + a[1, 0]) / 2
             """,
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -512,6 +253,7 @@ class CacheUnusable(DecoratorRule):
             """,
             call="smooth(np.ones((3, 3)))",
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -535,26 +277,9 @@ class GeneratedJitRemoved(DecoratorRule):
     "cannot import name 'generated_jit' from 'numba'", so the whole module no longer imports.
 
     ## Example
-    ```python
-    from numba import generated_jit
-
-    @generated_jit
-    def zero(x):
-        return lambda x: 0
-    ```
 
     ## Use instead
     Write the type dispatch with `@overload` (or branch on types inside one `@njit` function):
-    ```python
-    from numba.extending import overload
-
-    def zero(x):
-        return 0
-
-    @overload(zero)
-    def zero_impl(x):
-        return lambda x: 0
-    ```
 
     ## Known limitations
     The flagged example's "Numba" outcome is an ImportError at import time (the decorator
@@ -581,6 +306,7 @@ class GeneratedJitRemoved(DecoratorRule):
             """,
             call="zero(1)",
             numba="import-fails",
+            shown=True,
         ),
     )
     valid = (
@@ -602,6 +328,7 @@ class GeneratedJitRemoved(DecoratorRule):
             """,
             call="use(1)",
             numba="compiles",
+            shown=True,
         ),
     )
 

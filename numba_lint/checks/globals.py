@@ -1,4 +1,6 @@
-"""NB205, NB130, NB131: module-level names jitted code cannot use as it does.
+"""NB130, NB131: module-level containers jitted code cannot use as it does; and `GlobalRule`, the
+base of the rules about module-level names (NB103 in class_instantiation.py, NB205 in
+call_globals.py).
 
 Names resolve through the module's `names.Names` and the project's module-level bindings
 (`ProjectFacts.bindings`): a function imported from another checked module counts as jitted when
@@ -14,7 +16,7 @@ from .. import bindings as kinds
 from ..diagnostic import Severity
 from ..jit_index import absolute_name
 from .base import Example
-from .syntax import NopythonRule
+from .rule_bases import NopythonRule
 
 
 class GlobalRule(NopythonRule):
@@ -51,140 +53,6 @@ class GlobalRule(NopythonRule):
         return self.context.project.is_registered(name)
 
 
-class UntypedGlobalCall(GlobalRule):
-    """
-    ## What it does
-    Flags a call, inside jitted code, to a function of the project that is not jitted: a
-    module-level `def` without a jit decorator, in this module or imported from another
-    checked module.
-
-    ## Why is this bad?
-    Nopython mode can only call functions it can compile. A plain Python function is an
-    object Numba cannot type, and compilation stops with "Untyped global name 'helper':
-    Cannot determine Numba type of <class 'function'>", even when the call sits in a branch
-    that never runs.
-
-    ## Example
-    ```python
-    def helper(x):
-        return 2 * x
-
-    @njit
-    def f(x):
-        return helper(x)
-    ```
-
-    ## Use instead
-    Jit the helper too (`@njit` or `@register_jitable`), or call it outside jitted code:
-    ```python
-    @njit
-    def helper(x):
-        return 2 * x
-    ```
-
-    ## Known limitations
-    Functions defined in files outside the run, or in modules that never mention Numba, are
-    not looked at. A function that any code passes as an argument (for example to
-    `overload(...)`) is assumed to be taught to Numba by an extension and is not flagged.
-    Calls inside `with objmode(...)` run in the interpreter and are not flagged. The calls of
-    one function in one jitted function are one finding, which lists the other lines.
-    """
-
-    code = "NB205"
-    name = "untyped-global-call"
-    severity = Severity.ERROR
-    summary = "call to a project function that is not jitted"
-    message = (
-        "'{callee}' is a plain Python function: nopython mode cannot call it "
-        "(Untyped global name); decorate it with @njit or @register_jitable"
-    )
-
-    invalid = (
-        Example(
-            """
-            from numba import njit
-
-            def helper(x):
-                return 2 * x
-
-            @njit
-            def f(x):
-                return helper(x) + 1  # expect: NB205
-            """,
-            call="f(1)",
-            numba="fails",
-        ),
-        Example(
-            """
-            from numba import njit
-
-            def scale(x):
-                return 2 * x
-
-            fast_scale = njit(scale)
-
-            @njit
-            def f(x):
-                return scale(x)  # expect: NB205
-            """,
-            call="f(1)",
-            numba="fails",
-        ),
-    )
-    valid = (
-        Example(
-            """
-            from numba import njit
-            from numba.extending import register_jitable
-
-            @register_jitable
-            def double(x):
-                return 2 * x
-
-            @njit
-            def triple(x):
-                return 3 * x
-
-            def plain(x):
-                return x
-
-            plain = njit(plain)
-
-            @njit
-            def f(x):
-                return double(x) + triple(x) + plain(x)
-            """,
-            call="f(1)",
-            numba="compiles",
-        ),
-        Example(
-            """
-            from numba import njit, objmode
-
-            SEEN = []
-
-            def log(x):
-                SEEN.append(x)
-
-            @njit
-            def f(x):
-                with objmode():
-                    log(x)
-                return x
-            """,
-            call="f(1)",
-            numba="compiles",
-        ),
-    )
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if not self.in_nopython() or not isinstance(node.func, (cst.Name, cst.Attribute)):
-            return
-        if self.binding(node.func) == kinds.PLAIN_FUNCTION and not self.registered(node.func):
-            callee = self.context.parsed.module.code_for_node(node.func)
-            self.report(node.func, callee=callee, cause=self.first_finding(node.func, callee))
-
-
 class GlobalMutableContainer(GlobalRule):
     """
     ## What it does
@@ -197,19 +65,9 @@ class GlobalMutableContainer(GlobalRule):
     variable 'X' in globals, is not supported", a global dict with "Untyped global name".
 
     ## Example
-    ```python
-    WEIGHTS = [0.2, 0.3, 0.5]
-
-    @njit
-    def score(i):
-        return WEIGHTS[i]
-    ```
 
     ## Use instead
     Use a tuple or a NumPy array for constants, or pass the container as an argument:
-    ```python
-    WEIGHTS = (0.2, 0.3, 0.5)
-    ```
 
     ## Known limitations
     Only names bound once, to a container, are flagged; a name rebound elsewhere in the
@@ -258,6 +116,20 @@ class GlobalMutableContainer(GlobalRule):
             call="known(0)",
             numba="fails",
         ),
+        Example(
+            """
+            from numba import njit
+
+            WEIGHTS = [0.2, 0.3, 0.5]
+
+            @njit
+            def score(i):
+                return WEIGHTS[i]  # expect: NB130
+            """,
+            call="score(0)",
+            numba="fails",
+            shown=True,
+        ),
     )
     valid = (
         Example(
@@ -275,6 +147,20 @@ class GlobalMutableContainer(GlobalRule):
             """,
             call="score(0)",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            WEIGHTS = (0.2, 0.3, 0.5)
+
+            @njit
+            def score(i):
+                return WEIGHTS[i]
+            """,
+            call="score(0)",
+            numba="compiles",
+            shown=True,
         ),
     )
 
@@ -307,23 +193,9 @@ class GlobalArrayWrite(GlobalRule):
     change made by Python after compilation is never seen by the jitted function.
 
     ## Example
-    ```python
-    COUNTS = np.zeros(10)
-
-    @njit
-    def bump(i):
-        COUNTS[i] += 1
-    ```
 
     ## Use instead
     Pass the array as an argument; it is then a normal, writable array:
-    ```python
-    @njit
-    def bump(counts, i):
-        counts[i] += 1
-
-    bump(COUNTS, 3)
-    ```
 
     ## Known limitations
     Only direct writes through the global's own name are seen (not through a local alias).
@@ -357,6 +229,21 @@ class GlobalArrayWrite(GlobalRule):
             call="bump(3)",
             numba="fails",
         ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            COUNTS = np.zeros(10)
+
+            @njit
+            def bump(i):
+                COUNTS[i] += 1  # expect: NB131
+            """,
+            call="bump(3)",
+            numba="fails",
+            shown=True,
+        ),
     )
     valid = (
         Example(
@@ -373,6 +260,21 @@ class GlobalArrayWrite(GlobalRule):
             """,
             call="bump(np.zeros(10), 3)",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit
+
+            COUNTS = np.zeros(10)
+
+            @njit
+            def bump(counts, i):
+                counts[i] += 1
+            """,
+            call="bump(COUNTS, 3)",
+            numba="compiles",
+            shown=True,
         ),
     )
 

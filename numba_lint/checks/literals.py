@@ -21,7 +21,7 @@ from libcst.metadata import PositionProvider
 
 from ..diagnostic import Severity
 from .base import Example
-from .syntax import NopythonRule
+from .rule_bases import NopythonRule
 
 # Measured failing uses (see the module docstring): builtins and methods of a literal list.
 _FAILING_BUILTINS = frozenset(
@@ -91,27 +91,9 @@ class HeterogeneousList(NopythonRule):
     getiter".
 
     ## Example
-    ```python
-    @njit
-    def f():
-        n = 0
-        for item in [1, "two", 3.0]:
-            n += 1
-        return n
-    ```
 
     ## Use instead
     Keep one type per list, or unroll the loop over the mixed items with `literal_unroll`:
-    ```python
-    from numba import literal_unroll
-
-    @njit
-    def f():
-        n = 0
-        for item in literal_unroll([1, "two", 3.0]):
-            n += 1
-        return n
-    ```
 
     ## Known limitations
     Only uses of the literal itself or of a local bound once to it are seen (not of an alias,
@@ -142,6 +124,7 @@ class HeterogeneousList(NopythonRule):
             """,
             call="count()",
             numba="fails",
+            shown=True,
         ),
         Example(
             """
@@ -188,6 +171,21 @@ class HeterogeneousList(NopythonRule):
             """,
             call="describe(0)",
             numba="compiles",
+        ),
+        Example(
+            """
+            from numba import literal_unroll, njit
+
+            @njit
+            def count():
+                n = 0
+                for item in literal_unroll((1, "two", 3.0)):
+                    n += 1
+                return n
+            """,
+            call="count()",
+            numba="compiles",
+            shown=True,
         ),
     )
 

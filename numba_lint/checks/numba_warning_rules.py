@@ -1,8 +1,9 @@
 """NB971-NB973: Numba's own warnings, each category under its own code, at the user's line.
 
-The trial compile records every warning Numba raises (dynamic/worker.py); the parent turns the
-three categories below into their own findings (dynamic/numba_warnings.py), so that a project
-can select or ignore each one; any other Numba warning stays NB970 (checks/dynamic/unchecked.py).
+The trial compile records every warning Numba raises (dynamic/worker/worker.py); the parent
+turns the three categories below into their own findings (dynamic/parent/numba_warnings.py), so
+that a project can select or ignore each one; any other Numba warning stays NB970
+(checks/dynamic/unchecked.py).
 The examples were checked with Numba 0.68.1: each flagged one compiles with a warning of its
 rule's category, each fixed one compiles without any (tests/test_dynamic_numba_warning_codes.py).
 """
@@ -32,20 +33,9 @@ class NumbaPerformanceWarningRule(DynamicRule):
     time, and a `prange` loop with an early exit runs on one thread.
 
     ## Example
-    ```python
-    @njit
-    def project(m, v):
-        return np.dot(m, v)
-
-    grid = np.ones((4, 4))
-    project(grid[:, :2], np.ones(2))
-    ```
 
     ## Use instead
     Make the operands contiguous once, before the call (or drop `parallel=True`):
-    ```python
-    project(np.ascontiguousarray(grid[:, :2]), np.ones(2))
-    ```
 
     ## Known limitations
     Numba raises it only where typing reaches the call; a function not trial-compiled (NB960)
@@ -74,6 +64,7 @@ class NumbaPerformanceWarningRule(DynamicRule):
             project(grid[:, :2], np.ones(2))
             """,
             numba="warns",
+            shown=True,
         ),
         Example(
             """
@@ -101,6 +92,7 @@ class NumbaPerformanceWarningRule(DynamicRule):
             project(np.ascontiguousarray(grid[:, :2]), np.ones(2))
             """,
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -123,21 +115,8 @@ class NumbaDeprecationRule(DynamicRule):
     when the elements are not numbers (strings, tuples, arrays of different lengths).
 
     ## Example
-    ```python
-    @njit
-    def total(values):
-        s = 0.0
-        for v in values:
-            s += v
-        return s
-
-    total([1.0, 2.0, 3.0])
-    ```
 
     ## Use instead
-    ```python
-    total(np.asarray([1.0, 2.0, 3.0]))
-    ```
 
     ## Known limitations
     Only what Numba itself warns about while typing. `nopython=False` is NB305's finding,
@@ -165,6 +144,7 @@ class NumbaDeprecationRule(DynamicRule):
             total([1.0, 2.0, 3.0])
             """,
             numba="warns",
+            shown=True,
         ),
     )
     valid = (
@@ -183,6 +163,7 @@ class NumbaDeprecationRule(DynamicRule):
             total(np.asarray([1.0, 2.0, 3.0]))
             """,
             numba="compiles",
+            shown=True,
         ),
         Example(
             """
@@ -218,23 +199,10 @@ class NumbaParallelSafetyRule(DynamicRule):
     thread scheduling, so the result changes from run to run.
 
     ## Example
-    ```python
-    @njit(parallel=True)
-    def last_scaled(x):
-        last = 0.0
-        for i in prange(x.shape[0]):
-            last = 2.0 * x[i]
-        return last
-    ```
 
     ## Use instead
     Compute the value outside the loop, or with a serial loop (or a reduction such as `max`,
     which Numba combines across threads correctly):
-    ```python
-    @njit
-    def last_scaled(x):
-        return 2.0 * x[x.shape[0] - 1]
-    ```
 
     ## Known limitations
     Only with `--full-compile`, and only where Numba warns: in Numba 0.68.1 a write under an
@@ -264,6 +232,7 @@ class NumbaParallelSafetyRule(DynamicRule):
             last_scaled(np.ones(8))
             """,
             numba="warns",
+            shown=True,
         ),
     )
     valid = (
@@ -279,6 +248,7 @@ class NumbaParallelSafetyRule(DynamicRule):
             last_scaled(np.ones(8))
             """,
             numba="compiles",
+            shown=True,
         ),
     )
 

@@ -84,24 +84,9 @@ class PrangeSharedWrite(ParallelRule):
     not.
 
     ## Example
-    ```python
-    @njit(parallel=True)
-    def histogram(x, y):
-        for i in prange(x.shape[0]):
-            y[i % 4] += x[i]
-        return y
-    ```
 
     ## Use instead
     Give each iteration its own element, or accumulate a whole array (a reduction):
-    ```python
-    @njit(parallel=True)
-    def histogram(x, y):
-        for k in prange(4):
-            for i in range(k, x.shape[0], 4):
-                y[k] += x[i]
-        return y
-    ```
 
     ## Known limitations
     Indices proven different for different iterations are not flagged: the loop index
@@ -160,6 +145,21 @@ class PrangeSharedWrite(ParallelRule):
             " last(np.ones(8), np.zeros(2)); smear(np.ones(8), np.zeros(8))",
             numba="compiles",
         ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def histogram(x, y):
+                for i in prange(x.shape[0]):
+                    y[i % 4] += x[i]  # expect: NB501
+                return y
+            """,
+            call="histogram(np.ones(16), np.zeros(4))",
+            numba="compiles",
+            shown=True,
+        ),
     )
     valid = (
         Example(
@@ -194,6 +194,22 @@ class PrangeSharedWrite(ParallelRule):
             call="fill(np.ones(4), np.zeros(8), 2);"
             " rows(np.zeros((3, 2)), np.arange(3)[::-1].copy())",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def histogram(x, y):
+                for k in prange(4):
+                    for i in range(k, x.shape[0], 4):
+                        y[k] += x[i]
+                return y
+            """,
+            call="histogram(np.ones(16), np.zeros(4))",
+            numba="compiles",
+            shown=True,
         ),
     )
 

@@ -51,26 +51,9 @@ class PrangeContainerMutation(ParallelRule):
     `AssertionError` that names no line; a typed list or a dict compiles silently and races.
 
     ## Example
-    ```python
-    @njit(parallel=True)
-    def positives(x):
-        found = List.empty_list(types.float64)
-        for i in prange(x.shape[0]):
-            if x[i] > 0:
-                found.append(x[i])
-        return found
-    ```
 
     ## Use instead
     Write into an array with one element per iteration, then collect serially:
-    ```python
-    @njit(parallel=True)
-    def positives(x):
-        keep = np.zeros(x.shape[0], dtype=np.bool_)
-        for i in prange(x.shape[0]):
-            keep[i] = x[i] > 0
-        return x[keep]
-    ```
 
     ## Known limitations
     The receiver's type is not known statically: any of these method names called on a name
@@ -115,6 +98,24 @@ class PrangeContainerMutation(ParallelRule):
             call="positives(np.ones(8)); index(np.arange(5))",
             numba="compiles",
         ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit, prange, types
+            from numba.typed import List
+
+            @njit(parallel=True)
+            def positives(x):
+                found = List.empty_list(types.float64)
+                for i in prange(x.shape[0]):
+                    if x[i] > 0:
+                        found.append(x[i])  # expect: NB502
+                return found
+            """,
+            call="positives(np.ones(8))",
+            numba="compiles",
+            shown=True,
+        ),
     )
     valid = (
         Example(
@@ -133,6 +134,22 @@ class PrangeContainerMutation(ParallelRule):
             """,
             call="positives(np.ones(8))",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def positives(x):
+                keep = np.zeros(x.shape[0], dtype=np.bool_)
+                for i in prange(x.shape[0]):
+                    keep[i] = x[i] > 0
+                return x[keep]
+            """,
+            call="positives(np.ones(8))",
+            numba="compiles",
+            shown=True,
         ),
     )
 

@@ -53,25 +53,9 @@ class PrangeIndexRebound(ParallelRule):
     `prange` line rather than at the assignment.
 
     ## Example
-    ```python
-    @njit(parallel=True)
-    def shift(a):
-        for i in prange(a.shape[0] - 1):
-            i += 1
-            a[i] = 0.0
-        return a
-    ```
 
     ## Use instead
     Use a new name for the derived index:
-    ```python
-    @njit(parallel=True)
-    def shift(a):
-        for i in prange(a.shape[0] - 1):
-            k = i + 1
-            a[k] = 0.0
-        return a
-    ```
     """
 
     code = "NB504"
@@ -98,6 +82,7 @@ class PrangeIndexRebound(ParallelRule):
             """,
             call="shift(np.ones(4))",
             numba="fails",
+            shown=True,
         ),
         Example(
             """
@@ -131,6 +116,7 @@ class PrangeIndexRebound(ParallelRule):
             """,
             call="shift(np.ones(4))",
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -153,24 +139,8 @@ class NestedPrange(ParallelRule):
     swapped.
 
     ## Example
-    ```python
-    @njit(parallel=True)
-    def scale(a):
-        for i in prange(a.shape[0]):
-            for j in prange(a.shape[1]):
-                a[i, j] *= 2.0
-        return a
-    ```
 
     ## Use instead
-    ```python
-    @njit(parallel=True)
-    def scale(a):
-        for i in prange(a.shape[0]):
-            for j in range(a.shape[1]):
-                a[i, j] *= 2.0
-        return a
-    ```
     """
 
     code = "NB505"
@@ -200,6 +170,22 @@ class NestedPrange(ParallelRule):
             call="scale(np.ones((2, 3)))",
             numba="compiles",
         ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def scale(a):
+                for i in prange(a.shape[0]):
+                    for j in prange(a.shape[1]):  # expect: NB505
+                        a[i, j] *= 2.0
+                return a
+            """,
+            call="scale(np.ones((2, 3)))",
+            numba="compiles",
+            shown=True,
+        ),
     )
     valid = (
         Example(
@@ -218,6 +204,22 @@ class NestedPrange(ParallelRule):
             """,
             call="scale(np.ones((2, 3)))",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def scale(a):
+                for i in prange(a.shape[0]):
+                    for j in range(a.shape[1]):
+                        a[i, j] *= 2.0
+                return a
+            """,
+            call="scale(np.ones((2, 3)))",
+            numba="compiles",
+            shown=True,
         ),
     )
 

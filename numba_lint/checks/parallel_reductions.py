@@ -85,27 +85,10 @@ class PrangeReductionRead(ParallelRule):
     the serial loop, and Numba compiles it without a warning (numba/numba#9829).
 
     ## Example
-    ```python
-    @njit(parallel=True)
-    def running(x):
-        s = 0.0
-        for i in prange(x.shape[0]):
-            s += x[i]
-            x[i] = s
-        return s
-    ```
 
     ## Use instead
     Keep the reduction write-only inside the loop; compute running values serially (or with
     `np.cumsum`):
-    ```python
-    @njit(parallel=True)
-    def running(x):
-        s = 0.0
-        for i in prange(x.shape[0]):
-            s += x[i]
-        return s, np.cumsum(x)
-    ```
     """
 
     code = "NB503"
@@ -134,6 +117,7 @@ class PrangeReductionRead(ParallelRule):
             """,
             call="running(np.ones(8))",
             numba="compiles",
+            shown=True,
         ),
     )
     valid = (
@@ -157,6 +141,22 @@ class PrangeReductionRead(ParallelRule):
             """,
             call="running(np.ones(8))",
             numba="compiles",
+        ),
+        Example(
+            """
+            import numpy as np
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def running(x):
+                s = 0.0
+                for i in prange(x.shape[0]):
+                    s += x[i]
+                return s, np.cumsum(x)
+            """,
+            call="running(np.ones(8))",
+            numba="compiles",
+            shown=True,
         ),
     )
 

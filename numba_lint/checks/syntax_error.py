@@ -16,16 +16,8 @@ class SyntaxErrorRule(RuleInfo):
     files of the run are still checked.
 
     ## Example
-    ```python
-    def f(x)
-        return x
-    ```
 
     ## Use instead
-    ```python
-    def f(x):
-        return x
-    ```
     """
 
     code = "NB001"
@@ -37,6 +29,7 @@ class SyntaxErrorRule(RuleInfo):
         Example(
             "from numba import njit\n@njit\ndef f(x)  # expect: NB001\n    return x\n",
             numba="syntax-error",
+            shown=True,
         ),
     )
     valid = (
@@ -44,5 +37,6 @@ class SyntaxErrorRule(RuleInfo):
             "from numba import njit\n@njit\ndef f(x):\n    return x\n",
             call="f(1)",
             numba="compiles",
+            shown=True,
         ),
     )

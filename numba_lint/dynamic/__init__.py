@@ -1,19 +1,30 @@
 """The dynamic pass: trial-compile jitted functions in worker processes and locate failures.
 
-`run_dynamic` (run.py) is the entry point for the pipeline. protocol.py types the records that
-cross the process boundary (both sides import it). Parent-side modules never import Numba or
-user code: run, module_findings (coverage, failed workers and top-level statements), signatures,
-trial, cache, locate (with source_nodes, wording, disagreement), messages, numba_warnings.
-Worker-side modules run only in processes forked by the worker factory: zygote, warm, worker,
-skeleton_import (the skeleton import and what it left), skeleton, skeleton_rules (pure `ast`:
-which top-level statements the skeleton keeps), argtypes, calltypes (call-site arguments folded
-as a real call), annotations, describe, irfacts (type-inference candidates read after a
-failure), numba_compat (every Numba internal used, with the version check), modes (full compile
-and `check`), typing_only, prelower. docs/dynamic-pass.md walks through a run.
+Two sides, one sub-package each, and the records they exchange:
+
+- `parent/` runs in the linter and never imports Numba or user code: run (`run_dynamic`, the
+  entry point for the pipeline), module_findings (coverage, failed workers and top-level
+  statements), signatures and factory_results (argument types planned per function), trial
+  (the worker factory's client and the job queue), cache, locate (with source_nodes, wording,
+  disagreement), messages, numba_warnings (with warning_anchors).
+- `worker/` runs only in the factory process (`python -m numba_lint.dynamic.worker.zygote`)
+  and the workers it forks: zygote, warm, worker, skeleton_import (the skeleton import and what
+  it left), skeleton, skeleton_rules (pure `ast`: which top-level statements the skeleton
+  keeps; its vocabulary and helpers in skeleton_ast), argtypes, calltypes (call-site
+  arguments folded as a real call), annotations, describe, irfacts (type-inference
+  candidates read after a failure), explain_types,
+  numba_compat (every Numba internal used, with the version check), modes (full compile and
+  `check`), typing_only, patches, prelower.
+- `protocol.py` types the records that cross the process boundary; both sides import it.
+
+tests/test_dynamic_boundary.py holds the line: importing this package or anything in
+`parent/` leaves Numba unimported, and nothing outside `worker/` imports a worker module
+(the language server's type hover and the tests aside). docs/dynamic-pass.md walks through a
+run.
 """
 
 from __future__ import annotations
 
-from .run import DynamicResult, run_dynamic
+from .parent.run import DynamicResult, run_dynamic
 
 __all__ = ["DynamicResult", "run_dynamic"]

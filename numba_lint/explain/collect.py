@@ -2,8 +2,8 @@
 
 Runs in the linter's process and never imports Numba or the user's code: the module goes
 through the dynamic pass's own steps (signature plans, the worker job, the worker factory of
-dynamic/trial.py, the locator), with the job's "record_types" set so the worker also returns
-the types of every typing it ran, complete or stopped by an error (dynamic/explain_types.py).
+dynamic/parent/trial.py, the locator), with the job's "record_types" set so the worker also returns
+the types of every typing it ran, complete or stopped by an error (dynamic/worker/explain_types.py).
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from libcst.metadata import PositionProvider
 from ..config import Config
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Report, Summary
 from ..discover import SourceFile
-from ..dynamic.locate import Locator, to_diagnostics
-from ..dynamic.module_findings import PreparedModule, coverage_entry
-from ..dynamic.run import _collect_result, _Collected, _prepare, module_job
-from ..dynamic.signatures import load_harvest
-from ..dynamic.trial import run_jobs
+from ..dynamic.parent.locate import Locator, to_diagnostics
+from ..dynamic.parent.module_findings import PreparedModule, coverage_entry
+from ..dynamic.parent.run import _collect_result, _Collected, _prepare, module_job
+from ..dynamic.parent.signatures import load_harvest
+from ..dynamic.parent.trial import run_jobs
+from ..dynamic.parent.warning_anchors import split_at_top_level_commas
 from ..jit_index import JitFunction, build_index
 from ..notebook.expand import _in_cells, expand_notebooks
 from ..parse import ParsedModule, SyntaxProblem, Unreadable, parse, read_text
@@ -267,19 +268,10 @@ def split_signature(text: str) -> list[str]:
     wrapped = re.fullmatch(r"[\w.]*\((.*)\)", text, flags=re.DOTALL)
     if wrapped and _balanced(wrapped.group(1)):
         text = wrapped.group(1)
-    parts, depth, current = [], 0, ""
-    for char in text:
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    if current.strip():
-        parts.append(current.strip())
+    pieces, depth = split_at_top_level_commas(text, "([{", ")]}")
+    parts = [piece.strip() for piece in pieces[:-1]]
+    if pieces[-1].strip():
+        parts.append(pieces[-1].strip())
     if depth != 0 or any(not part for part in parts):
         raise TargetError(
             f"--signature '{text}': expected argument types such as 'float64[:], int64'"

@@ -113,8 +113,12 @@ def builder_digest() -> str:
     new numba-lint release never reads knowledge built by an older one.
     """
     folder = os.path.dirname(os.path.abspath(__file__))
+    probe_folder = os.path.join(folder, "probes")
+    probe_files = sorted(
+        os.path.join("probes", name) for name in os.listdir(probe_folder) if name.endswith(".py")
+    )
     digest = hashlib.sha256()
-    for name in ("probes.py", "registry.py", "build.py", "probe_worker.py"):
+    for name in (*probe_files, "registry.py", "build.py", "probe_worker.py"):
         with open(os.path.join(folder, name), "rb") as stream:
             digest.update(stream.read().replace(b"\r\n", b"\n"))  # checkouts may use CRLF
     return digest.hexdigest()[:16]

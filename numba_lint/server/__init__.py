@@ -1,8 +1,9 @@
 """`numba-lint server`: a Language Server over stdin/stdout (pygls), for any LSP-capable editor.
 
-app.py holds the handlers; convert.py the LSP shapes; settings.py the editor settings; hover.py
-and typeinfo.py the inferred types shown on hover. The server process never imports Numba or
-the user's code: trial compiles and typing run in subprocesses.
+app.py holds the handlers; convert.py the LSP shapes; settings.py the editor settings;
+warm_worker.py the trial compile on save in the warm worker factory; hover.py and typeinfo.py
+the inferred types shown on hover. The server process never imports Numba or the user's code:
+trial compiles and typing run in worker processes forked by the factory.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The language server: LSP requests and notifications -> the same pipeline the CLI runs.
 
 On open and (debounced) change: the static pass on the editor's text, in a thread, never
-importing Numba or the user's code. On save: the full pipeline (static + trial compile, in the
-dynamic pass's worker processes) on the saved file, then the type job that feeds hover. Quick
-fixes add `# noqa: CODE`. A thin adapter: every decision about findings is the pipeline's.
+importing Numba or the user's code. On save: the full pipeline (static + trial compile) on the
+saved file, in the warm worker factory the server keeps (warm_worker.py): one compile gives the
+diagnostics and hover's types, and a newer save supersedes a running check. Quick fixes add
+`# noqa: CODE`. A thin adapter: every decision about findings is the pipeline's.
 """
 
 from __future__ import annotations
@@ -24,13 +25,17 @@ from .. import __version__
 from ..config import Config, ConfigError
 from ..diagnostic import Diagnostic
 from ..discover import SourceFile
-from ..parse import ParsedModule, parse
 from ..pipeline import Options, run
+from ..static.chunked_parse import remember_pieces
 from . import hover, notebook_sync, notebooks, settings
 from .convert import SOURCE, noqa_edit, to_lsp
+from .warm_worker import Factory, SaveCheck, SaveChecks, warm_factory
 
 log = logging.getLogger(__name__)
 CONFIGURATION_SECONDS = 5.0
+# Parse trees of module pieces kept across keystrokes (about 100 lines each): an edit re-parses
+# only the piece it touched (static/chunked_parse.py). Enough for a few large open modules.
+REMEMBERED_PIECES = 64
 
 
 @dataclass(frozen=True)
@@ -61,9 +66,13 @@ class NumbaLintServer(LanguageServer):
         self.saved: dict[str, Checked] = {}
         self.types: dict[str, hover.TypeStore] = {}
         self.warned: set[str] = set()
+        self.checks = SaveChecks()
+        # The worker factory of the last check (None before the first): a new pid is a restart.
+        self.factory: Factory | None = None
         # Static checks are quick and may overlap; trial compiles run one at a time.
         self.static_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="static")
         self.dynamic_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamic")
+        remember_pieces(REMEMBERED_PIECES)
 
     # --- settings -----------------------------------------------------------------------
 
@@ -155,14 +164,19 @@ class NumbaLintServer(LanguageServer):
         self.publish(uri, text, found, version)
 
     def schedule_save(self, uri: str) -> None:
+        number = self.checks.new_save(uri)  # stops a check of this document that is running
         running = self.saving.get(uri)
-        task = asyncio.ensure_future(self._check_saved(uri, running))
+        task = asyncio.ensure_future(self._check_saved(uri, number, running))
         self.saving[uri] = task
 
-    async def _check_saved(self, uri: str, previous: asyncio.Task[None] | None) -> None:
+    async def _check_saved(
+        self, uri: str, number: int, previous: asyncio.Task[None] | None
+    ) -> None:
         if previous is not None and not previous.done():
-            await asyncio.gather(previous, return_exceptions=True)
+            await asyncio.gather(previous, return_exceptions=True)  # superseded: ends at once
         await self.settled()
+        if not self.checks.is_current(uri, number):
+            return
         document = self.workspace.get_text_document(uri)
         path = document_path(document)
         config = self.config_for(path)
@@ -170,25 +184,55 @@ class NumbaLintServer(LanguageServer):
             return
         loop = asyncio.get_running_loop()
         try:
-            text, found = await loop.run_in_executor(self.dynamic_pool, check_saved, path, config)
+            done = await loop.run_in_executor(
+                self.dynamic_pool, self.checks.check, uri, number, path, config
+            )
         except Exception:  # noqa: BLE001 - a crash in one check must not end the session
             self.report_crash("trial compile", path)
             return
-        self.saved[uri] = Checked(text, tuple(found))
-        current = self.workspace.get_text_document(uri)
-        if current.source == text:
-            self.publish(uri, text, found, current.version)
-        if config.static_only:
-            return  # the type job imports the module: not when the user asked for no imports
-        try:
-            answer = await loop.run_in_executor(
-                self.dynamic_pool, hover.infer_types, path, text, config
-            )
-        except Exception:  # noqa: BLE001 - hover types are a bonus, never a crash
-            self.report_crash("type job", path)
+        if done is None:
+            self.log_info(f"trial compile of {path.name} superseded by a newer save")
             return
-        if answer is not None:
-            self.types.setdefault(uri, hover.TypeStore()).update(answer)
+        self.saved_check(uri, path, done)
+        if not config.static_only:
+            self.keep_warm()  # a factory that died during the check is back for the next save
+
+    def saved_check(self, uri: str, path: Path, done: SaveCheck) -> None:
+        """Keep and publish one save's findings and typings (one compile gave both)."""
+        self.note_factory(done.factory)
+        pid = f"worker factory pid {done.factory.pid}" if done.factory else "static only"
+        self.log_info(f"trial compile of {path.name}: {done.seconds:.2f} s ({pid})")
+        self.saved[uri] = Checked(done.text, tuple(done.diagnostics))
+        if done.types:
+            self.types.setdefault(uri, hover.TypeStore()).update(done.types)
+        current = self.workspace.get_text_document(uri)
+        if current.source == done.text:
+            self.publish(uri, done.text, done.diagnostics, current.version)
+
+    def keep_warm(self) -> None:
+        """Start the worker factory (Numba imported once) unless it runs, ahead of a save."""
+        if not self.options.check_on_save:
+            return
+        future = asyncio.get_running_loop().run_in_executor(self.dynamic_pool, warm_factory)
+        future.add_done_callback(self._warmed)
+
+    def _warmed(self, future: asyncio.Future[Factory | None]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self.note_factory(future.result())
+
+    def note_factory(self, factory: Factory | None) -> None:
+        if factory is None or factory == self.factory:
+            return
+        self.factory = factory
+        self.log_info(
+            f"worker factory started (pid {factory.pid}): "
+            f"Numba imported in {factory.startup_seconds:.2f} s"
+        )
+
+    def log_info(self, message: str) -> None:
+        self.window_log_message(
+            lsp.LogMessageParams(type=lsp.MessageType.Info, message=f"numba-lint: {message}")
+        )
 
     def report_crash(self, what: str, path: Path) -> None:
         detail = traceback.format_exc()
@@ -223,14 +267,6 @@ def check_static(path: Path, text: str, config: Config) -> list[Diagnostic]:
     return report.diagnostics
 
 
-def check_saved(path: Path, config: Config) -> tuple[str, list[Diagnostic]]:
-    """The saved file through the whole pipeline: (the text checked, its findings)."""
-    text = path.read_text(encoding="utf-8", errors="replace")
-    report = run(config, Options(paths=[str(path)]))
-    mine = path.resolve()
-    return text, [d for d in report.diagnostics if Path(d.filename).resolve() == mine]
-
-
 server = NumbaLintServer()
 
 
@@ -260,8 +296,13 @@ async def configuration_changed(ls: NumbaLintServer, params: lsp.DidChangeConfig
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
-def did_open(ls: NumbaLintServer, params: lsp.DidOpenTextDocumentParams) -> None:
-    ls.schedule_static(params.text_document.uri, 0)
+async def did_open(ls: NumbaLintServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.schedule_static(uri, 0)
+    await ls.settled()
+    config = ls.config_for(document_path(ls.workspace.get_text_document(uri)))
+    if config is not None and not config.static_only:
+        ls.keep_warm()  # Numba imported while the user edits, not on the first save
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
@@ -281,6 +322,7 @@ def did_close(ls: NumbaLintServer, params: lsp.DidCloseTextDocumentParams) -> No
     task = ls.pending.pop(uri, None)
     if task is not None:
         task.cancel()
+    ls.checks.forget(uri)
     ls.saved.pop(uri, None)
     ls.types.pop(uri, None)
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -347,20 +389,8 @@ async def on_hover(ls: NumbaLintServer, params: lsp.HoverParams) -> lsp.Hover | 
         return None
     document = ls.workspace.get_text_document(uri)
     where = document.position_from_client_units(params.position)
-    lines = document.lines
-    if where.line >= len(lines):
-        return None
-    name = hover.identifier_at(lines[where.line], where.character)
-    if name is None:
-        return None
-    text = document.source
-    parsed = parse(SourceFile(path=document_path(document), display=uri, text=text), text)
-    if not isinstance(parsed, ParsedModule):
-        return None
-    function = hover.enclosing_function(parsed, where.line + 1)
-    if function is None:
-        return None
-    markdown = hover.describe(store, function.qualname, name, where.line + 1)
+    source = SourceFile(path=document_path(document), display=uri, text=document.source)
+    markdown = hover.markdown_at(store, source, where.line, where.character)
     if markdown is None:
         return None
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=markdown))

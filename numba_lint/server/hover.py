@@ -1,26 +1,20 @@
-"""Inferred Numba types for hover: run the type job for a saved module, answer "what is `x`?".
+"""Inferred Numba types for hover: keep each function's typings, answer "what is `x`?".
 
-Parent side (the language server): builds the dynamic pass's job for one module, runs it in a
-`python -m numba_lint.server.typeinfo` subprocess (never in the server: it imports Numba and the
-module's skeleton), keeps the last successful typing of each function, and turns a cursor
-position into the type of the variable under it.
+Parent side (the language server): the typings come with the trial compile of each save
+(warm_worker.py runs the pipeline with the type recorder on: one compile, no job of its own);
+this module keeps the last successful typing of each function and turns a cursor position into
+the type of the variable under it.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from libcst.metadata import PositionProvider
 
-from ..config import Config
 from ..discover import SourceFile
-from ..dynamic.protocol import Job
 from ..jit_index import JitFunction, build_index
 from ..parse import ParsedModule, parse
 
@@ -56,40 +50,23 @@ class TypeStore:
                 self.functions[qualname] = fresh
 
 
-def type_job(parsed: ParsedModule, config: Config) -> Job:
-    """The dynamic pass's worker job for this module (its signature plans included)."""
-    from ..dynamic.run import module_job  # the same job the dynamic pass sends its workers
-    from ..dynamic.signatures import load_harvest, plan_module
-
-    harvest, _ = load_harvest(config.project_root, config.signatures_file)
-    plans = plan_module(parsed, build_index(parsed), config.project_root, harvest)
-    return module_job(parsed, plans, config)
-
-
-def infer_types(path: Path, text: str, config: Config) -> dict[str, Any] | None:
-    """Run the type job in a subprocess; None when the module could not be typed at all."""
-    parsed = parse(SourceFile(path=path, display=str(path), text=text), text)
+def markdown_at(store: TypeStore, source: SourceFile, row: int, column: int) -> str | None:
+    """What hover shows at 0-based `row` and code-point `column` of the document's text: the
+    types of the identifier there, inside a jitted function; None elsewhere."""
+    text = source.text or ""
+    lines = text.splitlines()
+    if row >= len(lines):
+        return None
+    name = identifier_at(lines[row], column)
+    if name is None:
+        return None
+    parsed = parse(source, text)
     if not isinstance(parsed, ParsedModule):
         return None
-    job = type_job(parsed, config)
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "numba_lint.server.typeinfo"],
-            input=json.dumps(job),
-            capture_output=True,
-            text=True,
-            timeout=config.timeout,
-            cwd=config.project_root,
-        )
-    except subprocess.TimeoutExpired:
+    function = enclosing_function(parsed, row + 1)
+    if function is None:
         return None
-    if done.returncode != 0:
-        return None
-    try:
-        answer = json.loads(done.stdout)
-    except json.JSONDecodeError:
-        return None
-    return answer if isinstance(answer, dict) else None
+    return describe(store, function.qualname, name, row + 1)
 
 
 def identifier_at(line: str, column: int) -> str | None:

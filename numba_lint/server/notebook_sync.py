@@ -76,7 +76,7 @@ async def _static_later(ls: NumbaLintServer, uri: str, delay: float) -> None:
 
 async def check_saved(ls: NumbaLintServer, uri: str) -> None:
     """The saved .ipynb through the whole pipeline; published when the cells still match."""
-    from .app import check_saved as run_saved
+    from .warm_worker import check_saved as run_saved
 
     await ls.settled()
     path = notebook_path(uri)
@@ -85,7 +85,7 @@ async def check_saved(ls: NumbaLintServer, uri: str) -> None:
         return
     loop = asyncio.get_running_loop()
     try:
-        _, found = await loop.run_in_executor(ls.dynamic_pool, run_saved, path, config)
+        _, found, _ = await loop.run_in_executor(ls.dynamic_pool, run_saved, path, config, False)
     except Exception:  # noqa: BLE001 - a crash in one check must not end the session
         ls.report_crash("trial compile", path)
         return

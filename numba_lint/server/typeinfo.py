@@ -1,18 +1,13 @@
-"""One module, trial-compiled in this (throw-away) process -> the Numba type of every variable.
+"""The type recorder's records -> the Numba type of every variable, for hover and explain.
 
-Run by the language server as `python -m numba_lint.server.typeinfo` with the dynamic pass's job
-on stdin; answers {"functions": {qualname: [{"signature", "return", "variables"}]}} on stdout.
-It imports Numba and the module's skeleton exactly as a dynamic-pass worker does (so it must
-never run inside the server process) and types it typing-only with the worker's type recorder
-on (the one `numba-lint explain` uses); the typings that completed are the answer. It never
-runs the module's other top-level statements.
+`variables_of` runs in the dynamic pass's workers (dynamic/explain_types.py calls it while Numba
+types a function: it takes Numba's IR and typemap, and imports Numba only then). `collect` runs
+in the language server: it keeps the complete typings of one module's functions from the
+records of a save's trial compile, as {qualname: [{"signature", "return", "variables"}]}.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +34,8 @@ def variables_of(func_ir: Any, typemap: Any) -> list[dict[str, Any]]:
 
 def collect(records: list[dict[str, Any]], path: Path) -> dict[str, list[dict[str, Any]]]:
     """The complete typings of the module's functions, by qualified name, from the records the
-    worker made while typing (dynamic/explain_types.py, which `numba-lint explain` reads too)."""
+    worker made while typing (dynamic/worker/explain_types.py, which `numba-lint explain` reads
+    too)."""
     functions: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         if not record["complete"] or Path(record["file"]) != path:
@@ -52,21 +48,3 @@ def collect(records: list[dict[str, Any]], path: Path) -> dict[str, list[dict[st
             }
         )
     return functions
-
-
-def main() -> None:
-    job = json.load(sys.stdin)
-    answer = sys.stdout
-    # The module's own prints must not corrupt the answer.
-    with contextlib.redirect_stdout(sys.stderr):
-        from ..dynamic import warm  # noqa: F401 - Numba's environment, as in the workers
-        from ..dynamic.worker import run_job
-
-        result = run_job({**job, "record_types": True})
-        functions = collect(result.get("types", []), Path(job["path"]).resolve())
-    json.dump({"functions": functions}, answer)
-    answer.flush()
-
-
-if __name__ == "__main__":
-    main()

@@ -44,7 +44,7 @@ CLAIM_ORDER: tuple[type[TrialRule], ...] = (
 
 # The order in which rules' locators are asked for the node on the failure's line, whichever
 # rule claimed it (Numba's text can name several things; the first locator that finds its node
-# wins). After these, dynamic/locate.py falls back to any quoted name on the line.
+# wins). After these, dynamic/parent/locate.py falls back to any quoted name on the line.
 LOCATE_ORDER: tuple[type[TrialRule], ...] = (
     UnknownAttribute,
     UnsupportedNumpyFunction,

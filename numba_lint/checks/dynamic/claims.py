@@ -44,7 +44,7 @@ class Failure:
 
 
 class LineNodes(Protocol):
-    """What a locator may ask of a source file (dynamic/locate.SourceFile)."""
+    """What a locator may ask of a source file (dynamic/source_nodes.SourceNodes)."""
 
     def nodes_on(
         self, line: int, kinds: tuple[type, ...]

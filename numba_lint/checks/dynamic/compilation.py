@@ -2,7 +2,7 @@
 while lowering to machine code, a signature Numba cannot use.
 
 Each class carries its docs and the shape of Numba's error it claims (claims.py). NB908's
-location (the decorator's signature or the jitclass spec) is chosen in dynamic/locate.py.
+location (the decorator's signature or the jitclass spec) is chosen in dynamic/parent/locate.py.
 """
 
 from __future__ import annotations
@@ -34,13 +34,6 @@ class UnsupportedConstruct(TrialRule):
     Numba cannot translate the construct at all, whatever the argument types.
 
     ## Example
-    ```python
-    @njit("int64(int64)")
-    def f(n):
-        class C:
-            pass
-        return n
-    ```
 
     ## Use instead
     Move the construct out of the jitted function.
@@ -63,6 +56,19 @@ class UnsupportedConstruct(TrialRule):
                     return 0
             """,
             numba="fails",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit("int64(int64)")
+            def f(n):
+                class C:  # expect: NB906
+                    pass
+                return n
+            """,
+            numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -91,11 +97,6 @@ class LoweringFailure(TrialRule):
     `zip(...)`/`enumerate(...)` iterators, or using a global jitclass instance as a constant.
 
     ## Example
-    ```python
-    @njit("int64(int64)")
-    def f(n):
-        return zip(range(n), range(n))
-    ```
 
     ## Use instead
     Return concrete values (tuples, arrays) instead of iterators.
@@ -130,6 +131,7 @@ class LoweringFailure(TrialRule):
                 return BOX.v  # expect: NB907
             """,
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -197,18 +199,8 @@ class InvalidSignature(TrialRule):
     A bad signature in a decorator raises when the module is imported.
 
     ## Example
-    ```python
-    @njit("float65(float64)")
-    def f(x):
-        return x
-    ```
 
     ## Use instead
-    ```python
-    @njit("float64(float64)")
-    def f(x):
-        return x
-    ```
     """
 
     code = "NB908"
@@ -226,12 +218,14 @@ class InvalidSignature(TrialRule):
                 return x
             """,
             numba="other",
+            shown=True,
         ),
     )
     valid = (
         Example(
             "from numba import njit\n\n@njit('float64(float64)')\ndef f(x):\n    return x\n",
             numba="compiles",
+            shown=True,
         ),
     )
 

@@ -2,7 +2,7 @@
 for the argument types, and any other typing error (unification included).
 
 Each class carries its docs, the shape of Numba's error it claims and the node it points at
-(claims.py). NB901's location (the first use of the argument) is chosen in dynamic/locate.py,
+(claims.py). NB901's location (the first use of the argument) is chosen in dynamic/parent/locate.py,
 from the worker's record of untypable arguments rather than from Numba's text.
 """
 
@@ -82,34 +82,16 @@ class UntypableArgument(TrialRule):
     ordinary classes, so the call raises "Cannot determine Numba type of <class ...>".
 
     ## Example
-    ```python
-    class MyInt:
-        def __init__(self, x):
-            self.x = x
-
-    @njit
-    def add(a, b):
-        return a.x + b.x
-
-    add(MyInt(5), MyInt(6))
-    ```
 
     ## Use instead
     Pass the numbers, or make the class a `@jitclass`:
-    ```python
-    @njit
-    def add(a, b):
-        return a + b
-
-    add(5, 6)
-    ```
     """
 
     code = "NB901"
     name = "untypable-argument"
     summary = "a call passes an argument nopython mode cannot type"
     # {what}: "argument 'a' is an instance of the plain class 'MyInt'", "arguments 'a' and 'b'
-    # are ...", "argument 'pts' is a list of 'Point' instances" (dynamic/locate.py).
+    # are ...", "argument 'pts' is a list of 'Point' instances" (dynamic/parent/locate.py).
     message = "{what}, which nopython mode cannot type (passed at line {line})"
     invalid = (
         Example(
@@ -127,6 +109,7 @@ class UntypableArgument(TrialRule):
             add(MyInt(5), MyInt(6))
             """,
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -141,6 +124,7 @@ class UntypableArgument(TrialRule):
             add(5, 6)
             """,
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -156,14 +140,6 @@ class TypingFailure(TrialRule):
     `TypingError`.
 
     ## Example
-    ```python
-    @njit("int64(int64)")
-    def f(n):
-        x = 1
-        if n:
-            x = "s"
-        return x
-    ```
 
     ## Use instead
     Keep each variable to one type.
@@ -183,6 +159,20 @@ class TypingFailure(TrialRule):
                 return undefined_name + n  # expect: NB903
             """,
             numba="fails",
+        ),
+        Example(
+            """
+            from numba import njit
+
+            @njit("int64(int64)")
+            def f(n):
+                x = 1
+                if n:
+                    x = "s"  # expect: NB903
+                return x
+            """,
+            numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -216,11 +206,6 @@ class NoMatchingImplementation(TrialRule):
     The function exists in nopython mode, but not for these types or keywords.
 
     ## Example
-    ```python
-    @njit("float64[:](int64)")
-    def f(n):
-        return np.zeros("a")
-    ```
 
     ## Use instead
     Pass the types the implementation accepts, e.g. `np.zeros(n)`.
@@ -241,6 +226,7 @@ class NoMatchingImplementation(TrialRule):
                 return np.zeros("a")  # expect: NB905
             """,
             numba="fails",
+            shown=True,
         ),
     )
     valid = (

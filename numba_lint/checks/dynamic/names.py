@@ -42,21 +42,8 @@ class UntypedGlobal(TrialRule):
     "Untyped global name 'helper'".
 
     ## Example
-    ```python
-    def helper(x):
-        return x + 1
-
-    @njit("int64(int64)")
-    def f(x):
-        return helper(x)
-    ```
 
     ## Use instead
-    ```python
-    @njit
-    def helper(x):
-        return x + 1
-    ```
     """
 
     code = "NB902"
@@ -76,6 +63,7 @@ class UntypedGlobal(TrialRule):
                 return helper(x)  # expect: NB902
             """,
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -92,6 +80,7 @@ class UntypedGlobal(TrialRule):
                 return helper(x)
             """,
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -128,11 +117,6 @@ class UnknownAttribute(TrialRule):
     Nopython mode only knows the attributes Numba registers for each type.
 
     ## Example
-    ```python
-    @njit("float64(float64[:])")
-    def f(a):
-        return a.nope
-    ```
 
     ## Use instead
     Use an attribute Numba supports for that type (see Numba's "Supported NumPy features").
@@ -152,6 +136,7 @@ class UnknownAttribute(TrialRule):
                 return a.nope  # expect: NB904
             """,
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -209,11 +194,6 @@ class UnsupportedNumpyFunction(TrialRule):
     unsupported NumPy function".
 
     ## Example
-    ```python
-    @njit("int64(int64[:])")
-    def f(days):
-        return np.busday_count(days, days)
-    ```
 
     ## Use instead
     Compute it outside the jitted function, or with loops and the supported functions.
@@ -236,6 +216,7 @@ class UnsupportedNumpyFunction(TrialRule):
                 return np.busday_count(a, a) + 1.0  # expect: NB909
             """,
             numba="fails",
+            shown=True,
         ),
     )
     valid = (
@@ -290,14 +271,6 @@ class GlobalFromSkippedCode(TrialRule):
     trial-compiled (NB960), with the line of the code the skeleton did not run.
 
     ## Example
-    ```python
-    for i in range(3):
-        LAST = i
-
-    @njit("int64()")
-    def f():
-        return LAST
-    ```
 
     ## Use instead
     Define the global with a plain module-level assignment, or fill a table defined earlier in a
@@ -326,6 +299,7 @@ class GlobalFromSkippedCode(TrialRule):
                 return LAST  # expect: NB961
             """,
             numba="compiles",
+            shown=True,
         ),
     )
     valid = (

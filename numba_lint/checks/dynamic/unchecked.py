@@ -24,9 +24,6 @@ class ImportFailed(DynamicRule):
     `additional_dependencies`, or run the hook with `language: system`.
 
     ## Example
-    ```python
-    import package_not_installed
-    ```
 
     ## Use instead
     Run numba-lint in an environment with the project's dependencies.
@@ -48,6 +45,7 @@ class ImportFailed(DynamicRule):
                 return x
             """,
             numba="import-fails",
+            shown=True,
         ),
     )
     valid = (
@@ -73,10 +71,7 @@ class WorkerTimeout(DynamicRule):
     check only failed for a name that statement defines is listed as unchecked, not reported.
 
     ## Example
-    ```python
-    LIMIT = spin_forever()
-    ```
-    (The tested example below sleeps 1.5 s and is checked with `timeout = 1`.)
+    (It sleeps 1.5 s: its test runs with `timeout = 1`.)
 
     ## Use instead
     Compute expensive values inside functions, or raise the timeout.
@@ -102,6 +97,7 @@ class WorkerTimeout(DynamicRule):
                 return x
             """,
             numba="compiles",
+            shown=True,
         ),
     )
     valid = (
@@ -130,11 +126,6 @@ class WorkerCrashed(DynamicRule):
     Its functions are not trial-compiled. Other modules are still checked.
 
     ## Example
-    ```python
-    import ctypes
-    ctypes.string_at(1, 1)
-    VALUE = ctypes.string_at(1, 1)
-    ```
 
     ## Use instead
     Keep crashing or exiting code out of import time.
@@ -168,6 +159,7 @@ class WorkerCrashed(DynamicRule):
                 return x
             """,
             numba="nothing-compiled",
+            shown=True,
         ),
     )
     valid = (
@@ -201,18 +193,8 @@ class NotTrialCompiled(DynamicRule):
     Nothing is wrong with the code; the finding says what was not verified.
 
     ## Example
-    ```python
-    @njit
-    def f(x):
-        return x
-    ```
 
     ## Use instead
-    ```python
-    @njit
-    def f(x: float) -> float:
-        return x
-    ```
     """
 
     code = "NB960"
@@ -230,6 +212,7 @@ class NotTrialCompiled(DynamicRule):
                 return x
             """,
             numba="nothing-compiled",
+            shown=True,
         ),
     )
     valid = (
@@ -243,6 +226,7 @@ class NotTrialCompiled(DynamicRule):
             """,
             call="f(1.0)",
             numba="compiles",
+            shown=True,
         ),
     )
 
@@ -260,22 +244,8 @@ class NumbaWarningRule(DynamicRule):
     or relies on something Numba may change.
 
     ## Example
-    ```python
-    @njit
-    def put(x: int) -> int:
-        d = Dict.empty(types.int32, types.int32)
-        d[1] = x
-        return d[1]
-    ```
 
     ## Use instead
-    ```python
-    @njit
-    def put(x: int) -> int:
-        d = Dict.empty(types.int64, types.int64)
-        d[1] = x
-        return d[1]
-    ```
     """
 
     code = "NB970"
@@ -297,6 +267,7 @@ class NumbaWarningRule(DynamicRule):
             """,
             call="put(3)",
             numba="warns",
+            shown=True,
         ),
     )
     valid = (
@@ -313,5 +284,6 @@ class NumbaWarningRule(DynamicRule):
             """,
             call="put(3)",
             numba="compiles",
+            shown=True,
         ),
     )

@@ -1,0 +1,36 @@
+"""A bug inside numba-lint exits 2 with a message that says so, never 1 (which a CI gate or
+pre-commit reads as "findings") and never a bare traceback alone. The fault is injected in a
+real `numba-lint` process: no current input is known to crash it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+FAULTY_RUN = """
+import sys
+import numba_lint.pipeline as pipeline
+from numba_lint.cli import main
+
+def broken(config, options):
+    raise RuntimeError("injected fault")
+
+pipeline.run = broken
+sys.exit(main(["check", "--static-only", sys.argv[1]]))
+"""
+
+
+def test_an_internal_error_exits_2_and_says_it_is_a_bug(tmp_path: Path) -> None:
+    module = tmp_path / "mod.py"
+    module.write_text("import numba\n\n\n@numba.njit\ndef f(x):\n    return x\n", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", FAULTY_RUN, str(module)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "numba-lint: internal error (a bug" in done.stderr
+    assert "RuntimeError: injected fault" in done.stderr
+    assert done.stdout == ""
