@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .config import find_project_root
-from .static_cache import clean
+from .static.cache import clean
 
 
 def clean_main(path: Path, dynamic: bool) -> int:

@@ -138,7 +138,7 @@ def configure(args: argparse.Namespace) -> Config:
 def _check(args: argparse.Namespace) -> int:
     from .discover import SourceFile
     from .pipeline import Options
-    from .static_pool import StaticWorkerFailure
+    from .static.pool import StaticWorkerFailure
 
     config = configure(args)
     options = Options(

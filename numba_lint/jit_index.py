@@ -1,10 +1,11 @@
 """ParsedModule -> JitIndex: every function whose body Numba compiles, with its decorator options.
 
-Called once per module by the pipeline; static rules and the dynamic pass both read the result.
+Called once per module by the static engine (`numba_lint/static/`); static rules and the
+dynamic pass both read the result.
 First the module's own wrappers of numba's decorators (`wrappers`), then one walk of its
 statements (`index_visitor`); names resolve through the module's `names.Names` plus the
-project's own re-exports and wrappers (`ProjectAliases`), settled over a few rounds
-(`settled`). Never imports Numba.
+project's own re-exports and wrappers (`ProjectAliases`), which the static engine settles over
+a few rounds (`numba_lint/static/stages.py`). Never imports Numba.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .index_visitor import Indexer
 from .jit_decorators import DecoratorResolver
 from .jit_model import (
     FUNCTION_KINDS,
+    IndexedModule,
     JitDecorator,
     JitFunction,
     JitIndex,
@@ -23,7 +25,7 @@ from .jit_model import (
 )
 from .listing import listed, listing_order, with_variants
 from .modules import absolute_module_name
-from .parse import ParsedModule, parse
+from .parse import ParsedModule
 from .walk import walk_statements
 from .wrappers import module_wrappers
 
@@ -31,6 +33,7 @@ from .wrappers import module_wrappers
 # listing in `listing`).
 __all__ = [
     "FUNCTION_KINDS",
+    "IndexedModule",
     "JitDecorator",
     "JitFunction",
     "JitIndex",
@@ -41,8 +44,6 @@ __all__ = [
     "listed",
     "listing_order",
     "project_aliases",
-    "reindexed",
-    "settled",
     "with_variants",
 ]
 
@@ -59,41 +60,10 @@ def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = N
     return JitIndex(indexer.functions, indexer.jitclasses, aliases, frozenset(looked_up))
 
 
-def project_aliases(indexes: Iterable[tuple[ParsedModule, JitIndex]]) -> dict[str, JitDecorator]:
+def project_aliases(indexes: Iterable[IndexedModule]) -> dict[str, JitDecorator]:
     """Module-level decorator aliases of every module, by their importable qualified name."""
     aliases: dict[str, JitDecorator] = {}
     for parsed, index in indexes:
         for name, decorator in index.decorator_aliases.items():
             aliases[f"{parsed.module_name}.{name}"] = decorator
     return aliases
-
-
-def settled(
-    indexes: list[tuple[ParsedModule, JitIndex]], rounds: int = 3
-) -> list[tuple[ParsedModule, JitIndex]]:
-    """`indexes` indexed again with the project's aliases until those stop growing: a wrapper
-    built on another module's wrapper is known one round after that one."""
-    aliases = project_aliases(indexes)
-    for _ in range(rounds):
-        if not aliases:
-            break
-        indexes = [reindexed(module, index, aliases) for module, index in indexes]
-        again = project_aliases(indexes)
-        if again == aliases:
-            break
-        aliases = again
-    return indexes
-
-
-def reindexed(
-    module: ParsedModule, index: JitIndex, aliases: ProjectAliases
-) -> tuple[ParsedModule, JitIndex]:
-    """`module` and its index once the project's decorator aliases are known: parsed again if
-    the reduction took one of them for plain Python, indexed again if it uses one."""
-    if module.assumed_wrongly(aliases):
-        again = parse(module.source, module.text, reduce=True)
-        if isinstance(again, ParsedModule):
-            return again, build_index(again, aliases)
-    if index.needs_aliases(aliases):
-        return module, build_index(module, aliases)
-    return module, index

@@ -1,5 +1,6 @@
 """The values the jit index hands on: numba's decorator names and kinds, `JitDecorator` (one
-resolved decorator), `JitFunction` (one function Numba compiles) and `JitIndex` (a module's).
+resolved decorator), `JitFunction` (one function Numba compiles), `JitIndex` (a module's) and
+`IndexedModule` (a parsed module with its index).
 Read by every step after the index; pure data and small pure helpers, never reads files or
 imports Numba.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import libcst as cst
 
@@ -156,6 +157,14 @@ class JitIndex:
 
     def by_node(self) -> dict[cst.FunctionDef, JitFunction]:
         return {function.node: function for function in self.functions}
+
+
+class IndexedModule(NamedTuple):
+    """One module as the static pass hands it on: its parse and its jit index (unpacks as
+    `parsed, index`; `.index` would be the tuple's own method)."""
+
+    parsed: ParsedModule
+    jit_index: JitIndex
 
 
 # Qualified name in the project -> numba decorator name, e.g. {"pkg._jit.jit": "numba.njit"}.

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from .diagnostic import FunctionCoverage
-from .jit_model import JitFunction, JitIndex
+from .jit_model import IndexedModule, JitFunction, JitIndex
 from .parse import ParsedModule
 
 # Why a static-only listing leaves every function unchecked.
@@ -42,7 +42,7 @@ def listing_order(entry: FunctionCoverage) -> tuple[str, int, str, str]:
 
 
 def with_variants(
-    indexed: Iterable[tuple[ParsedModule, JitIndex]], entries: list[FunctionCoverage]
+    indexed: Iterable[IndexedModule], entries: list[FunctionCoverage]
 ) -> list[FunctionCoverage]:
     """The dynamic pass's `functions` entries, one per variant of a def jitted more than once.
     The pass checks each variant through its own dispatcher and names it in `dispatcher`; an

@@ -1,7 +1,8 @@
 """Relative module names -> absolute ones, as Python's import system resolves them; the dotted
-name an `ast` expression spells (`np.linalg.norm`).
+name an `ast` expression spells (`np.linalg.norm`); the absolute names a module's top-level
+imports bind (`module_imports`).
 
-Shared by the reduction (before libcst), the jit index, the project's bindings and the
+Shared by the static pass's blanking (before libcst), the jit index, the project's bindings and the
 pipeline, which finds with `imported_modules` what a module imports without parsing it.
 """
 
@@ -54,3 +55,51 @@ def dotted_name(node: ast.expr) -> str | None:
     if not isinstance(node, ast.Name):
         return None
     return ".".join([node.id, *reversed(parts)])
+
+
+# Statements that bind their own name at module level.
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
+    """Local name -> the absolute dotted name a module-level import binds to it; names bound
+    more than once (also by assignment or definition) are left out."""
+    bound: dict[str, str | None] = {}
+
+    def bind(name: str, target: str | None) -> None:
+        bound[name] = None if name in bound else target
+
+    for statement in tree.body:
+        if isinstance(statement, _DEFINITIONS):
+            bind(statement.name, None)
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        bind(alias.asname, alias.name)
+                    else:
+                        head = alias.name.split(".")[0]
+                        bind(head, head)
+            elif isinstance(node, ast.ImportFrom):
+                source = "." * node.level + (node.module or "")
+                if node.level:
+                    source = absolute_module_name(source, module, is_package)
+                for alias in node.names:
+                    bind(alias.asname or alias.name, f"{source}.{alias.name}")
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bind(node.id, None)
+            elif isinstance(node, _DEFINITIONS):
+                bind(node.name, None)
+    return {name: target for name, target in bound.items() if target is not None}
+
+
+def module_imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
+    """Local name -> the absolute dotted name a module-level import binds to it (`_imports`),
+    computed once per tree (the static pass's blanking and the jit index's wrappers both ask)."""
+    key = (module, is_package)
+    cached = getattr(tree, "_numba_lint_imports", None)
+    if cached is None or cached[0] != key:
+        cached = (key, _imports(tree, module, is_package))
+        tree._numba_lint_imports = cached  # type: ignore[attr-defined]
+    return cached[1]

@@ -1,35 +1,27 @@
 """SourceFile -> ParsedModule (libcst tree + shared metadata), or a reason it could not be read.
 
-Called by the pipeline after discovery. Decodes with the file's PEP 263 encoding, skips the
-libcst parse for files that cannot involve Numba (the cheap text prefilter), and turns a
-syntax error into one NB001 diagnostic. Never imports or runs the code it parses.
+Called by the static pass (`numba_lint/static/`), the editor's hover and `explain`. Decodes with
+the file's PEP 263 encoding and turns a syntax error into a `SyntaxProblem` (NB001). The static
+pass's faster parse of a reduced text (`static/reduced_parse.py`) builds the same
+`ParsedModule`. Never imports or runs the code it parses.
 """
 
 from __future__ import annotations
 
 import ast
-import functools
 import io
-import re
 import sys
 import threading
 import tokenize
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .chunked_parse import parse_in_pieces
 from .discover import SourceFile
 from .lines import Lines
 from .names import Names
-from .reduce import reduce_parsed
-
-# A file can only contain jitted code if it mentions numba, or imports a project module that
-# re-exports numba's decorators (see `may_use_numba`).
-_NUMBA_WORD = re.compile(r"\bnumba\b")
 
 
 @dataclass
@@ -41,12 +33,6 @@ class ParsedModule:
     lines: list[str] = field(default_factory=list)
     # Python's ast of `text`, when an earlier step already built it (`statement_lines` reuses it).
     tree: ast.Module | None = field(default=None, repr=False, compare=False)
-    # Decorators the reduction took for plain Python (absolute names): if one of them is a
-    # project decorator alias, the module must be parsed again without that assumption.
-    assumed_plain: frozenset[str] = frozenset()
-
-    def assumed_wrongly(self, aliases: Mapping[str, object]) -> bool:
-        return not self.assumed_plain.isdisjoint(aliases)
 
     @property
     def module(self) -> cst.Module:
@@ -121,43 +107,6 @@ def module_name_for(path: Path) -> str:
     return ".".join(parts) or path.stem
 
 
-def may_use_numba(
-    text: str, reexporting: Iterable[str] = (), alias_names: Iterable[str] | None = None
-) -> bool:
-    """Cheap test: could this file contain jitted code? False means skip the parse.
-
-    `reexporting`: project modules that bind jit decorators at module level, under the
-    `alias_names`: a file that never names numba can jit only through one of those names
-    (`@fast_jit`, `@_jit.fast_jit`, `from ._jit import fast_jit as fj`), so it must contain
-    one, and import one of those modules."""
-    # Plain substring tests first: a regular expression over every file is what costs.
-    if "numba" in text and _NUMBA_WORD.search(text):
-        return True
-    if alias_names is not None and not any(name in text for name in alias_names):
-        return False
-    for module in reexporting:
-        if not module:
-            continue
-        if module in text:
-            return True
-        tail = module.rsplit(".", 1)[-1]
-        if tail and tail in text and _tail_import(tail).search(text):
-            return True
-    return False
-
-
-@functools.lru_cache(maxsize=64)
-def _tail_import(tail: str) -> re.Pattern[str]:
-    """Imports that name a re-exporting module by its last part only."""
-    name = re.escape(tail)
-    return re.compile(
-        # Relative imports: "from ._jit import njit".
-        rf"from\s+\.+{name}\b"
-        # "from pkg import _jit" / "from . import _jit".
-        rf"|(?m:^[ \t]*from[ \t]+[.\w]+[ \t]+import[ \t][^\n]*\b{name}\b)"
-    )
-
-
 def _skip_validation(node: cst.CSTNode) -> None:
     pass
 
@@ -170,7 +119,7 @@ _validation_lock = threading.Lock()
 _parsing = 0
 
 
-def _parse_module(text: str) -> cst.Module:
+def parse_libcst(text: str) -> cst.Module:
     """`cst.parse_module`, without re-validating every node the parser builds: validation is
     for trees built by hand (libcst's own comment on `CSTNode.__post_init__` says so), and it
     was a third of the parse time."""
@@ -233,48 +182,20 @@ def _nul_problem(source: SourceFile, text: str, message: str) -> SyntaxProblem:
 
 
 def parse(
-    source: SourceFile,
-    text: str,
-    reduce: bool = False,
-    jit_names: frozenset[str] | None = None,
-    assume: bool = False,
+    source: SourceFile, text: str, python_tree: ast.Module | None = None
 ) -> ParsedModule | SyntaxProblem:
-    """`reduce=True` (static-only runs): libcst sees the text with the bodies that cannot hold
-    jitted code blanked (`reduce.reduce_parsed`, which explains `jit_names` and the decorators
-    `assume=True` takes for plain Python: see `ParsedModule.assumed_plain`); `.text` and
-    `.lines` stay the original."""
-    tree = None
-    if reduce:
-        module_name = module_name_for(source.path)
-        # Round one (no jit_names) may take project decorators for plain Python (`assume`).
-        speculation = (module_name, source.path.stem == "__init__") if assume else None
-        reduced = reduce_parsed(text, jit_names, speculation)
-        tree = reduced.tree
-        if tree is not None:
-            try:
-                module = parse_in_pieces(reduced.text or text, tree, _parse_module)
-            except (cst.ParserSyntaxError, RecursionError, ValueError):
-                pass  # parse the original below, so errors are reported as written
-            else:
-                return ParsedModule(
-                    source=source,
-                    text=text,
-                    module_name=module_name,
-                    wrapper=MetadataWrapper(module, unsafe_skip_copy=True),
-                    lines=text.splitlines(),
-                    tree=tree,
-                    assumed_plain=reduced.assumed_plain,
-                )
+    """`python_tree`: Python's ast of `text`, when the caller has it already."""
+    tree = python_tree
     if tree is None:
         # Python's own parser first: it places errors better, says them in the words users
         # know, and bounds what reaches libcst, whose native parser overflows its stack on
         # nesting Python rejects (thousands of brackets) and slows to minutes on long chains.
-        python_tree = python_parse(source, text)
-        if isinstance(python_tree, SyntaxProblem):
-            return python_tree
-        tree = python_tree
+        parsed = python_parse(source, text)
+        if isinstance(parsed, SyntaxProblem):
+            return parsed
+        tree = parsed
     try:
-        module = _parse_module(text)
+        module = parse_libcst(text)
     except cst.ParserSyntaxError as exc:
         return SyntaxProblem(
             source=source,

@@ -16,8 +16,7 @@ import libcst as cst
 
 from .bindings import module_bindings
 from .checks.base import ProjectFacts
-from .jit_index import JitIndex
-from .parse import ParsedModule
+from .jit_index import IndexedModule
 from .recursion import deep_recursion
 from .walk import TypeDispatchVisitor, walk
 
@@ -154,14 +153,14 @@ def _string_literals(node: cst.CSTNode) -> Iterable[str]:
     return found
 
 
-def collect_facts(modules: Iterable[tuple[ParsedModule, JitIndex]]) -> ProjectFacts:
+def collect_facts(modules: Iterable[IndexedModule]) -> ProjectFacts:
     # Module-level code nests deeper than Python's default recursion limit (a valid sum of
     # 1,500 terms); the walks below recurse per level, as the rules do (`deep_recursion`).
     with deep_recursion():
         return _collect_facts(modules)
 
 
-def _collect_facts(modules: Iterable[tuple[ParsedModule, JitIndex]]) -> ProjectFacts:
+def _collect_facts(modules: Iterable[IndexedModule]) -> ProjectFacts:
     names: set[str] = set()
     arguments: set[str] = set()
     bindings: dict[str, dict[str, str]] = {}

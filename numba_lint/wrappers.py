@@ -13,9 +13,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .jit_model import JitDecorator, ProjectAliases, closed
-from .modules import dotted_name
+from .modules import dotted_name, module_imports
 from .parse import ParsedModule
-from .reduce import module_imports
 from .wrapper_values import (
     Applied,
     Evaluator,

@@ -10,8 +10,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from numba_lint import chunked_parse
-from numba_lint.chunked_parse import parse_in_pieces, pieces, statement_starts
+from numba_lint.static import chunked_parse
+from numba_lint.static.chunked_parse import parse_in_pieces, pieces, statement_starts
 
 SOURCE = textwrap.dedent('''
     # header comment

@@ -87,11 +87,11 @@ def test_any_valid_python_with_jitted_functions(source: str) -> None:
 @fuzz_settings(ci_examples=4)
 @given(st.lists(numba_modules(), min_size=2, max_size=4))
 def test_the_worker_pool_finds_what_one_process_finds(texts: list[str]) -> None:
-    import numba_lint.static_pool as pool
+    import numba_lint.static.pool as pool
 
     assume(all(parses(text) for text in texts))
     used: list[bool] = []
-    original = pool.run_static_parallel
+    original = pool.ProcessWorkers
 
     def counting(*args, **kwargs):
         used.append(True)
@@ -100,7 +100,7 @@ def test_the_worker_pool_finds_what_one_process_finds(texts: list[str]) -> None:
     with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as folder:
         # Two files are enough for the pool here (a real run waits for 16).
         patch.setattr(pool, "MIN_FILES", 1)
-        patch.setattr(pool, "run_static_parallel", counting)
+        patch.setattr(pool, "ProcessWorkers", counting)
         root = Path(folder)
         (root / "pyproject.toml").write_text("", encoding="utf-8")
         for number, text in enumerate(texts):

@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from numba_lint.lines import Lines
-from numba_lint.reduce import reduce_parsed
+from numba_lint.static.blanking import reduce_parsed
 
 SOURCE = textwrap.dedent(
     """

@@ -14,7 +14,7 @@ _ORIGINAL = cst.CSTNode.__post_init__
 
 def _parse(number: int) -> str:
     text = "".join(f"def f{number}_{k}(x):\n    return x + {k}\n" for k in range(200))
-    return parse_module._parse_module(text).code
+    return parse_module.parse_libcst(text).code
 
 
 def test_threads_parse_their_own_text_and_validation_comes_back() -> None:

@@ -1,10 +1,10 @@
-"""The prefilter: which files the static pass parses at all (parse.may_use_numba)."""
+"""The prefilter: which files the static pass parses at all (static/prefilter.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from numba_lint.parse import may_use_numba
+from numba_lint.static.prefilter import may_use_numba
 
 REEXPORTING = ["pkg._jit"]
 ALIASES = frozenset({"fast_jit"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from numba_lint.reduce import reduce_text
+from numba_lint.static.blanking import reduce_text
 
 SOURCE = textwrap.dedent('''
     import numba
@@ -191,7 +191,9 @@ PROJECT = {
 
 def test_reduced_parse_indexes_the_same_jitted_code_as_the_full_parse(tmp_path) -> None:
     from numba_lint.discover import SourceFile
-    from numba_lint.pipeline import _index, _parse_relevant
+    from numba_lint.static.pool import LocalWorkers
+    from numba_lint.static.share import ModuleShare
+    from numba_lint.static.stages import Plan, run_stages
 
     texts = {}
     for name, text in PROJECT.items():
@@ -201,13 +203,15 @@ def test_reduced_parse_indexes_the_same_jitted_code_as_the_full_parse(tmp_path) 
         texts[SourceFile(path, name)] = text
     found = {}
     for reduce in (False, True):
-        first, problems = _parse_relevant(texts, reduce=reduce)
-        assert not problems
+        # The engine's stages in one process, without rules: the modules as they were indexed.
+        share = ModuleShare([], None, reduce=reduce, early_rules=False)
+        staged = run_stages(LocalWorkers(share), Plan.of(texts), before_rules=lambda: None)
+        assert not staged.problems
         found[reduce] = {
             (module.source.display, function.qualname): module.module.code_for_node(
                 function.node.body
             )
-            for module, index in _index(first)
+            for module, index in share.modules
             for function in index.functions
         }
     assert set(found[True]) == {
@@ -236,7 +240,7 @@ def test_project_alias_names_decide_in_files_without_numba() -> None:
 
 
 def test_decorators_from_project_modules_are_assumed_plain_and_listed() -> None:
-    from numba_lint.reduce import reduce_parsed
+    from numba_lint.static.blanking import reduce_parsed
 
     text = PROJECT["pkg/speculated.py"]
     reduced = reduce_parsed(text, module=("pkg.speculated", False))

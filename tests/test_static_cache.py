@@ -1,4 +1,4 @@
-"""The static cache (numba_lint/static_cache.py): a warm run, a run after one file changed and
+"""The static cache (numba_lint/static/cache.py): a warm run, a run after one file changed and
 a run over a corrupt entry print exactly what a run without the cache prints; `--no-cache`
 neither reads nor writes it; `numba-lint clean` removes it.
 

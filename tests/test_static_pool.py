@@ -8,7 +8,7 @@ from pathlib import Path
 from numba_lint.checks.base import ProjectFacts
 from numba_lint.config import Config
 from numba_lint.pipeline import Options, run
-from numba_lint.static_pool import merge_facts
+from numba_lint.static.share import merge_facts
 
 STANDALONE = """\
 from numba import njit
@@ -91,13 +91,13 @@ def check(root: Path, jobs: int) -> tuple[list[tuple], int]:
 
 
 def test_pool_matches_the_serial_run(tmp_path: Path, monkeypatch) -> None:
-    import numba_lint.static_pool as pool
+    import numba_lint.static.pool as pool
 
     used = []
-    original = pool.run_static_parallel
+    original = pool.ProcessWorkers
     monkeypatch.setattr(
         pool,
-        "run_static_parallel",
+        "ProcessWorkers",
         lambda *args, **kwargs: used.append(True) or original(*args, **kwargs),
     )
     make_project(tmp_path)
@@ -126,7 +126,7 @@ def test_early_rules_stand_only_when_the_merged_facts_answer_alike(tmp_path: Pat
     from numba_lint.checks import ALL_RULES, static_rules
     from numba_lint.discover import SourceFile
     from numba_lint.knowledge import load_knowledge
-    from numba_lint.static_pool import _Worker
+    from numba_lint.static.share import ModuleShare
 
     modules = {"standalone": STANDALONE, "standalone2": STANDALONE2, "user": "import standalone\n"}
     files = []
@@ -135,7 +135,7 @@ def test_early_rules_stand_only_when_the_merged_facts_answer_alike(tmp_path: Pat
         path.write_text(text)
         files.append((SourceFile(path, path.name), text))
     knowledge, _ = load_knowledge()
-    worker = _Worker(static_rules(ALL_RULES), knowledge, frozenset(modules))
+    worker = ModuleShare(static_rules(ALL_RULES), knowledge, frozenset(modules))
     worker.parse(files, None)
     # `user` imports a module of the project (and has no jitted code): no early run.
     assert [early is not None for early in worker.early] == [True, True, False]
@@ -154,3 +154,61 @@ def test_early_rules_stand_only_when_the_merged_facts_answer_alike(tmp_path: Pat
         ("standalone.py", "total"),
         ("standalone2.py", "mixed"),
     ]
+
+
+def test_one_engine_finds_the_same_whatever_it_keeps_and_wherever_it_runs(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`static_pass` keeping the whole trees (the default mode: one process, no blanking),
+    keeping none in one process (`-j 1`) and in worker processes: the same findings and the
+    same listing; only the first hands the indexed modules on."""
+    from numba_lint.checks import ALL_RULES
+    from numba_lint.discover import SourceFile
+    from numba_lint.static import pool
+    from numba_lint.static.engine import static_pass
+
+    forked = []
+    original = pool.ProcessWorkers
+    monkeypatch.setattr(
+        pool, "ProcessWorkers", lambda *args: forked.append(args[0]) or original(*args)
+    )
+    make_project(tmp_path)
+    texts = {
+        SourceFile(path, str(path.relative_to(tmp_path))): path.read_text()
+        for path in sorted(tmp_path.rglob("*.py"))
+    }
+    runs = {
+        "trees": static_pass(texts, ALL_RULES, jobs=2, keep_trees=True),
+        "one process": static_pass(texts, ALL_RULES, jobs=1, keep_trees=False),
+        "processes": static_pass(texts, ALL_RULES, jobs=2, keep_trees=False),
+    }
+    found = {
+        mode: (
+            sorted((d.filename, d.location.row, d.code, d.message) for d in result.diagnostics),
+            [(f.filename, f.line, f.name) for f in result.functions],
+        )
+        for mode, result in runs.items()
+    }
+    assert forked == [2], "only the last run forks, two workers"
+    assert found["trees"] == found["one process"] == found["processes"]
+    # Before suppression: the NB130 findings that a noqa comment hides are still there.
+    assert {d[2] for d in found["trees"][0]} == {"NB001", "NB130", "NB140", "NB205", "NB302"}
+    assert runs["trees"].jit_functions == 53
+    indexed = runs["trees"].indexed
+    assert sum(len(module.jit_index.functions) for module in indexed) == 53
+    # The whole text of every module (the dynamic pass reads function bodies from them).
+    assert all(module.parsed.module.code == module.parsed.text for module in indexed)
+    assert not runs["one process"].indexed and not runs["processes"].indexed
+
+
+def test_the_html_report_shows_the_same_files_with_one_job_or_two(tmp_path: Path) -> None:
+    """`--format html` keeps the lines of every file with jitted code; the worker processes
+    used to hand on no modules, so a two-job run kept only the files with findings."""
+    make_project(tmp_path)
+    sources = {}
+    for jobs in (1, 2):
+        config = Config(project_root=tmp_path, static_only=True, cache=False, jobs=jobs)
+        report = run(config, Options(paths=[str(tmp_path)], record_types=True))
+        sources[jobs] = sorted(report.sources)
+    assert sources[1] == sources[2]
+    assert str(tmp_path / "pkg" / "fields.py") in sources[2]  # jitted code, no finding

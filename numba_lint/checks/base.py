@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
@@ -73,7 +73,7 @@ class ProjectFacts:
     # structref fields, namedtuple fields, structured dtype field names, and the attributes and
     # methods the project registers on its own Numba types (overload_method,
     # overload_attribute, make_attribute_wrapper, lower_getattr, attribute templates). Merged
-    # across modules (`static_pool.merge_facts`), asked through `is_field`.
+    # across modules (`static.share.merge_facts`), asked through `is_field`.
     field_names: frozenset[str] = frozenset()
     # Top-level names of every module in the run: module name -> names bound at module level.
     module_names: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -85,7 +85,7 @@ class ProjectFacts:
     # Numba to type them, so rules about plain functions and classes leave them alone.
     registered: frozenset[str] = frozenset()
 
-    # The only questions rules ask about the project (`AskedFacts` relies on it).
+    # The only questions rules ask about the project (`ProjectQuestions`).
     def is_field(self, attribute: str) -> bool:
         return attribute in self.field_names
 
@@ -97,37 +97,16 @@ class ProjectFacts:
         return bindings.resolve(self.bindings, module, qualified)
 
 
-class AskedFacts:
-    """Facts that remember each question a rules run asked and the answer it got.
+class ProjectQuestions(Protocol):
+    """The questions rules may ask about the project: `ProjectFacts` answers them, and so
+    does the static engine's recorder of questions (`static/asked.py`), which relies on rules
+    asking nothing else."""
 
-    The static workers run a module's rules right after its parse, with only that module's
-    facts, and keep the diagnostics if the project's merged facts give every remembered
-    question the same answer (`answers_hold`): rules see the project through these questions
-    only, so the run would find exactly the same. Otherwise the rules run again.
-    """
+    def is_field(self, attribute: str) -> bool: ...
 
-    def __init__(self, facts: ProjectFacts) -> None:
-        self.facts = facts
-        self.asked: dict[tuple[str, ...], Any] = {}
+    def is_registered(self, name: str) -> bool: ...
 
-    def is_field(self, attribute: str) -> bool:
-        answer = self.asked[("is_field", attribute)] = self.facts.is_field(attribute)
-        return answer
-
-    def is_registered(self, name: str) -> bool:
-        answer = self.asked[("is_registered", name)] = self.facts.is_registered(name)
-        return answer
-
-    def resolve(self, module: str, qualified: str) -> str | None:
-        answer = self.asked[("resolve", module, qualified)] = self.facts.resolve(module, qualified)
-        return answer
-
-    def answers_hold(self, facts: ProjectFacts) -> bool:
-        """Whether `facts` answer every question asked so far as these facts did."""
-        return all(
-            getattr(facts, question[0])(*question[1:]) == answer
-            for question, answer in self.asked.items()
-        )
+    def resolve(self, module: str, qualified: str) -> str | None: ...
 
 
 @dataclass
@@ -135,7 +114,7 @@ class RuleContext:
     parsed: ParsedModule
     index: JitIndex
     knowledge: Knowledge | None
-    project: ProjectFacts | AskedFacts
+    project: ProjectQuestions
     # The innermost jitted function whose body is being walked (None outside jitted code).
     function: JitFunction | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -343,7 +322,7 @@ def run_static_rules(
     index: JitIndex,
     rule_classes: Iterable[type[StaticRule]],
     knowledge: Knowledge | None,
-    project: ProjectFacts | AskedFacts,
+    project: ProjectQuestions,
 ) -> list[Diagnostic]:
     """One walk over each jitted function's body, shared by every enabled rule; the findings
     with a common cause folded into one (`merge.fold`)."""

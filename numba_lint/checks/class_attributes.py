@@ -181,7 +181,7 @@ class PlainClassAttribute(NopythonRule):
         if attribute.startswith("__") or attribute in knowledge.attributes:
             return
         # Locality first: `np.pi` never asks the project about `pi` (fewer questions let the
-        # static workers keep more early rules runs, see `checks.base.AskedFacts`).
+        # static workers keep more early rules runs, see `static/asked.py`).
         if not self._is_local(owner) or self.context.project.is_field(attribute):
             return
         cause = self._cause(owner)

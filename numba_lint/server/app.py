@@ -22,11 +22,11 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from .. import __version__
-from ..chunked_parse import remember_pieces
 from ..config import Config, ConfigError
 from ..diagnostic import Diagnostic
 from ..discover import SourceFile
 from ..pipeline import Options, run
+from ..static.chunked_parse import remember_pieces
 from . import hover, notebook_sync, notebooks, settings
 from .convert import SOURCE, noqa_edit, to_lsp
 from .warm_worker import Factory, SaveCheck, SaveChecks, warm_factory
@@ -34,7 +34,7 @@ from .warm_worker import Factory, SaveCheck, SaveChecks, warm_factory
 log = logging.getLogger(__name__)
 CONFIGURATION_SECONDS = 5.0
 # Parse trees of module pieces kept across keystrokes (about 100 lines each): an edit re-parses
-# only the piece it touched (chunked_parse.py). Enough for a few large open modules.
+# only the piece it touched (static/chunked_parse.py). Enough for a few large open modules.
 REMEMBERED_PIECES = 64
 
 

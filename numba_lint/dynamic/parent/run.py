@@ -1,4 +1,4 @@
-"""(ParsedModule, JitIndex) pairs + Config -> DynamicResult: diagnostics and per-function coverage.
+"""IndexedModules + Config -> DynamicResult: diagnostics and per-function coverage.
 
 The dynamic pass's one entry point, called by the pipeline: plan signature sources, run one
 worker job per module (cached by content), then locate failures and warnings, add callee
@@ -16,7 +16,7 @@ from typing import Any, cast
 from ...checks.trial_compile.names import NAME_ERROR, UNTYPED_GLOBAL
 from ...config import Config
 from ...diagnostic import Diagnostic, FunctionCoverage
-from ...jit_index import JitIndex
+from ...jit_index import IndexedModule, JitIndex
 from ...parse import ParsedModule
 from ..protocol import (
     NO_TYPES,
@@ -106,7 +106,7 @@ class _Collected:
 
 
 def run_dynamic(
-    modules: Sequence[tuple[ParsedModule, JitIndex]], config: Config, record_types: bool = False
+    modules: Sequence[IndexedModule], config: Config, record_types: bool = False
 ) -> DynamicResult:
     result = DynamicResult()
     harvest, problem = load_harvest(config.project_root, config.signatures_file)

@@ -1,11 +1,12 @@
 """The static pass's results kept between runs, under the project: `.numba-lint/cache/static/`.
 
-Called by `pipeline.run` around the static steps of a static-only run. One entry ("slot") per
-set of checked files and effective configuration: its name hashes the numba-lint version, the
-Python version, the knowledge base's environment key, the selected rules and every file's path
-and module name; its content holds each file's content hash and the static pass's output
-(diagnostics before suppression, the jit-function listing, the notes it added). A later run
-replays the output only when every hash still matches, so the replay is the run it stands for.
+Called by `pipeline.run` around the static pass (`static.static_pass`) of a static-only run.
+One entry ("slot") per set of checked files and effective configuration: its name hashes the
+numba-lint version, the Python version, the knowledge base's environment key, the selected
+rules and every file's path and module name; its content holds each file's content hash and the
+static pass's output (diagnostics before suppression, the jit-function listing, the notes it
+added). A later run replays the output only when every hash still matches, so the replay is the
+run it stands for.
 A changed file rewrites the slot (a cache never grows with edits).
 
 Written atomically (pre-commit runs several processes at once); an unreadable, corrupt or
@@ -25,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .diagnostic import CellPosition, Diagnostic, FunctionCoverage, Location, Pass, Severity
-from .discover import SourceFile
+from .. import __version__
+from ..diagnostic import CellPosition, Diagnostic, FunctionCoverage, Location, Pass, Severity
+from ..discover import SourceFile
 
 # 1: the first layout. Any change to what an entry holds bumps it.
 FORMAT = 1
@@ -116,15 +117,15 @@ def clean(project_root: Path) -> list[Path]:
 
 
 def _module_name(source: SourceFile) -> str:
-    from .parse import module_name_for
+    from ..parse import module_name_for
 
     return module_name_for(source.path)
 
 
 def _knowledge_key() -> Any:
     """What identifies the knowledge tables the rules read (`knowledge.load_knowledge`)."""
-    from .knowledge import FORMAT as KNOWLEDGE_FORMAT
-    from .knowledge_build.environment import builder_digest, environment_key
+    from ..knowledge import FORMAT as KNOWLEDGE_FORMAT
+    from ..knowledge_build.environment import builder_digest, environment_key
 
     return [KNOWLEDGE_FORMAT, environment_key(), builder_digest()]
 

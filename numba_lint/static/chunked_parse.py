@@ -1,6 +1,6 @@
 """Module text + its ast -> one libcst Module, parsed in pieces of top-level statements.
 
-Used by `parse.parse` when CPython's ast of the text is already at hand (static-only runs).
+Used by `reduced_parse.parse_reduced` (static-only runs), which has CPython's ast of the text.
 libcst's parser costs more than linear time in the size of its input: on the benchmark corpus,
 parsing each file in pieces of about a hundred lines and joining the statements took a sixth
 less time than parsing whole files (a 9,000-line generated file: 3.2 s whole, 2.6 s in pieces),

@@ -1,6 +1,6 @@
 """Module text -> the same text with the bodies that cannot matter to the static pass blanked.
 
-Called by `parse.parse(..., reduce=True)` for static-only runs: libcst, the slow part of the
+Called by `reduced_parse.parse_reduced` in static-only runs: libcst, the slow part of the
 static pass, then parses only module-level statements, def/class headers and the definitions
 that can hold jitted code or facts the rules read. Line and column numbers are preserved (whole
 lines are replaced), so diagnostics point at the original text. Uses CPython's fast `ast`;
@@ -13,7 +13,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from .modules import absolute_module_name, dotted_name
+from ..modules import dotted_name, module_imports
 
 # A definition mentioning any of these may register an extension or declare record fields
 # (jitclass specs, dtypes, namedtuples, structrefs) that the rules read: it is kept whole.
@@ -133,50 +133,6 @@ def _rebound_names(tree: ast.Module) -> set[str]:
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.add(node.id)
     return names
-
-
-def _imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
-    """Local name -> the absolute dotted name a module-level import binds to it; names bound
-    more than once (also by assignment or definition) are left out."""
-    bound: dict[str, str | None] = {}
-
-    def bind(name: str, target: str | None) -> None:
-        bound[name] = None if name in bound else target
-
-    for statement in tree.body:
-        if isinstance(statement, _DEFINITIONS):
-            bind(statement.name, None)
-            continue
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        bind(alias.asname, alias.name)
-                    else:
-                        head = alias.name.split(".")[0]
-                        bind(head, head)
-            elif isinstance(node, ast.ImportFrom):
-                source = "." * node.level + (node.module or "")
-                if node.level:
-                    source = absolute_module_name(source, module, is_package)
-                for alias in node.names:
-                    bind(alias.asname or alias.name, f"{source}.{alias.name}")
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                bind(node.id, None)
-            elif isinstance(node, _DEFINITIONS):
-                bind(node.name, None)
-    return {name: target for name, target in bound.items() if target is not None}
-
-
-def module_imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
-    """Local name -> the absolute dotted name a module-level import binds to it (`_imports`),
-    computed once per tree (the reduction and the jit index's wrappers both ask)."""
-    key = (module, is_package)
-    cached = getattr(tree, "_numba_lint_imports", None)
-    if cached is None or cached[0] != key:
-        cached = (key, _imports(tree, module, is_package))
-        tree._numba_lint_imports = cached  # type: ignore[attr-defined]
-    return cached[1]
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -1,0 +1,20 @@
+"""The static pass: source texts -> findings, the jitted functions and, when asked, the trees.
+
+One engine behind one call, `static_pass`, used by every mode (static-only, static plus the
+trial compile, the language server, the HTML report):
+
+- `engine.py`: the call; chooses the workers and says what the run keeps.
+- `stages.py`: the staged algorithm (parse and index, the project's decorator aliases, facts,
+  rules), the same on every worker count.
+- `share.py`: one worker's modules and the commands the stages send it; `asked.py`: the
+  questions a worker's early rules asked, to keep their findings only if the answers hold.
+- `pool.py`: forked worker processes, or one share in this process (the pool of one).
+- `prefilter.py`: which files can hold jitted code (the others are never parsed by libcst).
+- `blanking.py`, `reduced_parse.py`, `chunked_parse.py`: the faster parse of static-only
+  runs (bodies that cannot hold jitted code blanked; the rest parsed in pieces).
+- `unparsed.py`: the bindings of project files that were never parsed.
+- `cache.py`: a static-only run's output kept between runs (used by the pipeline).
+
+The rest of the package calls `engine.static_pass` and reads its `StaticResult`. Nothing is
+imported here, so `numba-lint clean` (`cache.py`) stays light.
+"""

@@ -1,0 +1,197 @@
+"""One share of the static pass: the modules one worker parses, indexes and checks.
+
+The engine's stages (`stages.py`) drive one `ModuleShare` per worker, in a forked process
+(`pool.ProcessWorkers`) or in-process (`pool.LocalWorkers`, the pool of one): the same code
+either way, so the findings cannot depend on the number of workers. A share keeps its libcst
+trees between stages; only names, facts, diagnostics and listings leave it.
+"""
+
+from __future__ import annotations
+
+import ast
+import gc
+from collections.abc import Sequence
+from typing import Any
+
+from ..bindings import unparsed_bindings
+from ..checks.base import ProjectFacts, StaticRule, run_static_rules
+from ..diagnostic import Diagnostic, FunctionCoverage
+from ..discover import SourceFile
+from ..jit_index import IndexedModule, JitDecorator, build_index, listed
+from ..modules import imported_modules
+from ..parse import ParsedModule, SyntaxProblem, module_name_for, parse
+from ..project import collect_facts
+from .asked import AskedFacts
+from .reduced_parse import NOTHING_ASSUMED, parse_reduced, reindexed
+
+# What a scan finds in a file that never mentions numba: its syntax error, or its top-level
+# bindings and the names it passes as call arguments (`bindings.unparsed_bindings`); a file
+# without a syntax error whose bindings were not wanted has no entry.
+Scanned = SyntaxProblem | tuple[dict[str, str], set[str]]
+# Per module, the rules run right after its parse: their diagnostics and the questions they
+# asked about the project.
+EarlyRules = tuple[list[Diagnostic], AskedFacts]
+
+
+class ModuleShare:
+    """State kept between stages: the share's modules, their indexes and facts.
+
+    `reduce`: parse the blanked text (`reduced_parse`), for runs that keep no trees.
+    `early_rules`: run a module's rules right after its parse when it imports no module of
+    the project (in worker processes: it shares the rules out like the parses)."""
+
+    def __init__(
+        self,
+        rules: Sequence[type[StaticRule]],
+        knowledge: Any,
+        project_modules: frozenset[str] = frozenset(),
+        *,
+        reduce: bool = True,
+        early_rules: bool = True,
+    ) -> None:
+        self.rules = rules
+        self.knowledge = knowledge
+        self.project_modules = project_modules
+        self.reduce = reduce
+        self.early_rules = early_rules
+        self.modules: list[IndexedModule] = []
+        # Per module, the decorators its blanked parse took for plain Python (`reindex` checks
+        # them against the project's aliases).
+        self.assumed: list[frozenset[str]] = []
+        # Each module's own facts, collected right after its parse: parses are handed out to
+        # whichever worker is free, so work done there is shared evenly; later stages are not.
+        self.facts: list[ProjectFacts] = []
+        # Per module, its early rules, kept if the merged facts answer them alike; None: run
+        # in the rules stage.
+        self.early: list[EarlyRules | None] = []
+
+    def run(self, command: str, payload: Any) -> Any:
+        """One stage's command, as the pool sends it."""
+        if command == "parse":
+            return self.parse(*payload)
+        if command == "scan":
+            return self.scan(*payload)
+        if command == "reindex":
+            return self.reindex(payload)
+        if command == "index":
+            return self.index(payload)
+        return self.rules_pass(*payload)
+
+    def parse(
+        self, share: list[tuple[SourceFile, str]], jit_names: frozenset[str] | None
+    ) -> tuple[list[SyntaxProblem], dict[str, dict[str, JitDecorator]]]:
+        problems, aliases = [], {}
+        for source, text in share:
+            result, assumed = self._parse_one(source, text, jit_names)
+            if isinstance(result, SyntaxProblem):
+                problems.append(result)
+            else:
+                module = IndexedModule(result, build_index(result))
+                facts = collect_facts([module])
+                self.modules.append(module)
+                self.assumed.append(assumed)
+                self.facts.append(facts)
+                self.early.append(self._early_rules(module, facts))
+                aliases[result.module_name] = dict(module.jit_index.decorator_aliases)
+            gc.collect(0)  # the parse's cyclic garbage (`engine.collector_paused` says why)
+        return problems, aliases
+
+    def _parse_one(
+        self, source: SourceFile, text: str, jit_names: frozenset[str] | None
+    ) -> tuple[ParsedModule | SyntaxProblem, frozenset[str]]:
+        if not self.reduce:
+            return parse(source, text), NOTHING_ASSUMED
+        # Round one (no jit_names) may take project decorators for plain Python: `reindex`
+        # checks that once the project's aliases are known.
+        return parse_reduced(source, text, jit_names, assume=jit_names is None)
+
+    def _early_rules(self, module: IndexedModule, facts: ProjectFacts) -> EarlyRules | None:
+        """The rules of a module that imports no module of the project, run now with its own
+        facts: its questions about the project (a field name, a registered name, a binding
+        of its own) are likely answered alike by the merged facts. Rules are the only work
+        tied to the worker that holds a module's tree; run here, inside a parse job, they are
+        shared out like the parses (one generated module held 30 % of the corpus's rules)."""
+        parsed, index = module
+        if not self.early_rules or not self.rules or not index.functions:
+            return None
+        imported = imported_modules([(parsed.module_name, parsed.source.path, parsed.text)])
+        imported.discard(parsed.module_name)
+        if not imported.isdisjoint(self.project_modules):
+            return None
+        asked = AskedFacts(facts)
+        return run_static_rules(parsed, index, self.rules, self.knowledge, asked), asked
+
+    def scan(
+        self, share: list[tuple[SourceFile, str]], with_bindings: bool
+    ) -> list[tuple[SourceFile, Scanned]]:
+        """Syntax errors of files that never mention numba (no libcst unless broken), and
+        their bindings if asked."""
+        found: list[tuple[SourceFile, Scanned]] = []
+        for source, text in share:
+            try:
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                problem = parse(source, text)
+                if isinstance(problem, SyntaxProblem):
+                    found.append((source, problem))
+                continue
+            if with_bindings:
+                module_name = module_name_for(source.path)
+                package = source.path.stem == "__init__"
+                found.append((source, unparsed_bindings(tree, module_name, package)))
+        return found
+
+    def reindex(self, aliases: dict[str, JitDecorator]) -> dict[str, dict[str, JitDecorator]]:
+        """Parse or index again the modules the project's aliases concern; the decorator
+        aliases of those that changed (a wrapper built on another module's wrapper becomes
+        known only now: the engine asks again while the aliases grow)."""
+        changed = {}
+        for position, module in enumerate(self.modules if aliases else ()):
+            again = reindexed(module, self.assumed[position], aliases)
+            if again is not module:
+                self.modules[position] = again
+                if again.parsed is not module.parsed:  # parsed again, assuming nothing
+                    self.assumed[position] = NOTHING_ASSUMED
+                self.facts[position] = collect_facts([again])
+                self.early[position] = None
+                changed[again.parsed.module_name] = dict(again.jit_index.decorator_aliases)
+        return changed
+
+    def index(self, aliases: dict[str, JitDecorator]) -> ProjectFacts:
+        """Parse or index again the modules the project's aliases concern; the merged facts."""
+        self.reindex(aliases)
+        return merge_facts(self.facts)
+
+    def rules_pass(
+        self, facts: ProjectFacts, checked: frozenset[str] | None = None
+    ) -> tuple[list[Diagnostic], list[FunctionCoverage]]:
+        """The rules on the share's modules (`checked`: only those files, by display name;
+        None: all), and the listing of every module's jitted functions."""
+        diagnostics: list[Diagnostic] = []
+        for (parsed, index), early in zip(self.modules, self.early, strict=True):
+            if checked is not None and parsed.source.display not in checked:
+                continue
+            if early is not None and early[1].answers_hold(facts):
+                diagnostics.extend(early[0])
+            elif index.functions:
+                found = run_static_rules(parsed, index, self.rules, self.knowledge, facts)
+                diagnostics.extend(found)
+                gc.collect(0)
+        listing = [entry for parsed, index in self.modules for entry in listed(parsed, index)]
+        return diagnostics, listing
+
+    def has_jitted_code(self) -> bool:
+        return any(index.functions for _, index in self.modules)
+
+
+def merge_facts(parts: list[ProjectFacts]) -> ProjectFacts:
+    bindings: dict = {}
+    for part in parts:
+        for module, names in part.bindings.items():
+            # One module name in two workers' shares: two files, so neither can be trusted.
+            bindings[module] = {} if module in bindings else names
+    return ProjectFacts(
+        field_names=frozenset().union(*(p.field_names for p in parts)),
+        bindings=bindings,
+        registered=frozenset().union(*(p.registered for p in parts)),
+    )

@@ -1,0 +1,196 @@
+"""The static pass's stages, on whatever workers the engine chose (`pool.py`).
+
+1. Parse and index the candidate files (`prefilter`), one job per file, largest first; when
+   they are all in, the files that import a module with decorator aliases without naming numba
+   are parsed too (the second round). The bindings of the other files that the candidates
+   import are read with `ast` meanwhile.
+2. Index again while the project's decorator aliases grow (a wrapper built on another module's
+   wrapper is known one round after that one), then merge every module's facts and add the
+   bindings of the files never parsed.
+3. Run the rules (each worker on the modules it holds) and list the jitted functions; the
+   remaining files are checked for syntax by whichever worker is done first.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import progress
+from ..checks.base import ProjectFacts
+from ..diagnostic import Diagnostic, FunctionCoverage
+from ..discover import SourceFile
+from ..jit_index import JitDecorator
+from ..modules import imported_modules, is_imported
+from ..parse import SyntaxProblem, module_name_for
+from .pool import Job, Workers
+from .prefilter import may_use_numba
+from .share import Scanned, merge_facts
+from .unparsed import with_unparsed_bindings
+
+# Files without numba are scanned (syntax, bindings) in batches of this many: each is cheap.
+SCAN_BATCH = 16
+# Rounds of indexing again while the project's decorator aliases grow (a factory built on
+# another module's factory is known one round after that one).
+ALIAS_ROUNDS = 3
+
+
+@dataclass
+class Plan:
+    """The files of one static pass, split by the prefilter."""
+
+    candidates: dict[SourceFile, str]  # may hold jitted code: parsed in the first round
+    rest: dict[SourceFile, str]  # never name numba: scanned, or parsed in the second round
+    names: dict[SourceFile, str]  # every file's module name
+    # The files whose rules run (display names; a shard's), None: all.
+    checked: frozenset[str] | None = None
+    # Parse jobs largest first (workers in processes: a big file last would leave the others
+    # idle); in one process they keep the files' order.
+    largest_first: bool = True
+
+    @classmethod
+    def of(cls, texts: Mapping[SourceFile, str], **choices: Any) -> Plan:
+        """The plan for `texts`: the prefilter's candidates, the rest, every module name."""
+        candidates = {s: t for s, t in texts.items() if may_use_numba(t)}
+        rest = {s: t for s, t in texts.items() if s not in candidates}
+        names = {source: module_name_for(source.path) for source in texts}
+        return cls(candidates, rest, names, **choices)
+
+
+@dataclass
+class StagesResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    problems: list[SyntaxProblem] = field(default_factory=list)
+    # The `functions` listing (`jit_index.listed`), in no particular order.
+    functions: list[FunctionCoverage] = field(default_factory=list)
+    # The files without numba, scanned (syntax errors, wanted bindings).
+    scanned: dict[SourceFile, Scanned] = field(default_factory=dict)
+
+
+def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -> StagesResult:
+    """`before_rules()` runs once the modules are indexed, before the rules stage."""
+    result = StagesResult()
+    candidates, rest, names = plan.candidates, plan.rest, plan.names
+    # Only the bindings of modules the candidates import are used: the others are only
+    # checked for syntax (a second-round candidate's imports are added once it is parsed).
+    imported = imported_modules([(names[s], s.path, t) for s, t in candidates.items()])
+    others = dict(rest)
+    wanted = {s: t for s, t in others.items() if is_imported(names[s], imported)}
+    late: dict[SourceFile, str] = {}
+
+    def second_round(parsed: list[Any]) -> list[Job]:
+        """Files that import a module with decorator aliases without naming numba."""
+        reexporting = [module for _, found in parsed for module, bound in found.items() if bound]
+        # These files never mention numba: only the project's aliases can jit there.
+        alias_names = frozenset(n for _, found in parsed for bound in found.values() for n in bound)
+        if reexporting:
+            for source, text in list(rest.items()):
+                if may_use_numba(text, reexporting, alias_names):
+                    late[source] = candidates[source] = rest.pop(source)
+        return _parse_jobs(late, alias_names, plan.largest_first)
+
+    parsed, scanned = _parse_all(workers, plan, wanted, second_round)
+    for answer in scanned:
+        result.scanned.update(answer)
+    for source in late:  # parsed: their own problems come from the parse
+        result.scanned.pop(source, None)
+    aliases: dict[str, JitDecorator] = {}
+    for problems, module_aliases in parsed:
+        result.problems.extend(problems)
+        for module, found in module_aliases.items():
+            aliases.update((f"{module}.{name}", d) for name, d in found.items())
+    facts = _settled_facts(workers, aliases)
+    late_imports = imported_modules([(names[s], s.path, t) for s, t in late.items()])
+    facts = with_unparsed_bindings(facts, imported | late_imports, rest, names, result.scanned)
+    before_rules()
+    syntax_only = {s: t for s, t in others.items() if s not in wanted and s not in late}
+    _rules(workers, plan, facts, syntax_only, result)
+    return result
+
+
+def _settled_facts(workers: Workers, aliases: dict[str, JitDecorator]) -> ProjectFacts:
+    """Index again while the project's aliases grow; the merged facts of every module."""
+    for _ in range(ALIAS_ROUNDS):
+        grown = dict(aliases)
+        for changed in workers.ask_all("reindex", aliases):
+            for module, bound in changed.items():
+                grown.update((f"{module}.{name}", d) for name, d in bound.items())
+        if grown == aliases:
+            break
+        aliases = grown
+    return merge_facts(workers.ask_all("index", aliases))
+
+
+def _rules(
+    workers: Workers,
+    plan: Plan,
+    facts: ProjectFacts,
+    syntax_only: Mapping[SourceFile, str],
+    result: StagesResult,
+) -> None:
+    """The rules on every worker, then the syntax scans of the files nobody parsed."""
+
+    def answered(command: str, answer: Any) -> None:
+        if command == "rules":
+            diagnostics, functions = answer
+            result.diagnostics.extend(diagnostics)
+            result.functions.extend(functions)
+        else:
+            result.scanned.update(answer)
+
+    jobs = deque(_scan_jobs(syntax_only, with_bindings=False))
+    workers.dispatch(jobs, answered, first=("rules", (facts, plan.checked)))
+
+
+def _parse_jobs(
+    files: Mapping[SourceFile, str], jit_names: frozenset[str] | None, largest_first: bool
+) -> list[Job]:
+    """One job per file: the cost of a file (its jitted code) is not known in advance, so
+    fixed shares would leave one worker idle while the other finishes."""
+    ordered = list(files.items())
+    if largest_first:
+        ordered.sort(key=lambda item: -len(item[1]))
+    return [("parse", ([item], jit_names)) for item in ordered]
+
+
+def _scan_jobs(files: Mapping[SourceFile, str], with_bindings: bool) -> list[Job]:
+    items = list(files.items())
+    return [
+        ("scan", (items[i : i + SCAN_BATCH], with_bindings))
+        for i in range(0, len(items), SCAN_BATCH)
+    ]
+
+
+def _parse_all(
+    workers: Workers,
+    plan: Plan,
+    scans: Mapping[SourceFile, str],
+    then: Callable[[list[Any]], list[Job]],
+) -> tuple[list[Any], list[Any]]:
+    """Parse the candidates and scan `scans` with their bindings (in small batches, after the
+    parses: they fill the workers' last gaps), handing each job to whichever worker is free.
+    When every first-round parse is in, `then(answers)` may return more parse jobs (the second
+    round), which go before the scans still waiting. Returns the parse and scan answers."""
+    first_round = _parse_jobs(plan.candidates, None, plan.largest_first)
+    pending = deque([*first_round, *_scan_jobs(scans, with_bindings=True)])
+    awaiting_first_round = parses = len(first_round)
+    if not awaiting_first_round:
+        pending.extendleft(reversed(then([])))
+    answers: dict[str, list[Any]] = {"parse": [], "scan": []}
+
+    def answered(command: str, answer: Any) -> None:
+        nonlocal awaiting_first_round, parses
+        answers[command].append(answer)
+        if command == "parse" and awaiting_first_round:
+            awaiting_first_round -= 1
+            if not awaiting_first_round:
+                second_round = then(list(answers["parse"]))
+                parses += len(second_round)
+                pending.extendleft(reversed(second_round))
+        if command == "parse":
+            progress.advance("files parsed", len(answers["parse"]), parses)
+
+    workers.dispatch(pending, answered)
+    return answers["parse"], answers["scan"]
