@@ -48,6 +48,33 @@ class Package:
     sources: str  # the library folder numba-lint checks
 
 
+# pynndescent's suite takes far longer than a benchmark run on 2 cores (its time is Numba
+# compiling, ~1 minute per index code path). Its distance and rank tests reach the distance
+# kernels; these 11 index tests (chosen with `--durations` and the functions each file's harvest
+# recorded) build and query one index per code path: dense, angular, sparse, bit-packed, int8
+# quantized, updated, cached search. Five hub-search-tree cases (one per data kind, the
+# level-synchronous kernels) add the sparse and bit-packed hub trees and their segment kernels
+# (19 functions): the other 43 cases of that file, test_hub_trees.py (12 minutes here) and
+# test_search_graph.py (2 minutes) reach no function these do not.
+PYNNDESCENT_INDEX = (
+    "test_int8_quantized_query_and_width_controls",
+    "test_update_no_prepare_query_accuracy",
+    "test_bitpacked_nn_descent_query_accuracy",
+    "test_sparse_nn_descent_neighbor_accuracy",
+    "test_sparse_nn_descent_query_accuracy",
+    "test_sparse_nn_descent_query_accuracy_angular",
+    "test_cached_search_matches_closure",
+)
+PYNNDESCENT_HUB = tuple(
+    f"test_matches_serial_hub_tree[{case}-0]"
+    for case in (
+        "dense-euclidean-False",
+        "dense-cosine-True",
+        "sparse-euclidean-False",
+        "sparse-cosine-True",
+        "bit-bit_jaccard-False",
+    )
+)
 PACKAGES = {
     "resampy": Package(("pytest", "scipy"), ("tests",), "resampy"),
     "quantecon": Package(("pytest", "sympy", "pandas"), ("quantecon",), "quantecon"),
@@ -59,7 +86,12 @@ PACKAGES = {
     ),
     "pynndescent": Package(
         ("pytest", "scikit-learn"),
-        ("pynndescent/tests/test_distances.py", "pynndescent/tests/test_rank.py"),
+        (
+            "pynndescent/tests/test_distances.py",
+            "pynndescent/tests/test_rank.py",
+            *(f"pynndescent/tests/test_pynndescent_.py::{test}" for test in PYNNDESCENT_INDEX),
+            *(f"pynndescent/tests/test_hub_search_tree.py::{test}" for test in PYNNDESCENT_HUB),
+        ),
         "pynndescent",
     ),
 }
