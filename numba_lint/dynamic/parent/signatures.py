@@ -255,6 +255,8 @@ def plan_module(
                 suffix = str(function.line)
             taken.add(function.qualname)
             if number == 0:
+                # The first wrapping's holder may be the def's own name (whose calls type it);
+                # the plan names a dispatcher only where one is bound.
                 dispatcher = bound_names[0] if bound_names else function.dispatcher_name
             plans.append(
                 FunctionPlan(
