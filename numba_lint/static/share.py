@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..bindings import unparsed_bindings
-from ..checks.base import ProjectFacts, StaticRule, run_static_rules
+from ..checks.base import StaticRule, run_static_rules
 from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
 from ..jit_index import IndexedModule, JitDecorator, build_index, listed
 from ..modules import imported_modules
 from ..parse import ParsedModule, SyntaxProblem, module_name_for, parse
-from ..project import collect_facts
+from ..project import ProjectFacts, collect_facts
 from .asked import AskedFacts
 from .reduced_parse import NOTHING_ASSUMED, parse_reduced, reindexed
 
