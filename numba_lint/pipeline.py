@@ -144,7 +144,10 @@ def _static_step(
         report.notes.extend(cached.notes)
         return list(cached.diagnostics), []
     keep_trees = not config.static_only  # the dynamic pass reads the trees
-    found = static_pass(texts, rules, jobs=config.jobs, keep_trees=keep_trees, checked=checked)
+    stored = cache.records() if cache is not None else None
+    found = static_pass(
+        texts, rules, jobs=config.jobs, keep_trees=keep_trees, checked=checked, stored=stored
+    )
     report.notes.extend(found.notes)
     report.summary.jit_functions = found.jit_functions
     if config.static_only:
@@ -153,7 +156,7 @@ def _static_step(
         output = StaticOutput(
             list(found.diagnostics), list(found.functions), found.jit_functions, found.notes
         )
-        cache.store(output)
+        cache.store(output, found.records)
     return found.diagnostics, found.indexed
 
 

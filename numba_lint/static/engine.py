@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from ..discover import SourceFile
 from ..jit_index import IndexedModule, listing_order
 from ..parse import SyntaxProblem
 from . import pool
+from .replay import Record, ReplayingShare, text_digest
 from .share import ModuleShare
 from .stages import Plan, StagesResult, run_stages
 
@@ -36,6 +37,9 @@ class StaticResult:
     notes: list[str] = field(default_factory=list)
     # Every parsed module with its index, when the run keeps the trees (`keep_trees`).
     indexed: list[IndexedModule] = field(default_factory=list)
+    # Each file's record for the static cache (`replay.py`), when the run was given the past
+    # ones; None otherwise, or when some value could not be written down.
+    records: dict[str, Record] | None = None
 
     @property
     def jit_functions(self) -> int:
@@ -49,22 +53,31 @@ def static_pass(
     jobs: int | None,
     keep_trees: bool,
     checked: frozenset[str] | None = None,
+    stored: Mapping[str, Record] | None = None,
 ) -> StaticResult:
     """`jobs`: the worker processes asked for (None: one per core); `keep_trees`: return
-    the indexed modules, whole; `checked`: the files whose rules run (display names)."""
+    the indexed modules, whole; `checked`: the files whose rules run (display names);
+    `stored`: the static cache's records of past runs (display name -> record), to replay
+    what they hold for unchanged files and return this run's records."""
     plan = Plan.of(texts, checked=checked)
     static = static_rules(list(rules))
-    workers = 1 if keep_trees else pool.worker_count(jobs, len(plan.candidates))
-    plan.largest_first = pooled = workers >= 2 and len(plan.candidates) >= 2 * pool.MIN_FILES
+    replayed = None if stored is None else _still_valid(stored, texts, plan.names)
+    to_parse = [s for s in plan.candidates if replayed is None or s.display not in replayed]
+    workers = 1 if keep_trees else pool.worker_count(jobs, len(to_parse))
+    plan.largest_first = pooled = workers >= 2 and len(to_parse) >= 2 * pool.MIN_FILES
     result = StaticResult()
     with collector_paused():
         if pooled:
             knowledge = _knowledge(static, result.notes)
             project_modules = _with_packages(plan.names.values())
-            with pool.ProcessWorkers(workers, static, knowledge, project_modules) as processes:
+            with pool.ProcessWorkers(
+                workers, static, knowledge, project_modules, replayed
+            ) as processes:
                 staged = run_stages(processes, plan, before_rules=lambda: None)
+                if replayed is not None:
+                    result.records = _merged(processes.ask_all("records", None))
         else:
-            share = ModuleShare(static, None, reduce=not keep_trees, early_rules=False)
+            share = _share(static, replayed, reduce=not keep_trees, early_rules=False)
 
             def before_rules() -> None:
                 # In one process the knowledge is read only when some code is jitted.
@@ -74,9 +87,48 @@ def static_pass(
             staged = run_stages(pool.LocalWorkers(share), plan, before_rules)
             if keep_trees:
                 result.indexed = share.modules
+            if isinstance(share, ReplayingShare):
+                result.records = share.records()
     result.diagnostics = _diagnostics(staged, plan)
     result.functions = sorted(staged.functions, key=listing_order)
     return result
+
+
+def _share(
+    rules: list[type[StaticRule]], stored: Mapping[str, Record] | None, **options: Any
+) -> ModuleShare:
+    if stored is None:
+        return ModuleShare(rules, None, **options)
+    return ReplayingShare(rules, stored, knowledge=None, **options)
+
+
+def _still_valid(
+    stored: Mapping[str, Record], texts: Mapping[SourceFile, str], names: Mapping[SourceFile, str]
+) -> dict[str, Record]:
+    """The stored records of files whose path, module name and text are as recorded."""
+    valid = {}
+    for source, text in texts.items():
+        record = stored.get(source.display)
+        if (
+            isinstance(record, dict)
+            and record.get("path") == str(source.path)
+            and record.get("module") == names[source]
+            and record.get("sha") == text_digest(text)
+        ):
+            valid[source.display] = record
+    return valid
+
+
+def _merged(answers: list[dict[str, Record] | None]) -> dict[str, Record] | None:
+    """The records of every worker (a file scanned by one and parsed by another has parts
+    from both); None if any worker could not write its records down."""
+    merged: dict[str, Record] = {}
+    for answer in answers:
+        if answer is None:
+            return None
+        for display, record in answer.items():
+            merged.setdefault(display, {}).update(record)
+    return merged
 
 
 def _diagnostics(staged: StagesResult, plan: Plan) -> list[Diagnostic]:
