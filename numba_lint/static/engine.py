@@ -61,7 +61,8 @@ def static_pass(
     what they hold for unchanged files and return this run's records."""
     plan = Plan.of(texts, checked=checked)
     static = static_rules(list(rules))
-    replayed = None if stored is None else _still_valid(stored, texts, plan.names)
+    files = {s.display: (text_digest(t), plan.names[s]) for s, t in texts.items()}
+    replayed = None if stored is None else _still_valid(stored, texts, files)
     to_parse = [s for s in plan.candidates if replayed is None or s.display not in replayed]
     workers = 1 if keep_trees else pool.worker_count(jobs, len(to_parse))
     plan.largest_first = pooled = workers >= 2 and len(to_parse) >= 2 * pool.MIN_FILES
@@ -71,13 +72,13 @@ def static_pass(
             knowledge = _knowledge(static, result.notes)
             project_modules = _with_packages(plan.names.values())
             with pool.ProcessWorkers(
-                workers, static, knowledge, project_modules, replayed
+                workers, static, knowledge, project_modules, (replayed, files)
             ) as processes:
                 staged = run_stages(processes, plan, before_rules=lambda: None)
                 if replayed is not None:
                     result.records = _merged(processes.ask_all("records", None))
         else:
-            share = _share(static, replayed, reduce=not keep_trees, early_rules=False)
+            share = _share(static, replayed, files, reduce=not keep_trees, early_rules=False)
 
             def before_rules() -> None:
                 # In one process the knowledge is read only when some code is jitted.
@@ -95,25 +96,29 @@ def static_pass(
 
 
 def _share(
-    rules: list[type[StaticRule]], stored: Mapping[str, Record] | None, **options: Any
+    rules: list[type[StaticRule]],
+    stored: Mapping[str, Record] | None,
+    files: Mapping[str, tuple[str, str]],
+    **options: Any,
 ) -> ModuleShare:
     if stored is None:
         return ModuleShare(rules, None, **options)
-    return ReplayingShare(rules, stored, knowledge=None, **options)
+    return ReplayingShare(rules, stored, files, knowledge=None, **options)
 
 
 def _still_valid(
-    stored: Mapping[str, Record], texts: Mapping[SourceFile, str], names: Mapping[SourceFile, str]
+    stored: Mapping[str, Record],
+    texts: Mapping[SourceFile, str],
+    files: Mapping[str, tuple[str, str]],
 ) -> dict[str, Record]:
     """The stored records of files whose path, module name and text are as recorded."""
     valid = {}
-    for source, text in texts.items():
+    for source in texts:
         record = stored.get(source.display)
         if (
             isinstance(record, dict)
             and record.get("path") == str(source.path)
-            and record.get("module") == names[source]
-            and record.get("sha") == text_digest(text)
+            and [record.get("sha"), record.get("module")] == list(files[source.display])
         ):
             valid[source.display] = record
     return valid

@@ -113,18 +113,25 @@ class ProcessWorkers:
         rules: Sequence[type[StaticRule]],
         knowledge: Any,
         project_modules: frozenset[str],
-        stored: Mapping[str, Any] | None = None,
+        stored: tuple[Mapping[str, Any] | None, Mapping[str, Any]] = (None, {}),
     ) -> None:
-        """`stored`: the static cache's records, to replay (`replay.ReplayingShare`)."""
+        """`stored`: the static cache's records, to replay, and every file's digest and module
+        name (`replay.ReplayingShare`)."""
         context = multiprocessing.get_context("fork")
         self.connections: list[Connection] = []
         self.processes: list[BaseProcess] = []
         options: dict[str, Any] = {"reduce": True, "early_rules": True}
+        records, files = stored
         share = (
             ModuleShare(rules, knowledge, project_modules, **options)
-            if stored is None
+            if records is None
             else ReplayingShare(
-                rules, stored, knowledge=knowledge, project_modules=project_modules, **options
+                rules,
+                records,
+                files,
+                knowledge=knowledge,
+                project_modules=project_modules,
+                **options,
             )
         )
         for _ in range(count):

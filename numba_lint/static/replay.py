@@ -23,7 +23,7 @@ from ..checks.base import StaticRule
 from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
 from ..jit_index import JitDecorator, listed
-from ..parse import SyntaxProblem, module_name_for
+from ..parse import SyntaxProblem
 from ..project import ProjectFacts
 from . import codec
 from .share import ModuleShare, Scanned, merge_facts
@@ -67,13 +67,19 @@ class _Unparsed:
 
 class ReplayingShare(ModuleShare):
     """`ModuleShare` that answers from `stored` records (display name -> record, checked by
-    the engine against each file's path, module name and text) where it can."""
+    the engine against each file's path, module name and text) where it can. `files`: each
+    file's text digest and module name, by display name (worked out once, by the engine)."""
 
     def __init__(
-        self, rules: Sequence[type[StaticRule]], stored: Mapping[str, Record], **options: Any
+        self,
+        rules: Sequence[type[StaticRule]],
+        stored: Mapping[str, Record],
+        files: Mapping[str, tuple[str, str]],
+        **options: Any,
     ) -> None:
         super().__init__(rules, **options)
         self.stored = stored
+        self.files = files
         self.unparsed: list[_Unparsed] = []
         self.history: list[tuple[str | None, dict[str, JitDecorator]]] = []
         # This run's records, by display name; `live[i]` is the record of `modules[i]`.
@@ -88,17 +94,18 @@ class ReplayingShare(ModuleShare):
 
     def _past(self, source: SourceFile, text: str, part: str) -> Record | None:
         record = self.stored.get(source.display)
-        if record is None or part not in record or record["sha"] != text_digest(text):
+        if record is None or part not in record:
             return None
         return record
 
     def _record(self, source: SourceFile, text: str) -> Record:
         record = self.made.get(source.display)
         if record is None:
+            digest, module = self.files[source.display]
             record = self.made[source.display] = {
-                "sha": text_digest(text),
+                "sha": digest,
                 "path": str(source.path),
-                "module": module_name_for(source.path),
+                "module": module,
             }
         return record
 
@@ -124,7 +131,7 @@ class ReplayingShare(ModuleShare):
                     problems.append(codec.problem(problem, source, text))
                 else:
                     self.unparsed.append(_Unparsed(source, text, past))
-                    aliases[module_name_for(source.path)] = codec.aliases_from_data(found)
+                    aliases[past["module"]] = codec.aliases_from_data(found)
                 continue
             own_problems, own_aliases = super().parse([(source, text)], jit_names)
             problems.extend(own_problems)
@@ -171,8 +178,7 @@ class ReplayingShare(ModuleShare):
             past = module.step(rounds)
             if digest is not None and past is not None and past[0] == digest:
                 if past[1] is not None:
-                    name = module_name_for(module.source.path)
-                    changed[name] = codec.aliases_from_data(past[1])
+                    changed[module.record["module"]] = codec.aliases_from_data(past[1])
             else:
                 self._parse_for_real(module, rounds)
         for position in range(len(self.modules)):
