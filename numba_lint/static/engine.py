@@ -63,9 +63,9 @@ def static_pass(
     static = static_rules(list(rules))
     files = {s.display: (text_digest(t), plan.names[s]) for s, t in texts.items()}
     replayed = None if stored is None else _still_valid(stored, texts, files)
-    to_parse = [s for s in plan.candidates if replayed is None or s.display not in replayed]
-    workers = 1 if keep_trees else pool.worker_count(jobs, len(to_parse))
-    plan.largest_first = pooled = workers >= 2 and len(to_parse) >= 2 * pool.MIN_FILES
+    to_parse = _to_parse(plan, stored, replayed)
+    workers = 1 if keep_trees else pool.worker_count(jobs, to_parse)
+    plan.largest_first = pooled = workers >= 2 and to_parse >= 2 * pool.MIN_FILES
     result = StaticResult()
     with collector_paused():
         if pooled:
@@ -104,6 +104,28 @@ def _share(
     if stored is None:
         return ModuleShare(rules, None, **options)
     return ReplayingShare(rules, stored, files, knowledge=None, **options)
+
+
+def _to_parse(
+    plan: Plan, stored: Mapping[str, Record] | None, replayed: Mapping[str, Record] | None
+) -> int:
+    """How many candidate files this run is likely to parse: those without a valid record;
+    all of them when a file that is gone or changed gave the project decorator aliases in
+    its past run (the modules that replay their records answer only while the project's
+    aliases are as they were, so the others would all be parsed again: in the pool)."""
+    if stored is None or replayed is None:
+        return len(plan.candidates)
+    changed = [record for display, record in stored.items() if display not in replayed]
+    if any(_gave_aliases(record) for record in changed):
+        return len(plan.candidates)
+    return sum(1 for source in plan.candidates if source.display not in replayed)
+
+
+def _gave_aliases(record: Record) -> bool:
+    parse, steps = record.get("parse"), record.get("steps")
+    first = isinstance(parse, list) and len(parse) == 3 and bool(parse[2])
+    later = steps if isinstance(steps, list) else []
+    return first or any(isinstance(step, list) and bool(step[1:2] and step[1]) for step in later)
 
 
 def _still_valid(
