@@ -178,3 +178,28 @@ def test_facts_edit_checks_the_importer_again(project: Path) -> None:
     assert '"code": "NB205"' not in jitted
     helpers.write_text("def helper(x):\n    return x\n", encoding="utf-8")
     assert same_as_without_cache(project) == plain
+
+
+def test_wrapper_edit_in_the_worker_pool(project: Path) -> None:
+    """Enough modules for two worker processes: the ones that use the wrapper replay their
+    records in the workers until the wrapper changes, then are parsed again there."""
+    for number in range(20):
+        user = USER.replace("keyword_only", f"keyword_only_{number}")
+        (project / "pkg" / f"user_{number}.py").write_text(
+            f"import numba\n{user}", encoding="utf-8"
+        )
+
+    def pooled() -> str:
+        cached = check(project, "--jobs", "2")
+        assert cached == check(project, "--jobs", "2", "--no-cache")
+        return cached
+
+    first = pooled()
+    assert first.count('"code": "NB') >= 21
+    wrappers = project / "pkg" / "wrappers.py"
+    wrappers.write_text(WRAPPER + "# a comment\n", encoding="utf-8")
+    assert pooled() == first
+    wrappers.write_text(NOT_A_WRAPPER, encoding="utf-8")
+    assert '"function": "keyword_only_7"' not in pooled()
+    wrappers.write_text(WRAPPER, encoding="utf-8")
+    assert pooled() == first
