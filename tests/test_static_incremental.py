@@ -203,3 +203,17 @@ def test_wrapper_edit_in_the_worker_pool(project: Path) -> None:
     assert '"function": "keyword_only_7"' not in pooled()
     wrappers.write_text(WRAPPER, encoding="utf-8")
     assert pooled() == first
+
+
+def test_damaged_record_is_ignored_and_rewritten(project: Path) -> None:
+    first = same_as_without_cache(project)
+    for damage in ({"steps": 5}, {"rules": [1]}, {"facts": "x"}, {"parse": [None, None, 7]}):
+        data = entry(project)
+        data["records"]["pkg/other.py"].update(damage)
+        data["records"]["pkg/user.py"].update(damage)
+        [path] = sorted((project / CACHE).glob("*.json"))
+        path.write_text(json.dumps(data), encoding="utf-8")
+        (project / "pkg" / "plain.py").write_text(f"VALUE = {damage!r}\n", encoding="utf-8")
+        assert check(project) == first
+        assert check(project, "--jobs", "2") == first
+        assert entry(project)["records"]["pkg/other.py"] != data["records"]["pkg/other.py"]
