@@ -30,8 +30,6 @@ from typing import Any
 from .. import __version__
 from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
-from . import codec
-from .replay import text_digest
 
 # 1: the first layout; 2: one slot per configuration, with each file's record. Any change to
 # what an entry holds bumps it.
@@ -170,7 +168,13 @@ def _knowledge_key() -> Any:
     return [KNOWLEDGE_FORMAT, environment_key(), builder_digest()]
 
 
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _output_data(output: StaticOutput) -> dict[str, Any]:
+    from . import codec  # libcst and the index: not for `numba-lint clean`
+
     return {
         "diagnostics": [codec.diagnostic_data(d) for d in output.diagnostics],
         "functions": [codec.function_data(f) for f in output.functions],
@@ -180,6 +184,8 @@ def _output_data(output: StaticOutput) -> dict[str, Any]:
 
 
 def _output_from_data(data: dict[str, Any]) -> StaticOutput:
+    from . import codec
+
     return StaticOutput(
         diagnostics=[codec.diagnostic(d) for d in data["diagnostics"]],
         functions=[codec.function(f) for f in data["functions"]],

@@ -23,7 +23,8 @@ from ..discover import SourceFile
 from ..jit_index import IndexedModule, listing_order
 from ..parse import SyntaxProblem
 from . import pool
-from .replay import Record, ReplayingShare, text_digest
+from .cache import text_digest
+from .replay import Record, ReplayingShare
 from .share import ModuleShare
 from .stages import Plan, StagesResult, run_stages
 

@@ -34,10 +34,6 @@ Record = dict[str, Any]
 _MODULE_PARTS = ("steps", "facts", "functions", "rules", "listing")
 
 
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def aliases_digest(aliases: Mapping[str, JitDecorator]) -> str | None:
     """What identifies a round's project aliases; None if they cannot be written down."""
     try:
