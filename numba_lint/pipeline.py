@@ -8,6 +8,7 @@ pass runs in worker processes.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Sequence
@@ -25,6 +26,10 @@ from .parse import Unreadable, read_text
 from .shard import Shard, home, keep_shard, shard_members
 from .static.cache import StaticCache, StaticOutput, project_cache_dir
 from .static.engine import static_pass
+from .static.pool import StaticWorkerFailure
+
+# What replaying a damaged static cache record raises (in a worker: `StaticWorkerFailure`).
+_DAMAGED_RECORD = (KeyError, TypeError, ValueError, IndexError, AttributeError, StaticWorkerFailure)
 
 
 @dataclass
@@ -144,7 +149,18 @@ def _static_step(
         report.notes.extend(cached.notes)
         return list(cached.diagnostics), []
     keep_trees = not config.static_only  # the dynamic pass reads the trees
-    found = static_pass(texts, rules, jobs=config.jobs, keep_trees=keep_trees, checked=checked)
+    stored = cache.records() if cache is not None else None
+    run_static = functools.partial(
+        static_pass, texts, rules, jobs=config.jobs, keep_trees=keep_trees, checked=checked
+    )
+    try:
+        found = run_static(stored=stored)
+    except _DAMAGED_RECORD:
+        if not stored:
+            raise
+        # A record damaged on disk (well-formed JSON, wrong shapes): the run without them,
+        # which also shows any other failure as it is.
+        found = run_static(stored={})
     report.notes.extend(found.notes)
     report.summary.jit_functions = found.jit_functions
     if config.static_only:
@@ -153,7 +169,7 @@ def _static_step(
         output = StaticOutput(
             list(found.diagnostics), list(found.functions), found.jit_functions, found.notes
         )
-        cache.store(output)
+        cache.store(output, found.records)
     return found.diagnostics, found.indexed
 
 
