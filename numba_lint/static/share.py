@@ -17,11 +17,12 @@ from ..bindings import unparsed_bindings
 from ..checks.base import ProjectFacts, StaticRule, run_static_rules
 from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
-from ..jit_index import IndexedModule, JitDecorator, build_index, listed
+from ..jit_index import IndexedModule, JitDecorator, listed
 from ..modules import imported_modules
 from ..parse import ParsedModule, SyntaxProblem, module_name_for, parse
 from ..project import collect_facts
 from .asked import AskedFacts
+from .indexing import index_module
 from .reduced_parse import NOTHING_ASSUMED, parse_reduced, reindexed
 
 # What a scan finds in a file that never mentions numba: its syntax error, or its top-level
@@ -86,7 +87,7 @@ class ModuleShare:
             if isinstance(result, SyntaxProblem):
                 problems.append(result)
             else:
-                module = IndexedModule(result, build_index(result))
+                module = index_module(result)
                 facts = collect_facts([module])
                 self.modules.append(module)
                 self.assumed.append(assumed)
@@ -111,7 +112,7 @@ class ModuleShare:
         of its own) are likely answered alike by the merged facts. Rules are the only work
         tied to the worker that holds a module's tree; run here, inside a parse job, they are
         shared out like the parses (one generated module held 30 % of the corpus's rules)."""
-        parsed, index = module
+        parsed, index, _ = module
         if not self.early_rules or not self.rules or not index.functions:
             return None
         imported = imported_modules([(parsed.module_name, parsed.source.path, parsed.text)])
@@ -168,7 +169,7 @@ class ModuleShare:
         """The rules on the share's modules (`checked`: only those files, by display name;
         None: all), and the listing of every module's jitted functions."""
         diagnostics: list[Diagnostic] = []
-        for (parsed, index), early in zip(self.modules, self.early, strict=True):
+        for (parsed, index, _), early in zip(self.modules, self.early, strict=True):
             if checked is not None and parsed.source.display not in checked:
                 continue
             if early is not None and early[1].answers_hold(facts):
@@ -177,11 +178,11 @@ class ModuleShare:
                 found = run_static_rules(parsed, index, self.rules, self.knowledge, facts)
                 diagnostics.extend(found)
                 gc.collect(0)
-        listing = [entry for parsed, index in self.modules for entry in listed(parsed, index)]
+        listing = [entry for parsed, index, _ in self.modules for entry in listed(parsed, index)]
         return diagnostics, listing
 
     def has_jitted_code(self) -> bool:
-        return any(index.functions for _, index in self.modules)
+        return any(index.functions for _, index, _ in self.modules)
 
 
 def merge_facts(parts: list[ProjectFacts]) -> ProjectFacts:
