@@ -178,7 +178,7 @@ def _inlined_through_callers(
     functions = [
         (
             module.parsed,
-            module.bindings,
+            module.index,
             next((f for f in module.index.functions if f.qualname == plan.qualname), None),
             entry.checked,
         )

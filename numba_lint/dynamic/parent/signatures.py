@@ -566,9 +566,9 @@ INLINE_UNREACHED = (
 
 
 def inlined_into(
-    functions: list[tuple[ParsedModule, Mapping[str, str], JitFunction | None, bool]],
+    functions: list[tuple[ParsedModule, JitIndex, JitFunction | None, bool]],
 ) -> dict[int, tuple[str, ...]]:
-    """(module, its bindings, function, checked) of every planned function -> for each unchecked
+    """(module, index, function, checked) of every planned function -> for each unchecked
     `inline="always"` function whose body was typed inside a checked function, its position ->
     those callers' names.
 
@@ -577,7 +577,7 @@ def inlined_into(
     checked module, through its imports (`from pkg.util import helper`, `util.helper(...)`),
     and through other inlined functions, whose calls are typed along with them.
     """
-    from ...bindings import IMPORT
+    from ...bindings import IMPORT, module_bindings
 
     wanted: dict[str, int] = {}
     for position, (parsed, _, function, checked) in enumerate(functions):
@@ -589,9 +589,10 @@ def inlined_into(
             wanted[f"{parsed.module_name}.{name}"] = position
     if not wanted:
         return {}
-    tables: dict[str, Mapping[str, str]] = {}
-    for parsed, bindings, _, _ in functions:
-        tables.setdefault(parsed.module_name, bindings)
+    tables: dict[str, dict[str, str]] = {}
+    for parsed, index, _, _ in functions:
+        if parsed.module_name not in tables:
+            tables[parsed.module_name] = module_bindings(parsed, index)
 
     def resolve(module: str, dotted: str) -> int | None:
         head, _, rest = dotted.partition(".")
