@@ -174,7 +174,7 @@ def _inlined_through_callers(
     functions = [
         (
             module.parsed,
-            module.index,
+            module.bindings,
             next((f for f in module.index.functions if f.qualname == plan.qualname), None),
             entry.checked,
         )
