@@ -1,12 +1,12 @@
-"""Run rule examples through real Numba, in one process: stdin JSON list -> stdout JSON list.
+"""Run rule examples through real Numba, one process per share: stdin JSON list -> stdout JSON list.
 
 Each example is executed as its own module (a fresh namespace under a real file name), then its
 `call` runs. The outcome is what Numba did: "fails" (a NumbaError), "compiles" (some dispatcher
 compiled a signature, no Numba warning), "warns" (compiled with a NumbaWarning), "syntax-error",
 "import-fails" (an import fails: a removed Numba API, a missing module), or "other" (any other
 exception: the example itself is broken).
-Tests call `prove_examples(examples)`, which runs this file in a fresh process; never imported
-by the package.
+Tests call `prove_examples(examples)`, which runs this file in fresh processes (two for a long
+list, each proving its share in order); never imported by the package.
 """
 
 from __future__ import annotations
@@ -19,12 +19,35 @@ import tempfile
 import traceback
 import types
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+# Lists at least this long are shared between two processes, one per CPU of a small CI machine
+# (each imports Numba once, about a second, and the compiles are the rest).
+SHARED_FROM = 6
+PROCESSES = 2
 
 
 def prove_examples(examples: list[dict], timeout: int = 600) -> list[dict]:
-    """The outcome of each example ({"code": ..., "call": ...}), in order, from real Numba in a
-    fresh process (Numba is imported once for all of them)."""
+    """The outcome of each example ({"code": ..., "call": ...}), in order, from real Numba in
+    fresh processes (Numba is imported once per process). A long list is dealt out to two
+    processes (example i to process i % 2), each proving its share in order; an example keeps
+    its number, so its module and file names are those of a one-process run."""
+    numbered = [{**example, "index": index} for index, example in enumerate(examples)]
+    shares = PROCESSES if len(examples) >= SHARED_FROM else 1
+    with ThreadPoolExecutor(max_workers=shares) as pool:
+        answers = list(
+            pool.map(
+                lambda share: _prove_in_process(numbered[share::shares], timeout), range(shares)
+            )
+        )
+    results: list[dict] = [{}] * len(examples)
+    for share, answer in enumerate(answers):
+        results[share::shares] = answer
+    return results
+
+
+def _prove_in_process(examples: list[dict], timeout: int) -> list[dict]:
     done = subprocess.run(
         [sys.executable, __file__],
         input=json.dumps(examples),
@@ -33,7 +56,8 @@ def prove_examples(examples: list[dict], timeout: int = 600) -> list[dict]:
         timeout=timeout,
         check=True,
     )
-    return json.loads(done.stdout)
+    answer: list[dict] = json.loads(done.stdout)
+    return answer
 
 
 def compiled_something(namespace: dict) -> bool:
@@ -125,10 +149,10 @@ def main() -> None:
     answer = sys.stdout
     sys.stdout = sys.stderr
     with tempfile.TemporaryDirectory() as folder:
-        for index, example in enumerate(examples):
+        for position, example in enumerate(examples):
             results.append(
                 prove(
-                    index,
+                    example.get("index", position),
                     example["code"],
                     example.get("call"),
                     Path(folder),

@@ -1,9 +1,12 @@
 """The real pre-commit runs both hooks of .pre-commit-hooks.yaml from this checkout.
 
-pre-commit installs the hook environment from PyPI (about a minute per run). `try-repo` builds a
-fresh store per call, so the two calls here (failing, then fixed) are the minimum. try-repo only
-carries *tracked* uncommitted changes into its shadow commit, so new files of a working tree (or
-a source tree without git) would be missing: the test commits a snapshot of the checkout first.
+pre-commit installs the hook environment from PyPI (about a minute). `pre-commit try-repo` would
+install it again for each of the two runs here (failing, then fixed): it writes a config naming
+the repository, its commit and every hook of its manifest, and runs it with a fresh store in a
+temporary folder. The test writes that same config itself and runs `pre-commit run` on it twice
+with one store (PRE_COMMIT_HOME), so the second run reuses the installed environment. The hook
+repository is a snapshot of the checkout committed into a throw-away repository, so that new
+files of a working tree (or a source tree without git) are in it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT
 
 BAD = """\
@@ -113,28 +117,43 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return snapshot
 
 
-def try_repo(hook_repo: Path, user_repo: Path) -> subprocess.CompletedProcess[str]:
-    # No hook id: try-repo runs every hook in the manifest, both of ours, in one install.
+@pytest.fixture(scope="module")
+def hook_config(hook_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The config `pre-commit try-repo` writes: the snapshot at its commit, every hook of its
+    manifest (sorted by id, as try-repo lists them)."""
+    manifest = yaml.safe_load((hook_repo / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hooks = [{"id": hook_id} for hook_id in sorted(hook["id"] for hook in manifest)]
+    assert len(hooks) == 2, hooks
+    revision = git("rev-parse", "HEAD", cwd=hook_repo).strip()
+    config = {"repos": [{"repo": str(hook_repo), "rev": revision, "hooks": hooks}]}
+    path = tmp_path_factory.mktemp("pre-commit-config") / ".pre-commit-config.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def run_hooks(hook_config: Path, store: Path, user_repo: Path) -> subprocess.CompletedProcess[str]:
+    # Every hook of the manifest, on every file, with one store for the test's two runs.
     return subprocess.run(
         [
             sys.executable,
             "-m",
             "pre_commit",
-            "try-repo",
-            str(hook_repo),
+            "run",
+            "--config",
+            str(hook_config),
             "--all-files",
             "--color",
             "never",
         ],
         cwd=user_repo,
-        env=_env(),
+        env={**_env(), "PRE_COMMIT_HOME": str(store)},
         capture_output=True,
         text=True,
         timeout=600,
     )
 
 
-def test_hooks_fail_on_the_bad_line_then_pass_once_fixed(hook_repo: Path, tmp_path: Path):
+def test_hooks_fail_on_the_bad_line_then_pass_once_fixed(hook_config: Path, tmp_path: Path):
     user = tmp_path / "user"
     user.mkdir()
     git("init", "-q", cwd=user)
@@ -144,7 +163,8 @@ def test_hooks_fail_on_the_bad_line_then_pass_once_fixed(hook_repo: Path, tmp_pa
     shutil.copy(ROOT / "tests" / "fixtures" / "notebooks" / "tutorial.ipynb", user / "nb.ipynb")
     git("add", "-A", cwd=user)
 
-    failed = try_repo(hook_repo, user)
+    store = tmp_path / "store"
+    failed = run_hooks(hook_config, store, user)
     output = failed.stdout + failed.stderr
     assert failed.returncode == 1, output
     for hook in ("numba-lint (static only)", "numba-lint"):
@@ -159,7 +179,7 @@ def test_hooks_fail_on_the_bad_line_then_pass_once_fixed(hook_repo: Path, tmp_pa
     (user / "bad.py").write_text(FIXED)
     (user / "nb.ipynb").unlink()
     git("add", "-A", cwd=user)
-    passed = try_repo(hook_repo, user)
+    passed = run_hooks(hook_config, store, user)
     output = passed.stdout + passed.stderr
     assert passed.returncode == 0, output
     for hook in ("numba-lint (static only)", "numba-lint"):

@@ -139,11 +139,11 @@ def broken(x):
 """
 
 
-@pytest.mark.parametrize("count", [2, 3])
-def test_trial_compile_shards_merge_into_the_one_run(tmp_path: Path, count: int) -> None:
-    """The trial compile too: each shard compiles only its modules, and a module that imports
-    the project's decorator alias from another shard's file is still compiled alike."""
-    where = tmp_path / "tree"
+@pytest.fixture(scope="module")
+def trial_tree(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The determinism fixtures with a package whose decorator alias sits in its largest file,
+    and the one-job run over it (each shard count below compares its merged shards with it)."""
+    where = tmp_path_factory.mktemp("trial-shards") / "tree"
     shutil.copytree(ROOT / "tests" / "fixtures" / "determinism", where)
     (where / "pyproject.toml").write_text("[tool.numba-lint]\n", encoding="utf-8")
     (where / "pkg").mkdir()
@@ -153,6 +153,16 @@ def test_trial_compile_shards_merge_into_the_one_run(tmp_path: Path, count: int)
     whole = _check(where, "--format", "json")
     assert whole["summary"]["dynamically_checked"] == whole["summary"]["jit_functions"] > 2
     assert any(d["filename"] == "pkg/use.py" and d["code"] == "NB101" for d in whole["diagnostics"])
+    return where, whole
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_trial_compile_shards_merge_into_the_one_run(
+    trial_tree: tuple[Path, dict], tmp_path: Path, count: int
+) -> None:
+    """The trial compile too: each shard compiles only its modules, and a module that imports
+    the project's decorator alias from another shard's file is still compiled alike."""
+    where, whole = trial_tree
     shards = [
         _check(where, "--format", "json", "--shard", f"{i}/{count}") for i in range(1, count + 1)
     ]
