@@ -138,7 +138,6 @@ def configure(args: argparse.Namespace) -> Config:
 def _check(args: argparse.Namespace) -> int:
     from .discover import SourceFile
     from .pipeline import Options
-    from .static.pool import StaticWorkerFailure
 
     config = configure(args)
     options = Options(
@@ -168,8 +167,10 @@ def _check(args: argparse.Namespace) -> int:
         raise ConfigError("'-' (standard input) cannot be mixed with other paths")
     try:
         report = _run_with_progress(config, options, args.format)
-    except StaticWorkerFailure as exc:  # a crash of ours: one line, exit 2, no traceback
-        raise ConfigError(f"{exc} (please report it)") from None
+    except Exception as exc:
+        if _is_static_worker_failure(exc):  # a crash of ours: one line, exit 2, no traceback
+            raise ConfigError(f"{exc} (please report it)") from None
+        raise
     _say_signatures_file(report, config, args.verbose)
     from .filter import BaselineRequest, apply_baseline
 
@@ -195,6 +196,14 @@ def _check(args: argparse.Namespace) -> int:
     if wrote_baseline:  # a baseline run exits clean unless files could not be read
         return EXIT_USAGE if report.errors else EXIT_CLEAN
     return exit_code(report, config.fail_level, args.exit_zero)
+
+
+def _is_static_worker_failure(exc: Exception) -> bool:
+    """Whether a static worker process died (`static.pool.StaticWorkerFailure`). Looked up
+    without importing the pool: a run that never started one (most one-file runs never import
+    it, nor libcst) cannot have raised it."""
+    pool = sys.modules.get("numba_lint.static.pool")
+    return pool is not None and isinstance(exc, pool.StaticWorkerFailure)
 
 
 def _run_with_progress(config: Config, options: Any, output_format: str) -> Report:

@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 # Jupyter notebooks are read as the Python modules their code cells form (numba_lint/notebook).
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
@@ -52,7 +55,15 @@ def resolve_safely(path: Path) -> Path:
 class ExcludeMatcher:
     def __init__(self, patterns: Iterable[str], root: Path) -> None:
         self.root = root.resolve()
-        self.spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+        self.patterns = list(patterns)
+
+    @cached_property
+    def spec(self) -> pathspec.GitIgnoreSpec:
+        # Built on first use: a run over files named one by one (pre-commit) matches nothing
+        # and never imports pathspec.
+        import pathspec
+
+        return pathspec.GitIgnoreSpec.from_lines(self.patterns)
 
     def excluded(self, path: Path) -> bool:
         try:
