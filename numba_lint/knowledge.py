@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .knowledge_build.environment import builder_digest, environment_key, key_name
+from .knowledge_key import environment_key as remembered_environment_key
 
 FORMAT = 1
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -196,7 +197,7 @@ def load_knowledge(
     Order: user cache -> prebuilt file shipped in numba_lint/data -> build in a subprocess and
     cache (only when `build`). Without knowledge the rules that need it stay silent.
     """
-    key = environment_key()
+    key = remembered_environment_key(cache_dir)
     if key.get("numba") is None:
         return None, "numba is not installed: rules that need knowledge of Numba are off"
     name = knowledge_file_name(key)
