@@ -43,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .harvest import harvest_main
 
         return harvest_main(argv[1:])
-    args = build_parser().parse_args(argv)
+    # Only the named command's parser is built (every one for `--help`).
+    args = build_parser(None if argv[0] in ("-h", "--help") else argv[0]).parse_args(argv)
     try:
         if args.command == "check":
             return _check(args)
