@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -169,6 +168,8 @@ def _read(path: Path, key: dict[str, Any]) -> Knowledge | None:
 
 def build_into(path: Path, timeout: float = BUILD_TIMEOUT) -> str | None:
     """Derive the knowledge with real Numba in a subprocess into `path`; None or why it failed."""
+    import subprocess  # only here: most runs read a knowledge file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

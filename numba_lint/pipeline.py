@@ -145,16 +145,16 @@ def _static_step(
         syntax_errors = syntax_only_findings(texts)
         if syntax_errors is not None:  # no file may use numba: nothing to index or check
             return syntax_errors, []
-    from .checks import ALL_RULES
-    from .static.engine import static_pass
-
-    rules = [rule for rule in ALL_RULES if rule.code in selection.selected]
     cache = _static_cache(config, options, texts, sorted(selection.selected))
     cached = cache.load() if cache is not None else None
     if cached is not None:  # the same files, configuration and version as a past run
         report.functions, report.summary.jit_functions = cached.functions, cached.jit_functions
         report.notes.extend(cached.notes)
         return list(cached.diagnostics), []
+    from .checks import ALL_RULES  # a replayed run imports neither the rules nor the engine
+    from .static.engine import static_pass
+
+    rules = [rule for rule in ALL_RULES if rule.code in selection.selected]
     keep_trees = not config.static_only  # the dynamic pass reads the trees
     found = static_pass(texts, rules, jobs=config.jobs, keep_trees=keep_trees, checked=checked)
     report.notes.extend(found.notes)

@@ -105,3 +105,20 @@ def test_rule_code_table_matches_the_registry() -> None:
     list every rule of `checks.ALL_RULES`, in order, with its default."""
     assert RULE_CODES == {rule.code: rule.default_enabled for rule in ALL_RULES}
     assert list(RULE_CODES) == [rule.code for rule in ALL_RULES]
+
+
+def test_a_replayed_static_run_imports_neither_rules_nor_libcst(tmp_path: Path) -> None:
+    """A static-only run that the static cache answers reads the files and the cache entry."""
+    (tmp_path / "pyproject.toml").write_text("[tool.numba-lint]\n", encoding="utf-8")
+    (tmp_path / "jitted.py").write_text(
+        "from numba import njit\n\n\n@njit\ndef f(x):\n    try:\n        return x\n"
+        "    except Exception as e:\n        return 0\n",
+        encoding="utf-8",
+    )
+    env = {"NUMBA_LINT_CACHE_DIR": str(tmp_path / "user-cache")}
+    check = ("check", "--static-only", "--format", "concise", "jitted.py")
+    cold = probe(*check, cwd=tmp_path, env=env)
+    warm = probe(*check, cwd=tmp_path, env=env)
+    assert cold[:2] == warm[:2] and "NB110" in cold[0], cold
+    assert "libcst" in cold[2]
+    assert [m for m in warm[2] if m != "importlib.metadata"] == []
