@@ -8,8 +8,10 @@ stdin for "-". Never parses code; reading a file's bytes happens here, decoding 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fnmatch import translate
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +21,9 @@ if TYPE_CHECKING:
 
 # Jupyter notebooks are read as the Python modules their code cells form (numba_lint/notebook).
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
+# What gives a gitignore pattern more meaning than a shell glob of one path component: a path
+# (`/`), negation, escapes, character classes, comments, `**` (see `component_globs`).
+_GITIGNORE_SYNTAX = frozenset("/!\\[]#")
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,16 @@ class ExcludeMatcher:
     def __init__(self, patterns: Iterable[str], root: Path) -> None:
         self.root = root.resolve()
         self.patterns = list(patterns)
+        globs = component_globs(self.patterns)
+        # One expression for every glob, matched against each name on the path; None: the
+        # patterns need pathspec (`spec`).
+        self.names: re.Pattern[str] | None = None
+        if globs is not None:
+            self.names = re.compile("|".join(translate(glob) for glob in globs) or "(?!)")
 
     @cached_property
     def spec(self) -> pathspec.GitIgnoreSpec:
-        # Built on first use: a run over files named one by one (pre-commit) matches nothing
-        # and never imports pathspec.
+        # Built on first use, for patterns that are more than globs of one name.
         import pathspec
 
         return pathspec.GitIgnoreSpec.from_lines(self.patterns)
@@ -70,6 +80,8 @@ class ExcludeMatcher:
             relative = resolve_safely(path).relative_to(self.root)
         except ValueError:
             relative = Path(path.name)
+        if self.names is not None:
+            return any(self.names.match(part) for part in relative.parts)
         text = relative.as_posix()
         if path.is_dir():
             text += "/"
@@ -79,6 +91,19 @@ class ExcludeMatcher:
             if self.spec.match_file("/".join(parts[:depth]) + "/"):
                 return True
         return self.spec.match_file(text)
+
+
+def component_globs(patterns: Sequence[str]) -> tuple[str, ...] | None:
+    """The patterns, when each is a glob of one path component (`build`, `*.egg-info`, the
+    default excludes): gitignore matches such a pattern against every file and folder name on
+    the path, as a shell glob (`fnmatch`, case-sensitive) matches one name, so no pathspec is
+    imported (a tenth of a pre-commit run's start-up). None when one uses more of gitignore."""
+    for pattern in patterns:
+        if not pattern or pattern != pattern.strip() or "**" in pattern:
+            return None
+        if not _GITIGNORE_SYNTAX.isdisjoint(pattern):
+            return None
+    return tuple(patterns)
 
 
 def display_path(path: Path, cwd: Path | None = None, resolved: Path | None = None) -> str:

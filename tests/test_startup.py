@@ -66,12 +66,15 @@ def test_check_help_imports_no_heavy_module() -> None:
 
 
 def test_checking_files_without_numba_imports_no_heavy_module(tmp_path: Path) -> None:
-    """Both modes (static-only and the default one), with and without the cache; the file
-    with a syntax error still gets its NB001."""
+    """Both modes (static-only and the default one); the file with a syntax error still gets
+    its NB001."""
     (tmp_path / "pyproject.toml").write_text("[tool.numba-lint]\n", encoding="utf-8")
     (tmp_path / "plain.py").write_text("import os\n\nprint(os.sep)\n", encoding="utf-8")
     (tmp_path / "notes.py").write_text("import sparse.numba_backend\n", encoding="utf-8")
-    for flags in (["--no-cache"], ["--static-only"], ["--static-only", "--no-cache"]):
+    # The pre-commit hooks' commands (`--force-exclude`: the default excludes are matched
+    # without pathspec), with and without the cache.
+    hooks = (["--force-exclude"], ["--static-only", "--force-exclude"])
+    for flags in (*hooks, ["--static-only", "--no-cache"]):
         shown, code, heavy = probe("check", *flags, "plain.py", "notes.py", cwd=tmp_path)
         assert (code, heavy) == (0, []), (flags, shown)
         assert "All checks passed (2 files, 0 jit functions" in shown
