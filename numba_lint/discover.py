@@ -75,9 +75,10 @@ class ExcludeMatcher:
 
         return pathspec.GitIgnoreSpec.from_lines(self.patterns)
 
-    def excluded(self, path: Path) -> bool:
+    def excluded(self, path: Path, resolved: Path | None = None) -> bool:
+        """`resolved`: `path.resolve()`, when the caller has it (a walk knows its folder's)."""
         try:
-            relative = resolve_safely(path).relative_to(self.root)
+            relative = (resolved or resolve_safely(path)).relative_to(self.root)
         except ValueError:
             relative = Path(path.name)
         if self.names is not None:
@@ -169,14 +170,25 @@ def discover(
         for folder, subfolders, names in os.walk(path):
             here = Path(folder)
             here_resolved = here.resolve()  # once per folder, not once per file
-            subfolders[:] = sorted(d for d in subfolders if not matcher.excluded(here / d))
+            subfolders[:] = sorted(
+                d for d in subfolders if not matcher.excluded(here / d, _child(here_resolved, d))
+            )
             for name in sorted(names):
                 candidate = here / name
-                if candidate.suffix in PYTHON_SUFFIXES and not matcher.excluded(candidate):
-                    link = os.path.islink(candidate)
-                    add(candidate, None if link else here_resolved / name)
+                if candidate.suffix not in PYTHON_SUFFIXES:
+                    continue
+                resolved = _child(here_resolved, name)
+                if not matcher.excluded(candidate, resolved):
+                    add(candidate, resolved)
                     found += 1
         if found == 0:
             notes.append(f"{raw}: no Python files found")
     files.sort(key=lambda f: f.display)
     return Discovery(files=files, errors=errors, notes=notes)
+
+
+def _child(folder_resolved: Path, name: str) -> Path | None:
+    """The resolved path of `name` in a resolved folder without resolving it again (one
+    `lstat`, not one per part of the path); None for a symbolic link (it is resolved)."""
+    child = folder_resolved / name
+    return None if os.path.islink(child) else child
