@@ -179,10 +179,9 @@ class Indexer(TypeDispatchVisitor):
         if isinstance(value, cst.Call) and self._wraps_function(value):
             # `return njit(nogil=True)(impl)`: a factory of jitted functions.
             line = self._value_line_of(value)
-            decorator = self._call_form_decorator(value, line)
-            wrapped = self._wrapped(value)
-            if decorator is not None and wrapped is not None:
-                self._pending(wrapped, decorator, None, line)
+            found = self._call_form(value, line)
+            if found is not None:
+                self._pending(*found, None, line)
             return
         if not self.overload_frames or not isinstance(node.value, cst.Name):
             return
@@ -235,11 +234,10 @@ class Indexer(TypeDispatchVisitor):
                 return
         # fast = njit(slow)  /  fast = jit(nopython=True)(slow)
         if isinstance(value, cst.Call) and self._wraps_function(value):
-            decorator = self._call_form_decorator(value, line)
-            wrapped = self._wrapped(value)
-            if decorator is not None and wrapped is not None:
+            found = self._call_form(value, line)
+            if found is not None:
                 target_name = targets[0].value if isinstance(targets[0], cst.Name) else None
-                self._pending(wrapped, decorator, target_name, line())
+                self._pending(*found, target_name, line())
 
     def visit_Expr(self, node: cst.Expr) -> bool:
         self._expr(node)
@@ -251,10 +249,9 @@ class Indexer(TypeDispatchVisitor):
         value = node.value
         if isinstance(value, cst.Call) and self._wraps_function(value):
             line = self._value_line(node)
-            decorator = self._call_form_decorator(value, line)
-            wrapped = self._wrapped(value)
-            if decorator is not None and wrapped is not None:
-                self._pending(wrapped, decorator, self._registered(wrapped, decorator), line)
+            found = self._call_form(value, line)
+            if found is not None:
+                self._pending(*found, self._registered(*found), line)
 
     def _registered(self, wrapped: str, decorator: JitDecorator) -> str | None:
         """The name a bare call binds for jitted code: `register_jitable(f)` registers `f`
@@ -265,6 +262,15 @@ class Indexer(TypeDispatchVisitor):
         if decorator.kind == "register_jitable" and at_module_level:
             return wrapped
         return None
+
+    def _call_form(self, call: cst.Call, line: Line) -> tuple[str, JitDecorator] | None:
+        """(the wrapped function's name, the decorator) of `njit(f)`-style call, when both are
+        known."""
+        decorator = self._call_form_decorator(call, line)
+        wrapped = self._wrapped(call)
+        if decorator is None or wrapped is None:
+            return None
+        return wrapped, decorator
 
     def _call_form_decorator(self, call: cst.Call, line: Line) -> JitDecorator | None:
         """The decorator of `njit(f)`, `jit(opts)(f)` or `njit(f, opts)` (options merged)."""

@@ -8,6 +8,7 @@ pass runs in worker processes.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Sequence
@@ -153,10 +154,24 @@ def _static_step(
         return list(cached.diagnostics), []
     from .checks import ALL_RULES  # a replayed run imports neither the rules nor the engine
     from .static.engine import static_pass
+    from .static.pool import StaticWorkerFailure
 
+    # What replaying a damaged static cache record raises (in a worker: `StaticWorkerFailure`).
+    damaged = (KeyError, TypeError, ValueError, IndexError, AttributeError, StaticWorkerFailure)
     rules = [rule for rule in ALL_RULES if rule.code in selection.selected]
     keep_trees = not config.static_only  # the dynamic pass reads the trees
-    found = static_pass(texts, rules, jobs=config.jobs, keep_trees=keep_trees, checked=checked)
+    stored = cache.records() if cache is not None else None
+    run_static = functools.partial(
+        static_pass, texts, rules, jobs=config.jobs, keep_trees=keep_trees, checked=checked
+    )
+    try:
+        found = run_static(stored=stored)
+    except damaged:
+        if not stored:
+            raise
+        # A record damaged on disk (well-formed JSON, wrong shapes): the run without them,
+        # which also shows any other failure as it is.
+        found = run_static(stored={})
     report.notes.extend(found.notes)
     report.summary.jit_functions = found.jit_functions
     if config.static_only:
@@ -165,7 +180,7 @@ def _static_step(
         output = StaticOutput(
             list(found.diagnostics), list(found.functions), found.jit_functions, found.notes
         )
-        cache.store(output)
+        cache.store(output, found.records)
     return found.diagnostics, found.indexed
 
 

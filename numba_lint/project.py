@@ -10,15 +10,49 @@ plain-class attributes. Reads the CSTs only; never imports anything.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import libcst as cst
 
+from . import bindings as project_bindings
 from .bindings import module_bindings
-from .checks.base import ProjectFacts
 from .jit_index import IndexedModule
 from .recursion import deep_recursion
 from .walk import TypeDispatchVisitor, walk
+
+
+@dataclass
+class ProjectFacts:
+    """What the static pass knows about the whole project being checked (all modules)."""
+
+    # Attribute names that project types legitimately carry in jitted code: jitclass and
+    # structref fields, namedtuple fields, structured dtype field names, and the attributes and
+    # methods the project registers on its own Numba types (overload_method,
+    # overload_attribute, make_attribute_wrapper, lower_getattr, attribute templates). Merged
+    # across modules (`static.share.merge_facts`), asked through `is_field`.
+    field_names: frozenset[str] = frozenset()
+    # Top-level names of every module in the run: module name -> names bound at module level.
+    module_names: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Module-level bindings of every parsed module: module name -> name -> kind (see
+    # numba_lint/bindings.py: "jitted", "plain-function", "plain-class", "import:<name>", ...).
+    bindings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Names passed as arguments to calls or decorators outside jitted code anywhere in the
+    # project (`overload(helper)`, `typeof_impl.register(Point)`): an extension may have taught
+    # Numba to type them, so rules about plain functions and classes leave them alone.
+    registered: frozenset[str] = frozenset()
+
+    # The only questions rules ask about the project (`ProjectQuestions`).
+    def is_field(self, attribute: str) -> bool:
+        return attribute in self.field_names
+
+    def is_registered(self, name: str) -> bool:
+        return name in self.registered
+
+    def resolve(self, module: str, qualified: str) -> str | None:
+        """What `qualified`, seen from `module`, is bound to (`bindings.resolve`)."""
+        return project_bindings.resolve(self.bindings, module, qualified)
+
 
 # Calls whose string arguments name fields: np.dtype([...]), namedtuple("P", "x y"),
 # structref.define_proxy(P, T, ["a", "b"]), jitclass(spec), numba.from_dtype(...); and the

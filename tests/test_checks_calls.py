@@ -9,11 +9,12 @@ import pytest
 from numba_prover import prove_examples
 
 from numba_lint.checks import call_arguments, call_builtins, call_library
-from numba_lint.checks.base import ProjectFacts, run_static_rules
+from numba_lint.checks.base import run_static_rules
 from numba_lint.discover import SourceFile
 from numba_lint.jit_index import build_index
 from numba_lint.knowledge import Knowledge, load_knowledge
 from numba_lint.parse import parse
+from numba_lint.project import ProjectFacts
 
 RULES = [
     call_library.UnsupportedLibraryFunction,

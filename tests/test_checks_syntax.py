@@ -19,13 +19,14 @@ from numba_lint.checks import (
     syntax_statements,
     syntax_strings,
 )
-from numba_lint.checks.base import ProjectFacts, StaticRule, run_static_rules
+from numba_lint.checks.base import StaticRule, run_static_rules
 from numba_lint.checks.rule_bases import ProbedSyntaxRule
 from numba_lint.discover import SourceFile
 from numba_lint.jit_index import build_index
 from numba_lint.knowledge import Knowledge, load_knowledge
 from numba_lint.knowledge_build.probes import PROBES_BY_NAME
 from numba_lint.parse import parse
+from numba_lint.project import ProjectFacts
 
 SYNTAX_MODULES = (
     syntax_exceptions,

@@ -9,7 +9,7 @@ from dynamic_support import FIXTURES
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from numba_lint.discover import SourceFile
-from numba_lint.dynamic.parent import signatures
+from numba_lint.dynamic.parent import call_sites
 from numba_lint.dynamic.parent.positions import resolve_positions
 from numba_lint.jit_index import build_index
 from numba_lint.parse import ParsedModule, parse
@@ -28,13 +28,13 @@ def _parsed(path: Path) -> ParsedModule:
 def _sites(parsed: ParsedModule) -> tuple[object, object]:
     index = build_index(parsed)
     names = {f.name for f in index.functions}
-    return signatures.call_sites(parsed, names)
+    return call_sites.call_sites(parsed, names)
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
 def test_same_call_sites_and_results(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with_ahead = _sites(_parsed(path))
-    monkeypatch.setattr(signatures, "resolve_positions", lambda wrapper: None)
+    monkeypatch.setattr(call_sites, "resolve_positions", lambda wrapper: None)
     assert _sites(_parsed(path)) == with_ahead
 
 

@@ -117,7 +117,7 @@ def test_harvested_marker_and_stale_entries(result: DynamicResult) -> None:
 def test_inline_always_helper_counts_as_checked_through_its_caller(tmp_path: Path) -> None:
     from dynamic_support import check_source
 
-    from numba_lint.dynamic.parent.signatures import INLINE_UNREACHED
+    from numba_lint.dynamic.parent.inline_callers import INLINE_UNREACHED
 
     result = check_source(
         tmp_path,

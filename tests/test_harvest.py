@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from conftest import run_cli
 
-from numba_lint.dynamic.parent.signatures import INLINE_UNREACHED
+from numba_lint.dynamic.parent.inline_callers import INLINE_UNREACHED
 from numba_lint.harvest import harvest_main, run_harvest
 from numba_lint.signatures_file import (
     CAP_NOTE,

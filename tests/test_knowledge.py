@@ -192,7 +192,8 @@ def test_static_pass_never_imports_numba(tmp_path) -> None:
         import sys
         from pathlib import Path
         from numba_lint.checks import ALL_RULES, static_rules
-        from numba_lint.checks.base import ProjectFacts, run_static_rules
+        from numba_lint.checks.base import run_static_rules
+        from numba_lint.project import ProjectFacts
         from numba_lint.discover import SourceFile
         from numba_lint.jit_index import build_index
         from numba_lint.knowledge import load_knowledge

@@ -5,9 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from numba_lint.checks.base import ProjectFacts
 from numba_lint.config import Config
 from numba_lint.pipeline import Options, run
+from numba_lint.project import ProjectFacts
 from numba_lint.static.share import merge_facts
 
 STANDALONE = """\

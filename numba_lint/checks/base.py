@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
-from .. import bindings
 from ..diagnostic import DOCS_URL, Diagnostic, Location, Pass, Severity
 from ..jit_index import JitFunction, JitIndex
 from ..merge import CAUSE, cause_at, fold
@@ -65,40 +64,8 @@ class Example:
         return [n for n, line in enumerate(self.source.splitlines(), 1) if marker in line]
 
 
-@dataclass
-class ProjectFacts:
-    """What the static pass knows about the whole project being checked (all modules)."""
-
-    # Attribute names that project types legitimately carry in jitted code: jitclass and
-    # structref fields, namedtuple fields, structured dtype field names, and the attributes and
-    # methods the project registers on its own Numba types (overload_method,
-    # overload_attribute, make_attribute_wrapper, lower_getattr, attribute templates). Merged
-    # across modules (`static.share.merge_facts`), asked through `is_field`.
-    field_names: frozenset[str] = frozenset()
-    # Top-level names of every module in the run: module name -> names bound at module level.
-    module_names: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    # Module-level bindings of every parsed module: module name -> name -> kind (see
-    # numba_lint/bindings.py: "jitted", "plain-function", "plain-class", "import:<name>", ...).
-    bindings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    # Names passed as arguments to calls or decorators outside jitted code anywhere in the
-    # project (`overload(helper)`, `typeof_impl.register(Point)`): an extension may have taught
-    # Numba to type them, so rules about plain functions and classes leave them alone.
-    registered: frozenset[str] = frozenset()
-
-    # The only questions rules ask about the project (`ProjectQuestions`).
-    def is_field(self, attribute: str) -> bool:
-        return attribute in self.field_names
-
-    def is_registered(self, name: str) -> bool:
-        return name in self.registered
-
-    def resolve(self, module: str, qualified: str) -> str | None:
-        """What `qualified`, seen from `module`, is bound to (`bindings.resolve`)."""
-        return bindings.resolve(self.bindings, module, qualified)
-
-
 class ProjectQuestions(Protocol):
-    """The questions rules may ask about the project: `ProjectFacts` answers them, and so
+    """The questions rules may ask about the project: `project.ProjectFacts` answers them, and so
     does the static engine's recorder of questions (`static/asked.py`), which relies on rules
     asking nothing else."""
 

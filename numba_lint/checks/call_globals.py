@@ -146,8 +146,6 @@ class UntypedGlobalCall(GlobalRule):
     )
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.in_nopython() or not isinstance(node.func, (cst.Name, cst.Attribute)):
-            return
-        if self.binding(node.func) == kinds.PLAIN_FUNCTION and not self.registered(node.func):
-            callee = self.context.parsed.module.code_for_node(node.func)
+        callee = self.plain_callee(node, kinds.PLAIN_FUNCTION)
+        if callee is not None:
             self.report(node.func, callee=callee, cause=self.first_finding(node.func, callee))

@@ -150,9 +150,7 @@ class PlainClassInstantiation(GlobalRule):
     )
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.in_nopython() or not isinstance(node.func, (cst.Name, cst.Attribute)):
-            return
-        if self.binding(node.func) == kinds.PLAIN_CLASS and not self.registered(node.func):
+        cls = self.plain_callee(node, kinds.PLAIN_CLASS)
+        if cls is not None:
             # One finding per class and function, listing the other places (`first_finding`).
-            cls = self.context.parsed.module.code_for_node(node.func)
             self.report(node.func, cls=cls, cause=self.first_finding(node.func, cls))

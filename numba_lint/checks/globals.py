@@ -52,6 +52,15 @@ class GlobalRule(NopythonRule):
         name = node.attr.value if isinstance(node, cst.Attribute) else getattr(node, "value", "")
         return self.context.project.is_registered(name)
 
+    def plain_callee(self, node: cst.Call, kind: str) -> str | None:
+        """The source of the call's function when jitted code calls a module-level name bound
+        to `kind` (a plain function, a plain class) that no extension registers; else None."""
+        if not self.in_nopython() or not isinstance(node.func, (cst.Name, cst.Attribute)):
+            return None
+        if self.binding(node.func) != kind or self.registered(node.func):
+            return None
+        return self.context.parsed.module.code_for_node(node.func)
+
 
 class GlobalMutableContainer(GlobalRule):
     """

@@ -14,25 +14,15 @@ from ..diagnostic import Severity
 from ..jit_index import JitFunction
 from .base import Example
 from .parallel import ParallelRule
-from .prange_model import PrangeLoop, descendants, root_name, statements, write_targets
-
-# Methods that change a list, set, dict or heap in place.
-_MUTATORS = frozenset(
-    {
-        "append",
-        "extend",
-        "insert",
-        "pop",
-        "remove",
-        "clear",
-        "add",
-        "discard",
-        "update",
-        "setdefault",
-        "popitem",
-        "reverse",
-    }
+from .prange_model import (
+    CONTAINER_MUTATORS,
+    PrangeLoop,
+    descendants,
+    root_name,
+    statements,
+    write_targets,
 )
+
 _HEAPQ = frozenset({"heappush", "heappop", "heapify", "heapreplace", "heappushpop"})
 
 
@@ -170,7 +160,7 @@ class PrangeContainerMutation(ParallelRule):
         if not isinstance(node, cst.Call):
             return
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _MUTATORS:
+        if isinstance(func, cst.Attribute) and func.attr.value in CONTAINER_MUTATORS:
             receiver = func.value
             if self._shared_local(receiver, loop):
                 assert isinstance(receiver, cst.Name)

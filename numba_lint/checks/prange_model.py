@@ -21,15 +21,9 @@ PRANGE = frozenset({"numba.prange", "numba.misc.special.prange"})
 Qualify = Callable[[cst.BaseExpression], set[str]]
 
 _NOT_ENTERED = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
-# Methods that change their receiver's contents (arrays, lists, sets, dicts, heaps).
-_MUTATING_METHODS = frozenset(
+# Methods that change a list, set, dict or heap in place.
+CONTAINER_MUTATORS = frozenset(
     {
-        "fill",
-        "sort",
-        "resize",
-        "put",
-        "itemset",
-        "partition",
         "append",
         "extend",
         "insert",
@@ -43,6 +37,10 @@ _MUTATING_METHODS = frozenset(
         "popitem",
         "reverse",
     }
+)
+# Methods that change their receiver's contents (arrays, lists, sets, dicts, heaps).
+_MUTATING_METHODS = (
+    frozenset({"fill", "sort", "resize", "put", "itemset", "partition"}) | CONTAINER_MUTATORS
 )
 # Calls assumed not to change their arguments: Python builtins and NumPy functions.
 _PURE_MODULES = ("builtins.", "numpy.", "math.")

@@ -4,15 +4,17 @@ Two sides, one sub-package each, and the records they exchange:
 
 - `parent/` runs in the linter and never imports Numba or user code: run (`run_dynamic`, the
   entry point for the pipeline), module_findings (coverage, failed workers and top-level
-  statements), signatures and factory_results (argument types planned per function), trial
-  (the worker factory's client and the job queue), cache, locate (with source_nodes, wording,
+  statements), signatures (argument types planned per function, from decorators, harvested
+  (the signatures file), call_sites and factory_results), inline_callers (where an
+  `inline="always"` function is typed), trial (the worker factory's client and the job
+  queue), cache, locate (with source_nodes, wording,
   disagreement), messages, numba_warnings (with warning_anchors).
 - `worker/` runs only in the factory process (`python -m numba_lint.dynamic.worker.zygote`)
   and the workers it forks: zygote, warm, worker, skeleton_import (the skeleton import and what
   it left), skeleton, skeleton_rules (pure `ast`: which top-level statements the skeleton
   keeps; its vocabulary and helpers in skeleton_ast), argtypes, calltypes (call-site
-  arguments folded as a real call), annotations, describe, irfacts (type-inference
-  candidates read after a failure), explain_types,
+  arguments; fold: folded and typed as a real call), annotations, describe, irfacts
+  (type-inference candidates read after a failure), explain_types,
   numba_compat (every Numba internal used, with the version check), modes (full compile and
   `check`), typing_only, patches, prelower.
 - `protocol.py` types the records that cross the process boundary; both sides import it.

@@ -17,10 +17,10 @@ from libcst.metadata import PositionProvider
 from ..config import Config
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Report, Summary
 from ..discover import SourceFile
+from ..dynamic.parent.harvested import load_harvest
 from ..dynamic.parent.locate import Locator, to_diagnostics
 from ..dynamic.parent.module_findings import PreparedModule, coverage_entry
 from ..dynamic.parent.run import _collect_result, _Collected, _prepare, module_job
-from ..dynamic.parent.signatures import load_harvest
 from ..dynamic.parent.trial import run_jobs
 from ..dynamic.parent.warning_anchors import split_at_top_level_commas
 from ..jit_index import JitFunction, build_index

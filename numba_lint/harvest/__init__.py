@@ -140,10 +140,27 @@ def _summarise(
     exit_code: int,
     stream: TextIO,
 ) -> None:
-    entries = harvest.file.entries
+    lines = [
+        _headline(harvest, existing, merged, output),
+        *_how_it_ran(harvest, root),
+        *_what_was_left(harvest, merged),
+    ]
+    if exit_code != 0:
+        lines.append(
+            f"{PROG}: the command exited with {exit_code}; the signatures it compiled before "
+            "that are recorded"
+        )
+    for line in lines:
+        print(line, file=stream)
+
+
+def _headline(
+    harvest: Harvest, existing: SignaturesFile, merged: SignaturesFile, output: Path
+) -> str:
+    """How many signatures were recorded, how many are new, and what the file now holds."""
     # A function whose every signature was unstorable has an entry (so that `check` can say
     # why it is not used) but nothing recorded: it is counted apart, never as recorded.
-    recorded = {key: entry for key, entry in entries.items() if entry.signatures}
+    recorded = {key: entry for key, entry in harvest.file.entries.items() if entry.signatures}
     signatures = sum(len(entry.signatures) for entry in recorded.values())
     new = sum(
         len(set(entry.signatures) - set(existing.entries[key].signatures))
@@ -154,47 +171,54 @@ def _summarise(
     held = sum(1 for entry in merged.entries.values() if entry.signatures)
     without = len(merged.entries) - held
     processes = _count(harvest.processes, "process", "processes")
-    print(
+    return (
         f"{PROG}: {_count(signatures, 'signature')} of {_count(len(recorded), 'function')} "
         f"recorded ({new} new) from {processes}; {output} now holds signatures of "
         f"{_count(held, 'function')}"
-        + (f" and lists {without} without a storable one" if without else ""),
-        file=stream,
+        + (f" and lists {without} without a storable one" if without else "")
     )
+
+
+def _how_it_ran(harvest: Harvest, root: Path) -> list[str]:
+    """Signatures skipped as explicit, and warnings about where the command compiled from."""
+    lines = []
     if harvest.eager_skipped:
-        print(
+        lines.append(
             f"{PROG}: {_count(harvest.eager_skipped, 'signature')} skipped: explicit in the "
-            "decorator",
-            file=stream,
+            "decorator"
         )
     if harvest.outside:
         # The tests imported an installed copy of the project (site-packages): its functions
         # lie outside the root, so none could be keyed to the source that `check` reads.
         functions = sum(count for _, count in harvest.outside)
         places = sorted({str(Path(path).parent) for path, _ in harvest.outside})
-        print(
+        lines.append(
             f"{PROG}: warning: {_count(functions, 'jitted function')} of this project compiled "
             f"from files outside the project root {root}, not recorded: the command imported an "
             f"installed copy ({', '.join(places)}). Install the project in editable mode "
-            "(`pip install -e .`) and harvest again",
-            file=stream,
+            "(`pip install -e .`) and harvest again"
         )
     if not harvest.processes:
-        print(
+        lines.append(
             f"{PROG}: warning: no process of the command imported Numba with the hook loaded "
-            "(was Python started with -I, -E or -S?)",
-            file=stream,
+            "(was Python started with -I, -E or -S?)"
         )
+    return lines
+
+
+def _what_was_left(harvest: Harvest, merged: SignaturesFile) -> list[str]:
+    """Functions at the signature cap, signatures not recorded (each with why), bad lines."""
+    entries = harvest.file.entries
+    lines = []
     capped = sorted(key for key, entry in merged.entries.items() if entry.note and key in entries)
     if capped:
-        print(
+        lines.append(
             f"{PROG}: {_count(len(capped), 'function')} hit the cap of {MAX_SIGNATURES} "
-            f"signatures: {', '.join(capped)}",
-            file=stream,
+            f"signatures: {', '.join(capped)}"
         )
     if harvest.not_recorded:
-        nothing = sorted(set(entries) - set(recorded))
-        print(
+        nothing = sorted(key for key, entry in entries.items() if not entry.signatures)
+        lines.append(
             f"{PROG}: {_count(len(harvest.not_recorded), 'signature')} not recorded"
             + (
                 f" ({_count(len(nothing), 'function')} with no signature stored at all, "
@@ -202,20 +226,12 @@ def _summarise(
                 if nothing
                 else ""
             )
-            + ":",
-            file=stream,
+            + ":"
         )
-        for item in harvest.not_recorded:
-            print(f"  {item.key} {item.shown}: {item.why}", file=stream)
+        lines.extend(f"  {item.key} {item.shown}: {item.why}" for item in harvest.not_recorded)
     if harvest.bad_lines:
-        print(
+        lines.append(
             f"{PROG}: {_count(harvest.bad_lines, 'unreadable record line')} skipped (a process was "
-            "killed while writing)",
-            file=stream,
+            "killed while writing)"
         )
-    if exit_code != 0:
-        print(
-            f"{PROG}: the command exited with {exit_code}; the signatures it compiled before "
-            "that are recorded",
-            file=stream,
-        )
+    return lines

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..signatures_file import MAX_SIGNATURES, HarvestEntry, SignaturesFile, entry_key
 
@@ -45,47 +46,58 @@ class _Function:
     unstorable: set[str] = field(default_factory=set)
 
 
-def read_records(files: Iterable[Path]) -> Harvest:
-    functions: dict[str, _Function] = {}
-    not_recorded: dict[tuple[str, str], NotRecorded] = {}
-    eager: set[tuple[str, tuple[str, ...]]] = set()
-    numba_version = None
-    processes = bad = 0
-    outside: dict[str, set[str]] = {}
-    for path in files:
-        processes += 1
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                record = json.loads(line)
-                if "process" in record:
-                    continue
-                if "outside" in record:
-                    outside.setdefault(str(record["outside"]), set()).add(str(record["qualname"]))
-                    continue
-                key = entry_key(record["path"], record["qualname"])
-                params = tuple(record["params"])
-            except (json.JSONDecodeError, KeyError, TypeError):
-                bad += 1
-                continue
-            numba_version = record.get("numba") or numba_version
-            args = record.get("args")
-            if record.get("eager"):
-                # Explicit in the decorator already: the linter reads it from there.
-                eager.add((key, tuple(args or ())))
-                continue
-            function = functions.get(key)
-            if function is None or function.params != params:
-                # A changed parameter list between processes cannot happen in one run unless
-                # two definitions share a qualname; the last one wins, like in the module.
-                function = functions[key] = _Function(
-                    record["path"], record["qualname"], params, record.get("source_hash")
-                )
-            if args is None:
-                why = str(record.get("why", "unknown"))
-                function.unstorable.add(why)
-                not_recorded[(key, why)] = NotRecorded(key, str(record.get("shown", "")), why)
-            else:
-                function.signatures.add(tuple(str(arg) for arg in args))
+@dataclass
+class _Reading:
+    """What the record lines read so far add up to."""
+
+    functions: dict[str, _Function] = field(default_factory=dict)
+    not_recorded: dict[tuple[str, str], NotRecorded] = field(default_factory=dict)
+    eager: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
+    numba_version: str | None = None
+    processes: int = 0
+    bad_lines: int = 0
+    outside: dict[str, set[str]] = field(default_factory=dict)
+
+    def read_line(self, line: str) -> None:
+        try:
+            record = json.loads(line)
+            if "process" in record:
+                return
+            if "outside" in record:
+                self.outside.setdefault(str(record["outside"]), set()).add(str(record["qualname"]))
+                return
+            key = entry_key(record["path"], record["qualname"])
+            params = tuple(record["params"])
+        except (json.JSONDecodeError, KeyError, TypeError):
+            self.bad_lines += 1
+            return
+        self._add(record, key, params)
+
+    def _add(self, record: dict[str, Any], key: str, params: tuple[str, ...]) -> None:
+        """One compiled signature (or why it could not be stored) of one function."""
+        self.numba_version = record.get("numba") or self.numba_version
+        args = record.get("args")
+        if record.get("eager"):
+            # Explicit in the decorator already: the linter reads it from there.
+            self.eager.add((key, tuple(args or ())))
+            return
+        function = self.functions.get(key)
+        if function is None or function.params != params:
+            # A changed parameter list between processes cannot happen in one run unless
+            # two definitions share a qualname; the last one wins, like in the module.
+            function = self.functions[key] = _Function(
+                record["path"], record["qualname"], params, record.get("source_hash")
+            )
+        if args is None:
+            why = str(record.get("why", "unknown"))
+            function.unstorable.add(why)
+            self.not_recorded[(key, why)] = NotRecorded(key, str(record.get("shown", "")), why)
+        else:
+            function.signatures.add(tuple(str(arg) for arg in args))
+
+
+def _entries(functions: dict[str, _Function]) -> dict[str, HarvestEntry]:
+    """Each function's entry: its signatures sorted, at most MAX_SIGNATURES ("capped")."""
     entries = {}
     for key, function in functions.items():
         signatures = sorted(function.signatures)
@@ -102,11 +114,20 @@ def read_records(files: Iterable[Path]) -> Harvest:
             note,
             tuple(sorted(function.unstorable)),
         )
+    return entries
+
+
+def read_records(files: Iterable[Path]) -> Harvest:
+    reading = _Reading()
+    for path in files:
+        reading.processes += 1
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            reading.read_line(line)
     return Harvest(
-        SignaturesFile(numba_version, entries),
-        tuple(sorted(not_recorded.values(), key=lambda item: (item.key, item.why))),
-        len(eager),
-        processes,
-        bad,
-        tuple(sorted((path, len(names)) for path, names in outside.items())),
+        SignaturesFile(reading.numba_version, _entries(reading.functions)),
+        tuple(sorted(reading.not_recorded.values(), key=lambda item: (item.key, item.why))),
+        len(reading.eager),
+        reading.processes,
+        reading.bad_lines,
+        tuple(sorted((path, len(names)) for path, names in reading.outside.items())),
     )

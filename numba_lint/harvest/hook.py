@@ -188,38 +188,32 @@ def _is_eager(frame: Any, decorator_file: str, py_func: Any = None) -> bool:
     return False
 
 
-def patch_dispatcher(module: Any) -> None:
-    original = module.Dispatcher.compile
+def _wrap_compile(owner: Any, decorators_file: str) -> bool:
+    """Record every signature `owner.compile` compiles, marking it eager when the decorator in
+    `decorators_file` compiled it at definition. False when it was wrapped already."""
+    original = owner.compile
     if getattr(original, "_numba_lint_wrapped", False):
-        return
+        return False
 
-    def compile(self: Any, sig: Any) -> Any:
-        result = original(self, sig)
-        eager = _is_eager(sys._getframe(1), "numba/core/decorators.py", self.py_func)
+    def compile(self: Any, sig: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original(self, sig, *args, **kwargs)
+        eager = _is_eager(sys._getframe(1), decorators_file, self.py_func)
         _safe_record(self.py_func, sig, eager)
         return result
 
     compile._numba_lint_wrapped = True  # type: ignore[attr-defined]
     compile.__wrapped__ = original  # type: ignore[attr-defined]
-    module.Dispatcher.compile = compile
-    if _recorder is not None:
+    owner.compile = compile
+    return True
+
+
+def patch_dispatcher(module: Any) -> None:
+    if _wrap_compile(module.Dispatcher, "numba/core/decorators.py") and _recorder is not None:
         _recorder.announce()
 
 
 def patch_ufuncbuilder(module: Any) -> None:
-    original = module.UFuncDispatcher.compile
-    if getattr(original, "_numba_lint_wrapped", False):
-        return
-
-    def compile(self: Any, sig: Any, locals: Any = None, **targetoptions: Any) -> Any:
-        result = original(self, sig, locals=locals, **targetoptions)
-        eager = _is_eager(sys._getframe(1), "numba/np/ufunc/decorators.py", self.py_func)
-        _safe_record(self.py_func, sig, eager)
-        return result
-
-    compile._numba_lint_wrapped = True  # type: ignore[attr-defined]
-    compile.__wrapped__ = original  # type: ignore[attr-defined]
-    module.UFuncDispatcher.compile = compile
+    _wrap_compile(module.UFuncDispatcher, "numba/np/ufunc/decorators.py")
 
 
 _PATCHES = {

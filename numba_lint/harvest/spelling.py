@@ -185,27 +185,8 @@ def _candidates(numba_type: Any) -> list[str | None]:
             found += _array_spellings(numba_type)
         elif isinstance(numba_type, (types.NPDatetime, types.NPTimedelta)):
             found.append(f"{type(numba_type).__name__}({numba_type.unit!r})")
-        elif isinstance(numba_type, types.StarArgUniTuple):
-            found.append(f"StarArgUniTuple({encode_type(numba_type.dtype)}, {numba_type.count})")
-        elif isinstance(numba_type, types.StarArgTuple):
-            found.append(f"StarArgTuple({_tuple_of(numba_type.types)})")
-        elif isinstance(numba_type, types.UniTuple):
-            found.append(f"UniTuple({encode_type(numba_type.dtype)}, {numba_type.count})")
-        elif isinstance(numba_type, types.Tuple):
-            found.append(f"Tuple({_tuple_of(numba_type.types)})")
-        elif isinstance(numba_type, types.Optional):
-            found.append(f"Optional({encode_type(numba_type.type)})")
-        elif isinstance(numba_type, types.ListType):
-            found.append(f"ListType({encode_type(numba_type.item_type)})")
-        elif isinstance(numba_type, types.DictType):
-            found.append(
-                f"DictType({encode_type(numba_type.key_type)}, "
-                f"{encode_type(numba_type.value_type)})"
-            )
-        elif isinstance(numba_type, types.List):
-            found.append(f"List({encode_type(numba_type.dtype)}, reflected={numba_type.reflected})")
-        elif isinstance(numba_type, types.Set):
-            found.append(f"Set({encode_type(numba_type.dtype)}, reflected={numba_type.reflected})")
+        elif (call := _constructor_call(numba_type)) is not None:
+            found.append(call)
         elif isinstance(numba_type, types.Literal):
             found.append(f"literal({numba_type.literal_value!r})")
     except Unstorable:
@@ -215,6 +196,30 @@ def _candidates(numba_type: Any) -> list[str | None]:
     if name in _namespace():
         found.append(f"{name}({getattr(numba_type, 'name', '')!r})")
     return found
+
+
+# Container types spelled as a call of their constructor, most specific class first (a
+# StarArgUniTuple is a UniTuple): (class name in numba.types, the arguments of the call).
+_CONSTRUCTOR_ARGUMENTS: tuple[tuple[str, Callable[[Any], str]], ...] = (
+    ("StarArgUniTuple", lambda t: f"{encode_type(t.dtype)}, {t.count}"),
+    ("StarArgTuple", lambda t: _tuple_of(t.types)),
+    ("UniTuple", lambda t: f"{encode_type(t.dtype)}, {t.count}"),
+    ("Tuple", lambda t: _tuple_of(t.types)),
+    ("Optional", lambda t: encode_type(t.type)),
+    ("ListType", lambda t: encode_type(t.item_type)),
+    ("DictType", lambda t: f"{encode_type(t.key_type)}, {encode_type(t.value_type)}"),
+    ("List", lambda t: f"{encode_type(t.dtype)}, reflected={t.reflected}"),
+    ("Set", lambda t: f"{encode_type(t.dtype)}, reflected={t.reflected}"),
+)
+
+
+def _constructor_call(numba_type: Any) -> str | None:
+    """`UniTuple(int64, 2)`, `DictType(unicode_type, float64)`, ...: None for other types."""
+    types = _types()
+    for name, arguments in _CONSTRUCTOR_ARGUMENTS:
+        if isinstance(numba_type, getattr(types, name)):
+            return f"{name}({arguments(numba_type)})"
+    return None
 
 
 def _tuple_of(members: Sequence[Any]) -> str:

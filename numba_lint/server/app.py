@@ -28,7 +28,7 @@ from ..discover import SourceFile
 from ..pipeline import Options, run
 from ..static.chunked_parse import remember_pieces
 from . import hover, notebook_sync, notebooks, settings
-from .convert import SOURCE, noqa_edit, to_lsp
+from .convert import noqa_actions, to_lsp
 from .warm_worker import Factory, SaveCheck, SaveChecks, warm_factory
 
 log = logging.getLogger(__name__)
@@ -145,15 +145,8 @@ class NumbaLintServer(LanguageServer):
         await self.settled()
         document = self.workspace.get_text_document(uri)
         text, version = document.source, document.version
-        path = document_path(document)
-        config = self.config_for(path)
-        if config is None:
-            return
-        loop = asyncio.get_running_loop()
-        try:
-            found = await loop.run_in_executor(self.static_pool, check_static, path, text, config)
-        except Exception:  # noqa: BLE001 - a crash in one check must not end the session
-            self.report_crash("static check", path)
+        found = await self.static_findings(document_path(document), text)
+        if found is None:
             return
         current = self.workspace.get_text_document(uri)
         if current.version != version:
@@ -162,6 +155,19 @@ class NumbaLintServer(LanguageServer):
         if saved is not None and saved.text == text:
             found = list(saved.diagnostics)  # the trial compile's verdict on this very text
         self.publish(uri, text, found, version)
+
+    async def static_findings(self, path: Path, text: str) -> list[Diagnostic] | None:
+        """The static pass on `text` as the file `path`, in the static pool; None when the
+        file's configuration excludes it, or when the check crashed (reported)."""
+        config = self.config_for(path)
+        if config is None:
+            return None
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.static_pool, check_static, path, text, config)
+        except Exception:  # noqa: BLE001 - a crash in one check must not end the session
+            self.report_crash("static check", path)
+            return None
 
     def schedule_save(self, uri: str) -> None:
         number = self.checks.new_save(uri)  # stops a check of this document that is running
@@ -355,26 +361,12 @@ def notebook_did_close(ls: NumbaLintServer, params: lsp.DidCloseNotebookDocument
 )
 def code_action(ls: NumbaLintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     document = ls.workspace.get_text_document(params.text_document.uri)
-    lines = document.lines
-    actions = []
-    for diagnostic in params.context.diagnostics:
-        if diagnostic.source != SOURCE or not isinstance(diagnostic.code, str):
-            continue
-        row = diagnostic.range.start.line
-        if row >= len(lines):
-            continue
-        edit = noqa_edit(row, lines[row], diagnostic.code, document.position_codec)
-        if edit is None:
-            continue
-        actions.append(
-            lsp.CodeAction(
-                title=f"Ignore {diagnostic.code} on this line (# noqa: {diagnostic.code})",
-                kind=lsp.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic],
-                edit=lsp.WorkspaceEdit(changes={params.text_document.uri: [edit]}),
-            )
-        )
-    return actions
+    return noqa_actions(
+        params.text_document.uri,
+        document.lines,
+        params.context.diagnostics,
+        document.position_codec,
+    )
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)

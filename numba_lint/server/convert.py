@@ -79,3 +79,28 @@ def noqa_edit(line_number: int, line: str, code: str, codec: PositionCodec) -> l
         ),
         new_text=replacement,
     )
+
+
+def noqa_actions(
+    uri: str, lines: Sequence[str], diagnostics: Sequence[lsp.Diagnostic], codec: PositionCodec
+) -> list[lsp.CodeAction]:
+    """A quick fix per numba-lint diagnostic of the document: `# noqa: CODE` on its line."""
+    actions = []
+    for diagnostic in diagnostics:
+        if diagnostic.source != SOURCE or not isinstance(diagnostic.code, str):
+            continue
+        row = diagnostic.range.start.line
+        if row >= len(lines):
+            continue
+        edit = noqa_edit(row, lines[row], diagnostic.code, codec)
+        if edit is None:
+            continue
+        actions.append(
+            lsp.CodeAction(
+                title=f"Ignore {diagnostic.code} on this line (# noqa: {diagnostic.code})",
+                kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
+            )
+        )
+    return actions

@@ -49,8 +49,6 @@ def _snapshot(ls: NumbaLintServer, uri: str) -> tuple[int, list[str], str] | Non
 
 
 async def _static_later(ls: NumbaLintServer, uri: str, delay: float) -> None:
-    from .app import check_static
-
     if delay:
         await asyncio.sleep(delay)  # debounce: a newer change cancels this task
     await ls.settled()
@@ -58,15 +56,8 @@ async def _static_later(ls: NumbaLintServer, uri: str, delay: float) -> None:
     if snapshot is None:
         return
     version, cell_uris, text = snapshot
-    path = notebook_path(uri)
-    config = ls.config_for(path)
-    if config is None:
-        return
-    loop = asyncio.get_running_loop()
-    try:
-        found = await loop.run_in_executor(ls.static_pool, check_static, path, text, config)
-    except Exception:  # noqa: BLE001 - a crash in one check must not end the session
-        ls.report_crash("static check", path)
+    found = await ls.static_findings(notebook_path(uri), text)
+    if found is None:
         return
     current = ls.workspace.get_notebook_document(notebook_uri=uri)
     if current is None or current.version != version:

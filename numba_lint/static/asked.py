@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..checks.base import ProjectFacts
+from ..project import ProjectFacts
 
 
 class AskedFacts:

@@ -13,6 +13,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from ..jit_model import JIT_DECORATORS
 from ..modules import dotted_name, module_imports
 
 # A definition mentioning any of these may register an extension or declare record fields
@@ -26,26 +27,13 @@ _FACT_WORDS = re.compile(
 # them may be jitted) or that wraps a module-level function (`njit(f)` in a method).
 _JIT_WORDS = re.compile(r"\b(?:n?jit|vectorize|guvectorize|cfunc|stencil|objmode)\b")
 # Last names of numba's decorators and extension hooks: never assumed plain, even when imported
-# through a project module (a re-export is likely then).
-_NUMBA_DECORATOR_NAMES = frozenset(
-    {
-        "jit",
-        "njit",
-        "generated_jit",
-        "vectorize",
-        "guvectorize",
-        "cfunc",
-        "stencil",
-        "jitclass",
-        "overload",
-        "overload_method",
-        "overload_attribute",
-        "overload_classmethod",
-        "register_jitable",
-        "intrinsic",
-        "jit_module",
-    }
-)
+# through a project module (a re-export is likely then). Those the jit index knows, and the hooks
+# it does not follow.
+_NUMBA_DECORATOR_NAMES = frozenset(name.rpartition(".")[2] for name in JIT_DECORATORS) | {
+    "overload_classmethod",
+    "intrinsic",
+    "jit_module",
+}
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 # Lines that start a decorator, or a nested definition.

@@ -1,13 +1,14 @@
 """The static pass's results kept between runs, under the project: `.numba-lint/cache/static/`.
 
 Called by `pipeline.run` around the static pass (`static.static_pass`) of a static-only run.
-One entry ("slot") per set of checked files and effective configuration: its name hashes the
-numba-lint version, the Python version, the knowledge base's environment key, the selected
-rules and every file's path and module name; its content holds each file's content hash and the
-static pass's output (diagnostics before suppression, the jit-function listing, the notes it
-added). A later run replays the output only when every hash still matches, so the replay is the
-run it stands for.
-A changed file rewrites the slot (a cache never grows with edits).
+One entry ("slot") per effective configuration: its name hashes the numba-lint version, the
+Python version, the knowledge base's environment key and the selected rules. It holds the last
+run's whole output with the files it stands for (path, module name and content hash of each),
+replayed as it is when a run checks the very same files; and each file's record
+(`replay.py`): what every stage computed for that file and from which inputs, so that after
+an edit only the changed files, and those whose inputs from the project changed, are parsed
+and checked again. A file's record is replaced when the file changes and dropped when the file
+is gone: the cache never grows with edits.
 
 Written atomically (pre-commit runs several processes at once); an unreadable, corrupt or
 foreign entry counts as absent and is rewritten. Stored as JSON, never pickle: a static-only
@@ -27,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..diagnostic import CellPosition, Diagnostic, FunctionCoverage, Location, Pass, Severity
+from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
 
-# 1: the first layout. Any change to what an entry holds bumps it.
-FORMAT = 1
+# 1: the first layout; 2: one slot per configuration, with each file's record. Any change to
+# what an entry holds bumps it.
+FORMAT = 2
 FOLDER = Path(".numba-lint") / "cache"
 
 
@@ -50,42 +52,78 @@ class StaticOutput:
 
 
 class StaticCache:
+    """One slot per effective configuration (not per set of files): the last run's whole
+    output with the files it stands for, and every file's record (`replay.py`)."""
+
     def __init__(self, folder: Path, texts: dict[SourceFile, str], selected: Sequence[str]) -> None:
         self.root = folder
         self.files = {
-            source.display: hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+            source.display: [text_digest(text), str(source.path), _module_name(source)]
             for source, text in texts.items()
         }
         slot = json.dumps(
-            [
-                FORMAT,
-                __version__,
-                list(sys.version_info[:2]),
-                _knowledge_key(),
-                sorted(selected),
-                sorted((s.display, str(s.path), _module_name(s)) for s in texts),
-            ],
+            [FORMAT, __version__, list(sys.version_info[:2]), _knowledge_key(), sorted(selected)],
             default=str,
         )
         self.path = folder / "static" / f"{hashlib.sha256(slot.encode()).hexdigest()}.json"
+        self._entry: dict[str, Any] | None = None
+
+    def _read(self) -> dict[str, Any]:
+        """The slot's entry; empty if absent, corrupt or foreign (the run rewrites it)."""
+        if self._entry is None:
+            try:
+                entry = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                entry = None
+            valid = isinstance(entry, dict) and entry.get("format") == FORMAT
+            self._entry = entry if valid else {}
+        return self._entry
 
     def load(self) -> StaticOutput | None:
+        """The whole output of the last run, if it checked these very files."""
+        entry = self._read()
         try:
-            entry = json.loads(self.path.read_text(encoding="utf-8"))
-            if entry.get("format") != FORMAT or entry.get("files") != self.files:
+            if entry.get("files") != self.files:
                 return None
             return _output_from_data(entry["output"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None  # absent, corrupt or foreign: the run recomputes and rewrites it
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
 
-    def store(self, output: StaticOutput) -> None:
-        entry = {"format": FORMAT, "files": self.files, "output": _output_data(output)}
+    def records(self) -> dict[str, Any]:
+        """Each file's record of past runs, by display name (`replay.py` checks them)."""
+        records = self._read().get("records")
+        if not isinstance(records, dict):
+            return {}
+        return {d: r for d, r in records.items() if _well_formed(r)}
+
+    def store(self, output: StaticOutput, records: dict[str, Any] | None) -> None:
+        """This run's output and records (None: none could be written down). The records of
+        files outside this run are kept while the file exists: a one-file run does not throw
+        away the project's, and a deleted file's record goes."""
+        kept = {
+            display: record
+            for display, record in self.records().items()
+            if display not in self.files and Path(record["path"]).is_file()
+        }
+        entry = {
+            "format": FORMAT,
+            "files": self.files,
+            "output": _output_data(output),
+            "records": {**kept, **(records or {})},
+        }
         try:
             _ensure_folder(self.root)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(self.path, json.dumps(entry, default=str))
         except OSError:
             pass  # a read-only checkout is not a reason to fail the run
+        self._entry = entry
+
+
+def _well_formed(record: Any) -> bool:
+    return isinstance(record, dict) and all(
+        isinstance(record.get(key), str) for key in ("sha", "path", "module")
+    )
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -131,90 +169,27 @@ def _knowledge_key() -> Any:
     return [KNOWLEDGE_FORMAT, environment_key(), builder_digest()]
 
 
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _output_data(output: StaticOutput) -> dict[str, Any]:
+    from . import codec  # libcst and the index: not for `numba-lint clean`
+
     return {
-        "diagnostics": [_diagnostic_data(d) for d in output.diagnostics],
-        "functions": [_function_data(f) for f in output.functions],
+        "diagnostics": [codec.diagnostic_data(d) for d in output.diagnostics],
+        "functions": [codec.function_data(f) for f in output.functions],
         "jit_functions": output.jit_functions,
         "notes": output.notes,
     }
 
 
 def _output_from_data(data: dict[str, Any]) -> StaticOutput:
+    from . import codec
+
     return StaticOutput(
-        diagnostics=[_diagnostic(d) for d in data["diagnostics"]],
-        functions=[_function(f) for f in data["functions"]],
+        diagnostics=[codec.diagnostic(d) for d in data["diagnostics"]],
+        functions=[codec.function(f) for f in data["functions"]],
         jit_functions=int(data["jit_functions"]),
         notes=[str(note) for note in data["notes"]],
-    )
-
-
-def _diagnostic_data(d: Diagnostic) -> dict[str, Any]:
-    cell = d.cell
-    return {
-        "filename": d.filename,
-        "location": [d.location.row, d.location.column],
-        "end_location": [d.end_location.row, d.end_location.column],
-        "code": d.code,
-        "message": d.message,
-        "severity": d.severity.value,
-        "pass": d.pass_.value,
-        "function": d.function,
-        "confirmed": d.confirmed,
-        "url": d.url,
-        "detail": d.detail,
-        "cell": None if cell is None else _cell_data(cell),
-    }
-
-
-def _cell_data(cell: CellPosition) -> list[Any]:
-    return [cell.cell, cell.row, cell.column, cell.end_row, cell.end_column, cell.exact, cell.text]
-
-
-def _diagnostic(data: dict[str, Any]) -> Diagnostic:
-    cell = data["cell"]
-    return Diagnostic(
-        filename=data["filename"],
-        location=Location(*data["location"]),
-        end_location=Location(*data["end_location"]),
-        code=data["code"],
-        message=data["message"],
-        severity=Severity(data["severity"]),
-        pass_=Pass(data["pass"]),
-        function=data["function"],
-        confirmed=data["confirmed"],
-        url=data["url"],
-        detail=data["detail"],
-        cell=None if cell is None else CellPosition(*cell),
-    )
-
-
-def _function_data(f: FunctionCoverage) -> dict[str, Any]:
-    return {
-        "filename": f.filename,
-        "name": f.name,
-        "line": f.line,
-        "checked": f.checked,
-        "signature_source": f.signature_source,
-        "signatures": list(f.signatures),
-        "reason": f.reason,
-        "via": f.via,
-        "dispatcher": f.dispatcher,
-        "cell": None if f.cell is None else list(f.cell),
-    }
-
-
-def _function(data: dict[str, Any]) -> FunctionCoverage:
-    cell = data["cell"]
-    return FunctionCoverage(
-        filename=data["filename"],
-        name=data["name"],
-        line=data["line"],
-        checked=data["checked"],
-        signature_source=data["signature_source"],
-        signatures=tuple(data["signatures"]),
-        reason=data["reason"],
-        via=data["via"],
-        dispatcher=data["dispatcher"],
-        cell=None if cell is None else (cell[0], cell[1]),
     )

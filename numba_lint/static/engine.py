@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,8 @@ from ..discover import SourceFile
 from ..jit_index import IndexedModule, listing_order
 from ..parse import SyntaxProblem
 from . import pool
+from .cache import text_digest
+from .replay import Record, ReplayingShare
 from .share import ModuleShare
 from .stages import Plan, StagesResult, run_stages
 from .syntax_only import syntax_diagnostic as _syntax_diagnostic
@@ -36,6 +38,9 @@ class StaticResult:
     notes: list[str] = field(default_factory=list)
     # Every parsed module with its index, when the run keeps the trees (`keep_trees`).
     indexed: list[IndexedModule] = field(default_factory=list)
+    # Each file's record for the static cache (`replay.py`), when the run was given the past
+    # ones; None otherwise, or when some value could not be written down.
+    records: dict[str, Record] | None = None
 
     @property
     def jit_functions(self) -> int:
@@ -49,22 +54,32 @@ def static_pass(
     jobs: int | None,
     keep_trees: bool,
     checked: frozenset[str] | None = None,
+    stored: Mapping[str, Record] | None = None,
 ) -> StaticResult:
     """`jobs`: the worker processes asked for (None: one per core); `keep_trees`: return
-    the indexed modules, whole; `checked`: the files whose rules run (display names)."""
+    the indexed modules, whole; `checked`: the files whose rules run (display names);
+    `stored`: the static cache's records of past runs (display name -> record), to replay
+    what they hold for unchanged files and return this run's records."""
     plan = Plan.of(texts, checked=checked)
     static = static_rules(list(rules))
-    workers = 1 if keep_trees else pool.worker_count(jobs, len(plan.candidates))
-    plan.largest_first = pooled = workers >= 2 and len(plan.candidates) >= 2 * pool.MIN_FILES
+    files = {s.display: (text_digest(t), plan.names[s]) for s, t in texts.items()}
+    replayed = None if stored is None else _still_valid(stored, texts, files)
+    to_parse = _to_parse(plan, stored, replayed)
+    workers = 1 if keep_trees else pool.worker_count(jobs, to_parse)
+    plan.largest_first = pooled = workers >= 2 and to_parse >= 2 * pool.MIN_FILES
     result = StaticResult()
     with collector_paused():
         if pooled:
             knowledge = _knowledge(static, result.notes)
             project_modules = _with_packages(plan.names.values())
-            with pool.ProcessWorkers(workers, static, knowledge, project_modules) as processes:
+            with pool.ProcessWorkers(
+                workers, static, knowledge, project_modules, (replayed, files)
+            ) as processes:
                 staged = run_stages(processes, plan, before_rules=lambda: None)
+                if replayed is not None:
+                    result.records = _merged(processes.ask_all("records", None))
         else:
-            share = ModuleShare(static, None, reduce=not keep_trees, early_rules=False)
+            share = _share(static, replayed, files, reduce=not keep_trees, early_rules=False)
 
             def before_rules() -> None:
                 # In one process the knowledge is read only when some code is jitted.
@@ -74,9 +89,74 @@ def static_pass(
             staged = run_stages(pool.LocalWorkers(share), plan, before_rules)
             if keep_trees:
                 result.indexed = share.modules
+            if isinstance(share, ReplayingShare):
+                result.records = share.records()
     result.diagnostics = _diagnostics(staged, plan)
     result.functions = sorted(staged.functions, key=listing_order)
     return result
+
+
+def _share(
+    rules: list[type[StaticRule]],
+    stored: Mapping[str, Record] | None,
+    files: Mapping[str, tuple[str, str]],
+    **options: Any,
+) -> ModuleShare:
+    if stored is None:
+        return ModuleShare(rules, None, **options)
+    return ReplayingShare(rules, stored, files, knowledge=None, **options)
+
+
+def _to_parse(
+    plan: Plan, stored: Mapping[str, Record] | None, replayed: Mapping[str, Record] | None
+) -> int:
+    """How many candidate files this run is likely to parse: those without a valid record;
+    all of them when a file that is gone or changed gave the project decorator aliases in
+    its past run (the modules that replay their records answer only while the project's
+    aliases are as they were, so the others would all be parsed again: in the pool)."""
+    if stored is None or replayed is None:
+        return len(plan.candidates)
+    changed = [record for display, record in stored.items() if display not in replayed]
+    if any(_gave_aliases(record) for record in changed):
+        return len(plan.candidates)
+    return sum(1 for source in plan.candidates if source.display not in replayed)
+
+
+def _gave_aliases(record: Record) -> bool:
+    parse, steps = record.get("parse"), record.get("steps")
+    first = isinstance(parse, list) and len(parse) == 3 and bool(parse[2])
+    later = steps if isinstance(steps, list) else []
+    return first or any(isinstance(step, list) and bool(step[1:2] and step[1]) for step in later)
+
+
+def _still_valid(
+    stored: Mapping[str, Record],
+    texts: Mapping[SourceFile, str],
+    files: Mapping[str, tuple[str, str]],
+) -> dict[str, Record]:
+    """The stored records of files whose path, module name and text are as recorded."""
+    valid = {}
+    for source in texts:
+        record = stored.get(source.display)
+        if (
+            isinstance(record, dict)
+            and record.get("path") == str(source.path)
+            and [record.get("sha"), record.get("module")] == list(files[source.display])
+        ):
+            valid[source.display] = record
+    return valid
+
+
+def _merged(answers: list[dict[str, Record] | None]) -> dict[str, Record] | None:
+    """The records of every worker (a file scanned by one and parsed by another has parts
+    from both); None if any worker could not write its records down."""
+    merged: dict[str, Record] = {}
+    for answer in answers:
+        if answer is None:
+            return None
+        for display, record in answer.items():
+            merged.setdefault(display, {}).update(record)
+    return merged
 
 
 def _diagnostics(staged: StagesResult, plan: Plan) -> list[Diagnostic]:

@@ -14,12 +14,13 @@ import os
 import signal
 import traceback
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol, cast
 
 from ..checks.base import StaticRule
+from .replay import ReplayingShare
 from .share import ModuleShare
 
 # Below this many candidate files the fork and the messages cost more than they save.
@@ -112,11 +113,27 @@ class ProcessWorkers:
         rules: Sequence[type[StaticRule]],
         knowledge: Any,
         project_modules: frozenset[str],
+        stored: tuple[Mapping[str, Any] | None, Mapping[str, Any]] = (None, {}),
     ) -> None:
+        """`stored`: the static cache's records, to replay, and every file's digest and module
+        name (`replay.ReplayingShare`)."""
         context = multiprocessing.get_context("fork")
         self.connections: list[Connection] = []
         self.processes: list[BaseProcess] = []
-        share = ModuleShare(rules, knowledge, project_modules, reduce=True, early_rules=True)
+        options: dict[str, Any] = {"reduce": True, "early_rules": True}
+        records, files = stored
+        share = (
+            ModuleShare(rules, knowledge, project_modules, **options)
+            if records is None
+            else ReplayingShare(
+                rules,
+                records,
+                files,
+                knowledge=knowledge,
+                project_modules=project_modules,
+                **options,
+            )
+        )
         for _ in range(count):
             parent_end, child_end = context.Pipe()
             process = context.Process(target=_serve, args=(child_end, share), daemon=True)

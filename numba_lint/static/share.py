@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..bindings import unparsed_bindings
-from ..checks.base import ProjectFacts, StaticRule, run_static_rules
+from ..checks.base import StaticRule, run_static_rules
 from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
 from ..jit_index import IndexedModule, JitDecorator, build_index, listed
 from ..modules import imported_modules
 from ..parse import ParsedModule, SyntaxProblem, module_name_for, parse
-from ..project import collect_facts
+from ..project import ProjectFacts, collect_facts
 from .asked import AskedFacts
 from .reduced_parse import NOTHING_ASSUMED, parse_reduced, reindexed
 
@@ -146,16 +146,27 @@ class ModuleShare:
         aliases of those that changed (a wrapper built on another module's wrapper becomes
         known only now: the engine asks again while the aliases grow)."""
         changed = {}
-        for position, module in enumerate(self.modules if aliases else ()):
-            again = reindexed(module, self.assumed[position], aliases)
-            if again is not module:
-                self.modules[position] = again
-                if again.parsed is not module.parsed:  # parsed again, assuming nothing
-                    self.assumed[position] = NOTHING_ASSUMED
-                self.facts[position] = collect_facts([again])
-                self.early[position] = None
-                changed[again.parsed.module_name] = dict(again.jit_index.decorator_aliases)
+        for position in range(len(self.modules) if aliases else 0):
+            found = self.reindex_at(position, aliases)
+            if found is not None:
+                changed[self.modules[position].parsed.module_name] = found
         return changed
+
+    def reindex_at(
+        self, position: int, aliases: dict[str, JitDecorator]
+    ) -> dict[str, JitDecorator] | None:
+        """`reindex` for one module: its decorator aliases if it was parsed or indexed again,
+        None if it stands as it was."""
+        module = self.modules[position]
+        again = reindexed(module, self.assumed[position], aliases)
+        if again is module:
+            return None
+        self.modules[position] = again
+        if again.parsed is not module.parsed:  # parsed again, assuming nothing
+            self.assumed[position] = NOTHING_ASSUMED
+        self.facts[position] = collect_facts([again])
+        self.early[position] = None
+        return dict(again.jit_index.decorator_aliases)
 
     def index(self, aliases: dict[str, JitDecorator]) -> ProjectFacts:
         """Parse or index again the modules the project's aliases concern; the merged facts."""
@@ -168,17 +179,24 @@ class ModuleShare:
         """The rules on the share's modules (`checked`: only those files, by display name;
         None: all), and the listing of every module's jitted functions."""
         diagnostics: list[Diagnostic] = []
-        for (parsed, index), early in zip(self.modules, self.early, strict=True):
-            if checked is not None and parsed.source.display not in checked:
-                continue
-            if early is not None and early[1].answers_hold(facts):
-                diagnostics.extend(early[0])
-            elif index.functions:
-                found = run_static_rules(parsed, index, self.rules, self.knowledge, facts)
-                diagnostics.extend(found)
-                gc.collect(0)
+        for position, (parsed, _) in enumerate(self.modules):
+            if checked is None or parsed.source.display in checked:
+                diagnostics.extend(self.rules_at(position, facts)[0])
         listing = [entry for parsed, index in self.modules for entry in listed(parsed, index)]
         return diagnostics, listing
+
+    def rules_at(self, position: int, facts: ProjectFacts) -> EarlyRules:
+        """The findings of one module's rules with the project's `facts`, and the questions
+        they asked (the early rules' findings if those facts answer them alike)."""
+        (parsed, index), early = self.modules[position], self.early[position]
+        if early is not None and early[1].answers_hold(facts):
+            return early
+        asked = AskedFacts(facts)
+        if not index.functions:
+            return [], asked
+        found = run_static_rules(parsed, index, self.rules, self.knowledge, asked)
+        gc.collect(0)
+        return found, asked
 
     def has_jitted_code(self) -> bool:
         return any(index.functions for _, index in self.modules)

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import progress
-from ..checks.base import ProjectFacts
 from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
 from ..jit_index import JitDecorator
 from ..modules import imported_modules, is_imported
 from ..parse import SyntaxProblem, module_name_for
+from ..project import ProjectFacts
 from .pool import Job, Workers
 from .prefilter import may_use_numba
 from .share import Scanned, merge_facts

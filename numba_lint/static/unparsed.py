@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from ..bindings import unparsed_bindings
-from ..checks.base import ProjectFacts
 from ..discover import SourceFile
 from ..modules import is_imported
 from ..parse import SyntaxProblem
+from ..project import ProjectFacts
 from .share import Scanned
 
 

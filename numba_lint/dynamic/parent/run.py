@@ -27,6 +27,8 @@ from ..protocol import (
     WorkerResult,
 )
 from .cache import ResultCache, max_mb_problem
+from .harvested import load_harvest
+from .inline_callers import INLINE_UNREACHED, inlined_into
 from .locate import Finding, Locator, to_diagnostics
 from .messages import first_line
 from .module_findings import (
@@ -37,13 +39,7 @@ from .module_findings import (
     statement_findings,
 )
 from .numba_warnings import warning_findings
-from .signatures import (
-    INLINE_UNREACHED,
-    FunctionPlan,
-    inlined_into,
-    load_harvest,
-    plan_module,
-)
+from .signatures import FunctionPlan, plan_module
 from .source_nodes import SourceNodes
 from .trial import Outcome, prestart, run_jobs
 
@@ -174,7 +170,7 @@ def _inlined_through_callers(
     """An `inline="always"` function is never compiled on its own: Numba inlines its body into
     each caller before typing. When a checked function calls it (in any module, or through
     another inlined function), its body was typed there, so it counts as checked through its
-    callers; otherwise that is the reason it is unchecked (signatures.inlined_into)."""
+    callers; otherwise that is the reason it is unchecked (inline_callers.inlined_into)."""
     functions = [
         (
             module.parsed,

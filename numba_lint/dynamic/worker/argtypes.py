@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from .annotations import annotation_candidates
-from .calltypes import CallTyper, Typed, Unknown, fold_call, numba_type
+from .calltypes import CallTyper
 from .describe import without_addresses
+from .fold import Typed, Unknown, fold_call, numba_type
 from .numba_compat import Dispatcher, numba, types
 
 

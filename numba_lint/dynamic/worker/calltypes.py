@@ -5,8 +5,8 @@ reproduced without running the call:
 
 - Numba's dispatcher folds the arguments first: keyword arguments go to their positions, an
   omitted defaulted parameter becomes `types.Omitted(default)`, extra positional arguments
-  become the `*args` tuple. `fold_call` runs that folding, Numba's own (C) code, on a fresh
-  dispatcher of the function whose compile step stops it: nothing is compiled or run.
+  become the `*args` tuple. `fold_call` (fold.py) runs that folding, Numba's own (C) code, on a
+  fresh dispatcher of the function whose compile step stops it: nothing is compiled or run.
 - An argument can be the result of another jitted call (`d = pairwise(pts)` then `nearest(d)`):
   the skeleton never runs such an assignment, so `d` has no value. Its type is known without
   running anything: the return type the trial compile inferred for `pairwise` with `pts`'s type,
@@ -29,80 +29,18 @@ from collections.abc import Callable
 from typing import Any
 
 from . import skeleton as skeleton_mod
-from .numba_compat import Dispatcher, DUFunc, OmittedArg, numba, numpy_support, types
-
-
-class Unknown(Exception):
-    """An argument whose type cannot be known without running code (the reason is the text)."""
-
-
-class Typed:
-    """A stand-in value that `numba.typeof` types as `typ` (Numba reads `_numba_type_`): lets a
-    type go through Numba's own argument folding like a value."""
-
-    def __init__(self, typ: Any) -> None:
-        self._numba_type_ = typ
-
-
-class _Folded(Exception):
-    def __init__(self, values: tuple[Any, ...]) -> None:
-        super().__init__()
-        self.values = values
-
-
-def fold_call(disp: Dispatcher, args: list[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
-    """The arguments as Numba's dispatcher passes them to its compile step: one per parameter,
-    in order, `OmittedArg(default)` for an omitted defaulted one, a tuple for `*args`. Raises
-    the TypeError a real call raises when they do not bind ("missing argument 'b'")."""
-    # A fresh dispatcher has no compiled code: its C call path always ends in
-    # `_compile_for_args(*folded)`, which stops here before anything is typed or run.
-    probe: Any = type(disp)(disp.py_func)
-
-    def stop(*folded: Any, **kws: Any) -> None:
-        raise _Folded(folded)
-
-    probe._compile_for_args = stop
-    try:
-        probe(*args, **kwargs)
-    except _Folded as done:
-        return done.values
-    raise RuntimeError("Numba's dispatcher did not ask to compile")  # pragma: no cover
-
-
-def numba_type(value: Any) -> Any:
-    """What Numba's `_compile_for_args` types a folded argument as (None: cannot type it)."""
-    if isinstance(value, OmittedArg):
-        return types.Omitted(value.value)
-    try:
-        return numba.typeof(value)
-    except (ValueError, TypeError):
-        return None
-
-
-def as_returned(typ: Any, what: str) -> Any:
-    """The type `numba.typeof` gives the Python value a jitted function returns as `typ`."""
-    typ = types.unliteral(typ)
-    if isinstance(typ, types.Boolean):
-        return types.boolean
-    if isinstance(typ, types.Integer):
-        return types.int64  # boxed as a Python int
-    if isinstance(typ, types.Float):
-        return types.float64  # a Python float
-    if isinstance(typ, types.Complex):
-        return types.complex128
-    if isinstance(typ, types.BaseTuple):
-        items = [as_returned(t, what) for t in _items(typ)]
-        pyclass = getattr(typ, "instance_class", None)
-        return types.BaseTuple.from_types(items, pyclass)
-    if isinstance(typ, types.List):
-        return types.List(as_returned(typ.dtype, what), reflected=True)
-    if isinstance(typ, types.Set):
-        return types.Set(as_returned(typ.dtype, what), reflected=True)
-    if isinstance(typ, types.Optional):
-        raise Unknown(f"{what} returns {typ}: None or a value, known only when it runs")
-    if isinstance(typ, types.UnicodeCharSeq) or typ == types.unicode_type:
-        return types.unicode_type
-    return typ
+from .fold import (
+    Typed,
+    Unknown,
+    as_returned,
+    fold_call,
+    numba_type,
+    spelled,
+    tuple_items,
+    typing_context,
+    unpacked,
+)
+from .numba_compat import Dispatcher, DUFunc, numpy_support, types
 
 
 def _is_compiled(value: Any) -> bool:
@@ -195,7 +133,7 @@ class CallTyper:
         if isinstance(node, ast.Subscript):
             return self._item_type(node, refs)
         if isinstance(node, ast.Attribute):
-            found = _typing().resolve_getattr(self.type_of(node.value, refs), node.attr)
+            found = typing_context().resolve_getattr(self.type_of(node.value, refs), node.attr)
             if found is None or isinstance(found, types.BoundFunction):
                 raise Unknown(f"numba-lint cannot type `{ast.unparse(node)}`")
             return found
@@ -218,7 +156,7 @@ class CallTyper:
         typed by Numba: a @jitclass method returns what its compiled code boxes, an array
         method what NumPy returns (the same types for the methods Numba supports)."""
         base = self.type_of(func.value, refs)
-        method = _typing().resolve_getattr(base, func.attr)
+        method = typing_context().resolve_getattr(base, func.attr)
         if not isinstance(method, types.BoundFunction) or node.keywords:
             raise Unknown(f"numba-lint does not type `{ast.unparse(node)}` without running it")
         argtypes = []
@@ -240,7 +178,7 @@ class CallTyper:
             with warnings.catch_warnings(), context:
                 # Its warnings and failures belong to where the method is checked.
                 warnings.simplefilter("ignore")
-                signature = _typing().resolve_function_type(method, tuple(argtypes), {})
+                signature = typing_context().resolve_function_type(method, tuple(argtypes), {})
         if signature is None:
             raise Unknown(f"`{ast.unparse(node)}` did not type")
         if isinstance(base, types.ClassInstanceType):
@@ -258,12 +196,12 @@ class CallTyper:
             code = compile(ast.fix_missing_locations(ast.Expression(holder)), "<key>", "eval")
             key = eval(code, {"__numba_lint_key__": _Key()})  # noqa: S307 - builds the key only
             if isinstance(base, types.BaseTuple) and isinstance(key, (int, slice)):
-                picked = _items(base)[key]
+                picked = tuple_items(base)[key]
                 return types.BaseTuple.from_types(picked) if isinstance(key, slice) else picked
             index = numba_type(key)
         else:
             index = self.type_of(node.slice, refs)
-        found = _typing().resolve_function_type(operator.getitem, (base, index), {})
+        found = typing_context().resolve_function_type(operator.getitem, (base, index), {})
         if found is None:
             raise Unknown(f"numba-lint cannot type `{ast.unparse(node)}`")
         return found.return_type
@@ -284,7 +222,7 @@ class CallTyper:
         if path is None:
             raise Unknown(f"{where}, through an unpacking numba-lint does not follow")
         for number in path:
-            typ = _unpacked(typ, number, where)
+            typ = unpacked(typ, number, where)
         return typ
 
     def _call_type(self, node: ast.Call, refs: dict[str, str]) -> Any:
@@ -318,12 +256,12 @@ class CallTyper:
         if signature is None and callee.overloads and finished:
             # Compiled eagerly for declared signatures: a call picks the one its types convert to.
             cases = [o.signature for o in callee.overloads.values() if o.signature is not None]
-            signature = _typing().resolve_overload(name, cases, argtypes, {})
+            signature = typing_context().resolve_overload(name, cases, argtypes, {})
         if signature is None or signature.return_type is None:
             if not finished:
-                raise Unknown(f"{name}{_spelled(argtypes)} is not typed before this call")
-            raise Unknown(f"{name}{_spelled(argtypes)} did not type")
-        return as_returned(signature.return_type, f"{name}{_spelled(argtypes)}")
+                raise Unknown(f"{name}{spelled(argtypes)} is not typed before this call")
+            raise Unknown(f"{name}{spelled(argtypes)} did not type")
+        return as_returned(signature.return_type, f"{name}{spelled(argtypes)}")
 
     def _ufunc_call_type(self, node: ast.Call, refs: dict[str, str]) -> Any:
         """The type of what calling a @vectorize ufunc returns, from the loop a call uses: the
@@ -353,7 +291,7 @@ class CallTyper:
             ufunc._compile_for_argtys(tuple(elements))
             signature, _ = ufunc.find_ewise_function(tuple(elements))
         if signature is None:
-            raise Unknown(f"`{text}`: the ufunc has no loop for {_spelled(tuple(elements))}")
+            raise Unknown(f"`{text}`: the ufunc has no loop for {spelled(tuple(elements))}")
         if ndim:
             return types.Array(signature.return_type, ndim, "C")
         return signature.return_type
@@ -379,34 +317,3 @@ def _expression(src: str) -> ast.expr:
 class _Key:
     def __getitem__(self, key: Any) -> Any:
         return key
-
-
-def _typing() -> Any:
-    from .numba_compat import cpu_target
-
-    context = cpu_target.typing_context
-    context.refresh()
-    return context
-
-
-def _unpacked(typ: Any, number: int, where: str) -> Any:
-    """The type of item `number` when Python unpacks a value of type `typ`."""
-    if isinstance(typ, types.BaseTuple):
-        items = _items(typ)
-        if number < len(items):
-            return items[number]
-        raise Unknown(f"{where}, a {len(items)}-tuple unpacked into more names")
-    if isinstance(typ, (types.Array, types.List)):
-        found = _typing().resolve_function_type(operator.getitem, (typ, types.intp), {})
-        if found is not None:
-            return found.return_type
-    raise Unknown(f"{where}, a {typ} numba-lint does not unpack")
-
-
-def _items(typ: Any) -> tuple[Any, ...]:
-    """The element types of a tuple type."""
-    return tuple(typ.types)
-
-
-def _spelled(argtypes: tuple[Any, ...]) -> str:
-    return "(" + ", ".join(str(t) for t in argtypes) + ")"
