@@ -9,20 +9,19 @@ boundary: only names, facts and diagnostics do.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import traceback
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any, Protocol, cast
 
 from ..checks.base import StaticRule
 from .replay import ReplayingShare
 from .share import ModuleShare
-
-if TYPE_CHECKING:  # multiprocessing is imported by the pool of processes only (start-up)
-    from multiprocessing.connection import Connection
-    from multiprocessing.process import BaseProcess
 
 # Below this many candidate files the fork and the messages cost more than they save.
 MIN_FILES = 8
@@ -118,8 +117,6 @@ class ProcessWorkers:
     ) -> None:
         """`stored`: the static cache's records, to replay, and every file's digest and module
         name (`replay.ReplayingShare`)."""
-        import multiprocessing
-
         context = multiprocessing.get_context("fork")
         self.connections: list[Connection] = []
         self.processes: list[BaseProcess] = []
@@ -170,8 +167,6 @@ class ProcessWorkers:
         answered: Callable[[str, Any], None],
         first: Job | None = None,
     ) -> None:
-        from multiprocessing.connection import wait
-
         idle, busy = list(self.connections), {}
         if first is not None:
             for connection in idle:
@@ -185,7 +180,7 @@ class ProcessWorkers:
                 connection.send((command, payload))
                 busy[connection] = command
             for ready in wait(list(busy)):
-                answering = cast("Connection", ready)  # `wait` is given connections only
+                answering = cast(Connection, ready)  # `wait` is given connections only
                 answer = _receive(answering)
                 command = busy.pop(answering)
                 idle.append(answering)
