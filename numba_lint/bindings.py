@@ -1,9 +1,11 @@
 """ParsedModule + JitIndex -> what each module-level name is bound to; resolving names across
 the project's modules.
 
-Called by `project.collect_facts` once per parsed module; rules resolve the qualified names of
-the code they see with `resolve`. Reads the CST only; never imports anything. A name bound in
-more than one way, or in a way this module does not recognise, is "other": rules stay silent.
+Called by `static.indexing.index_module` once per indexed module (the bindings travel on its
+`IndexedModule`, read by the project's facts and the dynamic pass); rules resolve the qualified
+names of the code they see with `resolve`. Reads the CST only; never imports anything. A name
+bound in more than one way, or in a way this module does not recognise, is "other": rules stay
+silent.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = N
 def project_aliases(indexes: Iterable[IndexedModule]) -> dict[str, JitDecorator]:
     """Module-level decorator aliases of every module, by their importable qualified name."""
     aliases: dict[str, JitDecorator] = {}
-    for parsed, index in indexes:
+    for parsed, index, _ in indexes:
         for name, decorator in index.decorator_aliases.items():
             aliases[f"{parsed.module_name}.{name}"] = decorator
     return aliases

@@ -1,6 +1,6 @@
 """The values the jit index hands on: numba's decorator names and kinds, `JitDecorator` (one
 resolved decorator), `JitFunction` (one function Numba compiles), `JitIndex` (a module's) and
-`IndexedModule` (a parsed module with its index).
+`IndexedModule` (a parsed module with its index and bindings).
 Read by every step after the index; pure data and small pure helpers, never reads files or
 imports Numba.
 """
@@ -160,11 +160,15 @@ class JitIndex:
 
 
 class IndexedModule(NamedTuple):
-    """One module as the static pass hands it on: its parse and its jit index (unpacks as
-    `parsed, index`; `.index` would be the tuple's own method)."""
+    """One module as the static pass hands it on: its parse, its jit index and what each of its
+    module-level names is bound to (`bindings.module_bindings`; built once, by
+    `static.indexing.index_module`). Unpacks as `parsed, index, bindings`; `.index` would be
+    the tuple's own method."""
 
     parsed: ParsedModule
     jit_index: JitIndex
+    # Module-level name -> its kind ("jitted", "plain-function", "import:<name>", ...).
+    bindings: Mapping[str, str]
 
 
 # Qualified name in the project -> numba decorator name, e.g. {"pkg._jit.jit": "numba.njit"}.

@@ -53,7 +53,7 @@ def with_variants(
     variants are listed, unchecked, saying so."""
     variants: dict[tuple[str, str], JitFunction] = {
         (parsed.source.display, function.qualname): function
-        for parsed, index in indexed
+        for parsed, index, _ in indexed
         for function in index.functions
         if function.variants
     }

@@ -4,7 +4,8 @@ Called by the pipeline after parsing, before the static rules. Collects field na
 project's jitclasses, structrefs, namedtuples and structured dtypes, and the attributes and
 methods the project registers on its own Numba types (`overload_method`, `overload_attribute`,
 `make_attribute_wrapper`, attribute templates), so that attribute rules do not mistake them for
-plain-class attributes. Reads the CSTs only; never imports anything.
+plain-class attributes, and each module's bindings as its `IndexedModule` carries them. Reads
+the CSTs only; never imports anything.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from . import bindings as project_bindings
-from .bindings import module_bindings
 from .jit_index import IndexedModule
 from .recursion import deep_recursion
 from .walk import TypeDispatchVisitor, walk
@@ -198,7 +198,7 @@ def _collect_facts(modules: Iterable[IndexedModule]) -> ProjectFacts:
     names: set[str] = set()
     arguments: set[str] = set()
     bindings: dict[str, dict[str, str]] = {}
-    for parsed, index in modules:
+    for parsed, index, module_bindings in modules:
         collector = _FieldCollector(frozenset(f.node for f in index.functions))
         walk(parsed.module, collector)
         names |= collector.names
@@ -209,7 +209,7 @@ def _collect_facts(modules: Iterable[IndexedModule]) -> ProjectFacts:
             names |= fields
         # Two files with one module name (two projects in one run): neither can be trusted.
         clash = parsed.module_name in bindings
-        bindings[parsed.module_name] = {} if clash else module_bindings(parsed, index)
+        bindings[parsed.module_name] = {} if clash else dict(module_bindings)
     return ProjectFacts(
         field_names=frozenset(names), bindings=bindings, registered=frozenset(arguments)
     )

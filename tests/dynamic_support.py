@@ -9,17 +9,18 @@ from pathlib import Path
 from numba_lint.config import Config
 from numba_lint.discover import SourceFile
 from numba_lint.dynamic import DynamicResult, run_dynamic
-from numba_lint.jit_index import build_index
+from numba_lint.jit_index import IndexedModule
 from numba_lint.parse import ParsedModule, parse
+from numba_lint.static.indexing import index_module
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dynamic"
 
 
-def load(path: Path, root: Path) -> tuple[ParsedModule, object]:
+def load(path: Path, root: Path) -> IndexedModule:
     display = path.resolve().relative_to(root.resolve()).as_posix()
     parsed = parse(SourceFile(path=path, display=display), path.read_text(encoding="utf-8"))
     assert isinstance(parsed, ParsedModule), parsed
-    return parsed, build_index(parsed)
+    return index_module(parsed)
 
 
 def check_files(paths: list[Path], root: Path, **options: object) -> DynamicResult:

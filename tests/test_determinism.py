@@ -309,7 +309,7 @@ def test_untypable_arguments_do_not_depend_on_recorded_order(tmp_path: Path) -> 
         "from numba import njit\n\n\n@njit\ndef f(a, b):\n    return b.x + a.x\n",
         encoding="utf-8",
     )
-    parsed, index = load(path, tmp_path)
+    parsed, index, _ = load(path, tmp_path)
     source = SourceNodes(
         "example.py",
         str(path.resolve()),

@@ -129,7 +129,7 @@ def _locator_for(tmp_path, code: str):
 
     path = tmp_path / "nowhere.py"
     path.write_text(code, encoding="utf-8")
-    parsed, index = load(path, tmp_path)
+    parsed, index, _ = load(path, tmp_path)
     source = SourceNodes(
         "nowhere.py",
         str(path.resolve()),

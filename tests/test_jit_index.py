@@ -18,6 +18,7 @@ from numba_lint.jit_index import (
     project_aliases,
 )
 from numba_lint.parse import ParsedModule, parse
+from numba_lint.static.indexing import index_module
 
 
 def parsed(text: str, path: Path = Path("/project/module.py")) -> ParsedModule:
@@ -220,7 +221,7 @@ def test_project_reexports_across_modules(tmp_path: Path) -> None:
         """,
         package / "kernels.py",
     )
-    first = [(decorators, build_index(decorators)), (user, build_index(user))]
+    first = [index_module(decorators), index_module(user)]
     assert first[1][1].functions == []
     aliases = project_aliases(first)
     assert set(aliases) == {"pkg._jit.plain_njit", "pkg._jit.fast_jit"}
@@ -580,7 +581,7 @@ def test_factories_across_modules_are_followed_through_the_project_aliases(
         """,
         package / "dist.py",
     )
-    first = [(util, build_index(util)), (user, build_index(user))]
+    first = [index_module(util), index_module(user)]
     assert first[1][1].functions == []
     aliases = project_aliases(first)
     assert aliases["pkg._util._jit"].shape == "factory"

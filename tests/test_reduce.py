@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
+from numba_lint.bindings import module_bindings
 from numba_lint.static.blanking import reduce_text
 
 SOURCE = textwrap.dedent('''
@@ -201,7 +202,7 @@ def test_reduced_parse_indexes_the_same_jitted_code_as_the_full_parse(tmp_path) 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
         texts[SourceFile(path, name)] = text
-    found = {}
+    found, bound = {}, {}
     for reduce in (False, True):
         # The engine's stages in one process, without rules: the modules as they were indexed.
         share = ModuleShare([], None, reduce=reduce, early_rules=False)
@@ -211,9 +212,14 @@ def test_reduced_parse_indexes_the_same_jitted_code_as_the_full_parse(tmp_path) 
             (module.source.display, function.qualname): module.module.code_for_node(
                 function.node.body
             )
-            for module, index in share.modules
+            for module, index, _ in share.modules
             for function in index.functions
         }
+        # Each module's bindings are those of its final index (a module parsed or indexed
+        # again once the project's aliases are known gets them anew).
+        bound[reduce] = {module.module_name: bindings for module, _, bindings in share.modules}
+        for module, index, bindings in share.modules:
+            assert bindings == module_bindings(module, index)
     assert set(found[True]) == {
         ("pkg/kernels.py", "kernel"),
         ("pkg/kernels.py", "renamed"),
@@ -222,6 +228,10 @@ def test_reduced_parse_indexes_the_same_jitted_code_as_the_full_parse(tmp_path) 
         ("pkg/speculated.py", "direct"),
     }
     assert found[True] == found[False]
+    assert bound[True] == bound[False]
+    # Taken for plain Python by the first, blanked parse; jitted through the project's alias.
+    assert bound[True]["pkg.speculated"]["aliased"] == "jitted"
+    assert bound[True]["pkg.speculated"]["timed"] == "import:pkg.kernels.timed"
 
 
 def test_project_alias_names_decide_in_files_without_numba() -> None:

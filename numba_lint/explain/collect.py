@@ -1,9 +1,10 @@
 """Target -> Explanation: one jitted function's source, its inferred types and its findings.
 
-Runs in the linter's process and never imports Numba or the user's code: the module goes
-through the dynamic pass's own steps (signature plans, the worker job, the worker factory of
-dynamic/parent/trial.py, the locator), with the job's "record_types" set so the worker also returns
-the types of every typing it ran, complete or stopped by an error (dynamic/worker/explain_types.py).
+Runs in the linter's process and never imports Numba or the user's code: the module is parsed
+and indexed as the static pass does it (`static.indexing`), then goes through the dynamic pass's
+own steps (signature plans, the worker job, the worker factory of dynamic/parent/trial.py, the
+locator), with the job's "record_types" set so the worker also returns the types of every typing
+it ran, complete or stopped by an error (dynamic/worker/explain_types.py).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from ..dynamic.parent.module_findings import PreparedModule, coverage_entry
 from ..dynamic.parent.run import _collect_result, _Collected, _prepare, module_job
 from ..dynamic.parent.trial import run_jobs
 from ..dynamic.parent.warning_anchors import split_at_top_level_commas
-from ..jit_index import JitFunction, build_index
+from ..jit_index import IndexedModule, JitFunction
 from ..notebook.expand import _in_cells, expand_notebooks
-from ..parse import ParsedModule, SyntaxProblem, Unreadable, parse, read_text
+from ..parse import ParsedModule, SyntaxProblem, Unreadable, read_text
+from ..static.indexing import parse_and_index
 from .target import Target, TargetError
 
 # The signature source `--signature` reports (the worker sees it as a harvested signature).
@@ -76,15 +78,14 @@ def explain(target: Target, config: Config, signature: str | None = None) -> Exp
     """The explanation of the target's function; TargetError when it names none."""
     problems = []
     for module in _modules(target):
-        parsed = parse(module.source, module.text)
-        if isinstance(parsed, SyntaxProblem):
-            where = _label(parsed.row, module.rows)
-            problems.append(f"{module.source.display}:{where}: {parsed.message}")
-        if not isinstance(parsed, ParsedModule):
+        indexed = parse_and_index(module.source, module.text)
+        if isinstance(indexed, SyntaxProblem):
+            where = _label(indexed.row, module.rows)
+            problems.append(f"{module.source.display}:{where}: {indexed.message}")
             continue
-        function = _find(parsed, target, module.rows)
+        function = _find(indexed, target, module.rows)
         if function is not None:
-            return _explained(parsed, function, module.rows, config, signature)
+            return _explained(indexed, function, module.rows, config, signature)
     what = f"'{target.name}'" if target.name else f"line {target.line}"
     where = f"{target.path}" + (f", cell {target.cell}" if target.cell else "")
     unparsed = f" (it does not parse: {problems[0]})" if problems else ""
@@ -111,8 +112,10 @@ def _modules(target: Target) -> list[_ModuleText]:
     return found
 
 
-def _find(parsed: ParsedModule, target: Target, rows: list[tuple[int, int]]) -> JitFunction | None:
-    index = build_index(parsed)
+def _find(
+    indexed: IndexedModule, target: Target, rows: list[tuple[int, int]]
+) -> JitFunction | None:
+    parsed, index, _ = indexed
     if target.name is not None:
         named = [f for f in index.functions if f.qualname == target.name]
         named = named or [f for f in index.functions if f.name == target.name]
@@ -126,7 +129,7 @@ def _find(parsed: ParsedModule, target: Target, rows: list[tuple[int, int]]) -> 
         row = rows.index((target.cell, row)) + 1
     from ..server.hover import enclosing_function  # the hover's rule for "the function here"
 
-    return enclosing_function(parsed, row)
+    return enclosing_function(indexed, row)
 
 
 def _cell_of(parsed: ParsedModule, function: JitFunction, rows: list[tuple[int, int]]) -> int:
@@ -135,12 +138,13 @@ def _cell_of(parsed: ParsedModule, function: JitFunction, rows: list[tuple[int, 
 
 
 def _explained(
-    parsed: ParsedModule,
+    indexed: IndexedModule,
     function: JitFunction,
     rows: list[tuple[int, int]],
     config: Config,
     signature: str | None,
 ) -> Explanation:
+    parsed = indexed.parsed
     span = parsed.wrapper.resolve(PositionProvider)[function.node]
     lines = [
         SourceLine(
@@ -149,7 +153,7 @@ def _explained(
         for row in range(span.start.line, span.end.line + 1)
     ]
     explanation = Explanation(parsed.source.display, function.qualname, lines)
-    module = _job(parsed, function, config, signature)
+    module = _job(indexed, function, config, signature)
     outcome = run_jobs([module.job], 1, config.timeout, config.memory_limit)[0]
     if outcome.result is None:
         explanation.problem = f"module not checked: {outcome.reason}"
@@ -236,10 +240,10 @@ def _at_call(diagnostic: Diagnostic, row: int, lines: list[SourceLine]) -> Diagn
 
 
 def _job(
-    parsed: ParsedModule, function: JitFunction, config: Config, signature: str | None
+    indexed: IndexedModule, function: JitFunction, config: Config, signature: str | None
 ) -> PreparedModule:
     harvest, _ = load_harvest(config.project_root, config.signatures_file)
-    module = _prepare(parsed, build_index(parsed), config, harvest)
+    module = _prepare(indexed, config, harvest)
     if signature is not None:
         given = tuple(split_signature(signature))
         module.plans = [
@@ -256,7 +260,7 @@ def _job(
             else plan
             for plan in module.plans
         ]
-        module.job = module_job(parsed, module.plans, config)
+        module.job = module_job(indexed.parsed, module.plans, config)
     module.job["record_types"] = True
     return module
 

@@ -3,7 +3,8 @@
 Parent side (the language server): the typings come with the trial compile of each save
 (warm_worker.py runs the pipeline with the type recorder on: one compile, no job of its own);
 this module keeps the last successful typing of each function and turns a cursor position into
-the type of the variable under it.
+the type of the variable under it. The document is parsed and indexed as the static pass does it
+(`static.indexing`), so hover finds the jitted functions the checks find.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Any
 from libcst.metadata import PositionProvider
 
 from ..discover import SourceFile
-from ..jit_index import JitFunction, build_index
-from ..parse import ParsedModule, parse
+from ..jit_index import IndexedModule, JitFunction
+from ..parse import SyntaxProblem
+from ..static.indexing import parse_and_index
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -60,10 +62,10 @@ def markdown_at(store: TypeStore, source: SourceFile, row: int, column: int) -> 
     name = identifier_at(lines[row], column)
     if name is None:
         return None
-    parsed = parse(source, text)
-    if not isinstance(parsed, ParsedModule):
+    module = parse_and_index(source, text)
+    if isinstance(module, SyntaxProblem):
         return None
-    function = enclosing_function(parsed, row + 1)
+    function = enclosing_function(module, row + 1)
     if function is None:
         return None
     return describe(store, function.qualname, name, row + 1)
@@ -77,12 +79,11 @@ def identifier_at(line: str, column: int) -> str | None:
     return None
 
 
-def enclosing_function(parsed: ParsedModule, row: int) -> JitFunction | None:
-    """The innermost jitted function whose source spans 1-based `row`."""
-    index = build_index(parsed)
-    positions = parsed.wrapper.resolve(PositionProvider)
+def enclosing_function(module: IndexedModule, row: int) -> JitFunction | None:
+    """The innermost jitted function of `module` whose source spans 1-based `row`."""
+    positions = module.parsed.wrapper.resolve(PositionProvider)
     best: tuple[int, JitFunction] | None = None
-    for function in index.functions:
+    for function in module.jit_index.functions:
         span = positions[function.node]
         if span.start.line <= row <= span.end.line:
             size = span.end.line - span.start.line

@@ -6,6 +6,8 @@ trial compile, the language server, the HTML report):
 - `engine.py`: the call; chooses the workers and says what the run keeps.
 - `stages.py`: the staged algorithm (parse and index, the project's decorator aliases, facts,
   rules), the same on every worker count.
+- `indexing.py`: text -> `IndexedModule` (parse, jit index, bindings), the one way a module is
+  indexed; `explain` and the editor's hover index their one module with it too.
 - `share.py`: one worker's modules and the commands the stages send it; `asked.py`: the
   questions a worker's early rules asked, to keep their findings only if the answers hold.
 - `pool.py`: forked worker processes, or one share in this process (the pool of one).

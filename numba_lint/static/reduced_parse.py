@@ -15,11 +15,11 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from ..discover import SourceFile
-from ..jit_index import build_index
 from ..jit_model import IndexedModule, ProjectAliases
 from ..parse import ParsedModule, SyntaxProblem, module_name_for, parse, parse_libcst
 from .blanking import reduce_parsed
 from .chunked_parse import parse_in_pieces
+from .indexing import index_module
 
 NOTHING_ASSUMED: frozenset[str] = frozenset()
 
@@ -59,11 +59,11 @@ def reindexed(
 ) -> IndexedModule:
     """`module` once the project's decorator aliases are known: parsed again if the blanking
     took one of them for plain Python (`assumed_plain`), indexed again if it uses one."""
-    parsed, index = module
+    parsed, index, _ = module
     if not assumed_plain.isdisjoint(aliases):  # a guess of `assume` was wrong
         again, _ = parse_reduced(parsed.source, parsed.text)
         if isinstance(again, ParsedModule):
-            return IndexedModule(again, build_index(again, aliases))
+            return index_module(again, aliases)
     if index.needs_aliases(aliases):
-        return IndexedModule(parsed, build_index(parsed, aliases))
+        return index_module(parsed, aliases)
     return module

@@ -208,7 +208,7 @@ class ReplayingShare(ModuleShare):
                 listing.extend(codec.function(f) for f in module.record["listing"])
             else:
                 self._parse_for_real(module, len(self.history))
-        for position, (parsed, index) in enumerate(self.modules):
+        for position, (parsed, index, _) in enumerate(self.modules):
             record = self.live[position]
             entries = listed(parsed, index)
             listing.extend(entries)

@@ -17,11 +17,12 @@ from ..bindings import unparsed_bindings
 from ..checks.base import StaticRule, run_static_rules
 from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
-from ..jit_index import IndexedModule, JitDecorator, build_index, listed
+from ..jit_index import IndexedModule, JitDecorator, listed
 from ..modules import imported_modules
 from ..parse import ParsedModule, SyntaxProblem, module_name_for, parse
 from ..project import ProjectFacts, collect_facts
 from .asked import AskedFacts
+from .indexing import index_module
 from .reduced_parse import NOTHING_ASSUMED, parse_reduced, reindexed
 
 # What a scan finds in a file that never mentions numba: its syntax error, or its top-level
@@ -86,7 +87,7 @@ class ModuleShare:
             if isinstance(result, SyntaxProblem):
                 problems.append(result)
             else:
-                module = IndexedModule(result, build_index(result))
+                module = index_module(result)
                 facts = collect_facts([module])
                 self.modules.append(module)
                 self.assumed.append(assumed)
@@ -111,7 +112,7 @@ class ModuleShare:
         of its own) are likely answered alike by the merged facts. Rules are the only work
         tied to the worker that holds a module's tree; run here, inside a parse job, they are
         shared out like the parses (one generated module held 30 % of the corpus's rules)."""
-        parsed, index = module
+        parsed, index, _ = module
         if not self.early_rules or not self.rules or not index.functions:
             return None
         imported = imported_modules([(parsed.module_name, parsed.source.path, parsed.text)])
@@ -179,16 +180,16 @@ class ModuleShare:
         """The rules on the share's modules (`checked`: only those files, by display name;
         None: all), and the listing of every module's jitted functions."""
         diagnostics: list[Diagnostic] = []
-        for position, (parsed, _) in enumerate(self.modules):
+        for position, (parsed, _, _) in enumerate(self.modules):
             if checked is None or parsed.source.display in checked:
                 diagnostics.extend(self.rules_at(position, facts)[0])
-        listing = [entry for parsed, index in self.modules for entry in listed(parsed, index)]
+        listing = [entry for parsed, index, _ in self.modules for entry in listed(parsed, index)]
         return diagnostics, listing
 
     def rules_at(self, position: int, facts: ProjectFacts) -> EarlyRules:
         """The findings of one module's rules with the project's `facts`, and the questions
         they asked (the early rules' findings if those facts answer them alike)."""
-        (parsed, index), early = self.modules[position], self.early[position]
+        (parsed, index, _), early = self.modules[position], self.early[position]
         if early is not None and early[1].answers_hold(facts):
             return early
         asked = AskedFacts(facts)
@@ -199,7 +200,7 @@ class ModuleShare:
         return found, asked
 
     def has_jitted_code(self) -> bool:
-        return any(index.functions for _, index in self.modules)
+        return any(index.functions for _, index, _ in self.modules)
 
 
 def merge_facts(parts: list[ProjectFacts]) -> ProjectFacts:

@@ -7,25 +7,27 @@ text alone, which trial-compiled functions call it, to say so instead of "not ch
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import libcst as cst
 
-from ...bindings import IMPORT, module_bindings
-from ...jit_index import JitFunction, JitIndex
+from ...bindings import IMPORT
+from ...jit_index import JitFunction
 from ...parse import ParsedModule
 
 INLINE_UNREACHED = (
     'inline="always": typed only inside its callers, and no trial-compiled function calls it'
 )
 
-# (module, index, function, checked) of one planned function.
-Planned = tuple[ParsedModule, JitIndex, JitFunction | None, bool]
+# (module, its bindings, function, checked) of one planned function.
+Planned = tuple[ParsedModule, Mapping[str, str], JitFunction | None, bool]
 # How many re-exports a name is followed through (`from pkg import helper`, pkg importing it
 # from util) before giving up.
 REEXPORT_HOPS = 8
 
 
 def inlined_into(functions: list[Planned]) -> dict[int, tuple[str, ...]]:
-    """(module, index, function, checked) of every planned function -> for each unchecked
+    """(module, its bindings, function, checked) of every planned function -> for each unchecked
     `inline="always"` function whose body was typed inside a checked function, its position ->
     those callers' names.
 
@@ -71,10 +73,10 @@ class _CalleeResolver:
 
     def __init__(self, functions: list[Planned], wanted: dict[str, int]) -> None:
         self.wanted = wanted
-        self.tables: dict[str, dict[str, str]] = {}
-        for parsed, index, _, _ in functions:
-            if parsed.module_name not in self.tables:
-                self.tables[parsed.module_name] = module_bindings(parsed, index)
+        # Each module's bindings, as the static engine computed them (`IndexedModule`).
+        self.tables: dict[str, Mapping[str, str]] = {}
+        for parsed, bindings, _, _ in functions:
+            self.tables.setdefault(parsed.module_name, bindings)
 
     def resolve(self, module: str, dotted: str) -> int | None:
         head, _, rest = dotted.partition(".")

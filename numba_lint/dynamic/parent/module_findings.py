@@ -7,6 +7,7 @@ Called by run.py in the linter's process; never imports Numba.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -38,6 +39,8 @@ class PreparedModule:
     plans: list[FunctionPlan]
     job: Job
     source: SourceNodes
+    # Module-level name -> its kind (`IndexedModule.bindings`).
+    bindings: Mapping[str, str]
 
 
 def diagnostic(

@@ -16,7 +16,7 @@ from typing import Any, cast
 from ...checks.trial_compile.names import NAME_ERROR, UNTYPED_GLOBAL
 from ...config import Config
 from ...diagnostic import Diagnostic, FunctionCoverage
-from ...jit_index import IndexedModule, JitIndex
+from ...jit_index import IndexedModule
 from ...parse import ParsedModule
 from ..protocol import (
     NO_TYPES,
@@ -75,9 +75,8 @@ def module_job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) 
     return job
 
 
-def _prepare(
-    parsed: ParsedModule, index: JitIndex, config: Config, harvest: dict[str, Any]
-) -> PreparedModule:
+def _prepare(module: IndexedModule, config: Config, harvest: dict[str, Any]) -> PreparedModule:
+    parsed, index, bindings = module
     plans = plan_module(parsed, index, config.project_root, harvest)
     source = SourceNodes(
         parsed.source.display,
@@ -86,7 +85,8 @@ def _prepare(
         lines=parsed.lines,
         jitted={f.node: f.qualname for f in index.functions},
     )
-    return PreparedModule(parsed, index, plans, module_job(parsed, plans, config), source)
+    job = module_job(parsed, plans, config)
+    return PreparedModule(parsed, index, plans, job, source, bindings)
 
 
 @dataclass
@@ -113,8 +113,8 @@ def run_dynamic(
         _prestart()
     prepared: list[PreparedModule] = []
     cached: dict[int, WorkerResult] = {}
-    for parsed, index in modules:
-        module = _prepare(parsed, index, config, harvest)
+    for indexed in modules:
+        module = _prepare(indexed, config, harvest)
         if record_types:  # the HTML report's types per line (a job of its own in the cache)
             module.job["record_types"] = True
         # The cache stores the records as plain JSON (dict[str, Any]); they keep their shape.
@@ -174,7 +174,7 @@ def _inlined_through_callers(
     functions = [
         (
             module.parsed,
-            module.index,
+            module.bindings,
             next((f for f in module.index.functions if f.qualname == plan.qualname), None),
             entry.checked,
         )
