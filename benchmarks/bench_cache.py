@@ -6,13 +6,18 @@ and a one-file static check, each the wall time of the real command line in a su
 The corpus (`benchmarks/.corpus/src`, fetched by bench_static.py) is copied to a temporary
 folder, so that touching a file never changes it. Each repeat: `numba-lint clean`, then the
 cold run (it writes the cache), the warm run, and a run after appending one comment line to
-one file. Targets (issue 13): warm <= 5 % of cold, touched <= 10 %, one file <= 0.25 s.
+one file; then two one-file static checks without the cache (what a pre-commit run of one
+staged file costs): the smallest file that names numba only inside another word (it is never
+parsed with libcst: no rule can apply), and the smallest file with a jitted function (libcst
+and every rule are imported). Targets (issue 13): warm <= 5 % of cold, touched <= 10 %, one
+file <= 0.25 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -46,6 +51,13 @@ def small_numba_file(tree: Path) -> Path:
     return min(files, key=lambda p: (p.stat().st_size, str(p)))
 
 
+def small_jitted_file(tree: Path) -> Path:
+    """The smallest file of the corpus with a jit decorator (a one-file check runs every rule)."""
+    decorated = re.compile(r"^\s*@(numba\.)?(njit|jit)\b", re.MULTILINE)
+    files = [p for p in tree.rglob("*.py") if decorated.search(p.read_text(errors="replace"))]
+    return min(files, key=lambda p: (p.stat().st_size, str(p)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -54,13 +66,20 @@ def main() -> int:
     if not args.corpus.is_dir():
         raise SystemExit(f"{args.corpus}: no corpus; run benchmarks/bench_static.py first")
     check = ("check", "--static-only", "--format", "json", ".")
-    times: dict[str, list[float]] = {"cold": [], "warm": [], "touched": [], "one": []}
+    times: dict[str, list[float]] = {
+        "cold": [],
+        "warm": [],
+        "touched": [],
+        "one": [],
+        "one-jitted": [],
+    }
     with tempfile.TemporaryDirectory() as folder:
         tree = Path(folder) / "src"
         shutil.copytree(args.corpus, tree)
         (tree / "pyproject.toml").write_text("[tool.numba-lint]\n", encoding="utf-8")
         touched = small_numba_file(tree)
         one = str(touched.relative_to(tree))
+        jitted = str(small_jitted_file(tree).relative_to(tree))
         lines = sum(p.read_text(errors="replace").count("\n") for p in tree.rglob("*.py"))
         for repeat in range(args.repeat):
             timed("clean", cwd=tree)
@@ -70,11 +89,14 @@ def main() -> int:
                 stream.write(f"# touched {repeat}\n")
             times["touched"].append(timed(*check, cwd=tree))
             times["one"].append(timed("check", "--static-only", "--no-cache", one, cwd=tree))
+            one_jitted = timed("check", "--static-only", "--no-cache", jitted, cwd=tree)
+            times["one-jitted"].append(one_jitted)
     medians = {name: statistics.median(values) for name, values in times.items()}
     cold = medians["cold"]
     print(
         f"corpus: {sum(1 for _ in args.corpus.rglob('*.py'))} files, {lines} lines; "
-        f"{os.cpu_count()} CPUs; median of {args.repeat}; touched file {one}"
+        f"{os.cpu_count()} CPUs; median of {args.repeat}; touched file {one}; jitted file "
+        f"{jitted}; load average {os.getloadavg()[0]:.1f}"
     )
     print(f"{'run':34} {'seconds':>8} {'vs cold':>8} {'target':>8}")
     rows = [
@@ -82,10 +104,11 @@ def main() -> int:
         ("static warm (nothing changed)", "warm", 0.05),
         ("static after touching one file", "touched", 0.10),
         ("one-file static check (no cache)", "one", None),
+        ("one jitted file (no cache)", "one-jitted", None),
     ]
     for label, name, target in rows:
         shown = f"<= {target:.0%}" if target is not None else ""
-        if name == "one":
+        if name.startswith("one"):
             shown = "<= 0.25 s"
         print(f"{label:34} {medians[name]:8.2f} {medians[name] / cold:8.1%} {shown:>8}")
     return 0

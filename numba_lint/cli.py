@@ -43,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .harvest import harvest_main
 
         return harvest_main(argv[1:])
-    args = build_parser().parse_args(argv)
+    # Only the named command's parser is built (every one for `--help`).
+    args = build_parser(None if argv[0] in ("-h", "--help") else argv[0]).parse_args(argv)
     try:
         if args.command == "check":
             return _check(args)
@@ -138,7 +139,6 @@ def configure(args: argparse.Namespace) -> Config:
 def _check(args: argparse.Namespace) -> int:
     from .discover import SourceFile
     from .pipeline import Options
-    from .static.pool import StaticWorkerFailure
 
     config = configure(args)
     options = Options(
@@ -168,8 +168,10 @@ def _check(args: argparse.Namespace) -> int:
         raise ConfigError("'-' (standard input) cannot be mixed with other paths")
     try:
         report = _run_with_progress(config, options, args.format)
-    except StaticWorkerFailure as exc:  # a crash of ours: one line, exit 2, no traceback
-        raise ConfigError(f"{exc} (please report it)") from None
+    except Exception as exc:
+        if _is_static_worker_failure(exc):  # a crash of ours: one line, exit 2, no traceback
+            raise ConfigError(f"{exc} (please report it)") from None
+        raise
     _say_signatures_file(report, config, args.verbose)
     from .filter import BaselineRequest, apply_baseline
 
@@ -195,6 +197,14 @@ def _check(args: argparse.Namespace) -> int:
     if wrote_baseline:  # a baseline run exits clean unless files could not be read
         return EXIT_USAGE if report.errors else EXIT_CLEAN
     return exit_code(report, config.fail_level, args.exit_zero)
+
+
+def _is_static_worker_failure(exc: Exception) -> bool:
+    """Whether a static worker process died (`static.pool.StaticWorkerFailure`). Looked up
+    without importing the pool: a run that never started one (most one-file runs never import
+    it, nor libcst) cannot have raised it."""
+    pool = sys.modules.get("numba_lint.static.pool")
+    return pool is not None and isinstance(exc, pool.StaticWorkerFailure)
 
 
 def _run_with_progress(config: Config, options: Any, output_format: str) -> Report:

@@ -8,6 +8,7 @@ Imports nothing heavy (tests/test_startup.py).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -22,7 +23,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"numba-lint: error: {message} (see 'numba-lint --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command (`--help` lists them all), or, given what argv starts
+    with, of that command only (none for `--version`): the others' flags live next to their
+    code (`merge`, `explain`), which a `check` run need not import."""
     parser = _Parser(
         prog="numba-lint",
         description="Find what stops @njit from compiling: a static pass over the source and a "
@@ -30,19 +34,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"numba-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    add_check_parser(sub)
+    for name, add in _COMMANDS:
+        if command is None or command in (name, *_SHARED.get(name, ())):
+            add(sub)
+    return parser
 
+
+def _add_merge_parser(sub: Any) -> None:
     from .shard_merge import add_merge_parser
 
     add_merge_parser(sub)
+
+
+def _add_explain_parser(sub: Any) -> None:
     from .explain.command import add_explain_parser
 
     add_explain_parser(sub)
-    _add_rule_parsers(sub)
-    _add_harvest_parser(sub)
-    _add_knowledge_parser(sub)
-    _add_clean_parser(sub)
-    return parser
 
 
 def _add_rule_parsers(sub: Any) -> None:
@@ -95,3 +102,17 @@ def _add_clean_parser(sub: Any) -> None:
         action="store_true",
         help="also remove the cached trial-compile results (shared by every project of this user)",
     )
+
+
+# Every command's parser, in the order `--help` lists them.
+_COMMANDS: tuple[tuple[str, Callable[[Any], None]], ...] = (
+    ("check", add_check_parser),
+    ("merge", _add_merge_parser),
+    ("explain", _add_explain_parser),
+    ("rule", _add_rule_parsers),
+    ("harvest", _add_harvest_parser),
+    ("knowledge", _add_knowledge_parser),
+    ("clean", _add_clean_parser),
+)
+# Parsers that add more than one command: built when any of those is asked for.
+_SHARED = {"rule": ("rules", "server")}

@@ -8,14 +8,22 @@ stdin for "-". Never parses code; reading a file's bytes happens here, decoding 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fnmatch import translate
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 # Jupyter notebooks are read as the Python modules their code cells form (numba_lint/notebook).
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
+# What gives a gitignore pattern more meaning than a shell glob of one path component: a path
+# (`/`), negation, escapes, character classes, comments, `**` (see `component_globs`).
+_GITIGNORE_SYNTAX = frozenset("/!\\[]#")
 
 
 @dataclass(frozen=True)
@@ -52,13 +60,29 @@ def resolve_safely(path: Path) -> Path:
 class ExcludeMatcher:
     def __init__(self, patterns: Iterable[str], root: Path) -> None:
         self.root = root.resolve()
-        self.spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+        self.patterns = list(patterns)
+        globs = component_globs(self.patterns)
+        # One expression for every glob, matched against each name on the path; None: the
+        # patterns need pathspec (`spec`).
+        self.names: re.Pattern[str] | None = None
+        if globs is not None:
+            self.names = re.compile("|".join(translate(glob) for glob in globs) or "(?!)")
 
-    def excluded(self, path: Path) -> bool:
+    @cached_property
+    def spec(self) -> pathspec.GitIgnoreSpec:
+        # Built on first use, for patterns that are more than globs of one name.
+        import pathspec
+
+        return pathspec.GitIgnoreSpec.from_lines(self.patterns)
+
+    def excluded(self, path: Path, resolved: Path | None = None) -> bool:
+        """`resolved`: `path.resolve()`, when the caller has it (a walk knows its folder's)."""
         try:
-            relative = resolve_safely(path).relative_to(self.root)
+            relative = (resolved or resolve_safely(path)).relative_to(self.root)
         except ValueError:
             relative = Path(path.name)
+        if self.names is not None:
+            return any(self.names.match(part) for part in relative.parts)
         text = relative.as_posix()
         if path.is_dir():
             text += "/"
@@ -68,6 +92,19 @@ class ExcludeMatcher:
             if self.spec.match_file("/".join(parts[:depth]) + "/"):
                 return True
         return self.spec.match_file(text)
+
+
+def component_globs(patterns: Sequence[str]) -> tuple[str, ...] | None:
+    """The patterns, when each is a glob of one path component (`build`, `*.egg-info`, the
+    default excludes): gitignore matches such a pattern against every file and folder name on
+    the path, as a shell glob (`fnmatch`, case-sensitive) matches one name, so no pathspec is
+    imported (a tenth of a pre-commit run's start-up). None when one uses more of gitignore."""
+    for pattern in patterns:
+        if not pattern or pattern != pattern.strip() or "**" in pattern:
+            return None
+        if not _GITIGNORE_SYNTAX.isdisjoint(pattern):
+            return None
+    return tuple(patterns)
 
 
 def display_path(path: Path, cwd: Path | None = None, resolved: Path | None = None) -> str:
@@ -133,14 +170,25 @@ def discover(
         for folder, subfolders, names in os.walk(path):
             here = Path(folder)
             here_resolved = here.resolve()  # once per folder, not once per file
-            subfolders[:] = sorted(d for d in subfolders if not matcher.excluded(here / d))
+            subfolders[:] = sorted(
+                d for d in subfolders if not matcher.excluded(here / d, _child(here_resolved, d))
+            )
             for name in sorted(names):
                 candidate = here / name
-                if candidate.suffix in PYTHON_SUFFIXES and not matcher.excluded(candidate):
-                    link = os.path.islink(candidate)
-                    add(candidate, None if link else here_resolved / name)
+                if candidate.suffix not in PYTHON_SUFFIXES:
+                    continue
+                resolved = _child(here_resolved, name)
+                if not matcher.excluded(candidate, resolved):
+                    add(candidate, resolved)
                     found += 1
         if found == 0:
             notes.append(f"{raw}: no Python files found")
     files.sort(key=lambda f: f.display)
     return Discovery(files=files, errors=errors, notes=notes)
+
+
+def _child(folder_resolved: Path, name: str) -> Path | None:
+    """The resolved path of `name` in a resolved folder without resolving it again (one
+    `lstat`, not one per part of the path); None for a symbolic link (it is resolved)."""
+    child = folder_resolved / name
+    return None if os.path.islink(child) else child

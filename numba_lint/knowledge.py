@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .knowledge_build.environment import builder_digest, environment_key, key_name
+from .knowledge_key import environment_key as remembered_environment_key
 
 FORMAT = 1
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -168,6 +168,8 @@ def _read(path: Path, key: dict[str, Any]) -> Knowledge | None:
 
 def build_into(path: Path, timeout: float = BUILD_TIMEOUT) -> str | None:
     """Derive the knowledge with real Numba in a subprocess into `path`; None or why it failed."""
+    import subprocess  # only here: most runs read a knowledge file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -196,7 +198,7 @@ def load_knowledge(
     Order: user cache -> prebuilt file shipped in numba_lint/data -> build in a subprocess and
     cache (only when `build`). Without knowledge the rules that need it stay silent.
     """
-    key = environment_key()
+    key = remembered_environment_key(cache_dir)
     if key.get("numba") is None:
         return None, "numba is not installed: rules that need knowledge of Numba are off"
     name = knowledge_file_name(key)

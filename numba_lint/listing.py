@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .diagnostic import FunctionCoverage
-from .jit_model import IndexedModule, JitFunction, JitIndex
-from .parse import ParsedModule
+
+if TYPE_CHECKING:  # names for hints only: `listing_order` serves runs that never import libcst
+    from .jit_model import IndexedModule, JitFunction, JitIndex
+    from .parse import ParsedModule
 
 # Why a static-only listing leaves every function unchecked.
 STATIC_ONLY = "static pass only"

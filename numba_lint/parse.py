@@ -15,13 +15,20 @@ import threading
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from typing import TYPE_CHECKING, Any
 
 from .discover import SourceFile
-from .lines import Lines
-from .names import Names
+
+if TYPE_CHECKING:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    from .lines import Lines
+    from .names import Names
+
+# libcst (and the modules built on it) are imported by the functions that parse with it: reading,
+# decoding and Python's own parse serve runs whose files never mention numba, and those never
+# import libcst (a one-file pre-commit run; tests/test_startup.py).
 
 
 @dataclass
@@ -43,6 +50,8 @@ class ParsedModule:
         """The module's name resolver, built on first use and shared by every step."""
         found = self.__dict__.get("_names")
         if found is None:
+            from .names import Names
+
             found = self.__dict__["_names"] = Names(self.module)
         return found
 
@@ -51,6 +60,8 @@ class ParsedModule:
         """First lines of defs, decorators and statement values (Python's ast, built once)."""
         found = self.__dict__.get("_statement_lines")
         if found is None:
+            from .lines import Lines
+
             found = self.__dict__["_statement_lines"] = Lines(self.module, self.text, self.tree)
             self.tree = None  # the pairing keeps what it needs
         return found
@@ -58,6 +69,8 @@ class ParsedModule:
     def line_of(self, node: cst.CSTNode) -> int:
         """libcst's start line of any node (computes libcst's positions for the whole module:
         the fallback when `statement_lines` cannot answer)."""
+        from libcst.metadata import PositionProvider
+
         return self.wrapper.resolve(PositionProvider)[node].start.line
 
 
@@ -111,7 +124,8 @@ def _skip_validation(node: cst.CSTNode) -> None:
     pass
 
 
-_VALIDATE = cst.CSTNode.__post_init__
+# libcst's own `CSTNode.__post_init__`, saved by the first parse (before it switches it off).
+_VALIDATE: Any = None
 # Validation is switched off for the whole process while any thread parses (the language server
 # parses on two threads): the first parse to start switches it off, the last to end restores it,
 # so no thread can restore it under another, or save the switched-off method as "the original".
@@ -123,9 +137,13 @@ def parse_libcst(text: str) -> cst.Module:
     """`cst.parse_module`, without re-validating every node the parser builds: validation is
     for trees built by hand (libcst's own comment on `CSTNode.__post_init__` says so), and it
     was a third of the parse time."""
-    global _parsing
+    global _parsing, _VALIDATE
+    import libcst as cst
+
     with _validation_lock:
         if _parsing == 0:
+            if _VALIDATE is None:  # no parse runs: this is libcst's own method
+                _VALIDATE = cst.CSTNode.__post_init__
             cst.CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign, assignment]
         _parsing += 1
     try:
@@ -185,6 +203,9 @@ def parse(
     source: SourceFile, text: str, python_tree: ast.Module | None = None
 ) -> ParsedModule | SyntaxProblem:
     """`python_tree`: Python's ast of `text`, when the caller has it already."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
     tree = python_tree
     if tree is None:
         # Python's own parser first: it places errors better, says them in the words users

@@ -13,23 +13,24 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .checks import ALL_RULES, RuleInfo
 from .config import Config
 from .diagnostic import Diagnostic, FunctionCoverage, Report, Summary
 from .discover import SourceFile, discover
 from .filter import FindingFilter
-from .jit_index import IndexedModule, with_variants
 from .notebook.expand import expand_notebooks
 from .parse import Unreadable, read_text
+from .rule_codes import RULE_CODES
 from .shard import Shard, home, keep_shard, shard_members
 from .static.cache import StaticCache, StaticOutput, project_cache_dir
-from .static.engine import static_pass
-from .static.pool import StaticWorkerFailure
+from .static.syntax_only import syntax_only_findings
 
-# What replaying a damaged static cache record raises (in a worker: `StaticWorkerFailure`).
-_DAMAGED_RECORD = (KeyError, TypeError, ValueError, IndexError, AttributeError, StaticWorkerFailure)
+if TYPE_CHECKING:
+    from .jit_index import IndexedModule
+
+# The rules, the static engine and libcst are imported by the steps that need them: a run whose
+# files never mention numba needs none of them (tests/test_startup.py).
 
 
 @dataclass
@@ -46,7 +47,8 @@ class Options:
 
 
 def known_codes() -> dict[str, bool]:
-    return {rule.code: rule.default_enabled for rule in ALL_RULES}
+    """Every rule's code and whether it is on by default, without importing a rule."""
+    return dict(RULE_CODES)
 
 
 def run(config: Config, options: Options) -> Report:
@@ -59,9 +61,8 @@ def run(config: Config, options: Options) -> Report:
     sources, notebooks = expand_notebooks(sources, report)  # .ipynb -> virtual modules
     texts = _read(sources, report)
 
-    rules = [rule for rule in ALL_RULES if rule.code in selection.selected]
     checked = _checked(texts, members)
-    diagnostics, indexed = _static_step(texts, rules, selection, config, options, checked, report)
+    diagnostics, indexed = _static_step(texts, selection, config, options, checked, report)
     diagnostics.extend(notebooks.problems)
     if not config.static_only and report.summary.jit_functions:
         diagnostics = _dynamic_step(indexed, checked, diagnostics, config, options, report)
@@ -133,7 +134,6 @@ def _checked(texts: dict[SourceFile, str], members: frozenset[str] | None) -> fr
 
 def _static_step(
     texts: dict[SourceFile, str],
-    rules: list[type[RuleInfo]],
     selection: FindingFilter,
     config: Config,
     options: Options,
@@ -142,12 +142,23 @@ def _static_step(
 ) -> tuple[list[Diagnostic], list[IndexedModule]]:
     """The static pass's findings (or the cached ones) and, when a later step reads the
     trees (the dynamic pass, the HTML report), every indexed module."""
+    if checked is None and not options.record_types:
+        syntax_errors = syntax_only_findings(texts)
+        if syntax_errors is not None:  # no file may use numba: nothing to index or check
+            return syntax_errors, []
     cache = _static_cache(config, options, texts, sorted(selection.selected))
     cached = cache.load() if cache is not None else None
     if cached is not None:  # the same files, configuration and version as a past run
         report.functions, report.summary.jit_functions = cached.functions, cached.jit_functions
         report.notes.extend(cached.notes)
         return list(cached.diagnostics), []
+    from .checks import ALL_RULES  # a replayed run imports neither the rules nor the engine
+    from .static.engine import static_pass
+    from .static.pool import StaticWorkerFailure
+
+    # What replaying a damaged static cache record raises (in a worker: `StaticWorkerFailure`).
+    damaged = (KeyError, TypeError, ValueError, IndexError, AttributeError, StaticWorkerFailure)
+    rules = [rule for rule in ALL_RULES if rule.code in selection.selected]
     keep_trees = not config.static_only  # the dynamic pass reads the trees
     stored = cache.records() if cache is not None else None
     run_static = functools.partial(
@@ -155,7 +166,7 @@ def _static_step(
     )
     try:
         found = run_static(stored=stored)
-    except _DAMAGED_RECORD:
+    except damaged:
         if not stored:
             raise
         # A record damaged on disk (well-formed JSON, wrong shapes): the run without them,
@@ -184,6 +195,7 @@ def _dynamic_step(
     """The trial compile of the checked files' jitted functions; its findings merged with
     the static ones, its coverage and notes in the report."""
     from .dynamic import run_dynamic  # the parent only schedules; workers import Numba
+    from .jit_index import with_variants
     from .merge import merge
 
     dynamic = run_dynamic(

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from .config import Config, ConfigError
 from .diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    import pathspec
 
 _NOQA = re.compile(
     r"#\s*noqa(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*[,\s]\s*[A-Z]+[0-9]+)*))?"
@@ -80,7 +82,14 @@ class Selection:
         selected -= expand(config.ignore, codes, config.origin("ignore"))
         self.selected = frozenset(selected)
         self.root = config.project_root
-        self.per_file: list[tuple[pathspec.PathSpec, frozenset[str]]] = [
+        self.per_file: list[tuple[pathspec.PathSpec, frozenset[str]]] = []
+        if config.per_file_ignores:  # pathspec is imported only when there is a glob to match
+            self._add_per_file_ignores(config, codes)
+
+    def _add_per_file_ignores(self, config: Config, codes: list[str]) -> None:
+        import pathspec
+
+        self.per_file = [
             (
                 pathspec.GitIgnoreSpec.from_lines([glob]),
                 frozenset(

@@ -3,15 +3,14 @@
 Used by the rule walk, the jit index and project facts instead of `node.visit(visitor)`: libcst
 rebuilds and re-validates every node it visits, which cost most of the static pass. Children are
 visited in the order libcst's own `_visit_and_replace_children` visits them (read once per node
-type from its source); whitespace and operator tokens are skipped: no visitor here looks at them.
+type from its compiled code); whitespace and operator tokens are skipped: no visitor here looks
+at them.
 Never changes the tree; attribute hooks (`visit_Node_attr`) are not called.
 """
 
 from __future__ import annotations
 
-import ast
-import inspect
-import textwrap
+import dataclasses
 from typing import Any
 
 import libcst as cst
@@ -25,33 +24,21 @@ _SKIPPED_MODULES = frozenset({_op.__name__, _whitespace.__name__})
 def _fields(node_type: type) -> tuple[str, ...]:
     """Child fields of `node_type`, in the order libcst visits them."""
     found = _FIELDS.get(node_type)
-    if found is not None:
-        return found
+    if found is None:
+        found = _FIELDS[node_type] = _visited_fields(node_type)
+    return found
+
+
+def _visited_fields(node_type: type) -> tuple[str, ...]:
+    """The fields `_visit_and_replace_children` names (`visit_required(self, "body", ...)`):
+    the node's field names among the method's string constants, which Python numbers in the
+    order the source first uses them. Read from the compiled method, not its source: a
+    one-file check met each node type's source once, a tenth of its run (tests/test_walk.py
+    checks the two agree on every libcst node type)."""
     method = node_type._visit_and_replace_children  # type: ignore[attr-defined]
-    tree = ast.parse(textwrap.dedent(inspect.getsource(method)))
-    names: list[str] = []
-    for call in ast.walk(tree):
-        # visit_required(self, "field", self.field, visitor) and its siblings.
-        if (
-            isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Name)
-            and call.func.id.startswith("visit_")
-            and len(call.args) >= 2
-            and isinstance(call.args[1], ast.Constant)
-            and isinstance(call.args[1].value, str)
-        ):
-            names.append(call.args[1].value)
-    # ast.walk is breadth-first; order by where each call sits in the source.
-    positions: dict[str, tuple[int, int]] = {}
-    for call in ast.walk(tree):
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
-            if len(call.args) >= 2 and isinstance(call.args[1], ast.Constant):
-                if not isinstance(call.args[1].value, str):
-                    continue
-                positions.setdefault(call.args[1].value, (call.lineno, call.col_offset))
-    ordered = tuple(sorted(dict.fromkeys(names), key=lambda name: positions[name]))
-    _FIELDS[node_type] = ordered
-    return ordered
+    names = {field.name for field in dataclasses.fields(node_type)}
+    constants = method.__code__.co_consts
+    return tuple(dict.fromkeys(c for c in constants if isinstance(c, str) and c in names))
 
 
 # Node type -> whether a walk enters nodes of that type, filled on first sight of each type.

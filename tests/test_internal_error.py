@@ -34,3 +34,27 @@ def test_an_internal_error_exits_2_and_says_it_is_a_bug(tmp_path: Path) -> None:
     assert "numba-lint: internal error (a bug" in done.stderr
     assert "RuntimeError: injected fault" in done.stderr
     assert done.stdout == ""
+
+
+WORKER_DIED = FAULTY_RUN.replace(
+    '    raise RuntimeError("injected fault")',
+    "    from numba_lint.static.pool import StaticWorkerFailure\n\n"
+    '    raise StaticWorkerFailure("a static-pass worker process died")',
+)
+
+
+def test_a_dead_static_worker_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """The CLI recognises the pool's failure without importing the pool itself (a run that
+    never started one cannot have raised it)."""
+    module = tmp_path / "mod.py"
+    module.write_text("x = 1\n", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_DIED, str(module)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (
+        "numba-lint: error: a static-pass worker process died (please report it)\n"
+    )

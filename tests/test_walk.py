@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+import inspect
+import textwrap
 from pathlib import Path
 
 import libcst as cst
 
-from numba_lint.walk import walk
+from numba_lint.walk import _visited_fields, walk
 
 
 class _Order(cst.CSTVisitor):
@@ -77,3 +81,35 @@ def test_walk_statements_enters_every_block_and_no_expression() -> None:
     # The statements themselves are visited (the jit index reads assignments and returns).
     for statement in ("Assign", "Return", "Import", "If", "Try", "With", "For", "While", "Match"):
         assert statement in kinds
+
+
+def _fields_from_source(node_type: type) -> tuple[str, ...]:
+    """The fields `_visit_and_replace_children` passes to libcst's `visit_*` helpers, in the
+    order of its source: what the walk must take from the compiled method."""
+    source = textwrap.dedent(inspect.getsource(node_type._visit_and_replace_children))
+    calls = [
+        call
+        for call in ast.walk(ast.parse(source))
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id.startswith("visit_")
+        and len(call.args) >= 2
+        and isinstance(call.args[1], ast.Constant)
+        and isinstance(call.args[1].value, str)
+    ]
+    calls.sort(key=lambda call: (call.lineno, call.col_offset))
+    return tuple(dict.fromkeys(call.args[1].value for call in calls))  # type: ignore[union-attr]
+
+
+def test_visited_fields_match_libcst_source_for_every_node_type() -> None:
+    node_types = [
+        value
+        for value in vars(cst).values()
+        if isinstance(value, type)
+        and issubclass(value, cst.CSTNode)
+        and dataclasses.is_dataclass(value)
+        and not inspect.isabstract(value)
+    ]
+    assert len(node_types) > 100
+    for node_type in node_types:
+        assert _visited_fields(node_type) == _fields_from_source(node_type), node_type

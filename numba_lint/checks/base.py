@@ -221,17 +221,30 @@ def _visitor_methods(rules: Sequence[StaticRule]) -> dict[str, list[Any]]:
     for rule in rules:
         names = _VISITOR_NAMES.get(type(rule))
         if names is None:
-            names = tuple(
-                name
-                for name in dir(type(rule))
-                if name.startswith(("visit_", "leave_"))
-                and callable(getattr(type(rule), name))
-                and not getattr(getattr(type(rule), name), "_is_no_op", False)
-            )
-            _VISITOR_NAMES[type(rule)] = names
+            names = _VISITOR_NAMES[type(rule)] = _own_visitor_names(type(rule))
         for name in names:
             methods.setdefault(name, []).append(getattr(rule, name))
     return methods
+
+
+def _own_visitor_names(rule_class: type) -> tuple[str, ...]:
+    """The `visit_`/`leave_` methods a rule class defines or inherits from numba-lint's classes.
+    libcst's own visitor bases define one no-op method per node type (hundreds): scanning
+    only the classes outside libcst finds the same names, without `dir()` over all of them
+    (a third of a one-file check's rule stage)."""
+    own = {
+        name
+        for cls in rule_class.__mro__
+        if not cls.__module__.startswith("libcst")
+        for name in vars(cls)
+        if name.startswith(("visit_", "leave_"))
+    }
+    return tuple(
+        name
+        for name in sorted(own)
+        if callable(getattr(rule_class, name))
+        and not getattr(getattr(rule_class, name), "_is_no_op", False)
+    )
 
 
 class _RuleWalk(cst.CSTVisitor):

@@ -7,7 +7,6 @@ metadata only: it must never import Numba, NumPy or SciPy.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import importlib.util
 import os
 import sys
@@ -19,6 +18,10 @@ HIDE_ENV = "NUMBA_LINT_HIDE_MODULES"
 
 
 def _version(distribution: str) -> str | None:
+    # importlib.metadata is imported here: most runs take the key that `knowledge_key`
+    # remembered and never need it.
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
@@ -44,6 +47,8 @@ def hidden_modules() -> frozenset[str]:
 
 def numba_extensions() -> list[str]:
     """Installed `numba_extensions` entry points (they can register overloads at refresh)."""
+    import importlib.metadata
+
     found = []
     for entry in importlib.metadata.entry_points(group="numba_extensions"):
         distribution = getattr(entry, "dist", None)

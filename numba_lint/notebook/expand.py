@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..checks.syntax_error import SyntaxErrorRule
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Report
 from ..discover import SourceFile, resolve_safely
 from ..listing import listing_order
@@ -205,6 +204,8 @@ def _virtual_sources(
 
 def _syntax_error(display: str, row: int, column: int, message: str) -> Diagnostic:
     """NB001 for a cell that does not parse, at its virtual module's row (moved by `relocate`)."""
+    from ..checks.syntax_error import SyntaxErrorRule  # the rules: only for a broken notebook
+
     rule = SyntaxErrorRule
     return Diagnostic(
         filename=display,
@@ -219,6 +220,8 @@ def _syntax_error(display: str, row: int, column: int, message: str) -> Diagnost
 
 
 def _problem(source: SourceFile, problem: NotebookProblem) -> Diagnostic:
+    from ..checks.syntax_error import SyntaxErrorRule
+
     rule = SyntaxErrorRule
     return Diagnostic(
         filename=source.display,

@@ -12,6 +12,8 @@ trial compile, the language server, the HTML report):
   questions a worker's early rules asked, to keep their findings only if the answers hold.
 - `pool.py`: forked worker processes, or one share in this process (the pool of one).
 - `prefilter.py`: which files can hold jitted code (the others are never parsed by libcst).
+- `syntax_only.py`: a run where no file can: its syntax errors, without the engine, libcst or
+  a rule (the pipeline asks it first); the one NB001 of a `SyntaxProblem`.
 - `blanking.py`, `reduced_parse.py`, `chunked_parse.py`: the faster parse of static-only
   runs (bodies that cannot hold jitted code blanked; the rest parsed in pieces).
 - `unparsed.py`: the bindings of project files that were never parsed.

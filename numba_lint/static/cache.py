@@ -163,7 +163,8 @@ def _module_name(source: SourceFile) -> str:
 def _knowledge_key() -> Any:
     """What identifies the knowledge tables the rules read (`knowledge.load_knowledge`)."""
     from ..knowledge import FORMAT as KNOWLEDGE_FORMAT
-    from ..knowledge_build.environment import builder_digest, environment_key
+    from ..knowledge_build.environment import builder_digest
+    from ..knowledge_key import environment_key
 
     return [KNOWLEDGE_FORMAT, environment_key(), builder_digest()]
 

@@ -9,13 +9,15 @@ this module does not know raises `Uncacheable`, and the run then stores nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostic import CellPosition, Diagnostic, FunctionCoverage, Location, Pass, Severity
 from ..discover import SourceFile
-from ..jit_model import JitDecorator
 from ..parse import SyntaxProblem
-from ..project import ProjectFacts
+
+if TYPE_CHECKING:  # imported where records are read: a replayed run's output needs no libcst
+    from ..jit_model import JitDecorator
+    from ..project import ProjectFacts
 
 
 class Uncacheable(ValueError):
@@ -83,6 +85,8 @@ def decorator_data(d: JitDecorator) -> list[Any]:
 def decorator(data: list[Any]) -> JitDecorator:
     kind, name, options, sources, positional, line, shape, via, parameters, *forwarded = data
     by_option, by_position = forwarded
+    from ..jit_model import JitDecorator
+
     return JitDecorator(
         kind=kind,
         qualified_name=name,
@@ -126,6 +130,8 @@ def facts_data(facts: ProjectFacts) -> dict[str, Any]:
 
 
 def facts(data: Mapping[str, Any]) -> ProjectFacts:
+    from ..project import ProjectFacts
+
     return ProjectFacts(
         field_names=frozenset(data["field_names"]),
         bindings=data["bindings"],

@@ -17,8 +17,7 @@ from typing import Any
 
 from ..checks import RuleInfo, static_rules
 from ..checks.base import StaticRule
-from ..checks.syntax_error import SyntaxErrorRule
-from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass
+from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
 from ..jit_index import IndexedModule, listing_order
 from ..parse import SyntaxProblem
@@ -27,6 +26,7 @@ from .cache import text_digest
 from .replay import Record, ReplayingShare
 from .share import ModuleShare
 from .stages import Plan, StagesResult, run_stages
+from .syntax_only import syntax_diagnostic as _syntax_diagnostic
 
 
 @dataclass
@@ -209,17 +209,3 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _syntax_diagnostic(problem: SyntaxProblem) -> Diagnostic:
-    rule = SyntaxErrorRule
-    return Diagnostic(
-        filename=problem.source.display,
-        location=Location(problem.row, problem.column),
-        end_location=Location(problem.row, problem.column + 1),
-        code=rule.code,
-        message=rule.message.format(detail=problem.message),
-        severity=rule.severity,
-        pass_=Pass.STATIC,
-        url=rule.url(),
-    )
