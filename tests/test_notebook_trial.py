@@ -137,7 +137,9 @@ def test_calls_shell_escapes_and_magics_never_run(tmp_path: Path) -> None:
         ("code", "%%writefile -a notes.txt\nnot python"),
     ]
     write_notebook(tmp_path / "nb.ipynb", cells)
-    done = run_cli("check", "nb.ipynb", cwd=tmp_path, env={"NUMBA_LINT_CACHE_DIR": str(tmp_path)})
+    # The caches in a folder of their own: the files beside the notebook are only its own.
+    cache = str(tmp_path / "cache")
+    done = run_cli("check", "nb.ipynb", cwd=tmp_path, env={"NUMBA_LINT_CACHE_DIR": cache})
     assert "Traceback" not in done.stderr, done.stderr
     assert "2 cells skipped (cell magics: %%bash (1), %%writefile (1))" in done.stderr
     assert "1 trial-compiled (1 callsite)" in done.stdout  # from `%timeit double(2.5)`
