@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import site
 import statistics
 import subprocess
 import sys
@@ -166,6 +167,12 @@ def dynamic_python() -> Path:
     python = env / "bin" / "python"
     if not python.exists():
         venv.create(env, with_pip=True, system_site_packages=True)
+    # `system_site_packages` reaches the base interpreter's packages only: run from a virtualenv
+    # (the usual case), numba and numpy live in that virtualenv, so a path file adds its
+    # site-packages behind the new environment's own.
+    site_packages = next((env / "lib").glob("python*/site-packages"))
+    outer = [p for p in site.getsitepackages() if Path(p).is_dir()]
+    (site_packages / "_outer_site_packages.pth").write_text("\n".join(outer) + "\n")
     probe = subprocess.run([str(python), "-c", "import sklearn, tqdm"], capture_output=True)
     if probe.returncode != 0:
         subprocess.run([str(python), "-m", "pip", "install", "-q", *VENV_PACKAGES], check=True)
