@@ -225,8 +225,8 @@ def whole_pass(modules: list[dict]) -> dict:
     from numba_lint.discover import SourceFile
     from numba_lint.dynamic import run_dynamic
     from numba_lint.dynamic.parent import trial
-    from numba_lint.jit_index import build_index
-    from numba_lint.parse import parse
+    from numba_lint.parse import SyntaxProblem
+    from numba_lint.static.indexing import parse_and_index
 
     started = time.perf_counter()
     trial.zygote()
@@ -240,11 +240,11 @@ def whole_pass(modules: list[dict]) -> dict:
         for module in group:
             path = Path(module["path"])
             display = str(path.relative_to(Path(root).parent))
-            parsed = parse(SourceFile(path, display), path.read_text(encoding="utf-8"))
-            index = build_index(parsed)
+            indexed = parse_and_index(SourceFile(path, display), path.read_text(encoding="utf-8"))
+            assert not isinstance(indexed, SyntaxProblem), display
             wanted = set(module["names"])
-            kept = [f for f in index.functions if f.qualname in wanted]
-            pairs.append((parsed, replace(index, functions=kept)))
+            kept = [f for f in indexed.jit_index.functions if f.qualname in wanted]
+            pairs.append(indexed._replace(jit_index=replace(indexed.jit_index, functions=kept)))
         config = Config(project_root=Path(root), cache=False, jobs=1)
         started = time.perf_counter()
         result = run_dynamic(pairs, config)
