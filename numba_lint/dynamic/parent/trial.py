@@ -2,8 +2,9 @@
 
 Called by the dynamic pass in the linter's process, which never imports Numba: workers are
 forked by a zygote interpreter that preloaded Numba (`zygote.py`), one per module, at most
-`workers` at a time. A worker that hangs past the timeout, exits early or dies (segfault,
-os._exit) becomes an Outcome with a reason; the other modules are still checked.
+`workers` at a time; the modules of a package may fork from that package's factory instead
+(package_factories.py). A worker that hangs past the timeout, exits early or dies (segfault,
+os._exit) becomes an Outcome with a reason (outcome.py); the other modules are still checked.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import atexit
 import itertools
 import json
 import os
-import re
 import select
 import shutil
 import signal
@@ -26,27 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..protocol import Job, WorkerResult
+from ..protocol import Job
+from .outcome import Outcome, finished
 from .package_factories import PLAIN, VIA, Factories, Factory
 
-_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 # The string-hash seed of the worker factory and so of every worker (see Zygote.__init__).
 WORKER_HASH_SEED = "0"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one module's worker produced: a result, or why there is none."""
-
-    job: Job
-    result: WorkerResult | None
-    # "timeout", "crashed", "exited", "error", "memory" (past memory-limit), "unavailable" (no
-    # worker) when result is None.
-    failure: str | None = None
-    reason: str = ""
-    # The user-code line the worker was running when it died, from faulthandler's trace.
-    where: tuple[str, int] | None = None
-    seconds: float = 0.0
 
 
 class ZygoteError(RuntimeError):
@@ -185,6 +170,11 @@ class _Running:
     started: float = field(default_factory=time.perf_counter)
 
 
+def _finished_run(run: _Running, timed_out: float | None) -> Outcome:
+    elapsed = time.perf_counter() - run.started
+    return finished(run.job, run.files, run.status, elapsed, timed_out)
+
+
 def _kill(pid: int) -> None:
     try:
         if os.getpgid(pid) == pid:
@@ -193,45 +183,6 @@ def _kill(pid: int) -> None:
             os.kill(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-
-
-def _last_user_frame(log: str, user_files: set[str]) -> tuple[str, int] | None:
-    try:
-        text = Path(log).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    for filename, line in reversed(_FRAME.findall(text)):
-        if str(Path(filename).resolve()) in user_files:
-            return filename, int(line)
-    return None
-
-
-def _finished(run: _Running, timed_out: float | None) -> Outcome:
-    elapsed = time.perf_counter() - run.started
-    user_files = {str(Path(run.job["path"]).resolve())}
-    where = _last_user_frame(run.files["log"], user_files)
-    if timed_out is not None:
-        return Outcome(run.job, None, "timeout", f"no result after {timed_out:g} s", where, elapsed)
-    try:
-        payload = json.loads(Path(run.files["result"]).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        payload = None
-    if payload is not None and payload.get("status") == "ok":
-        return Outcome(run.job, payload["result"], seconds=elapsed)
-    if payload is not None and payload.get("status") == "out-of-memory":
-        limit = f"limit {payload.get('limit_mib')} MiB"
-        return Outcome(run.job, None, "memory", f"out of memory ({limit})", where, elapsed)
-    if payload is not None:
-        last = payload.get("error", "").strip().splitlines() or ["unknown error"]
-        return Outcome(run.job, None, "error", last[-1], where, elapsed)
-    code = run.status
-    if code is not None and code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        return Outcome(run.job, None, "crashed", f"the worker was killed by {name}", where, elapsed)
-    return Outcome(run.job, None, "exited", f"the worker exited with status {code}", where, elapsed)
 
 
 _LOCK = threading.Lock()
@@ -386,7 +337,7 @@ class _Batch:
                 run.started = time.perf_counter()
             elif "status" in message:
                 run.status = int(message["status"])
-                self.outcomes[number] = _finished(run, self.killed.pop(number, None))
+                self.outcomes[number] = _finished_run(run, self.killed.pop(number, None))
                 del self.running[number]
                 self.factories.release(number)
                 progress.advance("modules trial-compiled", len(self.outcomes), len(self.jobs))
@@ -408,7 +359,7 @@ class _Batch:
                 _kill(run.pid)
             elif number in self.killed and now - run.started >= _CONFIRM_SECONDS:
                 # The factory never reported the killed worker's end: do not wait forever.
-                self.outcomes[number] = _finished(run, self.killed.pop(number))
+                self.outcomes[number] = _finished_run(run, self.killed.pop(number))
                 del self.running[number]
                 self.factories.release(number)
 
