@@ -25,6 +25,10 @@ def serve() -> None:
         # No trial compile can work: one answer for the whole run, no worker per module.
         send(out, {"ready": False, "unsupported": warm.CORE_PROBLEM})
         return
+    # The worker's own modules (no user code, no effect on Numba when imported), once here
+    # rather than in every forked worker: about 0.08 s of CPU per module checked.
+    from . import worker  # noqa: F401
+
     send(out, {"ready": True})
     Server(sys.stdin.fileno(), out, factories=True).run()
 
