@@ -71,18 +71,34 @@ def _still_running(pids: set[int]) -> set[int]:
     return {pid for pid in pids if pid in table and table[pid][1] != "Z"}
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize("how", ["ctrl-c", "kill -INT", "kill -KILL"])
-def test_an_interrupted_check_leaves_nothing_behind(tmp_path: Path, how: str) -> None:
+PACKAGE_MODULE = "import time\nfrom numba import njit\n\nfrom . import base\n" + SLOW_MODULE.split(
+    "\n", 2
+)[2].replace("NAP", "SLEPT")
+
+
+def _depth(pids: set[int], root: int) -> int:
+    """The longest chain of parents from a process of `pids` up to `root` (1: its children)."""
+    table = _processes()
+
+    def up(pid: int) -> int:
+        parent = table.get(pid, (0, ""))[0]
+        return 1 if parent == root or parent not in pids else 1 + up(parent)
+
+    return max((up(pid) for pid in pids), default=0)
+
+
+def _interrupted(tmp_path: Path, files: dict[str, str], how: str) -> tuple[set[int], int]:
+    """Starts a check of a project of `files` ({marker} in each: a file it creates when its
+    worker started), interrupts it `how` once one started; (its descendants then, the depth
+    of their tree), after asserting that none of those processes outlives it."""
     project, cache, scratch = tmp_path / "project", tmp_path / "cache", tmp_path / "tmp"
     for folder in (project, cache, scratch):
         folder.mkdir()
     (project / "pyproject.toml").write_text("", encoding="utf-8")
-    for number in range(3):
+    for number, (name, text) in enumerate(files.items()):
         marker = str(tmp_path / f"started_{number}")
-        (project / f"slow_{number}.py").write_text(
-            SLOW_MODULE.format(marker=marker), encoding="utf-8"
-        )
+        (project / name).parent.mkdir(exist_ok=True)
+        (project / name).write_text(text.format(marker=marker), encoding="utf-8")
     env = {**os.environ, "NUMBA_LINT_CACHE_DIR": str(cache), "TMPDIR": str(scratch)}
     linter = subprocess.Popen(
         [sys.executable, "-m", "numba_lint", "check", "--jobs", "2", "."],
@@ -101,6 +117,7 @@ def test_an_interrupted_check_leaves_nothing_behind(tmp_path: Path, how: str) ->
             time.sleep(0.05)
         time.sleep(0.3)  # let the second worker start too
         workers = _descendants(linter.pid)
+        depth = _depth(workers, linter.pid)
         assert workers, "no worker process to check"
         if how == "ctrl-c":
             os.killpg(linter.pid, signal.SIGINT)
@@ -114,20 +131,47 @@ def test_an_interrupted_check_leaves_nothing_behind(tmp_path: Path, how: str) ->
     while _still_running(workers) and time.monotonic() < stopped:
         time.sleep(0.1)
     assert not _still_running(workers), f"orphans after {how}: {_still_running(workers)}"
-    if how == "kill -KILL":
-        return  # nothing can clean up after SIGKILL but the workers ending themselves
     text = err.decode("utf-8", "replace")
-    assert linter.returncode == 130, text
-    assert "numba-lint: interrupted" in text and "Traceback" not in text, text
-    # Its scratch folder removed, no temporary file left anywhere it writes.
-    assert not list(scratch.iterdir())
-    assert not list(cache.rglob(f"*{TEMPORARY_SUFFIX}")) and not list(cache.rglob("*.part"))
-    assert sorted(p.name for p in project.iterdir()) == [
+    if how != "kill -KILL":
+        assert linter.returncode == 130, text
+        assert "numba-lint: interrupted" in text and "Traceback" not in text, text
+        # Its scratch folder removed, no temporary file left anywhere it writes.
+        assert not list(scratch.iterdir())
+        assert not list(cache.rglob(f"*{TEMPORARY_SUFFIX}")) and not list(cache.rglob("*.part"))
+    return workers, depth
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", ["ctrl-c", "kill -INT", "kill -KILL"])
+def test_an_interrupted_check_leaves_nothing_behind(tmp_path: Path, how: str) -> None:
+    # Nothing can clean up after SIGKILL but the workers ending themselves.
+    files = {f"slow_{number}.py": SLOW_MODULE for number in range(3)}
+    _interrupted(tmp_path, files, how)
+    assert sorted(p.name for p in (tmp_path / "project").iterdir()) == [
         "pyproject.toml",
         "slow_0.py",
         "slow_1.py",
         "slow_2.py",
     ]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize(
+    ("how", "slow_init"), [("ctrl-c", False), ("kill -KILL", False), ("kill -KILL", True)]
+)
+def test_an_interrupted_package_factory_leaves_nothing_behind(
+    tmp_path: Path, how: str, slow_init: bool
+) -> None:
+    """The modules of one package: their workers fork from its package factory, a grandchild
+    of the zygote (slow_init: the factory itself is still importing the package)."""
+    init = "import time\nSTARTED = open({marker!r}, 'w').close()\nNAP = time.sleep(120)\n"
+    files = {"slowpkg/__init__.py": init if slow_init else "", "slowpkg/base.py": ""}
+    files.update({f"slowpkg/slow_{n}.py": PACKAGE_MODULE for n in range(3)})
+    workers, depth = _interrupted(tmp_path, files, how)
+    if slow_init:
+        assert len(workers) == 2  # the zygote and the factory; the modules wait for it
+    else:
+        assert depth == 3  # zygote -> package factory -> workers
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

@@ -159,3 +159,6 @@ class Job(TypedDict, total=False):
     companions: list[list[str]]
     # Record every variable's type (explain, the HTML report).
     record_types: bool
+    # Set by trial.py (never part of the cache key) on a job run by a worker forked from its
+    # package's factory: the line of the module's statement that first imports the package.
+    preloaded_line: int

@@ -4,8 +4,9 @@ Called by run.py in the linter's process around trial.run_jobs. A hit also requi
 project file the worker imported to be unchanged (their hashes are stored with the result).
 Lives in $NUMBA_LINT_CACHE_DIR or ~/.cache/numba-lint; never stores failures of the worker.
 The folder is shared by every project of the user, so it is capped: after a run that stored
-entries, the least recently used ones go until it holds at most $NUMBA_LINT_CACHE_MAX_MB
-(DEFAULT_MAX_MB) megabytes; a hit counts as a use.
+entries, the least recently used ones (the planning's call-site scans in SITES_FOLDER too) go
+until it holds at most $NUMBA_LINT_CACHE_MAX_MB (DEFAULT_MAX_MB) megabytes; a hit counts as a
+use.
 Keys and entries name the project root by a placeholder, not its absolute path, so a cache
 folder restored on another machine or checkout (CI's `actions/cache`, docs/ci.md) still hits.
 """
@@ -31,6 +32,8 @@ ROOT = "<numba-lint:project-root>"
 # A result is a few kilobytes: 256 MB holds tens of thousands of modules' results.
 DEFAULT_MAX_MB = 256
 MAX_MB_VARIABLE = "NUMBA_LINT_CACHE_MAX_MB"
+# The planning's remembered call-site scans (call_site_cache.py): in the folder, under the cap.
+SITES_FOLDER = "callsites"
 
 
 def cache_dir() -> Path:
@@ -123,7 +126,7 @@ class ResultCache:
         limit = max_bytes() if limit is None else limit
         entries: list[tuple[float, int, Path]] = []
         try:
-            for path in self.folder.glob("*.json"):
+            for path in [*self.folder.glob("*.json"), *self.folder.glob(f"{SITES_FOLDER}/*.json")]:
                 with contextlib.suppress(OSError):
                     status = path.stat()
                     entries.append((status.st_mtime, status.st_size, path))

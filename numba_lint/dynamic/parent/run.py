@@ -26,7 +26,8 @@ from ..protocol import (
     WarningRecord,
     WorkerResult,
 )
-from .cache import ResultCache, max_mb_problem
+from .cache import SITES_FOLDER, ResultCache, max_mb_problem
+from .call_site_cache import CallSiteCache
 from .harvested import load_harvest
 from .inline_callers import INLINE_UNREACHED, inlined_into
 from .locate import Finding, Locator, to_diagnostics
@@ -75,9 +76,17 @@ def module_job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) 
     return job
 
 
-def _prepare(module: IndexedModule, config: Config, harvest: dict[str, Any]) -> PreparedModule:
+def _prepare(
+    module: IndexedModule,
+    config: Config,
+    harvest: dict[str, Any],
+    sites: CallSiteCache | None = None,
+) -> PreparedModule:
     parsed, index, bindings = module
-    plans = plan_module(parsed, index, config.project_root, harvest)
+    if sites is None:
+        plans = plan_module(parsed, index, config.project_root, harvest)
+    else:
+        plans = plan_module(parsed, index, config.project_root, harvest, sites.find)
     source = SourceNodes(
         parsed.source.display,
         str(parsed.source.path.resolve()),
@@ -109,12 +118,13 @@ def run_dynamic(
     if problem:
         result.errors.append(problem)
     cache = ResultCache() if config.cache else None
+    sites = CallSiteCache(cache.folder / SITES_FOLDER) if cache is not None else None
     if cache is None and modules:
         _prestart()
     prepared: list[PreparedModule] = []
     cached: dict[int, WorkerResult] = {}
     for indexed in modules:
-        module = _prepare(indexed, config, harvest)
+        module = _prepare(indexed, config, harvest, sites)
         if record_types:  # the HTML report's types per line (a job of its own in the cache)
             module.job["record_types"] = True
         # The cache stores the records as plain JSON (dict[str, Any]); they keep their shape.

@@ -9,7 +9,7 @@ later.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,10 +233,12 @@ def plan_module(
     index: JitIndex,
     project_root: Path,
     harvest: Mapping[str, Any],
+    find_sites: Callable[..., Any] = call_sites,
 ) -> list[FunctionPlan]:
-    """A FunctionPlan for every JitFunction of the module."""
+    """A FunctionPlan for every JitFunction of the module (`find_sites`: call_sites, or the
+    same answer remembered by call_site_cache.py)."""
     names = _module_names(parsed, index)
-    sites, results = call_sites(parsed, set(names.by_name) | set(names.constructors), names.jitted)
+    sites, results = find_sites(parsed, set(names.by_name) | set(names.constructors), names.jitted)
     shapes: dict[str, Any] = {}
     plans: list[FunctionPlan] = []
     taken: set[str] = set()

@@ -2,8 +2,9 @@
 
 Called by the dynamic pass in the linter's process, which never imports Numba: workers are
 forked by a zygote interpreter that preloaded Numba (`zygote.py`), one per module, at most
-`workers` at a time. A worker that hangs past the timeout, exits early or dies (segfault,
-os._exit) becomes an Outcome with a reason; the other modules are still checked.
+`workers` at a time; the modules of a package may fork from that package's factory instead
+(package_factories.py). A worker that hangs past the timeout, exits early or dies (segfault,
+os._exit) becomes an Outcome with a reason (outcome.py); the other modules are still checked.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import atexit
 import itertools
 import json
 import os
-import re
 import select
 import shutil
 import signal
@@ -26,26 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..protocol import Job, WorkerResult
+from ..protocol import Job
+from .outcome import Outcome, finished
+from .package_factories import PLAIN, VIA, Factories, Factory
 
-_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 # The string-hash seed of the worker factory and so of every worker (see Zygote.__init__).
 WORKER_HASH_SEED = "0"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one module's worker produced: a result, or why there is none."""
-
-    job: Job
-    result: WorkerResult | None
-    # "timeout", "crashed", "exited", "error", "memory" (past memory-limit), "unavailable" (no
-    # worker) when result is None.
-    failure: str | None = None
-    reason: str = ""
-    # The user-code line the worker was running when it died, from faulthandler's trace.
-    where: tuple[str, int] | None = None
-    seconds: float = 0.0
 
 
 class ZygoteError(RuntimeError):
@@ -177,9 +163,16 @@ def zygote() -> Zygote:
 class _Running:
     job: Job
     files: dict[str, str]
+    ident: int  # the request's id
+    via: int | None = None  # the package factory that forked it, if one did
     pid: int | None = None
     status: int | None = None
     started: float = field(default_factory=time.perf_counter)
+
+
+def _finished_run(run: _Running, timed_out: float | None) -> Outcome:
+    elapsed = time.perf_counter() - run.started
+    return finished(run.job, run.files, run.status, elapsed, timed_out)
 
 
 def _kill(pid: int) -> None:
@@ -190,45 +183,6 @@ def _kill(pid: int) -> None:
             os.kill(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-
-
-def _last_user_frame(log: str, user_files: set[str]) -> tuple[str, int] | None:
-    try:
-        text = Path(log).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    for filename, line in reversed(_FRAME.findall(text)):
-        if str(Path(filename).resolve()) in user_files:
-            return filename, int(line)
-    return None
-
-
-def _finished(run: _Running, timed_out: float | None) -> Outcome:
-    elapsed = time.perf_counter() - run.started
-    user_files = {str(Path(run.job["path"]).resolve())}
-    where = _last_user_frame(run.files["log"], user_files)
-    if timed_out is not None:
-        return Outcome(run.job, None, "timeout", f"no result after {timed_out:g} s", where, elapsed)
-    try:
-        payload = json.loads(Path(run.files["result"]).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        payload = None
-    if payload is not None and payload.get("status") == "ok":
-        return Outcome(run.job, payload["result"], seconds=elapsed)
-    if payload is not None and payload.get("status") == "out-of-memory":
-        limit = f"limit {payload.get('limit_mib')} MiB"
-        return Outcome(run.job, None, "memory", f"out of memory ({limit})", where, elapsed)
-    if payload is not None:
-        last = payload.get("error", "").strip().splitlines() or ["unknown error"]
-        return Outcome(run.job, None, "error", last[-1], where, elapsed)
-    code = run.status
-    if code is not None and code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        return Outcome(run.job, None, "crashed", f"the worker was killed by {name}", where, elapsed)
-    return Outcome(run.job, None, "exited", f"the worker exited with status {code}", where, elapsed)
 
 
 _LOCK = threading.Lock()
@@ -279,6 +233,7 @@ def _run_jobs(
         batch.kill_running()
         raise
     finally:
+        batch.factories.close_all(_kill)
         shutil.rmtree(batch.folder, ignore_errors=True)
     return [batch.outcomes[number] for number in range(len(jobs))]
 
@@ -299,25 +254,60 @@ class _Batch:
     # number -> the timeout it was killed for; its end not yet reported by the factory.
     killed: dict[int, float] = field(default_factory=dict)
     outcomes: dict[int, Outcome] = field(default_factory=dict)
+    factories: Factories = field(init=False)
 
     def __post_init__(self) -> None:
         self.pending = list(enumerate(self.jobs))
+        extra = {"timeout": self.timeout, "memory_limit_mib": self.memory_limit}
+        self.factories = Factories(
+            self.factory.send, lambda: next(_IDS), self.jobs, self.folder, extra
+        )
 
     def start_workers(self, workers: int) -> None:
-        """Asks the factory for workers until `workers` run or no job waits."""
-        while self.pending and len(self.running) < workers:
-            number, job = self.pending.pop(0)
-            files = {
-                k: os.path.join(self.folder, f"{number}.{k}") for k in ("job", "result", "log")
-            }
-            Path(files["job"]).write_text(
-                json.dumps({**job, "timeout": self.timeout, "memory_limit_mib": self.memory_limit}),
-                encoding="utf-8",
-            )
-            ident = next(_IDS)
-            self.identities[ident] = number
-            self.factory.send({"id": ident, **files})
-            self.running[number] = _Running(job, files)
+        """Asks the factory for workers until `workers` run (a package factory importing its
+        package counts as one) or no job can start: the modules of a package whose factory is
+        still importing wait for it (package_factories.py)."""
+        while len(self.running) + self.factories.starting() < workers:
+            chosen: tuple[int, Factory | None] | None = None
+            for position, (number, _) in enumerate(self.pending):
+                how, via = self.factories.place(number)
+                if how in (PLAIN, VIA):
+                    chosen = position, via
+                    break
+                if len(self.running) + self.factories.starting() >= workers:
+                    return
+            if chosen is None:
+                return
+            number, job = self.pending.pop(chosen[0])
+            self._start(number, job, chosen[1])
+
+    def _start(self, number: int, job: Job, via: Factory | None) -> None:
+        files = {k: os.path.join(self.folder, f"{number}.{k}") for k in ("job", "result", "log")}
+        content: dict[str, Any] = {
+            **job,
+            "timeout": self.timeout,
+            "memory_limit_mib": self.memory_limit,
+        }
+        request: dict[str, Any] = {}
+        if via is not None:
+            content.update(self.factories.job_file(number))
+            request["via"] = via.ident
+        Path(files["job"]).write_text(json.dumps(content), encoding="utf-8")
+        ident = next(_IDS)
+        self.identities[ident] = number
+        self.factory.send({"id": ident, **files, **request})
+        self.running[number] = _Running(job, files, ident, via.ident if via else None)
+
+    def _to_plain(self, number: int) -> None:
+        """A job whose package factory is gone: killed if it started, then run again by a
+        plain worker (first, to keep the order)."""
+        run = self.running.pop(number)
+        if run.pid:
+            _kill(run.pid)
+        self.identities.pop(run.ident, None)
+        self.killed.pop(number, None)
+        self.factories.leave(number)
+        self.pending.insert(0, (number, run.job))
 
     def collect_messages(self) -> None:
         """Reads the factory's messages until the nearest deadline (at most _POLL_SECONDS): a
@@ -326,27 +316,37 @@ class _Batch:
 
         now = time.perf_counter()
         deadline = min(
-            (r.started + self.timeout for n, r in self.running.items() if n not in self.killed),
+            [r.started + self.timeout for n, r in self.running.items() if n not in self.killed]
+            + self.factories.deadlines(self.timeout),
             default=now + 0.1,
         )
         for message in self.factory.read(timeout=min(deadline - now, _POLL_SECONDS)):
+            gone = self.factories.message(message)
+            if gone is not None:
+                for number in [n for n, r in self.running.items() if r.via == gone.ident]:
+                    self._to_plain(number)
+                continue
             number = self.identities.get(message.get("id", -1), -1)
             run = self.running.get(number)
             if run is None:
                 continue
-            if "pid" in message:
+            if "lost" in message:
+                self._to_plain(number)
+            elif "pid" in message:
                 run.pid = int(message["pid"])
                 run.started = time.perf_counter()
             elif "status" in message:
                 run.status = int(message["status"])
-                self.outcomes[number] = _finished(run, self.killed.pop(number, None))
+                self.outcomes[number] = _finished_run(run, self.killed.pop(number, None))
                 del self.running[number]
+                self.factories.release(number)
                 progress.advance("modules trial-compiled", len(self.outcomes), len(self.jobs))
 
     def stop_overdue(self) -> None:
         """Kills the workers past the timeout (all of them once the run is superseded) and gives
         up on a killed one whose end the factory never reports."""
         now = time.perf_counter()
+        self.factories.overdue(self.timeout, _kill)
         if SUPERSEDED.is_set():
             for number, job in self.pending:
                 self.outcomes[number] = Outcome(job, None, "unavailable", "superseded")
@@ -359,8 +359,9 @@ class _Batch:
                 _kill(run.pid)
             elif number in self.killed and now - run.started >= _CONFIRM_SECONDS:
                 # The factory never reported the killed worker's end: do not wait forever.
-                self.outcomes[number] = _finished(run, self.killed.pop(number))
+                self.outcomes[number] = _finished_run(run, self.killed.pop(number))
                 del self.running[number]
+                self.factories.release(number)
 
     def kill_running(self) -> None:
         for run in self.running.values():

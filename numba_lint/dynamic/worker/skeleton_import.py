@@ -7,8 +7,12 @@ Used by worker.py; imports Numba (worker side only).
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
+import threading
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +69,55 @@ def install_finder(job: Job, path: Path) -> skeleton_mod.SkeletonFinder:
     return finder
 
 
+@dataclass
+class Preloaded:
+    """In a package factory and the workers forked from it: the package it imported, the
+    finder that loaded its modules, and the warnings its import raised."""
+
+    package: str
+    finder: skeleton_mod.SkeletonFinder
+    caught: list[warnings.WarningMessage]
+
+
+PRELOADED: Preloaded | None = None
+
+
+def preload(job: Job) -> str | None:
+    """In a package factory (package_factory.py): imports the top-level package of the job's
+    module as that module's own first package import would (same sys.path and skeleton finder,
+    eager signatures deferred, warnings recorded, each statement under its time limit);
+    returns why no worker may fork from this process, or None.
+
+    Forking after user code ran is safe only while the process has a single thread (a thread
+    holding a lock at the fork leaves it locked forever in the child): an import that started
+    one is refused, and its modules are checked by plain workers."""
+    global PRELOADED
+    finder = install_finder(job, Path(job["path"]))
+    threads = _threads()
+    package = job["module_name"].partition(".")[0]
+    with warnings.catch_warnings(record=True) as caught, EagerDeferral():
+        warnings.simplefilter("always")
+        importlib.import_module(package)
+    if _threads() > threads:
+        return f"importing {package} started a thread"
+    PRELOADED = Preloaded(package, finder, list(caught))
+    return None
+
+
+def _threads() -> int:
+    """The process's threads (native ones too, where /proc lists them)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
 def import_skeleton(job: Job, path: Path, result: WorkerResult) -> Any:
-    """Runs the module's skeleton (eager signatures deferred); its warnings into `result`."""
+    """Runs the module's skeleton (eager signatures deferred); its warnings into `result`.
+
+    Forked from a package factory, the package is already imported: the warnings its import
+    raised are added when the module's statement that imports it (`preloaded_line`) runs, as
+    they were caught there when that statement imported the package itself."""
     jitted = {
         p["dispatcher_name"] or p["name"] for p in job["functions"] if "." not in p["qualname"]
     }
@@ -77,8 +128,14 @@ def import_skeleton(job: Job, path: Path, result: WorkerResult) -> Any:
         warnings.simplefilter("always")
         progress = _progress(path)
 
+        replay = job.get("preloaded_line") if PRELOADED is not None else None
+
         def on_statement(statement: Any) -> None:
+            nonlocal replay
             marks.append((len(caught), statement.lineno))
+            if PRELOADED is not None and statement.lineno == replay:
+                caught.extend(PRELOADED.caught)
+                replay = None
             progress(statement)
 
         skel = skeleton_mod.execute(
@@ -100,8 +157,12 @@ def import_skeleton(job: Job, path: Path, result: WorkerResult) -> Any:
     return skel
 
 
-def record_skeleton(skel: Any, finder: skeleton_mod.SkeletonFinder, result: WorkerResult) -> None:
-    """What the skeleton import left: failed statements, dropped names, project files."""
+def record_skeleton(
+    skel: Any, finder: skeleton_mod.SkeletonFinder, result: WorkerResult, name: str = ""
+) -> None:
+    """What the skeleton import left: failed statements, dropped names, project files (those
+    a package factory loaded too, but not the module `name` itself: its own import would have
+    found it in sys.modules)."""
     for failure in skel.failures:
         entry: StatementRecord = {
             "line": failure.line,
@@ -116,10 +177,13 @@ def record_skeleton(skel: Any, finder: skeleton_mod.SkeletonFinder, result: Work
     result["not_run"] = dict(skel.not_run)
     # name -> line of dropped top-level code that fills it (its value may be incomplete).
     result["filled_by_skipped"] = dict(skel.filled_by_skipped)
+    loaded = list(finder.loaded.values())
+    if PRELOADED is not None:
+        loaded += [s for key, s in PRELOADED.finder.loaded.items() if key != name]
     result["project_files"] = sorted(
         {
             str(Path(str(s.module.__file__)).resolve())
-            for s in finder.loaded.values()
+            for s in loaded
             if getattr(s.module, "__file__", None)
         }
     )

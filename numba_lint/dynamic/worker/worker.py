@@ -44,7 +44,7 @@ def run_job(job: Job) -> WorkerResult:
     finder = install_finder(job, path)
     result = _empty_result()
     skel = import_skeleton(job, path, result)
-    record_skeleton(skel, finder, result)
+    record_skeleton(skel, finder, result, job["module_name"])
     mode = _mode(job, result)
     plans = {plan["qualname"]: plan for plan in job["functions"]}
     imported = _compiled_at_import(skel.module, plans)
