@@ -146,9 +146,11 @@ def expand_notebooks(
     written = {
         resolve_safely(s.path): s.display for s in expanded if s.display in notebooks.origins
     }
+    if not written:  # no notebook: no file can be one that a notebook writes
+        return expanded, notebooks
     kept = []
-    for source in expanded:
-        writer = written.get(resolve_safely(source.path))
+    for source in expanded:  # discovery resolved the files it walked: not again here
+        writer = written.get(source.resolved or resolve_safely(source.path))
         if writer is not None and source.display not in notebooks.origins:
             report.notes.append(f"{source.display}: checked as {writer}, which writes it")
             continue

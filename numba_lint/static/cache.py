@@ -58,7 +58,7 @@ class StaticCache:
     def __init__(self, folder: Path, texts: dict[SourceFile, str], selected: Sequence[str]) -> None:
         self.root = folder
         self.files = {
-            source.display: [text_digest(text), str(source.path), _module_name(source)]
+            source.display: [text_digest(text), str(source.path), source.module_name]
             for source, text in texts.items()
         }
         slot = json.dumps(
@@ -173,12 +173,6 @@ def clean(project_root: Path) -> list[Path]:
         return []
     shutil.rmtree(folder, ignore_errors=True)
     return [folder]
-
-
-def _module_name(source: SourceFile) -> str:
-    from ..parse import module_name_for
-
-    return module_name_for(source.path)
 
 
 def _knowledge_key() -> Any:
