@@ -37,6 +37,16 @@ class SourceFile:
     # (module name, path, text) of modules the trial compile imports from these texts instead
     # of from disk: the files a notebook's %%writefile cells write (numba_lint/notebook).
     companions: tuple[tuple[str, str, str], ...] = field(default=(), compare=False, repr=False)
+    # `path.resolve()`, when discovery worked it out (it resolves every file it walks).
+    resolved: Path | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def module_name(self) -> str:
+        """The dotted module name of `path` (`parse.module_name_for`), worked out once per
+        run: the static cache, the engine's plan and its workers all ask for it."""
+        from .parse import module_name_for
+
+        return module_name_for(self.path, self.resolved)
 
 
 @dataclass
@@ -153,7 +163,8 @@ def discover(
             seen.add(key)
             # A link that points nowhere is named by itself in its diagnostic.
             shown = key if resolved or key.exists() else path.absolute()
-            files.append(SourceFile(path=path, display=display_path(path, cwd, shown)))
+            found = SourceFile(path=path, display=display_path(path, cwd, shown), resolved=key)
+            files.append(found)
 
     for raw in paths:
         path = Path(raw)

@@ -109,9 +109,10 @@ def decode(source: SourceFile, raw: bytes) -> str | Unreadable:
     return text.removeprefix("\ufeff")
 
 
-def module_name_for(path: Path) -> str:
-    """Dotted module name, walking up through packages (folders with __init__.py)."""
-    path = path.resolve()
+def module_name_for(path: Path, resolved: Path | None = None) -> str:
+    """Dotted module name, walking up through packages (folders with __init__.py).
+    `resolved`: `path.resolve()`, when the caller has it."""
+    path = resolved or path.resolve()
     parts = [] if path.stem == "__init__" else [path.stem]
     folder = path.parent
     while (folder / "__init__.py").is_file():
@@ -230,7 +231,7 @@ def parse(
     return ParsedModule(
         source=source,
         text=text,
-        module_name=module_name_for(source.path),
+        module_name=source.module_name,
         wrapper=MetadataWrapper(module, unsafe_skip_copy=True),
         lines=text.splitlines(),
         tree=tree,

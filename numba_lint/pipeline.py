@@ -147,7 +147,10 @@ def _static_step(
         if syntax_errors is not None:  # no file may use numba: nothing to index or check
             return syntax_errors, []
     cache = _static_cache(config, options, texts, sorted(selection.selected))
-    cached = cache.load() if cache is not None else None
+    cached = None
+    if cache is not None:
+        # The same files as the last run, or only files it never parsed changed since.
+        cached = cache.load() or cache.rescanned(texts)
     if cached is not None:  # the same files, configuration and version as a past run
         report.functions, report.summary.jit_functions = cached.functions, cached.jit_functions
         report.notes.extend(cached.notes)

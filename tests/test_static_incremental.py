@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from test_startup import probe
 
 from numba_lint.jit_model import NO_DEFAULT, JitDecorator
 from numba_lint.static import codec
@@ -213,7 +214,72 @@ def test_damaged_record_is_ignored_and_rewritten(project: Path) -> None:
         data["records"]["pkg/user.py"].update(damage)
         [path] = sorted((project / CACHE).glob("*.json"))
         path.write_text(json.dumps(data), encoding="utf-8")
+        # An edit the rescan answers (it reads the records of the parsed files: `parse`).
         (project / "pkg" / "plain.py").write_text(f"VALUE = {damage!r}\n", encoding="utf-8")
+        assert check(project) == first
+        # An edit the engine must see (`plain.py` now names numba): the records are read.
+        plain = f"import numba\n\nVALUE = {damage!r}\n"
+        (project / "pkg" / "plain.py").write_text(plain, encoding="utf-8")
         assert check(project) == first
         assert check(project, "--jobs", "2") == first
         assert entry(project)["records"]["pkg/other.py"] != data["records"]["pkg/other.py"]
+
+
+def probed_check(project: Path, *extra: str) -> tuple[str, list[str]]:
+    """`check` as `check()` runs it, in a process that also says which heavy modules it
+    imported (`test_startup.probe`)."""
+    shown, code, heavy = probe(
+        "check", "--static-only", "--format", "json", "--jobs", "1", *extra, ".", cwd=project
+    )
+    assert code in (0, 1), shown
+    data = json.loads(shown)
+    data["summary"].pop("seconds")
+    return json.dumps(data, indent=2), heavy
+
+
+def test_edited_files_that_were_never_parsed_are_rescanned_without_the_engine(
+    project: Path,
+) -> None:
+    """`plain.py` never names numba and nothing parsed imports it: an edit is read again by
+    Python's parser alone (`rescan.py`); the output is the output without the cache. An
+    edit that makes it use the project's wrapper (the engine's second round) takes the
+    engine, and so does one that makes it name numba."""
+    first = same_as_without_cache(project)
+    plain = project / "pkg" / "plain.py"
+    plain.write_text("VALUE = 2  # edited\n", encoding="utf-8")
+    rescanned, heavy = probed_check(project)
+    assert [m for m in heavy if m != "importlib.metadata"] == []
+    assert rescanned == check(project, "--no-cache") == first
+    plain.write_text("def broken(:\n    pass\n", encoding="utf-8")
+    broken, heavy = probed_check(project)
+    assert "numba_lint.static.engine" not in heavy  # the NB001 imports the rules' package
+    assert '"filename": "pkg/plain.py"' in broken and '"code": "NB001"' in broken
+    assert broken == check(project, "--no-cache")
+    plain.write_text(USER.replace("keyword_only", "now_jitted"), encoding="utf-8")
+    wrapped, heavy = probed_check(project)
+    assert "numba_lint.static.engine" in heavy and '"function": "now_jitted"' in wrapped
+    assert wrapped == check(project, "--no-cache")
+    plain.write_text("VALUE = 1\n", encoding="utf-8")
+    assert same_as_without_cache(project) == first
+
+
+def test_an_imported_module_is_rescanned_while_its_bindings_stand(project: Path) -> None:
+    """A module a jitted one imports lends its bindings to the rules (NB205 here): an edit
+    that keeps them is rescanned; one that changes them takes the engine."""
+    helpers = project / "pkg" / "helpers.py"
+    helpers.write_text("def helper(x):\n    return x\n", encoding="utf-8")
+    (project / "pkg" / "caller.py").write_text(
+        "import numba\nfrom pkg.helpers import helper\n\n\n"
+        "@numba.njit\ndef caller(x):\n    return helper(x)\n",
+        encoding="utf-8",
+    )
+    plain = same_as_without_cache(project)
+    assert '"code": "NB205"' in plain
+    helpers.write_text("def helper(x):\n    return x + 1  # edited\n", encoding="utf-8")
+    edited, heavy = probed_check(project)
+    assert "numba_lint.static.engine" not in heavy
+    assert edited == check(project, "--no-cache") == plain
+    helpers.write_text("import math\n\nhelper = math.floor\n", encoding="utf-8")
+    rebound, heavy = probed_check(project)
+    assert "numba_lint.static.engine" in heavy and '"code": "NB205"' not in rebound
+    assert rebound == check(project, "--no-cache")

@@ -14,15 +14,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostic import Diagnostic, FunctionCoverage, Location, Pass, Report
 from ..discover import SourceFile, resolve_safely
 from ..listing import listing_order
 from ..parse import Unreadable, module_name_for, read_text
-from .positions import cell_line, cell_position, physical_location
-from .read import Notebook, NotebookProblem, read_notebook
-from .source import VirtualModule, notebook_modules
+
+if TYPE_CHECKING:
+    from .read import Notebook, NotebookProblem
+    from .source import VirtualModule
+
+# The notebook reader, its cell-to-module step and positions are imported by runs that meet a
+# notebook: every run passes through `expand_notebooks`, few check one.
 
 NOTEBOOK_SUFFIX = ".ipynb"
 # How messages name a line of the module they are about ("passed at line 17").
@@ -78,6 +82,8 @@ class Notebooks:
             )
 
     def _moved(self, diagnostic: Diagnostic) -> Diagnostic:
+        from .positions import cell_position
+
         origin = self.origins.get(diagnostic.filename)
         if origin is None or not origin.module.rows or diagnostic.cell is not None:
             return diagnostic
@@ -97,6 +103,8 @@ class Notebooks:
         origin = self.origins.get(function.filename)
         if origin is None or not origin.module.rows:
             return function
+        from .positions import cell_line, physical_location
+
         number, line = cell_line(origin.module.rows, function.line)
         cell = origin.notebook.cells[number - 1]
         physical = physical_location(origin.notebook, cell, line, 1)
@@ -131,6 +139,8 @@ def expand_notebooks(
         if isinstance(text, Unreadable):
             report.errors.append(f"{source.display}: {text.reason}")
             continue
+        from .read import NotebookProblem, read_notebook
+
         notebook = read_notebook(text)
         if isinstance(notebook, NotebookProblem):
             notebooks.problems.append(_problem(source, notebook))
@@ -146,9 +156,11 @@ def expand_notebooks(
     written = {
         resolve_safely(s.path): s.display for s in expanded if s.display in notebooks.origins
     }
+    if not written:  # no notebook: no file can be one that a notebook writes
+        return expanded, notebooks
     kept = []
-    for source in expanded:
-        writer = written.get(resolve_safely(source.path))
+    for source in expanded:  # discovery resolved the files it walked: not again here
+        writer = written.get(source.resolved or resolve_safely(source.path))
         if writer is not None and source.display not in notebooks.origins:
             report.notes.append(f"{source.display}: checked as {writer}, which writes it")
             continue
@@ -163,6 +175,8 @@ def _virtual_sources(
     report: Report,
     taken: set[Path],
 ) -> list[SourceFile]:
+    from .source import notebook_modules
+
     found = notebook_modules(notebook)
     if found.skipped:
         magics = ", ".join(f"%%{name} ({count})" for name, count in sorted(found.skipped.items()))

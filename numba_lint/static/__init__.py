@@ -17,7 +17,10 @@ trial compile, the language server, the HTML report):
 - `blanking.py`, `reduced_parse.py`, `chunked_parse.py`: the faster parse of static-only
   runs (bodies that cannot hold jitted code blanked; the rest parsed in pieces).
 - `unparsed.py`: the bindings of project files that were never parsed.
-- `cache.py`: a static-only run's output kept between runs (used by the pipeline).
+- `cache.py`: a static-only run's output kept between runs (used by the pipeline);
+  `replay.py` and `codec.py`: each file's record of what every stage answered, replayed while
+  its inputs hold; `rescan.py`: a run whose changed files were never parsed, answered from the
+  last output without the engine, libcst or a rule.
 
 The rest of the package calls `engine.static_pass` and reads its `StaticResult`. Nothing is
 imported here, so `numba-lint clean` (`cache.py`) stays light.

@@ -58,7 +58,7 @@ class StaticCache:
     def __init__(self, folder: Path, texts: dict[SourceFile, str], selected: Sequence[str]) -> None:
         self.root = folder
         self.files = {
-            source.display: [text_digest(text), str(source.path), _module_name(source)]
+            source.display: [text_digest(text), str(source.path), source.module_name]
             for source, text in texts.items()
         }
         slot = json.dumps(
@@ -88,6 +88,27 @@ class StaticCache:
             return _output_from_data(entry["output"])
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
+
+    def rescanned(self, texts: dict[SourceFile, str]) -> StaticOutput | None:
+        """The output of the last run, brought up to date without the engine when the files
+        that changed since were never parsed (`rescan.py`); the entry is rewritten. None when
+        the engine must run."""
+        from .rescan import patched_diagnostics, rescan
+
+        entry = self._read()
+        found = rescan(texts, self.files, entry.get("files"), entry.get("records"))
+        if found is None:
+            return None
+        try:
+            past = _output_from_data(entry["output"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+        diagnostics = patched_diagnostics(past.diagnostics, found.changed, found.problems)
+        if diagnostics is None:
+            return None
+        output = StaticOutput(diagnostics, past.functions, past.jit_functions, past.notes)
+        self.store(output, found.records)
+        return output
 
     def records(self) -> dict[str, Any]:
         """Each file's record of past runs, by display name (`replay.py` checks them)."""
@@ -152,12 +173,6 @@ def clean(project_root: Path) -> list[Path]:
         return []
     shutil.rmtree(folder, ignore_errors=True)
     return [folder]
-
-
-def _module_name(source: SourceFile) -> str:
-    from ..parse import module_name_for
-
-    return module_name_for(source.path)
 
 
 def _knowledge_key() -> Any:

@@ -18,6 +18,7 @@ from ..parse import SyntaxProblem
 if TYPE_CHECKING:  # imported where records are read: a replayed run's output needs no libcst
     from ..jit_model import JitDecorator
     from ..project import ProjectFacts
+    from .share import Scanned
 
 
 class Uncacheable(ValueError):
@@ -117,6 +118,20 @@ def problem_data(problem: SyntaxProblem) -> list[Any]:
 def problem(data: list[Any], source: SourceFile, text: str) -> SyntaxProblem:
     row, column, message = data
     return SyntaxProblem(source, text, row, column, message)
+
+
+def scanned_data(scanned: Scanned) -> list[Any]:
+    """A scan's answer for one file (`share.Scanned`): its problem, or its bindings."""
+    if isinstance(scanned, SyntaxProblem):
+        return ["problem", problem_data(scanned)]
+    bindings, arguments = scanned
+    return ["bindings", bindings, sorted(arguments)]
+
+
+def scanned(data: list[Any], source: SourceFile, text: str) -> Scanned:
+    if data[0] == "problem":
+        return problem(data[1], source, text)
+    return dict(data[1]), set(data[2])
 
 
 def facts_data(facts: ProjectFacts) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import contextlib
 import gc
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..checks import RuleInfo, static_rules
 from ..checks.base import StaticRule
@@ -23,10 +23,12 @@ from ..jit_index import IndexedModule, listing_order
 from ..parse import SyntaxProblem
 from . import pool
 from .cache import text_digest
-from .replay import Record, ReplayingShare
 from .share import ModuleShare
 from .stages import Plan, StagesResult, run_stages
 from .syntax_only import syntax_diagnostic as _syntax_diagnostic
+
+if TYPE_CHECKING:  # the replay is imported by runs with the static cache only
+    from .replay import Record
 
 
 @dataclass
@@ -89,8 +91,8 @@ def static_pass(
             staged = run_stages(pool.LocalWorkers(share), plan, before_rules)
             if keep_trees:
                 result.indexed = share.modules
-            if isinstance(share, ReplayingShare):
-                result.records = share.records()
+            if replayed is not None:  # `share` is a `ReplayingShare`
+                result.records = share.run("records", None)
     result.diagnostics = _diagnostics(staged, plan)
     result.functions = sorted(staged.functions, key=listing_order)
     return result
@@ -104,6 +106,8 @@ def _share(
 ) -> ModuleShare:
     if stored is None:
         return ModuleShare(rules, None, **options)
+    from .replay import ReplayingShare
+
     return ReplayingShare(rules, stored, files, knowledge=None, **options)
 
 

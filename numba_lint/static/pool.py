@@ -9,19 +9,21 @@ boundary: only names, facts and diagnostics do.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
-import traceback
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ..checks.base import StaticRule
-from .replay import ReplayingShare
 from .share import ModuleShare
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+# multiprocessing and the replay are imported by the pool of processes only: a one-file check
+# runs on the pool of one, without the cache.
 
 # Below this many candidate files the fork and the messages cost more than they save.
 MIN_FILES = 8
@@ -91,6 +93,8 @@ def _serve(connection: Connection, share: ModuleShare) -> None:
         try:
             connection.send(("ok", share.run(command, payload)))
         except Exception:  # noqa: BLE001 - reported by the parent as a crash of the pool
+            import traceback
+
             connection.send(("error", traceback.format_exc()))
 
 
@@ -117,15 +121,19 @@ class ProcessWorkers:
     ) -> None:
         """`stored`: the static cache's records, to replay, and every file's digest and module
         name (`replay.ReplayingShare`)."""
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
         self.connections: list[Connection] = []
         self.processes: list[BaseProcess] = []
         options: dict[str, Any] = {"reduce": True, "early_rules": True}
         records, files = stored
-        share = (
-            ModuleShare(rules, knowledge, project_modules, **options)
-            if records is None
-            else ReplayingShare(
+        if records is None:
+            share = ModuleShare(rules, knowledge, project_modules, **options)
+        else:
+            from .replay import ReplayingShare
+
+            share = ReplayingShare(
                 rules,
                 records,
                 files,
@@ -133,7 +141,6 @@ class ProcessWorkers:
                 project_modules=project_modules,
                 **options,
             )
-        )
         for _ in range(count):
             parent_end, child_end = context.Pipe()
             process = context.Process(target=_serve, args=(child_end, share), daemon=True)
@@ -167,6 +174,8 @@ class ProcessWorkers:
         answered: Callable[[str, Any], None],
         first: Job | None = None,
     ) -> None:
+        from multiprocessing.connection import wait
+
         idle, busy = list(self.connections), {}
         if first is not None:
             for connection in idle:
@@ -180,7 +189,7 @@ class ProcessWorkers:
                 connection.send((command, payload))
                 busy[connection] = command
             for ready in wait(list(busy)):
-                answering = cast(Connection, ready)  # `wait` is given connections only
+                answering = cast("Connection", ready)  # `wait` is given connections only
                 answer = _receive(answering)
                 command = busy.pop(answering)
                 idle.append(answering)

@@ -16,7 +16,7 @@ from libcst.metadata import MetadataWrapper
 
 from ..discover import SourceFile
 from ..jit_model import IndexedModule, ProjectAliases
-from ..parse import ParsedModule, SyntaxProblem, module_name_for, parse, parse_libcst
+from ..parse import ParsedModule, SyntaxProblem, parse, parse_libcst
 from .blanking import reduce_parsed
 from .chunked_parse import parse_in_pieces
 from .indexing import index_module
@@ -32,7 +32,7 @@ def parse_reduced(
     `jit_names`: the only names that can jit here (a file that never names numba, parsed for
     the project's aliases); `assume`: take decorators imported from project modules for plain
     Python (if one of them is a project alias, `reindexed` parses the module again)."""
-    module_name = module_name_for(source.path)
+    module_name = source.module_name
     speculation = (module_name, source.path.stem == "__init__") if assume else None
     reduced = reduce_parsed(text, jit_names, speculation)
     tree = reduced.tree

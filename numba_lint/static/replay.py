@@ -232,10 +232,12 @@ class ReplayingShare(ModuleShare):
             past = self._past(source, text, "scan")
             if past is not None and past["scan"][0] == with_bindings:
                 record["scan"] = past["scan"]
-                found.extend((source, _scanned(data, source, text)) for data in past["scan"][1])
+                found.extend(
+                    (source, codec.scanned(data, source, text)) for data in past["scan"][1]
+                )
                 continue
             answer = super().scan([(source, text)], with_bindings)
-            record["scan"] = [with_bindings, [_scanned_data(scanned) for _, scanned in answer]]
+            record["scan"] = [with_bindings, [codec.scanned_data(scanned) for _, scanned in answer]]
             found.extend(answer)
         return found
 
@@ -259,16 +261,3 @@ def _parse_data(answer: tuple[list[str] | None, dict[str, JitDecorator]]) -> lis
 
 def _answers_hold(questions: list[list[Any]], facts: ProjectFacts) -> bool:
     return all(getattr(facts, q[0])(*q[1:-1]) == q[-1] for q in questions)
-
-
-def _scanned_data(scanned: Scanned) -> list[Any]:
-    if isinstance(scanned, SyntaxProblem):
-        return ["problem", codec.problem_data(scanned)]
-    bindings, arguments = scanned
-    return ["bindings", bindings, sorted(arguments)]
-
-
-def _scanned(data: list[Any], source: SourceFile, text: str) -> Scanned:
-    if data[0] == "problem":
-        return codec.problem(data[1], source, text)
-    return dict(data[1]), set(data[2])

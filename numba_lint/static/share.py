@@ -19,7 +19,7 @@ from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
 from ..jit_index import IndexedModule, JitDecorator, listed
 from ..modules import imported_modules
-from ..parse import ParsedModule, SyntaxProblem, module_name_for, parse
+from ..parse import ParsedModule, SyntaxProblem, parse
 from ..project import ProjectFacts, collect_facts
 from .asked import AskedFacts
 from .indexing import index_module
@@ -137,7 +137,7 @@ class ModuleShare:
                     found.append((source, problem))
                 continue
             if with_bindings:
-                module_name = module_name_for(source.path)
+                module_name = source.module_name
                 package = source.path.stem == "__init__"
                 found.append((source, unparsed_bindings(tree, module_name, package)))
         return found

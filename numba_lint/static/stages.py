@@ -23,7 +23,7 @@ from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
 from ..jit_index import JitDecorator
 from ..modules import imported_modules, is_imported
-from ..parse import SyntaxProblem, module_name_for
+from ..parse import SyntaxProblem
 from ..project import ProjectFacts
 from .pool import Job, Workers
 from .prefilter import may_use_numba
@@ -55,7 +55,7 @@ class Plan:
         """The plan for `texts`: the prefilter's candidates, the rest, every module name."""
         candidates = {s: t for s, t in texts.items() if may_use_numba(t)}
         rest = {s: t for s, t in texts.items() if s not in candidates}
-        names = {source: module_name_for(source.path) for source in texts}
+        names = {source: source.module_name for source in texts}
         return cls(candidates, rest, names, **choices)
 
 
