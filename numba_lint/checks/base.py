@@ -87,6 +87,9 @@ class RuleContext:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # What each name node in jitted code is bound to at module level (see GlobalRule.binding).
     bindings_seen: dict[cst.CSTNode, str | None] = field(default_factory=dict)
+    # What several rules derive alike from one node of this module (the prange loops of a
+    # function, ...), computed by the first rule that asks: (what, node) -> the value.
+    shared: dict[tuple[str, cst.CSTNode], Any] = field(default_factory=dict)
 
 
 class RuleInfo:
