@@ -29,6 +29,7 @@ _SMALL_PAIRS: dict[type, type] = {
     cst.Expr: ast.Expr,
     cst.AnnAssign: ast.AnnAssign,
     cst.AugAssign: ast.AugAssign,
+    cst.Return: ast.Return,
 }
 
 
@@ -140,7 +141,7 @@ class Lines:
             return None
         return list(found.decorators)
 
-    def value_line(self, statement: cst.Assign | cst.Expr) -> int | None:
-        """The first line of the value of an assignment or expression statement."""
+    def value_line(self, statement: cst.Assign | cst.Expr | cst.Return) -> int | None:
+        """The first line of the value of an assignment, expression or return statement."""
         found = self._pairs().get(statement)
         return found.value if found is not None else None
