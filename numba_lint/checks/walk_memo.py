@@ -22,6 +22,7 @@ edits gives exactly the findings of a check from scratch.
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,14 +41,16 @@ _GLOBAL = re.compile(r"\bglobal\b")
 # Files remembered (least recently checked dropped first); 0: off.
 _LIMIT = 0
 _PAST: OrderedDict[str, _Past] = OrderedDict()
+_LOCK = threading.Lock()  # the language server checks on two threads
 
 
 def remember_walks(files: int) -> None:
     """Remember the rule walks of the last `files` files checked (0: none, forgets all)."""
     global _LIMIT
-    _LIMIT = files
-    while len(_PAST) > files:
-        _PAST.popitem(last=False)
+    with _LOCK:
+        _LIMIT = files
+        while len(_PAST) > files:
+            _PAST.popitem(last=False)
 
 
 @dataclass
@@ -134,7 +137,8 @@ class WalkMemo:
         self.outermost = outermost
         self.spans = {f.qualname: parsed.statement_lines.def_span(f.node) for f in outermost}
         self.walked: dict[str, _Walked] = {}
-        self.past = _PAST.get(parsed.source.display)
+        with _LOCK:
+            self.past = _PAST.get(parsed.source.display)
         unique = len(self.spans) == len(outermost)
         self.reusable = self._past_applies() if unique else set()
 
@@ -208,10 +212,11 @@ class WalkMemo:
     def keep(self) -> None:
         """Remember this run for the next check of the file."""
         display = self.parsed.source.display
-        _PAST.pop(display, None)
-        _PAST[display] = _Past(self.lines, self.key, self.knowledge, self.walked)
-        while len(_PAST) > _LIMIT:
-            _PAST.popitem(last=False)
+        with _LOCK:
+            _PAST.pop(display, None)
+            _PAST[display] = _Past(self.lines, self.key, self.knowledge, self.walked)
+            while len(_PAST) > _LIMIT:
+                _PAST.popitem(last=False)
 
 
 def memo_for(
