@@ -178,7 +178,8 @@ class Indexer(TypeDispatchVisitor):
         value = node.value
         if isinstance(value, cst.Call) and self._wraps_function(value):
             # `return njit(nogil=True)(impl)`: a factory of jitted functions.
-            line = self._value_line_of(value)
+            known = self.parsed.statement_lines.value_line(node)
+            line = known if known is not None else self._value_line_of(value)
             found = self._call_form(value, line)
             if found is not None:
                 self._pending(*found, None, line)

@@ -29,6 +29,7 @@ _SMALL_PAIRS: dict[type, type] = {
     cst.Expr: ast.Expr,
     cst.AnnAssign: ast.AnnAssign,
     cst.AugAssign: ast.AugAssign,
+    cst.Return: ast.Return,
 }
 
 
@@ -39,15 +40,21 @@ class _Placed:
     line: int
     decorators: tuple[int, ...] | None
     value: int | None
+    # The statement's last line, and the first line of its body (compound statements).
+    end: int | None = None
+    body: int | None = None
 
 
 def _placed(node: ast.stmt) -> _Placed:
     decorators = getattr(node, "decorator_list", None)
     value = getattr(node, "value", None)
+    body = getattr(node, "body", None)
     return _Placed(
         line=node.lineno,
         decorators=None if decorators is None else tuple(d.lineno for d in decorators),
         value=value.lineno if isinstance(value, ast.expr) else None,
+        end=node.end_lineno,
+        body=body[0].lineno if isinstance(body, list) and body else None,
     )
 
 
@@ -140,7 +147,17 @@ class Lines:
             return None
         return list(found.decorators)
 
-    def value_line(self, statement: cst.Assign | cst.Expr) -> int | None:
-        """The first line of the value of an assignment or expression statement."""
+    def def_span(self, node: cst.FunctionDef) -> tuple[int, int, int] | None:
+        """A def's first line (its first decorator's), the first line of its body and its last
+        line; None when the pairing cannot place it."""
+        found = self._pairs().get(node)
+        if found is None or found.end is None or found.body is None or found.decorators is None:
+            return None
+        if len(found.decorators) != len(node.decorators):
+            return None
+        return min((found.line, *found.decorators)), found.body, found.end
+
+    def value_line(self, statement: cst.Assign | cst.Expr | cst.Return) -> int | None:
+        """The first line of the value of an assignment, expression or return statement."""
         found = self._pairs().get(statement)
         return found.value if found is not None else None

@@ -35,8 +35,17 @@ class Scope:
 
     parameters: tuple[str, ...] = ()
     function: str | None = None  # the parameter that receives the function to jit
-    values: dict[str, ast.expr] = field(default_factory=dict)  # locals assigned once
+    body: list[ast.stmt] = field(default_factory=list)  # the function's statements
     cls: tuple[str, str] | None = None  # (the `cls` parameter, the class's qualified name)
+    _values: dict[str, ast.expr] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def values(self) -> dict[str, ast.expr]:
+        """The body's locals assigned once -> their value; read from the body when first asked
+        (most returns never ask: a walk of the whole body per function)."""
+        if self._values is None:
+            self._values = _assigned_once(self.body)
+        return self._values
 
 
 def own_statements(body: list[ast.stmt]) -> Iterable[ast.stmt]:
@@ -61,29 +70,34 @@ def scope_of(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, skip: in
     positional = [a.arg for a in [*args.posonlyargs, *args.args]]
     names = [*positional, *(a.arg for a in args.kwonlyargs)]
     function = positional[skip] if len(positional) > skip else None
+    body = [] if isinstance(node, ast.Lambda) else node.body
+    return Scope(tuple(names[skip:]), function, body)
+
+
+def _assigned_once(body: list[ast.stmt]) -> dict[str, ast.expr]:
+    """The locals of a function body bound once, by a plain assignment -> their value."""
     values: dict[str, ast.expr] = {}
-    if not isinstance(node, ast.Lambda):
-        seen: set[str] = set()
-        for statement in own_statements(node.body):
-            targets: list[ast.expr] = []
-            if isinstance(statement, ast.Assign):
-                only = statement.targets[0]
-                if len(statement.targets) == 1 and isinstance(only, ast.Name):
-                    if only.id not in seen:
-                        values[only.id] = statement.value
-                        seen.add(only.id)
-                        continue
-                targets = statement.targets
-            elif isinstance(statement, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
-                targets = [statement.target]
-            elif isinstance(statement, (ast.With, ast.AsyncWith)):
-                targets = [i.optional_vars for i in statement.items if i.optional_vars]
-            for target in targets:  # bound again, or not by a plain assignment: not known
-                for child in ast.walk(target):
-                    if isinstance(child, ast.Name):
-                        seen.add(child.id)
-                        values.pop(child.id, None)
-    return Scope(tuple(names[skip:]), function, values)
+    seen: set[str] = set()
+    for statement in own_statements(body):
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            only = statement.targets[0]
+            if len(statement.targets) == 1 and isinstance(only, ast.Name):
+                if only.id not in seen:
+                    values[only.id] = statement.value
+                    seen.add(only.id)
+                    continue
+            targets = statement.targets
+        elif isinstance(statement, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+            targets = [statement.target]
+        elif isinstance(statement, (ast.With, ast.AsyncWith)):
+            targets = [i.optional_vars for i in statement.items if i.optional_vars]
+        for target in targets:  # bound again, or not by a plain assignment: not known
+            for child in ast.walk(target):
+                if isinstance(child, ast.Name):
+                    seen.add(child.id)
+                    values.pop(child.id, None)
+    return values
 
 
 def literal_default(node: ast.expr | None) -> Any:

@@ -71,12 +71,17 @@ class _Wrappers:
         skip: int = 0,
         cls: tuple[str, str] | None = None,
     ) -> JitDecorator | None:
+        returned = [
+            statement.value
+            for statement in own_statements(node.body)
+            if isinstance(statement, ast.Return) and statement.value is not None
+        ]
+        if not returned:
+            return None  # most functions: no scope to read (a walk of the whole body)
         scope = scope_of(node, skip)
         scope.cls = cls
-        for statement in own_statements(node.body):
-            if not isinstance(statement, ast.Return) or statement.value is None:
-                continue
-            found = self.values.evaluate(statement.value, scope)
+        for value in returned:
+            found = self.values.evaluate(value, scope)
             if isinstance(found, JitDecorator):
                 return replace(
                     found, shape="factory", via=full, parameters=call_parameters(node, skip)
@@ -84,7 +89,7 @@ class _Wrappers:
             if isinstance(found, Applied) and found.ambiguous:
                 # Used bare (`@w`) it jits its argument; called (`@w(sigs)`) it is a factory.
                 scope.function = None
-                again = self.values.evaluate(statement.value, scope)
+                again = self.values.evaluate(value, scope)
                 if isinstance(again, JitDecorator):
                     return replace(
                         again, shape="either", via=full, parameters=call_parameters(node, skip)

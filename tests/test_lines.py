@@ -56,6 +56,16 @@ SOURCE = textwrap.dedent(
         plain
     ); other = 1
     njit(plain)
+
+    def factories():
+        if plain:
+            return njit(cache=True)(plain)
+        if fast:
+            return (
+                njit
+            )(plain)
+        return \\
+            njit(plain)
     """
 )
 
@@ -71,14 +81,16 @@ def _check(text: str, tree: ast.Module | None) -> int:
             decorators = lines.decorator_lines(node)
             assert decorators == [positions[d.decorator].start.line for d in node.decorators]
             checked += 1
-        elif isinstance(node, (cst.Assign, cst.Expr)) and isinstance(node.value, cst.Call):
+        elif isinstance(node, (cst.Assign, cst.Expr, cst.Return)) and isinstance(
+            node.value, cst.Call
+        ):
             assert lines.value_line(node) == positions[node.value].start.line
             checked += 1
     return checked
 
 
 def test_lines_agree_with_libcst_positions() -> None:
-    assert _check(SOURCE, None) == 11
+    assert _check(SOURCE, None) == 15
 
 
 def test_reduced_text_with_the_original_tree() -> None:
@@ -87,4 +99,4 @@ def test_reduced_text_with_the_original_tree() -> None:
     assert reduced is not None and tree is not None
     assert "helper" not in reduced  # `unrelated`'s body was blanked; its lines stay
     # The nested def of the blanked body is gone from libcst's tree, the rest agrees.
-    assert _check(reduced, tree) == 10
+    assert _check(reduced, tree) == 14

@@ -25,6 +25,7 @@ from ..parse import ParsedModule
 from ..recursion import deep_recursion
 from ..walk import walk
 from .rule_docs import render_docs
+from .walk_memo import Recorder, memo_for
 
 if TYPE_CHECKING:
     from ..knowledge import Knowledge
@@ -87,6 +88,9 @@ class RuleContext:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # What each name node in jitted code is bound to at module level (see GlobalRule.binding).
     bindings_seen: dict[cst.CSTNode, str | None] = field(default_factory=dict)
+    # What several rules derive alike from one node of this module (the prange loops of a
+    # function, ...), computed by the first rule that asks: (what, node) -> the value.
+    shared: dict[tuple[str, cst.CSTNode], Any] = field(default_factory=dict)
 
 
 class RuleInfo:
@@ -322,10 +326,25 @@ def run_static_rules(
             for rule in rules:
                 rule.check_function(function)
         walker = _RuleWalk(_visitor_methods(rules), context, by_node)
-        for function in _outermost(index.functions, parsed):
+        outermost = _outermost(index.functions, parsed)
+        memo = memo_for(parsed, index, list(rule_classes), knowledge, outermost)
+        for function in outermost:
             context.function = None
             names.start(function.node)
+            if memo is None:
+                walk(function.node, walker)
+                continue
+            reused = memo.reuse(function, project)
+            if reused is not None:
+                context.diagnostics.extend(reused)
+                continue
+            start, recorder = len(context.diagnostics), Recorder(project)
+            context.project = recorder
             walk(function.node, walker)
+            context.project = project
+            memo.record(function, context.diagnostics[start:], recorder.asked)
         names.start(None)
+        if memo is not None:
+            memo.keep()
     # Findings that follow from one problem become one (all causes lie within the module).
     return fold(context.diagnostics)

@@ -39,7 +39,13 @@ class ParallelRule(DecoratorRule):
     def check_function(self, function: JitFunction) -> None:
         if not self.configurable(function) or function.decorator.option("parallel") is not True:
             return
-        loops = prange_loops(function.node, self.qualified)
+        # Every prange rule reads the same loops: analysed once per function. The name
+        # resolver answers alike for each rule here (the walk has not started).
+        shared = self.context.shared
+        key = ("prange_loops", function.node)
+        loops = shared.get(key)
+        if loops is None:
+            loops = shared[key] = prange_loops(function.node, self.qualified)
         if loops:
             self.check_loops(function, loops)
 
@@ -48,6 +54,13 @@ class ParallelRule(DecoratorRule):
 
     def dict_names(self, function: JitFunction) -> set[str]:
         """Names every binding of which in `function` creates a dict (`{}`, `Dict.empty(...)`)."""
+        key = ("dict_names", function.node)
+        found = self.context.shared.get(key)
+        if found is None:
+            found = self.context.shared[key] = self._dict_names(function)
+        return set(found)
+
+    def _dict_names(self, function: JitFunction) -> set[str]:
         makes_dict: dict[str, bool] = {}
         for node in descendants(function.node.body):
             if isinstance(node, cst.Assign) and len(node.targets) == 1:

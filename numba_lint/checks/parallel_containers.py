@@ -17,7 +17,6 @@ from .parallel import ParallelRule
 from .prange_model import (
     CONTAINER_MUTATORS,
     PrangeLoop,
-    descendants,
     root_name,
     statements,
     write_targets,
@@ -148,7 +147,7 @@ class PrangeContainerMutation(ParallelRule):
         for loop in loops:
             if not loop.outermost:
                 continue
-            for node in descendants(loop.node.body):
+            for node in loop.nodes:
                 self._check_call(function, loop, node)
             for small, _ in statements(loop.node.body):
                 for target in write_targets(small):

@@ -14,7 +14,7 @@ from ..diagnostic import Severity
 from ..jit_index import JitFunction
 from .base import Example
 from .parallel import ParallelRule
-from .prange_model import PrangeLoop, descendants
+from .prange_model import PrangeLoop
 
 
 def _target_names(target: cst.BaseExpression) -> list[cst.Name]:
@@ -30,7 +30,7 @@ def _target_names(target: cst.BaseExpression) -> list[cst.Name]:
 def rebindings(loop: PrangeLoop) -> list[cst.Name]:
     """The Name nodes in `loop`'s body that bind its index again."""
     found: list[cst.Name] = []
-    for node in descendants(loop.node.body):
+    for node in loop.nodes:
         targets: list[cst.BaseExpression] = []
         if isinstance(node, cst.Assign):
             targets = [t.target for t in node.targets]

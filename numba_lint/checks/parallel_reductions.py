@@ -6,13 +6,15 @@ no warning, and the value read is the current thread's partial sum (numba/numba#
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import libcst as cst
 
 from ..diagnostic import Severity
 from ..jit_index import JitFunction
 from .base import Example
 from .parallel import ParallelRule
-from .prange_model import PrangeLoop, descendants, loaded_names
+from .prange_model import PrangeLoop, descendants, loaded_names_of
 
 
 def _reduction_operand(statement: cst.Assign, name: str) -> cst.Name | None:
@@ -33,9 +35,7 @@ def _reduction_operand(statement: cst.Assign, name: str) -> cst.Name | None:
 def reductions(loop: PrangeLoop) -> dict[str, set[int]]:
     """Reduction variables of `loop` -> ids of the Name nodes that are the reduction itself
     (update targets and the `s` operand of `s = s + e`): every binding in the body updates it."""
-    assignments = {
-        id(node.value): node for node in descendants(loop.node.body) if isinstance(node, cst.Assign)
-    }
+    assignments = {id(node.value): node for node in loop.nodes if isinstance(node, cst.Assign)}
     found: dict[str, set[int]] = {}
     for name, bindings in loop.bound.items():
         if name == loop.index:
@@ -54,10 +54,11 @@ def reductions(loop: PrangeLoop) -> dict[str, set[int]]:
     return found
 
 
-def _bound_names(body: cst.CSTNode) -> set[int]:
-    """Ids of the Name nodes a body binds (assignment and loop targets)."""
+def _bound_names(nodes: Iterable[cst.CSTNode]) -> set[int]:
+    """The `descendants` of a body -> ids of the Name nodes it binds (assignment and loop
+    targets)."""
     targets: list[cst.CSTNode] = []
-    for node in descendants(body):
+    for node in nodes:
         if isinstance(node, cst.Assign):
             targets += [t.target for t in node.targets]
         elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)):
@@ -167,8 +168,8 @@ class PrangeReductionRead(ParallelRule):
             found = reductions(loop)
             if not found:
                 continue
-            own = set().union(*found.values()) | _bound_names(loop.node.body)
-            for name in loaded_names(loop.node.body):
+            own = set().union(*found.values()) | _bound_names(loop.nodes)
+            for name in loaded_names_of(loop.nodes):
                 if name.value in found and id(name) not in own:
                     self.report(
                         name,

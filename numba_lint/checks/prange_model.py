@@ -8,7 +8,7 @@ one element is `prange_index`'s question.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -63,6 +63,8 @@ class PrangeLoop:
     # mutating methods, arguments of calls outside builtins and NumPy. Values read from them
     # differ between iterations even when the name itself is never rebound.
     mutated: set[str] = field(default_factory=set)
+    # `descendants(node.body)`, walked once: every prange rule reads the body's nodes.
+    nodes: tuple[cst.CSTNode, ...] = ()
 
 
 class _Collect(cst.CSTVisitor):
@@ -98,13 +100,15 @@ def prange_loops(function: cst.FunctionDef, qualify: Qualify) -> list[PrangeLoop
                 call = node.iter
                 assert isinstance(call, cst.Call)
                 stop = call.args[1 if len(call.args) > 1 else 0].value if call.args else None
+                nodes = tuple(descendants(node.body))
                 loop = PrangeLoop(
                     node=node,
                     index=node.target.value,
                     stop=code(stop) if stop is not None else "",
                     outermost=not inside,
-                    bound=body_bindings(node.body),
-                    mutated=mutated_names(node.body, qualify),
+                    bound=body_bindings(nodes),
+                    mutated=mutated_names(nodes, qualify),
+                    nodes=nodes,
                 )
                 loops.append(loop)
                 inside.append(node)
@@ -141,10 +145,11 @@ def _bind_target(target: cst.BaseExpression, value: cst.CSTNode | None, bound: d
         _bind_target(target.value, None, bound)
 
 
-def body_bindings(body: cst.CSTNode) -> dict[str, list[cst.CSTNode | None]]:
-    """Names bound anywhere in `body` (nested defs excluded) -> their bindings (see PrangeLoop)."""
+def body_bindings(nodes: Iterable[cst.CSTNode]) -> dict[str, list[cst.CSTNode | None]]:
+    """The `descendants` of a body -> the names bound there (nested defs excluded) and their
+    bindings (see PrangeLoop)."""
     bound: dict[str, list[cst.CSTNode | None]] = {}
-    for node in descendants(body):
+    for node in nodes:
         if isinstance(node, cst.Assign):
             for target in node.targets:
                 _bind_target(target.target, node.value, bound)
@@ -164,7 +169,11 @@ def body_bindings(body: cst.CSTNode) -> dict[str, list[cst.CSTNode | None]]:
 def loaded_names(node: cst.CSTNode) -> list[cst.Name]:
     """The names `node` reads: every Name under it but attribute names (`shape` in `x.shape`)
     and keyword names."""
-    nodes = list(descendants(node))
+    return loaded_names_of(list(descendants(node)))
+
+
+def loaded_names_of(nodes: Sequence[cst.CSTNode]) -> list[cst.Name]:
+    """`loaded_names` of the node whose `descendants` are `nodes`."""
     labels = {id(n.attr) for n in nodes if isinstance(n, cst.Attribute)}
     labels |= {id(n.keyword) for n in nodes if isinstance(n, cst.Arg) and n.keyword is not None}
     return [n for n in nodes if isinstance(n, cst.Name) and id(n) not in labels]
@@ -201,10 +210,11 @@ def statements(
                 yield from statements(part, guards)
 
 
-def mutated_names(body: cst.CSTNode, qualify: Qualify) -> set[str]:
-    """Names whose contents `body` may change (see PrangeLoop.mutated)."""
+def mutated_names(nodes: Iterable[cst.CSTNode], qualify: Qualify) -> set[str]:
+    """The `descendants` of a body -> the names whose contents it may change (see
+    PrangeLoop.mutated)."""
     found: set[str] = set()
-    for node in descendants(body):
+    for node in nodes:
         if isinstance(node, cst.Subscript):
             continue
         if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign)):

@@ -22,6 +22,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from .. import __version__
+from ..checks.walk_memo import remember_walks
 from ..config import Config, ConfigError
 from ..diagnostic import Diagnostic
 from ..discover import SourceFile
@@ -36,6 +37,9 @@ CONFIGURATION_SECONDS = 5.0
 # Parse trees of module pieces kept across keystrokes (about 100 lines each): an edit re-parses
 # only the piece it touched (static/chunked_parse.py). Enough for a few large open modules.
 REMEMBERED_PIECES = 64
+# Files whose rule walks are kept per jitted function (checks/walk_memo.py): an edit inside one
+# jitted function walks only that function again.
+REMEMBERED_WALKS = 16
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class NumbaLintServer(LanguageServer):
         self.static_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="static")
         self.dynamic_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamic")
         remember_pieces(REMEMBERED_PIECES)
+        remember_walks(REMEMBERED_WALKS)
 
     # --- settings -----------------------------------------------------------------------
 
