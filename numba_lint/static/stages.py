@@ -8,7 +8,10 @@
    wrapper is known one round after that one), then merge every module's facts and add the
    bindings of the files never parsed.
 3. Run the rules (each worker on the modules it holds) and list the jitted functions; the
-   remaining files are checked for syntax by whichever worker is done first.
+   remaining files are checked for syntax by whichever worker is done first. In a project too
+   large to hold every tree, each module's rules ran in stage 1 and its tree was dropped
+   (`share.ModuleShare`, `dropped.py`): here only the modules whose questions the merged facts
+   answer otherwise are parsed again.
 """
 
 from __future__ import annotations
