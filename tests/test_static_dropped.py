@@ -128,3 +128,30 @@ def test_a_project_holds_its_trees_while_its_candidates_fit(
     monkeypatch.setattr(engine, "HELD_TEXT", size - 1)
     assert engine._held_text(plan, keep_trees=False) == 0
     assert engine._held_text(plan, keep_trees=True) is None  # the trees are handed on
+
+
+def test_runs_that_drop_trees_parse_the_imported_modules_first(tmp_path: Path) -> None:
+    """A module's rules run right after its parse there, asking about the modules parsed so
+    far: the ones it imports should be among them (cycles keep the order given)."""
+    from numba_lint.static.stages import imports_first
+
+    files = {
+        "app.py": "from pkg import tools\nfrom pkg.core import run\n",
+        "pkg/__init__.py": "",
+        "pkg/core.py": "from .base import Base\nimport app\n",  # a cycle through app
+        "pkg/tools.py": "x = 1\n",
+        "pkg/base.py": "import numpy\n",
+        "alone.py": "import os\n",
+    }
+    texts = {}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+        texts[SourceFile(tmp_path / name, name)] = text
+    names = {source: source.display.removesuffix(".py").replace("/", ".") for source in texts}
+    names = {s: n.removesuffix(".__init__") for s, n in names.items()}
+    ordered = [source.display for source, _ in imports_first(list(texts.items()), names)]
+    assert sorted(ordered) == sorted(files)
+    assert ordered.index("pkg/base.py") < ordered.index("pkg/core.py") < ordered.index("app.py")
+    assert ordered.index("pkg/tools.py") < ordered.index("app.py")
+    assert ordered[-1] == "alone.py"  # imports nothing of the project: where it was

@@ -75,6 +75,7 @@ def static_pass(
     plan.largest_first = pooled = workers >= 2 and to_parse >= 2 * pool.MIN_FILES
     result = StaticResult()
     held = _held_text(plan, keep_trees)
+    plan.imports_first = held is not None
     with collector_paused():
         if pooled:
             knowledge = _knowledge(static, result.notes)
