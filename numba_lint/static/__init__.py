@@ -11,7 +11,7 @@ trial compile, the language server, the HTML report):
 - `share.py`: one worker's modules and the commands the stages send it; `asked.py`: the
   questions a worker's early rules asked, to keep their findings only if the answers hold.
 - `dropped.py`: what a worker keeps of a module whose tree it dropped once the module's rules
-  ran (projects whose candidate files pass 4 MB), to parse it again only if a later stage
+  ran (projects whose candidate files pass 6 MB), to parse it again only if a later stage
   needs the tree.
 - `pool.py`: forked worker processes, or one share in this process (the pool of one).
 - `prefilter.py`: which files can hold jitted code (the others are never parsed by libcst).

@@ -29,10 +29,13 @@ from .stages import Plan, StagesResult, run_stages
 from .syntax_only import syntax_diagnostic as _syntax_diagnostic
 
 # The characters of candidate text up to which a static-only pass holds every tree until its
-# rules stage (the benchmark corpus's candidates: 3.1 MB). A larger project's workers drop
+# rules stage (the benchmark corpus's candidates: 3.1 MB; a generated tree of 250,000 lines:
+# 5.1 MB, peak 0.8-1.1 GB over all processes either way). A larger project's workers drop
 # each module's tree once its rules have run (`share.ModuleShare`, `dropped.py`): a reduced
-# tree takes 60-200 times its text, so held trees would grow past a gigabyte with the project.
-HELD_TEXT = 4_000_000
+# tree takes 60-200 times its text, so held trees would grow past a gigabyte with the project
+# (2.1 GB at 1,000,000 lines), while dropping them costs a quarter to a third more CPU time
+# (the modules parsed again), so small projects keep them.
+HELD_TEXT = 6_000_000
 
 
 @dataclass
