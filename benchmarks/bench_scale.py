@@ -8,9 +8,10 @@ bench_static.py; --corpus for another folder), copied whole and in a fixed order
 is reached, so the generated tree keeps the corpus's mix of numba-using and plain modules.
 Each copy's top-level packages get a suffix of their own (`quantecon` -> `quantecon_c2`, in its
 import statements too), so module names stay unique as in a real repository. Generated in a
-temporary folder (--keep to keep it), never committed. Reports wall time, lines per second, the
-largest process's peak RSS (getrusage) and the peak RSS of the whole process tree, the workers
-included (sampled from /proc on Linux). Never part of the test suite.
+temporary folder (--keep to keep it), never committed. Reports wall time, CPU time (user and
+system, the workers included), lines per second, the largest process's peak RSS (getrusage) and
+the peak RSS of the whole process tree, the workers included (sampled from /proc on Linux).
+Never part of the test suite.
 """
 
 from __future__ import annotations
@@ -97,8 +98,9 @@ def _tree_rss(root: int) -> int:
     return sum(rss.get(pid, 0) for pid in family)
 
 
-def measure(tree: Path, jobs: int | None) -> tuple[float, int, int, int]:
-    """(seconds, largest process's peak RSS, process tree's sampled peak RSS, exit code)."""
+def measure(tree: Path, jobs: int | None) -> tuple[float, float, int, int, int]:
+    """(seconds, CPU seconds (user + system, its workers included), largest process's peak RSS,
+    process tree's sampled peak RSS, exit code)."""
     command = [sys.executable, "-m", "numba_lint", "check", "--static-only", "--exit-zero"]
     command += ["--format", "json", "-o", os.devnull, *(["--jobs", str(jobs)] if jobs else [])]
     started = time.perf_counter()
@@ -119,7 +121,8 @@ def measure(tree: Path, jobs: int | None) -> tuple[float, int, int, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     done.set()
     sampler.join()
-    return seconds, usage.ru_maxrss * 1024, peak, process.returncode  # ru_maxrss: KiB (Linux)
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss * 1024, peak, process.returncode  # ru_maxrss: KiB
 
 
 def main() -> int:
@@ -129,19 +132,21 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, help="numba-lint's --jobs (default: its own)")
     parser.add_argument("--keep", type=Path, help="generate here and keep the trees")
     args = parser.parse_args()
-    print("| lines | files | seconds | lines/s | largest process peak RSS | tree peak RSS |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| lines | files | seconds | CPU s | lines/s | largest process peak RSS | tree peak RSS |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.lines:
         base = args.keep or Path(tempfile.mkdtemp(prefix="numba-lint-scale-"))
         tree = base / f"tree-{size}"
         try:
             shutil.rmtree(tree, ignore_errors=True)
             files, lines = generate(args.corpus, tree, size)
-            seconds, largest, peak, code = measure(tree, args.jobs)
+            seconds, cpu, largest, peak, code = measure(tree, args.jobs)
             if code != 0:
                 print(f"numba-lint exited {code} on {tree}", file=sys.stderr)
             print(
-                f"| {lines:,} | {files:,} | {seconds:.1f} | {lines / seconds:,.0f} | "
+                f"| {lines:,} | {files:,} | {seconds:.1f} | {cpu:.1f} | {lines / seconds:,.0f} | "
                 f"{largest / 2**20:,.0f} MiB | {peak / 2**20:,.0f} MiB |",
                 flush=True,
             )

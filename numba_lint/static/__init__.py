@@ -10,6 +10,9 @@ trial compile, the language server, the HTML report):
   indexed; `explain` and the editor's hover index their one module with it too.
 - `share.py`: one worker's modules and the commands the stages send it; `asked.py`: the
   questions a worker's early rules asked, to keep their findings only if the answers hold.
+- `dropped.py`: what a worker keeps of a module whose tree it dropped once the module's rules
+  ran (projects whose candidate files pass 6 MB), to parse it again only if a later stage
+  needs the tree.
 - `pool.py`: forked worker processes, or one share in this process (the pool of one).
 - `prefilter.py`: which files can hold jitted code (the others are never parsed by libcst).
 - `syntax_only.py`: a run where no file can: its syntax errors, without the engine, libcst or

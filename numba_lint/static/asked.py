@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..checks.base import ProjectQuestions
 from ..project import ProjectFacts
 
 
@@ -22,7 +23,7 @@ class AskedFacts:
     only, so the run would find exactly the same. Otherwise the rules run again.
     """
 
-    def __init__(self, facts: ProjectFacts) -> None:
+    def __init__(self, facts: ProjectQuestions) -> None:
         self.facts = facts
         self.asked: dict[tuple[str, ...], Any] = {}
 

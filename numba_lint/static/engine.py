@@ -30,6 +30,15 @@ from .syntax_only import syntax_diagnostic as _syntax_diagnostic
 if TYPE_CHECKING:  # the replay is imported by runs with the static cache only
     from .replay import Record
 
+# The characters of candidate text up to which a static-only pass holds every tree until its
+# rules stage (the benchmark corpus's candidates: 3.1 MB; a generated tree of 250,000 lines:
+# 5.1 MB, peak 0.8-1.1 GB over all processes either way). A larger project's workers drop
+# each module's tree once its rules have run (`share.ModuleShare`, `dropped.py`): a reduced
+# tree takes 60-200 times its text, so held trees would grow past a gigabyte with the project
+# (2.1 GB at 1,000,000 lines), while dropping them costs a quarter to a third more CPU time
+# (the modules parsed again), so small projects keep them.
+HELD_TEXT = 6_000_000
+
 
 @dataclass
 class StaticResult:
@@ -70,27 +79,33 @@ def static_pass(
     workers = 1 if keep_trees else pool.worker_count(jobs, to_parse)
     plan.largest_first = pooled = workers >= 2 and to_parse >= 2 * pool.MIN_FILES
     result = StaticResult()
+    held = _held_text(plan, keep_trees)
+    plan.imports_first = held is not None
     with collector_paused():
         if pooled:
             knowledge = _knowledge(static, result.notes)
             project_modules = _with_packages(plan.names.values())
             with pool.ProcessWorkers(
-                workers, static, knowledge, project_modules, (replayed, files)
+                workers, static, knowledge, project_modules, (replayed, files), held
             ) as processes:
                 staged = run_stages(processes, plan, before_rules=lambda: None)
                 if replayed is not None:
                     result.records = _merged(processes.ask_all("records", None))
         else:
-            share = _share(static, replayed, files, reduce=not keep_trees, early_rules=False)
+            share = _share(
+                static, replayed, files, reduce=not keep_trees, early_rules=False, held_text=held
+            )
+            share.read_knowledge = lambda: _knowledge(static, result.notes)
 
             def before_rules() -> None:
-                # In one process the knowledge is read only when some code is jitted.
-                if static and share.has_jitted_code():
+                # In one process the knowledge is read only when some code is jitted (or
+                # already, for the rules of a module whose tree was dropped).
+                if static and share.knowledge is None and share.has_jitted_code():
                     share.knowledge = _knowledge(static, result.notes)
 
             staged = run_stages(pool.LocalWorkers(share), plan, before_rules)
             if keep_trees:
-                result.indexed = share.modules
+                result.indexed = share.held_modules()
             if replayed is not None:  # `share` is a `ReplayingShare`
                 result.records = share.run("records", None)
             # Trees no caller keeps are freed now, by reference counting: alive when the
@@ -113,6 +128,16 @@ def _share(
     from .replay import ReplayingShare
 
     return ReplayingShare(rules, stored, files, knowledge=None, **options)
+
+
+def _held_text(plan: Plan, keep_trees: bool) -> int | None:
+    """Each share's budget of held trees, in characters of text: None (every tree) for runs
+    that hand the trees on or whose candidates fit in `HELD_TEXT`, else none: the rules of
+    each module run right after its parse, with the facts known by then, and only the modules
+    whose questions the merged facts answer otherwise are parsed again (about a third)."""
+    if keep_trees or sum(len(text) for text in plan.candidates.values()) <= HELD_TEXT:
+        return None
+    return 0
 
 
 def _to_parse(

@@ -118,15 +118,17 @@ class ProcessWorkers:
         knowledge: Any,
         project_modules: frozenset[str],
         stored: tuple[Mapping[str, Any] | None, Mapping[str, Any]] = (None, {}),
+        held_text: int | None = None,
     ) -> None:
         """`stored`: the static cache's records, to replay, and every file's digest and module
-        name (`replay.ReplayingShare`)."""
+        name (`replay.ReplayingShare`); `held_text`: each share's budget of trees held
+        (`share.ModuleShare`)."""
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
         self.connections: list[Connection] = []
         self.processes: list[BaseProcess] = []
-        options: dict[str, Any] = {"reduce": True, "early_rules": True}
+        options: dict[str, Any] = {"reduce": True, "early_rules": True, "held_text": held_text}
         records, files = stored
         if records is None:
             share = ModuleShare(rules, knowledge, project_modules, **options)

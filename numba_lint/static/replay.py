@@ -22,7 +22,7 @@ from typing import Any
 from ..checks.base import StaticRule
 from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
-from ..jit_index import JitDecorator, listed
+from ..jit_index import JitDecorator
 from ..parse import SyntaxProblem
 from ..project import ProjectFacts
 from . import codec
@@ -136,7 +136,7 @@ class ReplayingShare(ModuleShare):
                 record["parse"] = [wanted, codec.problem_data(own_problems[0]), None]
             else:
                 self.live.append(record)
-                module = self.modules[-1].parsed.module_name
+                module = self.module_name_at(-1)
                 self._write(record, "parse", _parse_data, (wanted, own_aliases[module]))
         return problems, aliases
 
@@ -180,7 +180,7 @@ class ReplayingShare(ModuleShare):
         for position in range(len(self.modules)):
             found = self._step(position, digest, aliases)
             if found is not None:
-                changed[self.modules[position].parsed.module_name] = found
+                changed[self.module_name_at(position)] = found
         return changed
 
     def index(self, aliases: dict[str, JitDecorator]) -> ProjectFacts:
@@ -192,7 +192,7 @@ class ReplayingShare(ModuleShare):
         pieces = [codec.facts(module.record["facts"]) for module in self.unparsed]
         for position, record in enumerate(self.live):
             self._write(record, "facts", codec.facts_data, self.facts[position])
-            record["functions"] = bool(self.modules[position].jit_index.functions)
+            record["functions"] = self.has_functions_at(position)
         return merge_facts([*self.facts, *pieces])
 
     def rules_pass(
@@ -208,12 +208,12 @@ class ReplayingShare(ModuleShare):
                 listing.extend(codec.function(f) for f in module.record["listing"])
             else:
                 self._parse_for_real(module, len(self.history))
-        for position, (parsed, index, _) in enumerate(self.modules):
+        for position in range(len(self.modules)):
             record = self.live[position]
-            entries = listed(parsed, index)
+            entries = self.listing_at(position)
             listing.extend(entries)
             record["listing"] = [codec.function_data(f) for f in entries]
-            if checked is None or parsed.source.display in checked:
+            if checked is None or self.display_at(position) in checked:
                 found, asked = self.rules_at(position, facts)
                 diagnostics.extend(found)
                 questions = [[*question, answer] for question, answer in asked.asked.items()]

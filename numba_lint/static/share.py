@@ -3,14 +3,16 @@
 The engine's stages (`stages.py`) drive one `ModuleShare` per worker, in a forked process
 (`pool.ProcessWorkers`) or in-process (`pool.LocalWorkers`, the pool of one): the same code
 either way, so the findings cannot depend on the number of workers. A share keeps its libcst
-trees between stages; only names, facts, diagnostics and listings leave it.
+trees between stages up to a budget (`held_text`); past it, a module's rules run right after
+its parse and its tree is dropped (`dropped.py`), so a worker's memory stays bounded. Only
+names, facts, diagnostics and listings leave a share.
 """
 
 from __future__ import annotations
 
 import ast
 import gc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..bindings import unparsed_bindings
@@ -22,6 +24,7 @@ from ..modules import imported_modules
 from ..parse import ParsedModule, SyntaxProblem, parse
 from ..project import ProjectFacts, collect_facts
 from .asked import AskedFacts
+from .dropped import Dropped, RunningFacts
 from .indexing import index_module
 from .reduced_parse import NOTHING_ASSUMED, parse_reduced, reindexed
 
@@ -39,7 +42,9 @@ class ModuleShare:
 
     `reduce`: parse the blanked text (`reduced_parse`), for runs that keep no trees.
     `early_rules`: run a module's rules right after its parse when it imports no module of
-    the project (in worker processes: it shares the rules out like the parses)."""
+    the project (in worker processes: it shares the rules out like the parses).
+    `held_text`: the characters of text whose trees the share holds (None: every tree, as
+    runs that hand the trees on need); the modules parsed past it are `Dropped`."""
 
     def __init__(
         self,
@@ -49,13 +54,20 @@ class ModuleShare:
         *,
         reduce: bool = True,
         early_rules: bool = True,
+        held_text: int | None = None,
     ) -> None:
         self.rules = rules
         self.knowledge = knowledge
         self.project_modules = project_modules
         self.reduce = reduce
         self.early_rules = early_rules
-        self.modules: list[IndexedModule] = []
+        self.held_text = held_text
+        self.held = 0  # characters of text whose trees are held
+        self.running = RunningFacts()
+        # In one process the knowledge is read only once some code is jitted: the engine's
+        # reader, for rules run ahead of the rules stage (`knowledge` None until then).
+        self.read_knowledge: Callable[[], Any] | None = None
+        self.modules: list[IndexedModule | Dropped] = []
         # Per module, the decorators its blanked parse took for plain Python (`reindex` checks
         # them against the project's aliases).
         self.assumed: list[frozenset[str]] = []
@@ -89,11 +101,18 @@ class ModuleShare:
             else:
                 module = index_module(result)
                 facts = collect_facts([module])
-                self.modules.append(module)
+                self.running.add(facts)
                 self.assumed.append(assumed)
                 self.facts.append(facts)
-                self.early.append(self._early_rules(module, facts))
                 aliases[result.module_name] = dict(module.jit_index.decorator_aliases)
+                if self.held_text is None or self.held + len(text) <= self.held_text:
+                    self.held += len(text)
+                    self.modules.append(module)
+                    self.early.append(self._early_rules(module, facts))
+                else:  # past the budget: its rules now, with the facts known so far
+                    self.modules.append(Dropped.of(module, jit_names, assumed))
+                    self.early.append(self._rules_ahead(module))
+                del module, result  # the tree goes before the collection below
             gc.collect(0)  # the parse's cyclic garbage (`engine.collector_paused` says why)
         return problems, aliases
 
@@ -121,6 +140,55 @@ class ModuleShare:
             return None
         asked = AskedFacts(facts)
         return run_static_rules(parsed, index, self.rules, self.knowledge, asked), asked
+
+    def _rules_ahead(self, module: IndexedModule) -> EarlyRules | None:
+        """The rules of a module whose tree is about to be dropped, asking the facts of every
+        module this share parsed so far (kept if the merged facts answer alike)."""
+        parsed, index, _ = module
+        if not self.rules or not index.functions:
+            return None
+        if self.knowledge is None and self.read_knowledge is not None:
+            self.knowledge = self.read_knowledge()
+        asked = AskedFacts(self.running)
+        found = run_static_rules(parsed, index, self.rules, self.knowledge, asked)
+        return found, asked
+
+    def held_module(self, position: int) -> IndexedModule:
+        """The module at `position` with its tree: a dropped one parsed and indexed again as
+        its first parse did (deterministic: the tree it had)."""
+        module = self.modules[position]
+        if not isinstance(module, Dropped):
+            return module
+        parsed, _ = self._parse_one(module.source, module.text, module.jit_names)
+        if isinstance(parsed, SyntaxProblem):  # parsed once: the parse cannot fail now
+            raise RuntimeError(f"{module.source.display}: parsed again, it does not parse")
+        return index_module(parsed)
+
+    def held_modules(self) -> list[IndexedModule]:
+        """Every module with its tree (for runs that hand the trees on: they drop none)."""
+        return [self.held_module(position) for position in range(len(self.modules))]
+
+    def module_name_at(self, position: int) -> str:
+        module = self.modules[position]
+        return module.module_name if isinstance(module, Dropped) else module.parsed.module_name
+
+    def display_at(self, position: int) -> str:
+        module = self.modules[position]
+        return (
+            module.source.display if isinstance(module, Dropped) else module.parsed.source.display
+        )
+
+    def has_functions_at(self, position: int) -> bool:
+        module = self.modules[position]
+        if isinstance(module, Dropped):
+            return module.has_functions
+        return bool(module.jit_index.functions)
+
+    def listing_at(self, position: int) -> list[FunctionCoverage]:
+        module = self.modules[position]
+        if isinstance(module, Dropped):
+            return list(module.listing)
+        return listed(module.parsed, module.jit_index)
 
     def scan(
         self, share: list[tuple[SourceFile, str]], with_bindings: bool
@@ -150,7 +218,7 @@ class ModuleShare:
         for position in range(len(self.modules) if aliases else 0):
             found = self.reindex_at(position, aliases)
             if found is not None:
-                changed[self.modules[position].parsed.module_name] = found
+                changed[self.module_name_at(position)] = found
         return changed
 
     def reindex_at(
@@ -159,6 +227,10 @@ class ModuleShare:
         """`reindex` for one module: its decorator aliases if it was parsed or indexed again,
         None if it stands as it was."""
         module = self.modules[position]
+        if isinstance(module, Dropped):
+            if not module.changed_by(aliases):
+                return None
+            module = self.modules[position] = self.held_module(position)  # held from now on
         again = reindexed(module, self.assumed[position], aliases)
         if again is module:
             return None
@@ -180,27 +252,30 @@ class ModuleShare:
         """The rules on the share's modules (`checked`: only those files, by display name;
         None: all), and the listing of every module's jitted functions."""
         diagnostics: list[Diagnostic] = []
-        for position, (parsed, _, _) in enumerate(self.modules):
-            if checked is None or parsed.source.display in checked:
+        for position in range(len(self.modules)):
+            if checked is None or self.display_at(position) in checked:
                 diagnostics.extend(self.rules_at(position, facts)[0])
-        listing = [entry for parsed, index, _ in self.modules for entry in listed(parsed, index)]
+        listing = [
+            entry for position in range(len(self.modules)) for entry in self.listing_at(position)
+        ]
         return diagnostics, listing
 
     def rules_at(self, position: int, facts: ProjectFacts) -> EarlyRules:
         """The findings of one module's rules with the project's `facts`, and the questions
         they asked (the early rules' findings if those facts answer them alike)."""
-        (parsed, index, _), early = self.modules[position], self.early[position]
+        early = self.early[position]
         if early is not None and early[1].answers_hold(facts):
             return early
         asked = AskedFacts(facts)
-        if not index.functions:
+        if not self.has_functions_at(position):
             return [], asked
+        parsed, index, _ = self.held_module(position)  # a dropped one only for these rules
         found = run_static_rules(parsed, index, self.rules, self.knowledge, asked)
         gc.collect(0)
         return found, asked
 
     def has_jitted_code(self) -> bool:
-        return any(index.functions for _, index, _ in self.modules)
+        return any(self.has_functions_at(position) for position in range(len(self.modules)))
 
 
 def merge_facts(parts: list[ProjectFacts]) -> ProjectFacts:

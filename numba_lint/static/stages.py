@@ -8,13 +8,16 @@
    wrapper is known one round after that one), then merge every module's facts and add the
    bindings of the files never parsed.
 3. Run the rules (each worker on the modules it holds) and list the jitted functions; the
-   remaining files are checked for syntax by whichever worker is done first.
+   remaining files are checked for syntax by whichever worker is done first. In a project too
+   large to hold every tree, each module's rules ran in stage 1 and its tree was dropped
+   (`share.ModuleShare`, `dropped.py`): here only the modules whose questions the merged facts
+   answer otherwise are parsed again.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +52,9 @@ class Plan:
     # Parse jobs largest first (workers in processes: a big file last would leave the others
     # idle); in one process they keep the files' order.
     largest_first: bool = True
+    # Then the modules a file imports before it (`imports_first`): runs that drop the trees
+    # run each module's rules right after its parse, asking about the modules parsed so far.
+    imports_first: bool = False
 
     @classmethod
     def of(cls, texts: Mapping[SourceFile, str], **choices: Any) -> Plan:
@@ -89,7 +95,7 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
             for source, text in list(rest.items()):
                 if may_use_numba(text, reexporting, alias_names):
                     late[source] = candidates[source] = rest.pop(source)
-        return _parse_jobs(late, alias_names, plan.largest_first)
+        return _parse_jobs(late, alias_names, plan)
 
     parsed, scanned = _parse_all(workers, plan, wanted, second_round)
     for answer in scanned:
@@ -145,14 +151,52 @@ def _rules(
 
 
 def _parse_jobs(
-    files: Mapping[SourceFile, str], jit_names: frozenset[str] | None, largest_first: bool
+    files: Mapping[SourceFile, str], jit_names: frozenset[str] | None, plan: Plan
 ) -> list[Job]:
     """One job per file: the cost of a file (its jitted code) is not known in advance, so
     fixed shares would leave one worker idle while the other finishes."""
     ordered = list(files.items())
-    if largest_first:
+    if plan.largest_first:
         ordered.sort(key=lambda item: -len(item[1]))
+    if plan.imports_first:
+        ordered = imports_first(ordered, plan.names)
     return [("parse", ([item], jit_names)) for item in ordered]
+
+
+def imports_first(
+    files: list[tuple[SourceFile, str]], names: Mapping[SourceFile, str]
+) -> list[tuple[SourceFile, str]]:
+    """`files` with the project modules each one imports (read from its text, `from pkg
+    import mod` meaning every module of `pkg`) moved before it, as far as cycles allow; else
+    in the order given. A depth-first walk, without recursion (import chains can be long)."""
+    text = dict(files)
+    by_name: dict[str, list[SourceFile]] = {}
+    for source, _ in files:
+        name = names[source]
+        by_name.setdefault(name, []).append(source)
+        by_name.setdefault(name.rpartition(".")[0], []).append(source)  # its package's
+
+    def imported(source: SourceFile) -> Iterator[SourceFile]:
+        found = imported_modules([(names[source], source.path, text[source])])
+        return (other for name in sorted(found) for other in by_name.get(name, ()))
+
+    ordered: list[tuple[SourceFile, str]] = []
+    seen: set[SourceFile] = set()
+    for root, _ in files:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, imported(root))]
+        while stack:
+            source, below = stack[-1]
+            following = next((other for other in below if other not in seen), None)
+            if following is None:
+                stack.pop()
+                ordered.append((source, text[source]))
+            else:
+                seen.add(following)
+                stack.append((following, imported(following)))
+    return ordered
 
 
 def _scan_jobs(files: Mapping[SourceFile, str], with_bindings: bool) -> list[Job]:
@@ -173,7 +217,7 @@ def _parse_all(
     parses: they fill the workers' last gaps), handing each job to whichever worker is free.
     When every first-round parse is in, `then(answers)` may return more parse jobs (the second
     round), which go before the scans still waiting. Returns the parse and scan answers."""
-    first_round = _parse_jobs(plan.candidates, None, plan.largest_first)
+    first_round = _parse_jobs(plan.candidates, None, plan)
     pending = deque([*first_round, *_scan_jobs(scans, with_bindings=True)])
     awaiting_first_round = parses = len(first_round)
     if not awaiting_first_round:

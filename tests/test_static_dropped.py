@@ -1,0 +1,157 @@
+"""A static pass that drops each module's tree once its rules ran finds what one holding them
+finds, and really lets the trees go (numba_lint/static/dropped.py)."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from numba_lint.checks import ALL_RULES, static_rules
+from numba_lint.discover import SourceFile
+from numba_lint.knowledge import load_knowledge
+from numba_lint.static import engine, share
+from numba_lint.static.dropped import Dropped
+from numba_lint.static.engine import static_pass
+from tests.test_static_pool import STANDALONE, make_project
+
+
+def _texts(root: Path) -> dict[SourceFile, str]:
+    return {
+        SourceFile(path, str(path.relative_to(root))): path.read_text()
+        for path in sorted(root.rglob("*.py"))
+    }
+
+
+def _found(result: engine.StaticResult) -> tuple[list[tuple], list[dict]]:
+    return (
+        sorted((d.filename, d.location.row, d.code, d.message) for d in result.diagnostics),
+        [f.__dict__ for f in result.functions],
+    )
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> dict[SourceFile, str]:
+    root = tmp_path_factory.mktemp("dropped")
+    make_project(root)
+    # Parsed before fields.py (files go in order with one job), which declares its field.
+    (root / "pkg" / "early_weights.py").write_text(STANDALONE)
+    return _texts(root)
+
+
+def test_dropping_every_tree_finds_what_holding_them_finds(
+    project: dict[SourceFile, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The project has every reason to parse a dropped module again: a field another module
+    declares (standalone.py's early NB101 must not stand), calls into modules parsed later,
+    the project's alias `fast_jit` (index again) and a second-round module."""
+    held = {jobs: static_pass(project, ALL_RULES, jobs=jobs, keep_trees=False) for jobs in (1, 2)}
+    dropped, parsed_again = [], []
+    original_of, original_held = Dropped.of.__func__, share.ModuleShare.held_module  # type: ignore[attr-defined]
+
+    def of(cls: type[Dropped], *args: object) -> Dropped:
+        made = original_of(cls, *args)
+        dropped.append(made.source.display)
+        return made
+
+    def held_module(self: share.ModuleShare, position: int):  # type: ignore[no-untyped-def]
+        if isinstance(self.modules[position], Dropped):
+            parsed_again.append(self.modules[position].source.display)
+        return original_held(self, position)
+
+    monkeypatch.setattr(Dropped, "of", classmethod(of))
+    monkeypatch.setattr(share.ModuleShare, "held_module", held_module)
+    monkeypatch.setattr(engine, "HELD_TEXT", 0)
+    for jobs in (1, 2):
+        assert _found(static_pass(project, ALL_RULES, jobs=jobs, keep_trees=False)) == _found(
+            held[jobs]
+        )
+    assert _found(held[1]) == _found(held[2])
+    # Counted in this process: the run with one job (the workers' counts stay in them).
+    assert len(dropped) == 30  # every module parsed: not broken.py nor the plain helpers
+    # Parsed again: the modules the project's alias indexes again, and the one whose early
+    # NB101 did not hold (its rules ran before fields.py was parsed); the others' stand.
+    again = {name for name in parsed_again if not name.startswith("pkg/m")}
+    assert again == {"pkg/early_weights.py", "pkg/late.py"}
+    assert len([name for name in parsed_again if name.startswith("pkg/m")]) == 24
+    assert not [d for d in held[1].diagnostics if d.filename.endswith("early_weights.py")]
+
+
+def test_a_share_past_its_budget_keeps_no_tree(tmp_path: Path) -> None:
+    """Past `held_text`, a module's libcst tree is gone once `parse` returns: nothing the
+    share keeps (facts, early findings, listing) refers to it."""
+    make_project(tmp_path)
+    files = [
+        (source, text)
+        for source, text in _texts(tmp_path).items()
+        if source.display.startswith("pkg/m") or source.display == "pkg/_jit.py"
+    ]
+    knowledge, _ = load_knowledge()
+    trees: list[int] = []  # libcst trees refuse weak references: their ids
+    original = share.index_module
+
+    def index_module(parsed, aliases=None):  # type: ignore[no-untyped-def]
+        trees.append(id(parsed.module))
+        return original(parsed, aliases)
+
+    worker = share.ModuleShare(static_rules(ALL_RULES), knowledge, held_text=5_000)
+    share.index_module = index_module  # type: ignore[assignment]
+    try:
+        worker.parse(files, None)
+    finally:
+        share.index_module = original  # type: ignore[assignment]
+    gc.collect()
+    held = [m for m in worker.modules if not isinstance(m, Dropped)]
+    assert 0 < len(held) < len(files)  # the budget held the first modules' trees only
+    alive = {id(tree) for tree in gc.get_objects() if isinstance(tree, cst.Module)}
+    assert len(alive.intersection(trees)) == len(held)
+    assert {id(module.parsed.module) for module in held} <= alive
+    # Every dropped module still answers the later stages without its tree: g is listed (f
+    # uses the project's alias, known only once every module is parsed).
+    dropped = worker.modules[len(held) :]
+    assert all(isinstance(m, Dropped) for m in dropped)
+    assert all(
+        m.has_functions and [f.name for f in m.listing] == [f"g{m.module_name[5:]}"]
+        for m in dropped
+    )
+
+
+def test_a_project_holds_its_trees_while_its_candidates_fit(
+    project: dict[SourceFile, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = engine.Plan.of(project)
+    size = sum(len(text) for text in plan.candidates.values())
+    monkeypatch.setattr(engine, "HELD_TEXT", size)
+    assert engine._held_text(plan, keep_trees=False) is None
+    monkeypatch.setattr(engine, "HELD_TEXT", size - 1)
+    assert engine._held_text(plan, keep_trees=False) == 0
+    assert engine._held_text(plan, keep_trees=True) is None  # the trees are handed on
+
+
+def test_runs_that_drop_trees_parse_the_imported_modules_first(tmp_path: Path) -> None:
+    """A module's rules run right after its parse there, asking about the modules parsed so
+    far: the ones it imports should be among them (cycles keep the order given)."""
+    from numba_lint.static.stages import imports_first
+
+    files = {
+        "app.py": "from pkg import tools\nfrom pkg.core import run\n",
+        "pkg/__init__.py": "",
+        "pkg/core.py": "from .base import Base\nimport app\n",  # a cycle through app
+        "pkg/tools.py": "x = 1\n",
+        "pkg/base.py": "import numpy\n",
+        "alone.py": "import os\n",
+    }
+    texts = {}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+        texts[SourceFile(tmp_path / name, name)] = text
+    names = {source: source.display.removesuffix(".py").replace("/", ".") for source in texts}
+    names = {s: n.removesuffix(".__init__") for s, n in names.items()}
+    ordered = [source.display for source, _ in imports_first(list(texts.items()), names)]
+    assert sorted(ordered) == sorted(files)
+    assert ordered.index("pkg/base.py") < ordered.index("pkg/core.py") < ordered.index("app.py")
+    assert ordered.index("pkg/tools.py") < ordered.index("app.py")
+    assert ordered[-1] == "alone.py"  # imports nothing of the project: where it was
