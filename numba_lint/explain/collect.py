@@ -21,11 +21,11 @@ from ..discover import SourceFile
 from ..dynamic.parent.harvested import load_harvest
 from ..dynamic.parent.locate import Locator, to_diagnostics
 from ..dynamic.parent.module_findings import PreparedModule, coverage_entry
-from ..dynamic.parent.run import _collect_result, _Collected, _prepare, module_job
+from ..dynamic.parent.run import Collected, collect_result, module_job, prepare_module
 from ..dynamic.parent.trial import run_jobs
 from ..dynamic.parent.warning_anchors import split_at_top_level_commas
 from ..jit_index import IndexedModule, JitFunction
-from ..notebook.expand import _in_cells, expand_notebooks
+from ..notebook.expand import expand_notebooks, in_cells
 from ..parse import ParsedModule, SyntaxProblem, Unreadable, read_text
 from ..static.indexing import parse_and_index
 from .target import Target, TargetError
@@ -159,8 +159,8 @@ def _explained(
         explanation.problem = f"module not checked: {outcome.reason}"
         return explanation
     display = {module.source.path: module.source.filename}
-    collected = _Collected()
-    _collect_result(
+    collected = Collected()
+    collect_result(
         module, outcome.result, Locator({module.source.path: module.source}, display), collected
     )
     for mod, plan, status in collected.coverage:
@@ -197,10 +197,10 @@ def _place(
     first, last = explanation.lines[0].row, explanation.lines[-1].row
     for diagnostic in diagnostics:
         if rows:  # "passed at line 17" of the notebook's module -> "cell 7, line 3"
-            numba = _in_cells(diagnostic.detail.get("numba", ""), rows)
+            numba = in_cells(diagnostic.detail.get("numba", ""), rows)
             diagnostic = replace(
                 diagnostic,
-                message=_in_cells(diagnostic.message, rows),
+                message=in_cells(diagnostic.message, rows),
                 detail={**diagnostic.detail, "numba": numba},
             )
         inside = diagnostic.filename == explanation.filename and (
@@ -243,7 +243,7 @@ def _job(
     indexed: IndexedModule, function: JitFunction, config: Config, signature: str | None
 ) -> PreparedModule:
     harvest, _ = load_harvest(config.project_root, config.signatures_file)
-    module = _prepare(indexed, config, harvest)
+    module = prepare_module(indexed, config, harvest)
     if signature is not None:
         given = tuple(split_signature(signature))
         module.plans = [

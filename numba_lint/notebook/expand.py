@@ -96,7 +96,7 @@ class Notebooks:
             location=start,
             end_location=end,
             cell=position,
-            message=_in_cells(diagnostic.message, origin.module.rows),
+            message=in_cells(diagnostic.message, origin.module.rows),
         )
 
     def _moved_function(self, function: FunctionCoverage) -> FunctionCoverage:
@@ -111,7 +111,7 @@ class Notebooks:
         return replace(function, filename=origin.display, line=physical.row, cell=(number, line))
 
 
-def _in_cells(message: str, rows: list[tuple[int, int]]) -> str:
+def in_cells(message: str, rows: list[tuple[int, int]]) -> str:
     """ "passed at line 17" (a line of the virtual module) -> "passed at cell 7, line 3"."""
 
     def cell_words(match: re.Match[str]) -> str:

@@ -3,6 +3,8 @@
 The dynamic pass's one entry point, called by the pipeline: plan signature sources, run one
 worker job per module (cached by content), then locate failures and warnings, add callee
 coverage and the "not trial-compiled" notes. Runs in the linter's process: never imports Numba.
+`explain` runs one module's job through the same steps: `prepare_module`, then `collect_result`
+into a `Collected`.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def module_job(parsed: ParsedModule, plans: list[FunctionPlan], config: Config) 
     return job
 
 
-def _prepare(
+def prepare_module(
     module: IndexedModule,
     config: Config,
     harvest: dict[str, Any],
@@ -99,7 +101,7 @@ def _prepare(
 
 
 @dataclass
-class _Collected:
+class Collected:
     """What the modules' outcomes add up to, before de-duplication and coverage."""
 
     findings: list[Finding] = field(default_factory=list)
@@ -124,7 +126,7 @@ def run_dynamic(
     prepared: list[PreparedModule] = []
     cached: dict[int, WorkerResult] = {}
     for indexed in modules:
-        module = _prepare(indexed, config, harvest, sites)
+        module = prepare_module(indexed, config, harvest, sites)
         if record_types:  # the HTML report's types per line (a job of its own in the cache)
             module.job["record_types"] = True
         # The cache stores the records as plain JSON (dict[str, Any]); they keep their shape.
@@ -144,12 +146,12 @@ def run_dynamic(
 
     display = {m.source.path: m.source.filename for m in prepared}
     locator = Locator({m.source.path: m.source for m in prepared}, display)
-    collected = _Collected()
+    collected = Collected()
     for module, outcome in zip(prepared, outcomes, strict=True):
         if outcome.result is None:
             _collect_failure(module, outcome, collected, result)
         else:
-            _collect_result(module, outcome.result, locator, collected)
+            collect_result(module, outcome.result, locator, collected)
             result.types.extend(outcome.result.get("types", []))
             result.engine_note = result.engine_note or outcome.result.get("engine_note")
 
@@ -213,7 +215,7 @@ def _inlined_through_callers(
 
 
 def _collect_failure(
-    module: PreparedModule, outcome: Outcome, collected: _Collected, result: DynamicResult
+    module: PreparedModule, outcome: Outcome, collected: Collected, result: DynamicResult
 ) -> None:
     """A module without a worker result: one diagnostic (unless no worker could start)."""
     if outcome.failure == "unavailable":
@@ -231,8 +233,8 @@ def _collect_failure(
         collected.coverage.append((module, plan, status))
 
 
-def _collect_result(
-    module: PreparedModule, worker: WorkerResult, locator: Locator, collected: _Collected
+def collect_result(
+    module: PreparedModule, worker: WorkerResult, locator: Locator, collected: Collected
 ) -> None:
     dropped = set(worker.get("dropped_names", []))
     lines = {plan.key: plan.line for plan in module.plans}
