@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -22,8 +23,28 @@ from .recursion import deep_recursion
 from .walk import TypeDispatchVisitor, walk
 
 
+class AnswersProjectQuestions:
+    """The only questions rules ask about the project (`checks.base.ProjectQuestions`),
+    answered from field names, registrations and bindings: by the whole project's
+    `ProjectFacts`, and by a static worker's facts so far (`static.dropped.RunningFacts`)."""
+
+    field_names: AbstractSet[str]
+    registered: AbstractSet[str]
+    bindings: Mapping[str, Mapping[str, str]]
+
+    def is_field(self, attribute: str) -> bool:
+        return attribute in self.field_names
+
+    def is_registered(self, name: str) -> bool:
+        return name in self.registered
+
+    def resolve(self, module: str, qualified: str) -> str | None:
+        """What `qualified`, seen from `module`, is bound to (`bindings.resolve`)."""
+        return project_bindings.resolve(self.bindings, module, qualified)
+
+
 @dataclass
-class ProjectFacts:
+class ProjectFacts(AnswersProjectQuestions):
     """What the static pass knows about the whole project being checked (all modules)."""
 
     # Attribute names that project types legitimately carry in jitted code: jitclass and
@@ -41,17 +62,6 @@ class ProjectFacts:
     # project (`overload(helper)`, `typeof_impl.register(Point)`): an extension may have taught
     # Numba to type them, so rules about plain functions and classes leave them alone.
     registered: frozenset[str] = frozenset()
-
-    # The only questions rules ask about the project (`ProjectQuestions`).
-    def is_field(self, attribute: str) -> bool:
-        return attribute in self.field_names
-
-    def is_registered(self, name: str) -> bool:
-        return name in self.registered
-
-    def resolve(self, module: str, qualified: str) -> str | None:
-        """What `qualified`, seen from `module`, is bound to (`bindings.resolve`)."""
-        return project_bindings.resolve(self.bindings, module, qualified)
 
 
 # Calls whose string arguments name fields: np.dtype([...]), namedtuple("P", "x y"),

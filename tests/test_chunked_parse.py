@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from collections import OrderedDict
 
 import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from numba_lint.recent import Recent
 from numba_lint.static import chunked_parse
 from numba_lint.static.chunked_parse import parse_in_pieces, pieces, statement_starts
 
@@ -108,7 +108,7 @@ def long_module(edited: int) -> str:
 def test_remembered_pieces_reparse_only_the_edited_piece(monkeypatch) -> None:
     # The language server's keystrokes: only the piece with the edit reaches libcst again, and
     # the joined module is still the whole-file module of the new text.
-    monkeypatch.setattr(chunked_parse, "_remembered", OrderedDict())
+    monkeypatch.setattr(chunked_parse, "_remembered", Recent())
     chunked_parse.remember_pieces(64)
     parsed: list[str] = []
 

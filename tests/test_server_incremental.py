@@ -122,7 +122,9 @@ def _check(path: Path, text: str) -> list[Diagnostic]:
 
 
 def _walked(path: Path) -> dict[str, object]:
-    return dict(walk_memo._PAST[str(path)].walked)
+    past = walk_memo._PAST.get(str(path))
+    assert past is not None
+    return dict(past.walked)
 
 
 def test_every_edit_finds_what_a_check_from_scratch_finds(project: Path) -> None:
@@ -156,7 +158,7 @@ def test_walks_are_not_remembered_unless_asked(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.numba-lint]\n")
     walk_memo.remember_walks(0)
     _check(tmp_path / "kernels.py", SOURCE)
-    assert str(tmp_path / "kernels.py") not in walk_memo._PAST
+    assert walk_memo._PAST.get(str(tmp_path / "kernels.py")) is None
 
 
 @pytest_lsp.fixture(config=CONFIG)

@@ -22,8 +22,6 @@ edits gives exactly the findings of a check from scratch.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -33,24 +31,19 @@ import libcst as cst
 from ..diagnostic import Diagnostic
 from ..jit_index import JitFunction, JitIndex
 from ..parse import ParsedModule
+from ..recent import Recent
 
 if TYPE_CHECKING:
     from .base import ProjectQuestions
 
 _GLOBAL = re.compile(r"\bglobal\b")
-# Files remembered (least recently checked dropped first); 0: off.
-_LIMIT = 0
-_PAST: OrderedDict[str, _Past] = OrderedDict()
-_LOCK = threading.Lock()  # the language server checks on two threads
+# File -> its last check's walks, for the last files checked (the server's; the CLI keeps none).
+_PAST: Recent[str, _Past] = Recent()
 
 
 def remember_walks(files: int) -> None:
     """Remember the rule walks of the last `files` files checked (0: none, forgets all)."""
-    global _LIMIT
-    with _LOCK:
-        _LIMIT = files
-        while len(_PAST) > files:
-            _PAST.popitem(last=False)
+    _PAST.set_limit(files)
 
 
 @dataclass
@@ -137,8 +130,7 @@ class WalkMemo:
         self.outermost = outermost
         self.spans = {f.qualname: parsed.statement_lines.def_span(f.node) for f in outermost}
         self.walked: dict[str, _Walked] = {}
-        with _LOCK:
-            self.past = _PAST.get(parsed.source.display)
+        self.past = _PAST.get(parsed.source.display)
         unique = len(self.spans) == len(outermost)
         self.reusable = self._past_applies() if unique else set()
 
@@ -211,12 +203,9 @@ class WalkMemo:
 
     def keep(self) -> None:
         """Remember this run for the next check of the file."""
-        display = self.parsed.source.display
-        with _LOCK:
-            _PAST.pop(display, None)
-            _PAST[display] = _Past(self.lines, self.key, self.knowledge, self.walked)
-            while len(_PAST) > _LIMIT:
-                _PAST.popitem(last=False)
+        _PAST.put(
+            self.parsed.source.display, _Past(self.lines, self.key, self.knowledge, self.walked)
+        )
 
 
 def memo_for(
@@ -227,6 +216,6 @@ def memo_for(
     outermost: Sequence[JitFunction],
 ) -> WalkMemo | None:
     """The memo of this module's walks, or None when walks are not remembered."""
-    if not _LIMIT:
+    if not _PAST.limit:
         return None
     return WalkMemo(parsed, index, rules, knowledge, outermost)

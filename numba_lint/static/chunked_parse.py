@@ -16,45 +16,34 @@ for the CLI, which parses each file once.
 from __future__ import annotations
 
 import ast
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import libcst as cst
 
+from ..recent import Recent
+
 # Pieces are cut at the first top-level statement that starts this many lines after the last cut.
 PIECE_LINES = 100
 
-# Piece text -> its tree, least recently used first; at most _remember_limit of them.
-_remembered: OrderedDict[str, cst.Module] = OrderedDict()
-_remember_limit = 0
-_remember_lock = threading.Lock()  # the language server parses on two threads
+# Piece text -> its tree (the server's; the CLI keeps none).
+_remembered: Recent[str, cst.Module] = Recent()
 
 
 def remember_pieces(limit: int) -> None:
     """Keep the trees of the last `limit` pieces parsed (0: keep none, the default)."""
-    global _remember_limit
-    with _remember_lock:
-        _remember_limit = limit
-        while len(_remembered) > limit:
-            _remembered.popitem(last=False)
+    _remembered.set_limit(limit)
 
 
 def _parse_piece(part: str, parse_module: Callable[[str], cst.Module]) -> cst.Module:
     """`parse_module(part)`, or the tree of the same text parsed before (see remember_pieces;
     every caller passes the same parse function)."""
-    if not _remember_limit:
+    if not _remembered.limit:
         return parse_module(part)
-    with _remember_lock:
-        known = _remembered.get(part)
-        if known is not None:
-            _remembered.move_to_end(part)
-            return known
+    known = _remembered.get(part)
+    if known is not None:
+        return known
     module = parse_module(part)
-    with _remember_lock:
-        _remembered[part] = module
-        while len(_remembered) > _remember_limit:
-            _remembered.popitem(last=False)
+    _remembered.put(part, module)
     return module
 
 

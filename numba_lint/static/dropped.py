@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .. import bindings as project_bindings
 from ..diagnostic import FunctionCoverage
 from ..discover import SourceFile
 from ..jit_index import IndexedModule, listed
-from ..project import ProjectFacts
+from ..project import AnswersProjectQuestions, ProjectFacts
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ class Dropped:
         return not (self.assumed.isdisjoint(aliases) and self.looked_up.isdisjoint(aliases))
 
 
-class RunningFacts:
+class RunningFacts(AnswersProjectQuestions):
     """The merged facts of the modules one worker parsed so far (`share.merge_facts`'s rule:
     a module name seen twice has no bindings), kept up to date one module at a time so that a
     module's early rules see more of the project than its own facts."""
@@ -75,12 +74,3 @@ class RunningFacts:
         self.registered |= facts.registered
         for module, names in facts.bindings.items():
             self.bindings[module] = {} if module in self.bindings else names
-
-    def is_field(self, attribute: str) -> bool:
-        return attribute in self.field_names
-
-    def is_registered(self, name: str) -> bool:
-        return name in self.registered
-
-    def resolve(self, module: str, qualified: str) -> str | None:
-        return project_bindings.resolve(self.bindings, module, qualified)
