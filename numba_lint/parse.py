@@ -121,39 +121,47 @@ def module_name_for(path: Path, resolved: Path | None = None) -> str:
     return ".".join(parts) or path.stem
 
 
-def _skip_validation(node: cst.CSTNode) -> None:
-    pass
+class _ThisThread(threading.local):
+    # True while this thread runs libcst's parser (`parse_libcst`).
+    parsing = False
 
 
-# libcst's own `CSTNode.__post_init__`, saved by the first parse (before it switches it off).
+_THIS_THREAD = _ThisThread()
+# libcst's own `CSTNode.__post_init__` (its validation), once `_skip_while_parsing` replaced it.
 _VALIDATE: Any = None
-# Validation is switched off for the whole process while any thread parses (the language server
-# parses on two threads): the first parse to start switches it off, the last to end restores it,
-# so no thread can restore it under another, or save the switched-off method as "the original".
-_validation_lock = threading.Lock()
-_parsing = 0
+_install_lock = threading.Lock()
+
+
+def _skip_while_parsing(node: cst.CSTNode) -> None:
+    if not _THIS_THREAD.parsing:
+        _VALIDATE(node)
+
+
+def _install_switch() -> None:
+    """Give libcst's nodes a per-thread switch for their validation, once per process."""
+    global _VALIDATE
+    import libcst as cst
+
+    with _install_lock:
+        if _VALIDATE is None:
+            _VALIDATE = cst.CSTNode.__post_init__
+            cst.CSTNode.__post_init__ = _skip_while_parsing  # type: ignore[method-assign, assignment]
 
 
 def parse_libcst(text: str) -> cst.Module:
     """`cst.parse_module`, without re-validating every node the parser builds: validation is
     for trees built by hand (libcst's own comment on `CSTNode.__post_init__` says so), and it
-    was a third of the parse time."""
-    global _parsing, _VALIDATE
+    was a third of the parse time. The switch is per thread: the language server parses on two
+    threads, and a node another thread builds meanwhile is still validated."""
     import libcst as cst
 
-    with _validation_lock:
-        if _parsing == 0:
-            if _VALIDATE is None:  # no parse runs: this is libcst's own method
-                _VALIDATE = cst.CSTNode.__post_init__
-            cst.CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign, assignment]
-        _parsing += 1
+    _install_switch()
+    outer = _THIS_THREAD.parsing
+    _THIS_THREAD.parsing = True
     try:
         return cst.parse_module(text)
     finally:
-        with _validation_lock:
-            _parsing -= 1
-            if _parsing == 0:
-                cst.CSTNode.__post_init__ = _VALIDATE  # type: ignore[method-assign]
+        _THIS_THREAD.parsing = outer
 
 
 _RUNNING_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
