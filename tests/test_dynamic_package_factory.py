@@ -126,9 +126,11 @@ def test_the_package_is_imported_once_and_findings_are_unchanged(
         plain, plain_imports = _run(paths, tmp_path)
     assert plain_imports == 2
     assert _facts(shared) == _facts(plain)
-    found = {(d.filename, d.code, d.location.row) for d in shared.diagnostics}
-    assert ("countpkg/first.py", "NB903", 15) in found
-    assert ("countpkg/second.py", "NB903", 13) in found
+    # By function, not row: Numba 0.68 gives `bad`'s failure no location (reported at its def),
+    # older releases the line of the call.
+    found = {(d.filename, d.code, d.function) for d in shared.diagnostics}
+    assert ("countpkg/first.py", "NB903", "bad") in found
+    assert ("countpkg/second.py", "NB903", "broken") in found
     # The package's import warning, caught where each module imported the package.
     warned = [d for d in shared.diagnostics if "warns at import" in d.message]
     assert len(warned) == len([d for d in plain.diagnostics if "warns at import" in d.message])
