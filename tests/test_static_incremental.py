@@ -161,8 +161,9 @@ def test_values_come_back_as_they_were_written() -> None:
         codec.literal_data(object())
 
 
-def test_facts_edit_checks_the_importer_again(project: Path) -> None:
-    """`caller.py` is unchanged, but what it imports changed: its rules run again."""
+def caller_of_a_plain_helper(project: Path) -> tuple[Path, str]:
+    """`pkg/caller.py`'s jitted function calls `pkg/helpers.py`'s plain `helper` (NB205);
+    the helper's path and the output, which is that without the cache."""
     helpers = project / "pkg" / "helpers.py"
     helpers.write_text("def helper(x):\n    return x\n", encoding="utf-8")
     (project / "pkg" / "caller.py").write_text(
@@ -172,6 +173,12 @@ def test_facts_edit_checks_the_importer_again(project: Path) -> None:
     )
     plain = same_as_without_cache(project)
     assert '"code": "NB205"' in plain
+    return helpers, plain
+
+
+def test_facts_edit_checks_the_importer_again(project: Path) -> None:
+    """`caller.py` is unchanged, but what it imports changed: its rules run again."""
+    helpers, plain = caller_of_a_plain_helper(project)
     helpers.write_text(
         "import numba\n\n\n@numba.njit\ndef helper(x):\n    return x\n", encoding="utf-8"
     )
@@ -266,15 +273,7 @@ def test_edited_files_that_were_never_parsed_are_rescanned_without_the_engine(
 def test_an_imported_module_is_rescanned_while_its_bindings_stand(project: Path) -> None:
     """A module a jitted one imports lends its bindings to the rules (NB205 here): an edit
     that keeps them is rescanned; one that changes them takes the engine."""
-    helpers = project / "pkg" / "helpers.py"
-    helpers.write_text("def helper(x):\n    return x\n", encoding="utf-8")
-    (project / "pkg" / "caller.py").write_text(
-        "import numba\nfrom pkg.helpers import helper\n\n\n"
-        "@numba.njit\ndef caller(x):\n    return helper(x)\n",
-        encoding="utf-8",
-    )
-    plain = same_as_without_cache(project)
-    assert '"code": "NB205"' in plain
+    helpers, plain = caller_of_a_plain_helper(project)
     helpers.write_text("def helper(x):\n    return x + 1  # edited\n", encoding="utf-8")
     edited, heavy = probed_check(project)
     assert "numba_lint.static.engine" not in heavy
