@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from dynamic_support import check_source
 
@@ -60,6 +62,12 @@ def iterate_pairs(n):
     for a, b in pairs(n):
         s += a * b
     return s
+
+
+@njit("float64(float64)")
+def unknown_numpy_function(x):
+    y = x + 1.0
+    return np.frobnicate(y)
 """
 
 
@@ -85,6 +93,9 @@ def span(result: DynamicResult, function: str) -> tuple[str, int, int, int]:
         ("undefined", ("NB903", 39, 16, 36)),  # the undefined name
         # Lowering would reject it (an iterator returned); typing-only reads it from the types.
         ("pairs", ("NB907", 44, 5, 35)),
+        # Numba 0.59 places it; 0.68 raises Python's AttributeError with no location, and the
+        # attribute its message names is found in the body: np.frobnicate either way.
+        ("unknown_numpy_function", ("NB904", 58, 12, 25)),
     ],
 )
 def test_range_is_the_named_node(result: DynamicResult, function: str, expected: tuple) -> None:
@@ -173,6 +184,54 @@ def test_no_location_from_numba_is_the_def_line_and_said(tmp_path) -> None:
     lowering = {**raw, "types": ["LoweringError", "NumbaError", "Exception"]}
     [lowered] = locator.failure(lowering, source, 10, set())
     assert lowered.start == (11, 5) and "no location" not in lowered.message
+
+
+def test_no_location_but_a_named_module_attribute_is_that_attribute(tmp_path) -> None:
+    """Python's "module 'numpy' has no attribute" raised through Numba without a location:
+    the finding is the unknown attribute at its read in the body, not the def line."""
+    code = "import numpy as np\n" + NOWHERE.replace("a = g(n)", "a = np.frobnicate(n)")
+    locator, source = _locator_for(tmp_path, code)
+    raw = {
+        "types": ["AttributeError", "Exception"],
+        "text": "module 'numpy' has no attribute 'frobnicate'",
+        "chain": [],
+        "text_locs": [],
+        "fallback": {"file": source.path, "line": 12},
+        "function": "f",
+    }
+    [found] = locator.failure(raw, source, 11, set())
+    assert found.rule.code == "NB904"
+    assert (found.start, found.end) == ((12, 9), (12, 22))
+    assert found.message == "unknown attribute 'frobnicate' of module numpy"
+    assert found.detail["location"] == "none from Numba: the node its message names"
+    # Without such a read in the body it stays at the def line, and says so.
+    plain_locator, plain = _locator_for(tmp_path, NOWHERE)
+    [unplaced] = plain_locator.failure({**raw, "fallback": None}, plain, 10, set())
+    assert unplaced.start == (10, 5) and unplaced.message.endswith(
+        "(Numba gave no location; reported at the function)"
+    )
+
+
+def test_an_unknown_numpy_function_is_one_finding_from_both_passes(tmp_path) -> None:
+    """The static NB201 and the trial compile's failure are about one node: one finding,
+    confirmed, at `np.frobnicate` (on Numba 0.68 the trial compile's error has no location;
+    before, it sat at the function's name beside the static finding: two findings)."""
+    from conftest import run_cli
+
+    (tmp_path / "frob.py").write_text(
+        "import numba\nimport numpy as np\n\n\n"
+        '@numba.njit("float64(float64)")\n'
+        "def f(x):\n    y = x + 1\n    return np.frobnicate(y)\n",
+        encoding="utf-8",
+    )
+    done = run_cli("check", "--no-cache", "--format", "json", "frob.py", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    [found] = json.loads(done.stdout)["diagnostics"]
+    assert (found["code"], found["confirmed"]) == ("NB201", True)
+    assert (found["location"], found["end_location"]) == (
+        {"row": 8, "column": 12},
+        {"row": 8, "column": 25},
+    )
 
 
 def test_internal_names_become_the_users_words(tmp_path) -> None:

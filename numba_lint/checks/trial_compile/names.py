@@ -20,6 +20,8 @@ UNTYPED_GLOBAL = re.compile(r"Untyped global name '([^']+)':?\s*(.*)")
 NAME_ERROR = re.compile(r"NameError: name '([^']+)' is not defined")
 UNKNOWN_ATTR = re.compile(r"Unknown attribute '([^']+)' of type (.+)")
 MODULE_OWNER = re.compile(r"Module\(<module '([\w.]+)'")
+# Python's own wording, raised through Numba 0.68 with no location for `np.frobnicate`.
+NO_MODULE_ATTR = re.compile(r"^module '([\w.]+)' has no attribute '([^']+)'")
 UNSUPPORTED_NUMPY = re.compile(r"Use of unsupported NumPy function '([\w.]+)'")
 
 
@@ -152,35 +154,53 @@ class UnknownAttribute(TrialRule):
         ),
     )
 
-    shapes = (UNKNOWN_ATTR, MODULE_OWNER)
+    shapes = (UNKNOWN_ATTR, MODULE_OWNER, NO_MODULE_ATTR)
 
     @classmethod
     def claim(cls, failure: Failure) -> dict[str, Any] | None:
-        match = UNKNOWN_ATTR.search(failure.message)
-        if match is None:
+        named = _unknown_attribute(failure)
+        if named is None:
             return None
-        owner = match.group(2).strip()
-        if owner.startswith("Module("):
-            owner = "module " + owner.split("'")[1] if "'" in owner else owner
-        return {"attribute": match.group(1), "owner": owner}
+        attribute, owner, module = named
+        if module is not None:
+            owner = f"module {module}"
+        return {"attribute": attribute, "owner": owner}
 
     @classmethod
     def locate(cls, nodes: LineNodes, line: int, failure: Failure) -> cst.CSTNode | None:
         """The attribute read of that name; `np.fft.fft`: the unknown `fft` is the one read
         from the module the message names."""
-        match = UNKNOWN_ATTR.search(failure.message)
-        if match is None:
+        named = _unknown_attribute(failure)
+        if named is None:
             return None
-        named = [
+        attribute, _, module = named
+        reads = [
             node
             for node, _ in nodes.nodes_on(line, (cst.Attribute,))
-            if isinstance(node, cst.Attribute) and node.attr.value == match.group(1)
+            if isinstance(node, cst.Attribute) and node.attr.value == attribute
         ]
-        module = MODULE_OWNER.search(match.group(2))
-        if module:
-            last = module.group(1).rsplit(".", 1)[-1]
-            named.sort(key=lambda n: _dotted(n.value).rsplit(".", 1)[-1] != last)
-        return named[0] if named else None
+        if module is not None:
+            last = module.rsplit(".", 1)[-1]
+            reads.sort(key=lambda n: _dotted(n.value).rsplit(".", 1)[-1] != last)
+        return reads[0] if reads else None
+
+
+def _unknown_attribute(failure: Failure) -> tuple[str, str, str | None] | None:
+    """(attribute, owner as Numba wrote it, the owner's module name if it is a module) of
+    Numba's "Unknown attribute" or Python's "module 'numpy' has no attribute"."""
+    match = UNKNOWN_ATTR.search(failure.message)
+    if match is not None:
+        owner = match.group(2).strip()
+        module = MODULE_OWNER.search(owner)
+        if module is not None:
+            return match.group(1), owner, module.group(1)
+        if owner.startswith("Module(") and "'" in owner:
+            return match.group(1), owner, owner.split("'")[1]
+        return match.group(1), owner, None
+    python = NO_MODULE_ATTR.search(failure.message)
+    if python is not None and "AttributeError" in failure.types:
+        return python.group(2), f"module {python.group(1)}", python.group(1)
+    return None
 
 
 class UnsupportedNumpyFunction(TrialRule):

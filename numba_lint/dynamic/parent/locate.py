@@ -23,7 +23,7 @@ import libcst as cst
 
 from ...checks import trial_compile as rules
 from ...checks.base import RuleInfo
-from ...checks.trial_compile import LOCATE_ORDER, Failure
+from ...checks.trial_compile import LOCATE_ORDER, Failure, TrialRule
 from ...diagnostic import Diagnostic, Location, Pass
 from ..protocol import KIND_INVALID_SIGNATURE, KIND_LOWERING, FailureRecord
 from .disagreement import disagreement
@@ -78,6 +78,24 @@ def _node_for(source: SourceNodes, line: int, failure: Failure) -> cst.CSTNode |
         for node, _ in source.nodes_on(line, (cst.Name,)):
             if node.value == quoted:  # type: ignore[attr-defined]
                 return node
+    return None
+
+
+def _named_in_function(
+    source: SourceNodes, function_line: int, rule: type[TrialRule], failure: Failure
+) -> cst.CSTNode | None:
+    """For a failure Numba gave no location for: the first node, in source order, of the
+    checked function's body that the claiming rule's message names (`np.frobnicate` for
+    "module 'numpy' has no attribute 'frobnicate'"), else None. Only the claiming rule's own
+    locator: a name merely quoted in the message is too weak a clue across a whole body."""
+    function = source.function_at(function_line)[0]
+    if function is None:
+        return None
+    where = source.position(function)
+    for line in range(where.start.line, where.end.line + 1):
+        node = rule.locate(source, line, failure)
+        if node is not None:
+            return node
     return None
 
 
@@ -138,7 +156,12 @@ class Locator:
                 line, node, text, also = chosen
                 detail["also_at"] = also
             elif nowhere:
-                node = _def_name(home, function_line)
+                node = _named_in_function(home, function_line, rule, failure)
+                if node is None:
+                    node = _def_name(home, function_line)
+                else:
+                    nowhere = False
+                    detail["location"] = "none from Numba: the node its message names"
                 line = source.position(node).start.line if node is not None else line
             else:
                 node = _node_for(source, line, failure)
