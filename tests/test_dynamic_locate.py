@@ -212,22 +212,33 @@ def test_no_location_but_a_named_module_attribute_is_that_attribute(tmp_path) ->
     )
 
 
-def test_an_unknown_numpy_function_is_one_finding_from_both_passes(tmp_path) -> None:
+def test_one_finding_per_cause_and_files_named_as_discovery_names_them(tmp_path) -> None:
     """The static NB201 and the trial compile's failure are about one node: one finding,
     confirmed, at `np.frobnicate` (on Numba 0.68 the trial compile's error has no location;
-    before, it sat at the function's name beside the static finding: two findings)."""
+    before, it sat at the function's name beside the static finding: two findings). The
+    warning the package's `__init__.py` gives at import is named relative to the working
+    folder, like every other file (it was its absolute path)."""
     from conftest import run_cli
 
-    (tmp_path / "frob.py").write_text(
-        "import numba\nimport numpy as np\n\n\n"
-        '@numba.njit("float64(float64)")\n'
-        "def f(x):\n    y = x + 1\n    return np.frobnicate(y)\n",
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "import warnings\n\nfrom numba.core.errors import NumbaPerformanceWarning\n\n"
+        'warnings.warn(NumbaPerformanceWarning("the package warns at import"))\n'
+        "OFFSET = 1.0\n",
         encoding="utf-8",
     )
-    done = run_cli("check", "--no-cache", "--format", "json", "frob.py", cwd=tmp_path)
+    (package / "frob.py").write_text(
+        "import numba\nimport numpy as np\nfrom pkg import OFFSET\n\n"
+        '@numba.njit("float64(float64)")\n'
+        "def f(x):\n    y = x + OFFSET\n    return np.frobnicate(y)\n",
+        encoding="utf-8",
+    )
+    done = run_cli("check", "--no-cache", "--format", "json", "pkg/frob.py", cwd=tmp_path)
     assert done.returncode == 1, done.stderr
-    [found] = json.loads(done.stdout)["diagnostics"]
-    assert (found["code"], found["confirmed"]) == ("NB201", True)
+    warned, found = json.loads(done.stdout)["diagnostics"]
+    assert (warned["filename"], warned["code"]) == ("pkg/__init__.py", "NB971")
+    assert (found["filename"], found["code"], found["confirmed"]) == ("pkg/frob.py", "NB201", True)
     assert (found["location"], found["end_location"]) == (
         {"row": 8, "column": 12},
         {"row": 8, "column": 25},

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import libcst as cst
@@ -25,6 +26,7 @@ from ...checks import trial_compile as rules
 from ...checks.base import RuleInfo
 from ...checks.trial_compile import LOCATE_ORDER, Failure, TrialRule
 from ...diagnostic import Diagnostic, Location, Pass
+from ...discover import display_path
 from ..protocol import KIND_INVALID_SIGNATURE, KIND_LOWERING, FailureRecord
 from .disagreement import disagreement
 from .messages import (
@@ -116,7 +118,10 @@ class Locator:
         if path is None:
             return None
         if path not in self.sources:
-            loaded = load_source(path, self.display.get(path, path))
+            # A file outside the checked modules (a callee's module, a package's `__init__`
+            # that warned at import) is named as the file discovery would name it.
+            shown = self.display.setdefault(path, display_path(Path(path)))
+            loaded = load_source(path, shown)
             if loaded is None:
                 return None
             self.sources[path] = loaded
