@@ -245,6 +245,29 @@ def test_one_finding_per_cause_and_files_named_as_discovery_names_them(tmp_path)
     )
 
 
+def test_old_style_capture_warning_of_a_failed_signature_is_not_a_second_finding(
+    tmp_path,
+) -> None:
+    """Numba before 0.61 warns that it captured the failure's Python exception "old style":
+    that follows from the failure, reported already. Beside a signature that compiled, it
+    stays (an extension's typing function that raised)."""
+    from numba_lint.dynamic.parent.numba_warnings import warning_findings
+
+    locator, source = _locator_for(tmp_path, NOWHERE)
+    warning = {
+        "category": "NumbaPendingDeprecationWarning",
+        "text": "Code using Numba extension API maybe depending on 'old_style' "
+        "error-capturing, which is deprecated.",
+        "where": None,
+        "function": "f",
+        "signature": "(int64,)",
+    }
+    lines = {"f": 10, "g": 5}
+    assert warning_findings([warning], source, lines, locator, frozenset({("f", "(int64,)")})) == []
+    [kept] = warning_findings([warning], source, lines, locator, frozenset({("g", None)}))
+    assert kept.rule.code == "NB972" and kept.start == (10, 5)
+
+
 def test_internal_names_become_the_users_words(tmp_path) -> None:
     from numba_lint.dynamic.parent.wording import user_names
 

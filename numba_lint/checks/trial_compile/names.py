@@ -20,7 +20,7 @@ UNTYPED_GLOBAL = re.compile(r"Untyped global name '([^']+)':?\s*(.*)")
 NAME_ERROR = re.compile(r"NameError: name '([^']+)' is not defined")
 UNKNOWN_ATTR = re.compile(r"Unknown attribute '([^']+)' of type (.+)")
 MODULE_OWNER = re.compile(r"Module\(<module '([\w.]+)'")
-# Python's own wording, raised through Numba 0.68 with no location for `np.frobnicate`.
+# Python's own wording for `np.frobnicate`, let through by Numba (0.68: with no location).
 NO_MODULE_ATTR = re.compile(r"^module '([\w.]+)' has no attribute '([^']+)'")
 UNSUPPORTED_NUMPY = re.compile(r"Use of unsupported NumPy function '([\w.]+)'")
 
@@ -198,7 +198,7 @@ def _unknown_attribute(failure: Failure) -> tuple[str, str, str | None] | None:
             return match.group(1), owner, owner.split("'")[1]
         return match.group(1), owner, None
     python = NO_MODULE_ATTR.search(failure.message)
-    if python is not None and "AttributeError" in failure.types:
+    if python is not None:
         return python.group(2), f"module {python.group(1)}", python.group(1)
     return None
 

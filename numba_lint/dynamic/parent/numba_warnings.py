@@ -38,15 +38,26 @@ def rule_for(category: str) -> type[DynamicRule]:
     return RULE_FOR_CATEGORY.get(category, rules.NumbaWarningRule)
 
 
+# Numba before 0.61 warns, beside a typing failure whose cause was a plain Python exception
+# (`np.frobnicate`: numpy's AttributeError), that it captured that exception "old style". The
+# warning is about Numba's own error handling and follows from the failure already reported.
+_OLD_STYLE_CAPTURE = "'old_style' error-capturing"
+
+
 def warning_findings(
     warnings: list[WarningRecord],
     home: SourceNodes,
     function_lines: dict[str, int],
     locator: Locator,
+    failed: frozenset[tuple[str, str | None]] = frozenset(),
 ) -> list[Finding]:
-    """NB970-NB973 findings for the warnings a worker recorded for the module `home`."""
+    """NB970-NB973 findings for the warnings a worker recorded for the module `home`.
+    `failed`: the (function, signature) pairs whose trial compile failed."""
     findings = []
     for warning in warnings:
+        pair = (warning.get("function") or "", warning.get("signature"))
+        if _OLD_STYLE_CAPTURE in warning["text"] and pair in failed:
+            continue  # one cause, one finding: the failure's
         text = warning["text"].strip()
         url_match = _URL_TAIL.search(text)
         text = _URL_TAIL.sub("", text).strip()

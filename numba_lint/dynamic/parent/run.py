@@ -244,6 +244,7 @@ def collect_result(
     # Functions whose failure only says that a timed-out statement's name is missing: not a
     # finding (another run, less loaded, may finish the statement), but unchecked, and why.
     blocked: dict[str, str] = {}
+    failed: set[tuple[str, str | None]] = set()
     for raw in worker["failures"]:
         function = raw.get("function") or ""  # always set by the worker for its failures
         reason = _blocked_by_timeout(raw, timed_out)
@@ -257,6 +258,7 @@ def collect_result(
         signature = raw.get("signature")
         order = written.index(signature) if signature in written else len(written)
         raw = {**raw, "signature_order": order}
+        failed.add((names.get(function, function), signature))
         if function in names:
             raw["function"] = names[function]
         collected.findings.extend(locator.failure(raw, module.source, line, dropped))
@@ -268,7 +270,9 @@ def collect_result(
         for item in worker.get("warnings", [])
     ]
     lines.update({plan.qualname: plan.line for plan in module.plans})
-    collected.findings.extend(warning_findings(found_warnings, module.source, lines, locator))
+    collected.findings.extend(
+        warning_findings(found_warnings, module.source, lines, locator, frozenset(failed))
+    )
     for item in worker["typed"]:
         collected.typed.setdefault((item["file"], item["qualname"]), []).append(item["signature"])
     for plan in module.plans:
