@@ -98,30 +98,42 @@ def walk_statements(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     _walk(node, visitor, _STATEMENTS)
 
 
+# (visitor class, "visit" or "leave") -> node type -> the class's `visit_X` / `leave_X`
+# function, or None. Shared by a class's instances and holding plain functions: a table of
+# bound methods on each instance would be a reference cycle (visitor -> table -> method ->
+# visitor). The static pass runs with the cyclic collector paused, so every visitor, with the
+# parsed module it holds, would stay alive to the end of the run.
+_TABLES: dict[tuple[type, str], dict[type, Any]] = {}
+
+
+def _table(visitor_type: type, kind: str) -> dict[type, Any]:
+    return _TABLES.setdefault((visitor_type, kind), {})
+
+
 class TypeDispatchVisitor(cst.CSTVisitor):
     """A CSTVisitor whose `visit_X`/`leave_X` methods are found once per node type (libcst's
     own looks each one up by name on every node it passes)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._visits: dict[type, Any] = {}
-        self._leaves: dict[type, Any] = {}
+        self._visits = _table(type(self), "visit")
+        self._leaves = _table(type(self), "leave")
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         node_type = type(node)
         try:
             method = self._visits[node_type]
         except KeyError:
-            method = getattr(self, f"visit_{node_type.__name__}", None)
+            method = getattr(type(self), f"visit_{node_type.__name__}", None)
             self._visits[node_type] = method
-        return method is None or method(node) is not False
+        return method is None or method(self, node) is not False
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         node_type = type(original_node)
         try:
             method = self._leaves[node_type]
         except KeyError:
-            method = getattr(self, f"leave_{node_type.__name__}", None)
+            method = getattr(type(self), f"leave_{node_type.__name__}", None)
             self._leaves[node_type] = method
         if method is not None:
-            method(original_node)
+            method(self, original_node)

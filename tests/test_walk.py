@@ -113,3 +113,38 @@ def test_visited_fields_match_libcst_source_for_every_node_type() -> None:
     assert len(node_types) > 100
     for node_type in node_types:
         assert _visited_fields(node_type) == _fields_from_source(node_type), node_type
+
+
+def test_a_visitor_is_freed_without_the_cyclic_collector() -> None:
+    """The static pass pauses Python's cyclic collector: a visitor (and the module it holds)
+    must go by reference counting alone, so its dispatch tables may not refer back to it."""
+    import gc
+    import weakref
+
+    from numba_lint.walk import TypeDispatchVisitor
+
+    class Counter(TypeDispatchVisitor):
+        def __init__(self, module: cst.Module) -> None:
+            super().__init__()
+            self.module = module
+            self.names = 0
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.names += 1
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+            self.names += 100
+
+    module = cst.parse_module("def f(a):\n    return a + b\n")
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        visitor = Counter(module)
+        walk(module, visitor)
+        assert visitor.names == 104
+        gone = weakref.ref(visitor)
+        del visitor
+        assert gone() is None
+    finally:
+        if was_enabled:
+            gc.enable()
