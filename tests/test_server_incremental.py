@@ -1,11 +1,14 @@
-"""The language server's remembered rule walks (checks/walk_memo.py): after every edit of a
-sequence, the findings equal those of a check from scratch of the same text, whether the edit
-stayed inside one jitted body (walks of the other functions reused) or not (all walked again).
-The server's own check function directly, then once through a real LSP client."""
+"""The language server's remembered rule walks (checks/walk_memo.py), jit indexes and facts
+(index_memo.py) and parsed pieces (static/chunked_parse.py): after every edit of a sequence,
+the findings equal those of a check from scratch of the same text (no memo, as the CLI runs),
+whether the edit stayed inside one jitted body (the past index, facts and the other functions'
+walks reused) or not (built again). The server's own check function directly, then once
+through a real LSP client."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,9 +18,13 @@ from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 from test_server import CONFIG, diagnostics_for, open_document
 
+from numba_lint import index_memo, jit_index
+from numba_lint import project as project_facts
 from numba_lint.checks import walk_memo
 from numba_lint.diagnostic import Diagnostic
+from numba_lint.recent import Recent
 from numba_lint.server import app, settings
+from numba_lint.static import chunked_parse
 
 SOURCE = """\
 import json
@@ -37,9 +44,20 @@ def describe(value):
     return f"value={value}"
 
 
+fast = njit(cache=True)
+
+
+def slow(x):
+    return x + 1
+
+
+quick = njit(slow)
+
+
 @njit
 def count_above(values):
     count = 0
+    spare = 0
     for value in values:
         if value > THRESHOLDS[0]:
             count += THRESHOLDS[1]
@@ -66,6 +84,11 @@ def dump(values):
 @njit
 def norm(p):
     return p.x * 2
+
+
+@fast
+def scaled(values, factor):
+    return values * factor
 """
 
 Edit = Callable[[str], str]
@@ -80,39 +103,70 @@ def _swap(old: str, new: str) -> Edit:
 
 
 TUPLE = "THRESHOLDS = (0.1, 0.5, 0.9)"
-LAST = "    q = 1\n    return p.x *"
-FIRST = "    count = 0\n    k = 2\n"
-GLOBAL = "    global THRESHOLDS\n    count = 0\n"
-# (what the edit does, the edit, whether some walks of the last check are reused)
-EDITS: list[tuple[str, Edit, bool]] = [
-    ("a line in one jitted body", _swap("count += THRESHOLDS[1]", "count += 1"), True),
-    ("a new finding", _swap("return p.x * 2", "return p.x * THRESHOLDS[2]"), True),
+SPARE = "    spare = 0\n"
+NESTED = "    def spare(): return 0\n"
+# (what the edit does, the edit, whether some walks of the last check are reused, whether the
+# last check's jit index and facts are reused; None: either, findings compared all the same)
+EDITS: list[tuple[str, Edit, bool, bool | None]] = [
+    ("a line in one jitted body", _swap("count += THRESHOLDS[1]", "count += 1"), True, True),
+    ("a new finding", _swap("return p.x * 2", "return p.x * THRESHOLDS[2]"), True, True),
+    ("a call in a body", _swap(SPARE, "    spare = describe(THRESHOLDS)\n"), True, True),
+    # `njit(f)` jits a module-level def wherever it is: the index changes.
+    ("a body jits a def", _swap("describe(THRESHOLDS)", "njit(describe)"), False, False),
+    ("the def no longer", _swap("njit(describe)", "len(THRESHOLDS)"), False, False),
+    # A module-level def named as a first argument anywhere is kept unblanked (blanking.py):
+    # a comment in a jitted body changes the tree outside it.
     (
-        "a line added to the last body",
-        _swap("    return p.x *", "    q = 1\n    return p.x *"),
+        "a comment keeps a def",
+        _swap("len(THRESHOLDS)", "len(THRESHOLDS)  # (describe)"),
         True,
-    ),
-    # Lines added above other jitted functions move them: their walks are not reused.
-    (
-        "a line added to the first body",
-        _swap("    count = 0\n", "    count = 0\n    k = 2\n"),
         False,
     ),
-    ("an import", _swap("import json\n", "import numpy.linalg as json\n"), False),
-    ("a module-level binding", _swap("THRESHOLDS = [0.1, 0.5, 0.9]", TUPLE), False),
-    ("a plain function's body", _swap('return f"value={value}"', "return value"), False),
-    ("a global statement in a body", _swap("    count = 0\n", GLOBAL), False),
-    ("a decorator", _swap("@njit\ndef label", "@njit(cache=True)\ndef label"), False),
-    ("a finding removed", _swap("        y[i % 4] += x[i]", "        y[i] += x[i]"), True),
+    ("a nested def", _swap("    spare = len(THRESHOLDS)  # (describe)\n", NESTED), True, False),
+    ("a nested def removed", _swap(NESTED, SPARE), True, False),
+    ("a global in place", _swap(SPARE, "    global THRESHOLDS\n"), False, False),
+    ("a global removed", _swap("    global THRESHOLDS\n", SPARE), False, False),
+    (
+        "a line added to the last body",
+        _swap("    return values *", "    q = 1\n    return values *"),
+        True,
+        False,
+    ),
+    # Lines added above other jitted functions move them: their walks are not reused.
+    ("a line added to the first body", _swap(SPARE, SPARE + "    k = 2\n"), False, False),
+    ("a line removed", _swap("    k = 2\n", ""), False, False),
+    ("an import", _swap("import json\n", "import numpy.linalg as json\n"), False, False),
+    ("a module-level binding", _swap("THRESHOLDS = [0.1, 0.5, 0.9]", TUPLE), False, False),
+    ("a plain function's body", _swap('return f"value={value}"', "return value"), False, False),
+    ("a call-form def's body", _swap("return x + 1", "return json.dumps(x)"), True, True),
+    ("a decorator", _swap("@njit\ndef label", "@njit(cache=True)\ndef label"), False, False),
+    ("a decorator alias", _swap("njit(cache=True)", "njit(parallel=True)"), False, False),
+    ("a signature", _swap("def label(value):", "def label(value, other=1):"), False, False),
+    ("a finding removed", _swap("        y[i % 4] += x[i]", "        y[i] += x[i]"), True, True),
+    ("the same text", lambda text: text, True, True),
 ]
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Path]:
     (tmp_path / "pyproject.toml").write_text("[tool.numba-lint]\n")
+    chunked_parse.remember_pieces(app.REMEMBERED_PIECES)
     walk_memo.remember_walks(app.REMEMBERED_WALKS)
+    index_memo.remember_indexes(app.REMEMBERED_WALKS)
     yield tmp_path
+    chunked_parse.remember_pieces(0)
     walk_memo.remember_walks(0)
+    index_memo.remember_indexes(0)
+
+
+@contextmanager
+def from_scratch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Checks with every memo off (as the CLI runs), the server's memories kept aside."""
+    with monkeypatch.context() as patch:
+        for module, name in [(chunked_parse, "_remembered"), (walk_memo, "_PAST")]:
+            patch.setattr(module, name, Recent())
+        patch.setattr(index_memo, "_PAST", Recent())
+        yield
 
 
 def _check(path: Path, text: str) -> list[Diagnostic]:
@@ -127,20 +181,50 @@ def _walked(path: Path) -> dict[str, object]:
     return dict(past.walked)
 
 
-def test_every_edit_finds_what_a_check_from_scratch_finds(project: Path) -> None:
+class Built:
+    """How many jit index walks and facts walks ran (counted by class)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.indexes = self.facts = 0
+        count = self
+
+        class CountedIndexer(jit_index.Indexer):
+            def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+                count.indexes += 1
+                super().__init__(*args, **kwargs)
+
+        class CountedFacts(project_facts._FieldCollector):
+            def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+                count.facts += 1
+                super().__init__(*args, **kwargs)
+
+        monkeypatch.setattr(jit_index, "Indexer", CountedIndexer)
+        monkeypatch.setattr(project_facts, "_FieldCollector", CountedFacts)
+
+
+def test_every_edit_finds_what_a_check_from_scratch_finds(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = project / "kernels.py"
     text = SOURCE
+    built = Built(monkeypatch)
     _check(path, text)
-    for step, (what, edit, reusable) in enumerate(EDITS):
+    assert built.indexes and built.facts
+    for what, edit, reusable, index_reused in EDITS:
         before = _walked(path)
         text = edit(text)
+        built.indexes = built.facts = 0
         incremental = _check(path, text)
-        # A file never checked before: nothing to reuse.
-        scratch = _check(project / f"scratch{step}" / "kernels.py", text)
+        indexes, facts = built.indexes, built.facts
+        with from_scratch(monkeypatch):
+            scratch = _check(path, text)
         assert incremental == scratch, what
         after = _walked(path)
         reused = [name for name in after if after[name] is before.get(name)]
         assert bool(reused) == reusable, (what, reused)
+        if index_reused is not None:
+            assert (indexes == 0) == index_reused, (what, indexes)
+            assert (facts == 0) == index_reused, (what, facts)
     codes = {d.code for d in incremental}
     assert {"NB101", "NB205"} <= codes  # the last text still has findings to compare
 
@@ -157,8 +241,10 @@ def test_unchanged_text_reuses_every_walk_and_finds_the_same(project: Path) -> N
 def test_walks_are_not_remembered_unless_asked(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.numba-lint]\n")
     walk_memo.remember_walks(0)
+    index_memo.remember_indexes(0)
     _check(tmp_path / "kernels.py", SOURCE)
     assert walk_memo._PAST.get(str(tmp_path / "kernels.py")) is None
+    assert index_memo._PAST.get(str(tmp_path / "kernels.py")) is None
 
 
 @pytest_lsp.fixture(config=CONFIG)
@@ -184,7 +270,7 @@ async def test_a_real_client_sees_the_findings_of_a_check_from_scratch(
     await diagnostics_for(client, uri)
     walk_memo.remember_walks(0)  # this process checks from scratch; the server remembers
     text = SOURCE
-    for version, (what, edit, _) in enumerate(EDITS, start=2):
+    for version, (what, edit, _, _) in enumerate(EDITS, start=2):
         text = edit(text)
         client.diagnostics.pop(uri, None)
         client.text_document_did_change(

@@ -26,6 +26,7 @@ from ..checks.walk_memo import remember_walks
 from ..config import Config, ConfigError
 from ..diagnostic import Diagnostic
 from ..discover import SourceFile
+from ..index_memo import remember_indexes
 from ..pipeline import Options, run
 from ..static.chunked_parse import remember_pieces
 from . import hover, notebook_sync, notebooks, settings
@@ -78,6 +79,7 @@ class NumbaLintServer(LanguageServer):
         self.dynamic_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamic")
         remember_pieces(REMEMBERED_PIECES)
         remember_walks(REMEMBERED_WALKS)
+        remember_indexes(REMEMBERED_WALKS)
 
     # --- settings -----------------------------------------------------------------------
 

@@ -1,0 +1,301 @@
+"""A module's jit index and its own project facts, remembered between checks of one file (the
+language server): an edit inside the body of one jitted function reuses both instead of walking
+the whole module again.
+
+`jit_index.build_index` asks `reused_index` before its walk and hands its result to
+`keep_index`; `project.collect_facts` does the same per module with `reused_facts` and
+`keep_facts`. A past index stands for the new text when nothing the index's walk reads can
+have changed:
+- the file, its module name, the project's aliases and the module's own wrappers (computed
+  afresh each time: a jitted body may be read as a wrapper's helper) are the same;
+- the text and the blanked text the tree was parsed from (`reduced_parse`) differ from the
+  past ones only inside the *body* of one top-level jitted def G, no line added or removed
+  (the index holds every function's lines), G's decorators and signature unchanged;
+- G's body, before and after, holds nothing the index's walk looks at inside a function: no
+  nested def or class, no `global`/`nonlocal`, no call whose first argument names a
+  module-level def (`njit(f)` anywhere jits `f`).
+The index is then the past one with each function's node replaced by the node at the same
+place in the new tree. The facts of a module (field names, registrations) never read a jitted
+body, so with the index the past facts stand too. Anything else builds both from scratch, as
+without the memo. Off unless `remember_indexes` is called (the CLI checks each file once);
+tests/test_server_incremental.py checks that edits give exactly the findings of a check from
+scratch.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import libcst as cst
+
+from .jit_model import JitDecorator, JitIndex
+from .parse import ParsedModule
+from .recent import Recent
+
+# Past builds kept per file: one per set of project aliases it was indexed with (a static pass
+# may index a module twice, before and after the project's aliases are known).
+_BUILDS_PER_FILE = 4
+# Statement nodes a jitted function may sit in (a def's place is a path through these).
+_CONTAINERS = (
+    cst.Module,
+    cst.IndentedBlock,
+    cst.SimpleStatementSuite,
+    cst.ClassDef,
+    cst.FunctionDef,
+    cst.If,
+    cst.Else,
+    cst.For,
+    cst.While,
+    cst.With,
+    cst.Try,
+    cst.ExceptHandler,
+    cst.Finally,
+)
+# File -> its last builds (the server's; the CLI keeps none).
+_PAST: Recent[str, list[_Build]] = Recent()
+
+
+def remember_indexes(files: int) -> None:
+    """Remember the jit indexes and facts of the last `files` files checked (0: none)."""
+    _PAST.set_limit(files)
+
+
+@dataclass
+class _Build:
+    """One index build: what it read, what it gave, and (once collected) the module's facts."""
+
+    parsed: ParsedModule
+    reduced: list[str]
+    known: Mapping[str, JitDecorator]
+    wrappers: tuple[dict[str, JitDecorator], frozenset[str]]
+    index: JitIndex
+    facts: tuple[frozenset[str], frozenset[str]] | None = None
+    # Each function's place in `parsed.module` (child positions), found on first reuse.
+    places: list[tuple[int, ...]] | None = field(default=None, repr=False)
+
+
+def _reduced_lines(parsed: ParsedModule) -> list[str]:
+    """The lines of the text the tree was parsed from (blanked bodies and all)."""
+    reduced = parsed.__dict__.get("reduced_text")
+    return (reduced if isinstance(reduced, str) else parsed.text).splitlines(keepends=True)
+
+
+def _changed(old: list[str], new: list[str]) -> tuple[int, int] | None:
+    """The first and last line (1-based) that differ when no line was added or removed; (1, 0)
+    when none differ; None when the number of lines differs."""
+    if len(old) != len(new):
+        return None
+    first, last = 0, len(new)
+    while first < last and old[first] == new[first]:
+        first += 1
+    while last > first and old[last - 1] == new[last - 1]:
+        last -= 1
+    return first + 1, last
+
+
+def _top_level_defs(module: cst.Module) -> dict[str, cst.FunctionDef]:
+    """The module's top-level defs by name (the first of two with one name)."""
+    found: dict[str, cst.FunctionDef] = {}
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef):
+            found.setdefault(statement.name.value, statement)
+    return found
+
+
+# In a body, what the index's walk may read (see `_inert`): a nested def or class, a scope
+# statement, or a call whose first argument may be a bare name (then `_inert` asks the ast).
+_MAY_MATTER = re.compile(r"\b(?:def|class|global|nonlocal)\b")
+_FIRST_NAME = re.compile(r"\((?:[\s\\(]|#[^\n]*)*([A-Za-z_]\w*)")
+
+
+def _inert(source: str, body: str, module_defs: frozenset[str]) -> bool:
+    """Whether a top-level def (`source`, its body `body`) holds nothing the index reads inside
+    a function body: no nested def or class, no `global`/`nonlocal`, no call whose first
+    argument names a module-level def. The text answers most; Python's ast the rest."""
+    if _MAY_MATTER.search(body) is None and not any(
+        name in module_defs for name in _FIRST_NAME.findall(body)
+    ):
+        return True
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    if len(tree.body) != 1:
+        return False
+    nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal)
+    for node in ast.walk(tree.body[0]):
+        if node is not tree.body[0] and isinstance(node, nested):
+            return False
+        if isinstance(node, ast.Call) and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Name) and first.id in module_defs:
+                return False
+    return True
+
+
+def _edited_body(past: _Build, parsed: ParsedModule, reduced: list[str]) -> bool:
+    """Whether the new text differs from the past one only as the module docstring allows."""
+    old_lines = past.parsed.text.splitlines(keepends=True)
+    lines = parsed.text.splitlines(keepends=True)
+    text_change = _changed(old_lines, lines)
+    reduced_change = _changed(past.reduced, reduced)
+    if text_change is None or reduced_change is None:
+        return False
+    first = min(text_change[0], reduced_change[0])
+    last = max(text_change[1], reduced_change[1])
+    if first > last:
+        return True  # the same text
+    old_defs, new_defs = _top_level_defs(past.parsed.module), _top_level_defs(parsed.module)
+    for function in past.index.functions:
+        old = old_defs.get(function.name)
+        if old is not function.node or not isinstance(old.body, cst.IndentedBlock):
+            continue
+        span = past.parsed.statement_lines.def_span(old)
+        if span is None:
+            continue
+        start, body, end = span
+        if not (start < body <= first and last <= end):
+            continue  # the change is not inside this body
+        new = new_defs.get(function.name)
+        if new is None or not isinstance(new.body, cst.IndentedBlock):
+            return False
+        if parsed.statement_lines.def_span(new) != span:
+            return False
+        module_defs = frozenset(new_defs)
+        return all(
+            _inert("".join(text[start - 1 : end]), "".join(text[body - 1 : end]), module_defs)
+            for text in (old_lines, lines)
+        )
+    return False
+
+
+def _places(module: cst.Module, nodes: list[cst.FunctionDef]) -> list[tuple[int, ...]] | None:
+    """Each node's place in `module`: the positions of the children leading to it."""
+    wanted = {node: position for position, node in enumerate(nodes)}
+    found: list[tuple[int, ...] | None] = [None] * len(nodes)
+
+    def visit(node: cst.CSTNode, place: tuple[int, ...]) -> None:
+        position = wanted.get(node)  # type: ignore[call-overload]
+        if position is not None:
+            found[position] = place
+        for number, child in enumerate(node.children):
+            if isinstance(child, _CONTAINERS):
+                visit(child, (*place, number))
+
+    visit(module, ())
+    if any(place is None for place in found):
+        return None
+    return [place for place in found if place is not None]
+
+
+def _at(module: cst.Module, place: tuple[int, ...], old: cst.FunctionDef) -> cst.FunctionDef:
+    node: cst.CSTNode = module
+    for number in place:
+        children = node.children
+        if number >= len(children):
+            raise LookupError(place)
+        node = children[number]
+    if not isinstance(node, cst.FunctionDef) or node.name.value != old.name.value:
+        raise LookupError(place)
+    return node
+
+
+def _moved(past: _Build, parsed: ParsedModule) -> JitIndex | None:
+    """The past index with each function's node taken from the new tree."""
+    old = past.index
+    if past.places is None:
+        past.places = _places(past.parsed.module, [f.node for f in old.functions])
+        if past.places is None:
+            return None
+    try:
+        functions = [
+            function
+            if function.node is (node := _at(parsed.module, place, function.node))
+            else replace(function, node=node)
+            for function, place in zip(old.functions, past.places, strict=True)
+        ]
+    except LookupError:
+        return None
+    return JitIndex(functions, dict(old.jitclasses), dict(old.decorator_aliases), old.looked_up)
+
+
+def reused_index(
+    parsed: ParsedModule,
+    known: Mapping[str, JitDecorator],
+    wrappers: dict[str, JitDecorator],
+    wrappers_looked_up: set[str],
+) -> JitIndex | None:
+    """The past index of this file, moved to `parsed`'s tree, when it stands (see the module
+    docstring); None: build it. `wrappers`: the module's own wrappers, as `build_index` found
+    them for this text."""
+    if not _PAST.limit:
+        return None
+    builds = _PAST.get(parsed.source.display) or []
+    reduced = _reduced_lines(parsed)
+    for past in builds:
+        if (
+            past.parsed.module_name != parsed.module_name
+            or past.parsed.source.path != parsed.source.path
+            or past.known != known
+            or past.wrappers != (wrappers, frozenset(wrappers_looked_up))
+        ):
+            continue
+        if not _edited_body(past, parsed, reduced):
+            return None
+        index = _moved(past, parsed)
+        if index is not None:
+            build = _Build(parsed, reduced, known, past.wrappers, index, past.facts, past.places)
+            _keep(build)
+        return index
+    return None
+
+
+def keep_index(
+    parsed: ParsedModule,
+    known: Mapping[str, JitDecorator],
+    wrappers: dict[str, JitDecorator],
+    wrappers_looked_up: set[str],
+    index: JitIndex,
+) -> None:
+    """Remember an index built from scratch for the next check of the file."""
+    if not _PAST.limit:
+        return
+    wrapped = (dict(wrappers), frozenset(wrappers_looked_up))
+    _keep(_Build(parsed, _reduced_lines(parsed), dict(known), wrapped, index))
+
+
+def _keep(build: _Build) -> None:
+    display = build.parsed.source.display
+    others = [past for past in _PAST.get(display) or [] if past.known != build.known]
+    _PAST.put(display, [build, *others][:_BUILDS_PER_FILE])
+
+
+def _build_of(parsed: ParsedModule, index: JitIndex) -> _Build | None:
+    for build in _PAST.get(parsed.source.display) or []:
+        if build.index is index and build.parsed is parsed:
+            return build
+    return None
+
+
+def reused_facts(
+    parsed: ParsedModule, index: JitIndex
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The module's own field names and registered names, when its index was reused (or its
+    facts were collected already); None: collect them."""
+    if not _PAST.limit:
+        return None
+    build = _build_of(parsed, index)
+    return build.facts if build is not None else None
+
+
+def keep_facts(parsed: ParsedModule, index: JitIndex, facts: tuple[Any, Any]) -> None:
+    """Remember the module's own facts with the index they were collected for."""
+    if not _PAST.limit:
+        return
+    build = _build_of(parsed, index)
+    if build is not None:
+        build.facts = (frozenset(facts[0]), frozenset(facts[1]))
