@@ -32,7 +32,8 @@ from typing import Any
 
 import libcst as cst
 
-from .jit_model import JitDecorator, JitIndex
+from .jit_model import JIT_DECORATORS, JitDecorator, JitIndex
+from .modules import dotted_name, module_imports
 from .parse import ParsedModule
 from .recent import Recent
 
@@ -55,6 +56,8 @@ _CONTAINERS = (
     cst.ExceptHandler,
     cst.Finally,
 )
+# A module's own wrappers of numba's decorators and the names they looked up in vain.
+Wrappers = tuple[dict[str, JitDecorator], set[str]]
 # File -> its last builds (the server's; the CLI keeps none).
 _PAST: Recent[str, list[_Build]] = Recent()
 
@@ -108,6 +111,9 @@ def _top_level_defs(module: cst.Module) -> dict[str, cst.FunctionDef]:
 
 # In a body, what the index's walk may read (see `_inert`): a nested def or class, a scope
 # statement, or a call whose first argument may be a bare name (then `_inert` asks the ast).
+# A `return` anywhere in a body (nested defs, strings and comments too: a false yes only
+# reads the wrappers again).
+_RETURN = re.compile(r"\breturn\b")
 _MAY_MATTER = re.compile(r"\b(?:def|class|global|nonlocal)\b")
 _FIRST_NAME = re.compile(r"\((?:[\s\\(]|#[^\n]*)*([A-Za-z_]\w*)")
 
@@ -137,18 +143,23 @@ def _inert(source: str, body: str, module_defs: frozenset[str]) -> bool:
     return True
 
 
-def _edited_body(past: _Build, parsed: ParsedModule, reduced: list[str]) -> bool:
-    """Whether the new text differs from the past one only as the module docstring allows."""
-    old_lines = past.parsed.text.splitlines(keepends=True)
-    lines = parsed.text.splitlines(keepends=True)
-    text_change = _changed(old_lines, lines)
+def _change(past: _Build, parsed: ParsedModule, reduced: list[str]) -> tuple[int, int] | None:
+    """The first and last line where the text or the blanked text differs from the past ones
+    ((1, 0): none); None when lines were added or removed."""
+    text_change = _changed(past.parsed.text.splitlines(True), parsed.text.splitlines(True))
     reduced_change = _changed(past.reduced, reduced)
     if text_change is None or reduced_change is None:
-        return False
-    first = min(text_change[0], reduced_change[0])
-    last = max(text_change[1], reduced_change[1])
+        return None
+    return min(text_change[0], reduced_change[0]), max(text_change[1], reduced_change[1])
+
+
+def _edited_body(past: _Build, parsed: ParsedModule, first: int, last: int) -> bool:
+    """Whether the lines `first`..`last` that changed lie in the body of one top-level jitted
+    def that the index's walk does not look into (see the module docstring)."""
     if first > last:
         return True  # the same text
+    old_lines = past.parsed.text.splitlines(keepends=True)
+    lines = parsed.text.splitlines(keepends=True)
     old_defs, new_defs = _top_level_defs(past.parsed.module), _top_level_defs(parsed.module)
     for function in past.index.functions:
         old = old_defs.get(function.name)
@@ -173,8 +184,48 @@ def _edited_body(past: _Build, parsed: ParsedModule, reduced: list[str]) -> bool
     return False
 
 
+def _wrappers_skip(
+    past: _Build, parsed: ParsedModule, tree: ast.Module | None, first: int, last: int
+) -> bool:
+    """Whether the module's wrappers (`wrappers.module_wrappers`) cannot read the lines that
+    changed: they lie in the body of a top-level def that is no wrapper whatever its body
+    says: one of numba's own decorators jits it (by the names the module's imports bind), or
+    its body returns nothing, before and after (a wrapper returns the decorator or the
+    function it jitted)."""
+    if first > last:
+        return True
+    if tree is None:
+        return False
+    for node in tree.body:
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body[0].lineno <= first
+            and last <= (node.end_lineno or 0)
+        ):
+            is_package = parsed.source.path.stem == "__init__"
+            imports = module_imports(tree, parsed.module_name, is_package)
+            if any(_numba_decorator(d, imports) for d in node.decorator_list):
+                return True
+            body, end = node.body[0].lineno, node.end_lineno or 0
+            texts = (past.parsed.text, parsed.text)
+            return not any(_RETURN.search(_lines(text, body, end)) for text in texts)
+    return False
+
+
+def _lines(text: str, first: int, last: int) -> str:
+    return "".join(text.splitlines(keepends=True)[first - 1 : last])
+
+
+def _numba_decorator(decorator: ast.expr, imports: Mapping[str, str]) -> bool:
+    name = dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
+    head, _, rest = (name or "").partition(".")
+    base = imports.get(head)
+    return base is not None and (f"{base}.{rest}" if rest else base) in JIT_DECORATORS
+
+
 def _places(module: cst.Module, nodes: list[cst.FunctionDef]) -> list[tuple[int, ...]] | None:
-    """Each node's place in `module`: the positions of the children leading to it."""
+    """Each node's place in `module`: its statement's position in the body, then the positions
+    of the children leading to it."""
     wanted = {node: position for position, node in enumerate(nodes)}
     found: list[tuple[int, ...] | None] = [None] * len(nodes)
 
@@ -186,15 +237,18 @@ def _places(module: cst.Module, nodes: list[cst.FunctionDef]) -> list[tuple[int,
             if isinstance(child, _CONTAINERS):
                 visit(child, (*place, number))
 
-    visit(module, ())
+    for number, statement in enumerate(module.body):  # a module's own children: many
+        visit(statement, (number,))
     if any(place is None for place in found):
         return None
     return [place for place in found if place is not None]
 
 
 def _at(module: cst.Module, place: tuple[int, ...], old: cst.FunctionDef) -> cst.FunctionDef:
-    node: cst.CSTNode = module
-    for number in place:
+    if place[0] >= len(module.body):
+        raise LookupError(place)
+    node: cst.CSTNode = module.body[place[0]]
+    for number in place[1:]:
         children = node.children
         if number >= len(children):
             raise LookupError(place)
@@ -226,25 +280,46 @@ def _moved(past: _Build, parsed: ParsedModule) -> JitIndex | None:
 def reused_index(
     parsed: ParsedModule,
     known: Mapping[str, JitDecorator],
-    wrappers: dict[str, JitDecorator],
-    wrappers_looked_up: set[str],
+    wrappers: Wrappers | None = None,
 ) -> JitIndex | None:
     """The past index of this file, moved to `parsed`'s tree, when it stands (see the module
-    docstring); None: build it. `wrappers`: the module's own wrappers, as `build_index` found
-    them for this text."""
+    docstring); None: build it. `wrappers`: the module's own wrappers and the names they looked
+    up, as `build_index` found them for this text; None: not found yet (the past index stands
+    only where they cannot have changed)."""
     if not _PAST.limit:
         return None
-    builds = _PAST.get(parsed.source.display) or []
+    tree = parsed.tree
+    try:
+        return _reused(parsed, known, wrappers, tree)
+    finally:
+        # The pairing of lines drops Python's tree; the wrappers read it if the memo declines.
+        if tree is not None and parsed.tree is None:
+            parsed.tree = tree
+
+
+def _reused(
+    parsed: ParsedModule,
+    known: Mapping[str, JitDecorator],
+    wrappers: Wrappers | None,
+    tree: ast.Module | None,
+) -> JitIndex | None:
     reduced = _reduced_lines(parsed)
-    for past in builds:
+    for past in _PAST.get(parsed.source.display) or []:
         if (
             past.parsed.module_name != parsed.module_name
             or past.parsed.source.path != parsed.source.path
             or past.known != known
-            or past.wrappers != (wrappers, frozenset(wrappers_looked_up))
         ):
             continue
-        if not _edited_body(past, parsed, reduced):
+        change = _change(past, parsed, reduced)
+        if change is None:
+            return None
+        if wrappers is None:
+            if not _wrappers_skip(past, parsed, tree, *change):
+                return None
+        elif past.wrappers != (wrappers[0], frozenset(wrappers[1])):
+            return None
+        if not _edited_body(past, parsed, *change):
             return None
         index = _moved(past, parsed)
         if index is not None:
@@ -255,16 +330,12 @@ def reused_index(
 
 
 def keep_index(
-    parsed: ParsedModule,
-    known: Mapping[str, JitDecorator],
-    wrappers: dict[str, JitDecorator],
-    wrappers_looked_up: set[str],
-    index: JitIndex,
+    parsed: ParsedModule, known: Mapping[str, JitDecorator], wrappers: Wrappers, index: JitIndex
 ) -> None:
     """Remember an index built from scratch for the next check of the file."""
     if not _PAST.limit:
         return
-    wrapped = (dict(wrappers), frozenset(wrappers_looked_up))
+    wrapped = (dict(wrappers[0]), frozenset(wrappers[1]))
     _keep(_Build(parsed, _reduced_lines(parsed), dict(known), wrapped, index))
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+import libcst as cst
 import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
@@ -22,15 +23,19 @@ from numba_lint import index_memo, jit_index
 from numba_lint import project as project_facts
 from numba_lint.checks import walk_memo
 from numba_lint.diagnostic import Diagnostic
+from numba_lint.discover import SourceFile
+from numba_lint.jit_index import IndexedModule, JitIndex
 from numba_lint.recent import Recent
 from numba_lint.server import app, settings
 from numba_lint.static import chunked_parse
+from numba_lint.static.indexing import parse_and_index
 
 SOURCE = """\
 import json
 
 import numpy as np
 from numba import njit, prange
+from numba.experimental import jitclass
 
 THRESHOLDS = [0.1, 0.5, 0.9]
 
@@ -52,6 +57,25 @@ def slow(x):
 
 
 quick = njit(slow)
+
+
+def fill(out):
+    for i in range(out.shape[0]):
+        out[i] = i
+
+
+quick_fill = njit(fill)
+
+
+@jitclass
+class Counter:
+    total: float
+
+    def __init__(self, total):
+        self.total = total
+
+    def add(self, value):
+        self.total += value
 
 
 @njit
@@ -139,9 +163,13 @@ EDITS: list[tuple[str, Edit, bool, bool | None]] = [
     ("a module-level binding", _swap("THRESHOLDS = [0.1, 0.5, 0.9]", TUPLE), False, False),
     ("a plain function's body", _swap('return f"value={value}"', "return value"), False, False),
     ("a call-form def's body", _swap("return x + 1", "return json.dumps(x)"), True, True),
+    # The def jitted by `njit(slow)` becomes a wrapper of njit: the module's wrappers change.
+    ("a body makes a wrapper", _swap("return json.dumps(x)", "return njit(x)"), False, False),
+    ("an alias-decorated body", _swap("return values * factor", "return values"), True, True),
     ("a decorator", _swap("@njit\ndef label", "@njit(cache=True)\ndef label"), False, False),
     ("a decorator alias", _swap("njit(cache=True)", "njit(parallel=True)"), False, False),
     ("a signature", _swap("def label(value):", "def label(value, other=1):"), False, False),
+    ("a jitclass method's body", _swap("self.total += value", "self.total -= value"), True, False),
     ("a finding removed", _swap("        y[i % 4] += x[i]", "        y[i] += x[i]"), True, True),
     ("the same text", lambda text: text, True, True),
 ]
@@ -182,11 +210,16 @@ def _walked(path: Path) -> dict[str, object]:
 
 
 class Built:
-    """How many jit index walks and facts walks ran (counted by class)."""
+    """How many jit index walks, facts walks and readings of the module's wrappers ran."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.indexes = self.facts = 0
+        self.indexes = self.facts = self.wrappers = 0
         count = self
+        module_wrappers = jit_index.module_wrappers
+
+        def counted_wrappers(*args):  # type: ignore[no-untyped-def]
+            count.wrappers += 1
+            return module_wrappers(*args)
 
         class CountedIndexer(jit_index.Indexer):
             def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -199,6 +232,7 @@ class Built:
                 super().__init__(*args, **kwargs)
 
         monkeypatch.setattr(jit_index, "Indexer", CountedIndexer)
+        monkeypatch.setattr(jit_index, "module_wrappers", counted_wrappers)
         monkeypatch.setattr(project_facts, "_FieldCollector", CountedFacts)
 
 
@@ -227,6 +261,59 @@ def test_every_edit_finds_what_a_check_from_scratch_finds(
             assert (facts == 0) == index_reused, (what, facts)
     codes = {d.code for d in incremental}
     assert {"NB101", "NB205"} <= codes  # the last text still has findings to compare
+
+
+def test_a_body_jitted_by_numbas_own_decorator_reads_no_wrappers_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `wrappers.py` never reads the body of a def that numba's own decorator jits, and a def
+    # whose body returns nothing is no wrapper; a body jitted otherwise (`@fast`,
+    # `njit(slow)`) that returns may be one: the wrappers are read again, found the same, and
+    # the index is reused.
+    path = project / "kernels.py"
+    built = Built(monkeypatch)
+    text = SOURCE
+    _check(path, text)
+    for old, new, wrappers_read in [
+        ("count += THRESHOLDS[1]", "count += 2", False),
+        ("return values * factor", "return values", True),
+        ("return x + 1", "return x", True),
+        # A body that returns nothing, before and after, makes no wrapper.
+        ("out[i] = i", "out[i] = 2 * i", False),
+        ("out[i] = 2 * i", "return out", True),
+    ]:
+        text = text.replace(old, new)
+        built.indexes = built.wrappers = 0
+        found = _check(path, text)
+        assert built.indexes == 0 and bool(built.wrappers) == wrappers_read, old
+        with from_scratch(monkeypatch):
+            assert found == _check(path, text)
+
+
+def test_a_reused_index_holds_the_new_trees_nodes(project: Path) -> None:
+    path = project / "kernels.py"
+    _check(path, SOURCE)
+    text = SOURCE.replace("count += THRESHOLDS[1]", "count += 3")
+    _check(path, text)
+    build = index_memo._PAST.get(str(path))[0]
+    assert build.places is not None  # found when the past index was moved: it was reused
+    nodes: set[int] = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            nodes.add(id(node))
+
+    build.parsed.module.visit(Collect())
+    scratch = parse_and_index(SourceFile(path, str(path), text), text)
+    assert isinstance(scratch, IndexedModule)
+
+    def described(index: JitIndex) -> list[tuple[object, ...]]:
+        return [(f.qualname, f.line, f.form, repr(f.decorator)) for f in index.functions]
+
+    assert described(build.index) == described(scratch.jit_index)
+    assert {"Counter.__init__", "Counter.add"} <= {f.qualname for f in build.index.functions}
+    assert all(id(f.node) in nodes for f in build.index.functions)
+    assert build.parsed.text == text
 
 
 def test_unchanged_text_reuses_every_walk_and_finds_the_same(project: Path) -> None:
