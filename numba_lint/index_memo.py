@@ -36,6 +36,7 @@ from .jit_model import JIT_DECORATORS, JitDecorator, JitIndex
 from .modules import dotted_name, module_imports
 from .parse import ParsedModule
 from .recent import Recent
+from .wrapper_values import own_statements
 
 # Past builds kept per file: one per set of project aliases it was indexed with (a static pass
 # may index a module twice, before and after the project's aliases are known).
@@ -79,6 +80,8 @@ class _Build:
     facts: tuple[frozenset[str], frozenset[str]] | None = None
     # Each function's place in `parsed.module` (child positions), found on first reuse.
     places: list[tuple[int, ...]] | None = field(default=None, repr=False)
+    # Top-level defs of this text known to give the wrappers nothing (`_gives_nothing`).
+    gives_nothing: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
 
 
 def _reduced_lines(parsed: ParsedModule) -> list[str]:
@@ -111,9 +114,8 @@ def _top_level_defs(module: cst.Module) -> dict[str, cst.FunctionDef]:
 
 # In a body, what the index's walk may read (see `_inert`): a nested def or class, a scope
 # statement, or a call whose first argument may be a bare name (then `_inert` asks the ast).
-# A `return` anywhere in a body (nested defs, strings and comments too: a false yes only
-# reads the wrappers again).
-_RETURN = re.compile(r"\breturn\b")
+# Returned values the wrappers' evaluation follows (see `_gives_nothing`).
+_FOLLOWED = (ast.Name, ast.Attribute, ast.IfExp, ast.Lambda, ast.Call)
 _MAY_MATTER = re.compile(r"\b(?:def|class|global|nonlocal)\b")
 _FIRST_NAME = re.compile(r"\((?:[\s\\(]|#[^\n]*)*([A-Za-z_]\w*)")
 
@@ -186,16 +188,17 @@ def _edited_body(past: _Build, parsed: ParsedModule, first: int, last: int) -> b
 
 def _wrappers_skip(
     past: _Build, parsed: ParsedModule, tree: ast.Module | None, first: int, last: int
-) -> bool:
+) -> dict[tuple[str, int], bool] | None:
     """Whether the module's wrappers (`wrappers.module_wrappers`) cannot read the lines that
     changed: they lie in the body of a top-level def that is no wrapper whatever its body
     says: one of numba's own decorators jits it (by the names the module's imports bind), or
-    its body returns nothing, before and after (a wrapper returns the decorator or the
-    function it jitted)."""
+    none of its own `return`s, before and after, gives a value the wrappers' evaluation follows
+    (`_gives_nothing`). The verdicts found for the new text's defs by name and line (empty:
+    none asked), or None: the wrappers must be read."""
     if first > last:
-        return True
+        return {}
     if tree is None:
-        return False
+        return None
     for node in tree.body:
         if (
             isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -205,15 +208,36 @@ def _wrappers_skip(
             is_package = parsed.source.path.stem == "__init__"
             imports = module_imports(tree, parsed.module_name, is_package)
             if any(_numba_decorator(d, imports) for d in node.decorator_list):
-                return True
-            body, end = node.body[0].lineno, node.end_lineno or 0
-            texts = (past.parsed.text, parsed.text)
-            return not any(_RETURN.search(_lines(text, body, end)) for text in texts)
-    return False
+                return {}
+            if not _gives_nothing(node) or not _gave_nothing(past, node):
+                return None
+            return {(node.name, node.lineno): True}
+    return None
 
 
-def _lines(text: str, first: int, last: int) -> str:
-    return "".join(text.splitlines(keepends=True)[first - 1 : last])
+def _gives_nothing(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether no own `return` of the def returns a name, attribute, call, lambda or
+    conditional: the wrappers' evaluation (`wrapper_values.Evaluator.evaluate`) gives nothing
+    for any other value, so the def is no wrapper whatever its body binds."""
+    return not any(
+        isinstance(statement, ast.Return) and isinstance(statement.value, _FOLLOWED)
+        for statement in own_statements(node.body)
+    )
+
+
+def _gave_nothing(past: _Build, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`_gives_nothing` for the same lines of the past text (known, or parsed again)."""
+    known = past.gives_nothing.get((node.name, node.lineno))
+    if known is not None:
+        return known
+    first = min((d.lineno for d in node.decorator_list), default=node.lineno)
+    lines = past.parsed.text.splitlines(keepends=True)[first - 1 : node.end_lineno]
+    try:
+        tree = ast.parse("".join(lines))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    old = tree.body[0] if len(tree.body) == 1 else None
+    return isinstance(old, (ast.FunctionDef, ast.AsyncFunctionDef)) and _gives_nothing(old)
 
 
 def _numba_decorator(decorator: ast.expr, imports: Mapping[str, str]) -> bool:
@@ -314,8 +338,10 @@ def _reused(
         change = _change(past, parsed, reduced)
         if change is None:
             return None
+        gives_nothing: dict[tuple[str, int], bool] | None = {}
         if wrappers is None:
-            if not _wrappers_skip(past, parsed, tree, *change):
+            gives_nothing = _wrappers_skip(past, parsed, tree, *change)
+            if gives_nothing is None:
                 return None
         elif past.wrappers != (wrappers[0], frozenset(wrappers[1])):
             return None
@@ -324,6 +350,7 @@ def _reused(
         index = _moved(past, parsed)
         if index is not None:
             build = _Build(parsed, reduced, known, past.wrappers, index, past.facts, past.places)
+            build.gives_nothing = gives_nothing or {}
             _keep(build)
         return index
     return None

@@ -7,6 +7,7 @@ through a real LSP client."""
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -27,7 +28,7 @@ from numba_lint.discover import SourceFile
 from numba_lint.jit_index import IndexedModule, JitIndex
 from numba_lint.recent import Recent
 from numba_lint.server import app, settings
-from numba_lint.static import chunked_parse
+from numba_lint.static import blanking, chunked_parse
 from numba_lint.static.indexing import parse_and_index
 
 SOURCE = """\
@@ -65,6 +66,13 @@ def fill(out):
 
 
 quick_fill = njit(fill)
+
+
+def make(scale):
+    def inner(v):
+        return v * scale
+
+    return njit(inner)
 
 
 @jitclass
@@ -169,6 +177,14 @@ EDITS: list[tuple[str, Edit, bool, bool | None]] = [
     ("a decorator", _swap("@njit\ndef label", "@njit(cache=True)\ndef label"), False, False),
     ("a decorator alias", _swap("njit(cache=True)", "njit(parallel=True)"), False, False),
     ("a signature", _swap("def label(value):", "def label(value, other=1):"), False, False),
+    # A plain def the blanking keeps (it jits a closure): what it passes is read again.
+    ("a factory's body", _swap("return v * scale", "return v * THRESHOLDS"), True, False),
+    (
+        "a factory's call",
+        _swap("return njit(inner)", "return njit(inner, cache=True)"),
+        False,
+        False,
+    ),
     ("a jitclass method's body", _swap("self.total += value", "self.total -= value"), True, False),
     ("a finding removed", _swap("        y[i % 4] += x[i]", "        y[i] += x[i]"), True, True),
     ("the same text", lambda text: text, True, True),
@@ -181,10 +197,12 @@ def project(tmp_path: Path) -> Iterator[Path]:
     chunked_parse.remember_pieces(app.REMEMBERED_PIECES)
     walk_memo.remember_walks(app.REMEMBERED_WALKS)
     index_memo.remember_indexes(app.REMEMBERED_WALKS)
+    blanking.remember_passed_names(app.REMEMBERED_DEFINITIONS)
     yield tmp_path
     chunked_parse.remember_pieces(0)
     walk_memo.remember_walks(0)
     index_memo.remember_indexes(0)
+    blanking.remember_passed_names(0)
 
 
 @contextmanager
@@ -194,6 +212,7 @@ def from_scratch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         for module, name in [(chunked_parse, "_remembered"), (walk_memo, "_PAST")]:
             patch.setattr(module, name, Recent())
         patch.setattr(index_memo, "_PAST", Recent())
+        patch.setattr(blanking, "_PASSED", Recent())
         yield
 
 
@@ -267,9 +286,9 @@ def test_a_body_jitted_by_numbas_own_decorator_reads_no_wrappers_again(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # `wrappers.py` never reads the body of a def that numba's own decorator jits, and a def
-    # whose body returns nothing is no wrapper; a body jitted otherwise (`@fast`,
-    # `njit(slow)`) that returns may be one: the wrappers are read again, found the same, and
-    # the index is reused.
+    # that returns no name, attribute or call is no wrapper; another body jitted otherwise
+    # (`@fast`, `njit(slow)`) may be one: the wrappers are read again, found the same, and the
+    # index is reused.
     path = project / "kernels.py"
     built = Built(monkeypatch)
     text = SOURCE
@@ -281,6 +300,9 @@ def test_a_body_jitted_by_numbas_own_decorator_reads_no_wrappers_again(
         # A body that returns nothing, before and after, makes no wrapper.
         ("out[i] = i", "out[i] = 2 * i", False),
         ("out[i] = 2 * i", "return out", True),
+        # Nor does one whose returns give tuples: the wrappers evaluate names and calls.
+        ("return out", "return out, i", True),
+        ("return out, i", "return out, 2 * i", False),
     ]:
         text = text.replace(old, new)
         built.indexes = built.wrappers = 0
@@ -314,6 +336,32 @@ def test_a_reused_index_holds_the_new_trees_nodes(project: Path) -> None:
     assert {"Counter.__init__", "Counter.add"} <= {f.qualname for f in build.index.functions}
     assert all(id(f.node) in nodes for f in build.index.functions)
     assert build.parsed.text == text
+
+
+def test_the_blanking_walks_only_kept_definitions_whose_text_changed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walked: list[str] = []
+    passed_names = blanking._passed_names
+
+    def counted(node: ast.AST) -> set[str]:
+        if isinstance(node, ast.FunctionDef):
+            walked.append(node.name)
+        return passed_names(node)
+
+    monkeypatch.setattr(blanking, "_passed_names", counted)
+    path = project / "kernels.py"
+    _check(path, SOURCE)
+    assert walked == ["make"]  # the plain def kept for its jitted closure
+    walked.clear()
+    text = SOURCE.replace("count += THRESHOLDS[1]", "count += 4")
+    _check(path, text)
+    assert walked == []
+    text = text.replace("return njit(inner)", "return njit(inner, cache=True)")
+    found = _check(path, text)
+    assert walked == ["make"]
+    with from_scratch(monkeypatch):
+        assert found == _check(path, text)
 
 
 def test_unchanged_text_reuses_every_walk_and_finds_the_same(project: Path) -> None:

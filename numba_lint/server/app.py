@@ -28,6 +28,7 @@ from ..diagnostic import Diagnostic
 from ..discover import SourceFile
 from ..index_memo import remember_indexes
 from ..pipeline import Options, run
+from ..static.blanking import remember_passed_names
 from ..static.chunked_parse import remember_pieces
 from . import hover, notebook_sync, notebooks, settings
 from .convert import noqa_actions, to_lsp
@@ -41,6 +42,9 @@ REMEMBERED_PIECES = 64
 # Files whose rule walks are kept per jitted function (checks/walk_memo.py): an edit inside one
 # jitted function walks only that function again.
 REMEMBERED_WALKS = 16
+# Names passed in the plain definitions the blanking keeps (static/blanking.py): the blanking
+# of an edited module walks only the definitions whose text changed.
+REMEMBERED_DEFINITIONS = 512
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class NumbaLintServer(LanguageServer):
         remember_pieces(REMEMBERED_PIECES)
         remember_walks(REMEMBERED_WALKS)
         remember_indexes(REMEMBERED_WALKS)
+        remember_passed_names(REMEMBERED_DEFINITIONS)
 
     # --- settings -----------------------------------------------------------------------
 

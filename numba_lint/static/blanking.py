@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..jit_model import JIT_DECORATORS
 from ..modules import dotted_name, module_imports
+from ..recent import Recent
 
 # A definition mentioning any of these may register an extension or declare record fields
 # (jitclass specs, dtypes, namedtuples, structrefs) that the rules read: it is kept whole.
@@ -92,6 +93,28 @@ def _called_with(statements: list[ast.stmt]) -> set[str]:
             continue
         names |= _passed_names(statement)
     return names
+
+
+# A kept definition's text -> the names passed in it (the language server's, which blanks the
+# same module on every keystroke; the CLI keeps none): `_passed_names` of the same text is the
+# same, wherever it sits.
+_PASSED: Recent[str, frozenset[str]] = Recent()
+
+
+def remember_passed_names(definitions: int) -> None:
+    """Keep the names passed in the last `definitions` kept definitions (0: none)."""
+    _PASSED.set_limit(definitions)
+
+
+def _names_passed_in(node: ast.AST, text: str) -> set[str]:
+    """`_passed_names(node)`, remembered by the definition's text when asked to."""
+    if not _PASSED.limit:
+        return _passed_names(node)
+    found = _PASSED.get(text)
+    if found is None:
+        found = frozenset(_passed_names(node))
+        _PASSED.put(text, found)
+    return set(found)
 
 
 def _passed_names(node: ast.AST) -> set[str]:
@@ -240,7 +263,7 @@ class _Reducer:
             if self._matters(node, span):
                 # Not jitted itself (a jitted function's nested defs are jitted code: never
                 # here), so its own nested definitions may be blanked.
-                changed |= self._block(node.body, _passed_names(node))
+                changed |= self._block(node.body, _names_passed_in(node, span))
             else:
                 changed |= self._blank_body(node)
         return changed
