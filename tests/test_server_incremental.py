@@ -20,7 +20,7 @@ from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 from test_server import CONFIG, diagnostics_for, open_document
 
-from numba_lint import index_memo, jit_index
+from numba_lint import index_memo, jit_index, spliced_ast
 from numba_lint import project as project_facts
 from numba_lint.checks import walk_memo
 from numba_lint.diagnostic import Diagnostic
@@ -198,11 +198,13 @@ def project(tmp_path: Path) -> Iterator[Path]:
     walk_memo.remember_walks(app.REMEMBERED_WALKS)
     index_memo.remember_indexes(app.REMEMBERED_WALKS)
     blanking.remember_passed_names(app.REMEMBERED_DEFINITIONS)
+    spliced_ast.remember_module_trees(app.REMEMBERED_WALKS)
     yield tmp_path
     chunked_parse.remember_pieces(0)
     walk_memo.remember_walks(0)
     index_memo.remember_indexes(0)
     blanking.remember_passed_names(0)
+    spliced_ast.remember_module_trees(0)
 
 
 @contextmanager
@@ -213,6 +215,7 @@ def from_scratch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             patch.setattr(module, name, Recent())
         patch.setattr(index_memo, "_PAST", Recent())
         patch.setattr(blanking, "_PASSED", Recent())
+        patch.setattr(spliced_ast, "_PAST", Recent())
         yield
 
 

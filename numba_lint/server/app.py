@@ -28,6 +28,7 @@ from ..diagnostic import Diagnostic
 from ..discover import SourceFile
 from ..index_memo import remember_indexes
 from ..pipeline import Options, run
+from ..spliced_ast import remember_module_trees
 from ..static.blanking import remember_passed_names
 from ..static.chunked_parse import remember_pieces
 from . import hover, notebook_sync, notebooks, settings
@@ -39,8 +40,9 @@ CONFIGURATION_SECONDS = 5.0
 # Parse trees of module pieces kept across keystrokes (about 100 lines each): an edit re-parses
 # only the piece it touched (static/chunked_parse.py). Enough for a few large open modules.
 REMEMBERED_PIECES = 64
-# Files whose rule walks are kept per jitted function (checks/walk_memo.py): an edit inside one
-# jitted function walks only that function again.
+# Files whose rule walks are kept per jitted function (checks/walk_memo.py), and whose jit
+# index, facts (index_memo.py) and Python tree (spliced_ast.py) are kept: an edit inside one
+# jitted function walks and parses only that function again.
 REMEMBERED_WALKS = 16
 # Names passed in the plain definitions the blanking keeps (static/blanking.py): the blanking
 # of an edited module walks only the definitions whose text changed.
@@ -85,6 +87,7 @@ class NumbaLintServer(LanguageServer):
         remember_walks(REMEMBERED_WALKS)
         remember_indexes(REMEMBERED_WALKS)
         remember_passed_names(REMEMBERED_DEFINITIONS)
+        remember_module_trees(REMEMBERED_WALKS)
 
     # --- settings -----------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..jit_model import JIT_DECORATORS
 from ..modules import dotted_name, module_imports
 from ..recent import Recent
+from ..spliced_ast import parse_module_text
 
 # A definition mentioning any of these may register an extension or declare record fields
 # (jitclass specs, dtypes, namedtuples, structrefs) that the rules read: it is kept whole.
@@ -183,7 +184,7 @@ def reduce_parsed(
     them turns out to be one of the project's decorator aliases. Otherwise every unknown
     decorator may jit."""
     try:
-        tree = ast.parse(text)
+        tree = parse_module_text(text)  # `ast.parse`, in the language server a spliced one
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return Reduced(None, None)
     imports = None
