@@ -6,7 +6,8 @@ The blanking (`static/blanking.py`) parses every text it reduces. After
 `remember_module_trees(n)` the trees of the last texts are kept by their number of lines; a new
 text is parsed whole unless a kept one differs from it only within the lines of one top-level
 statement (decorators included) that shares no line with another statement. Then only those
-lines are parsed, moved to their place, and put between the kept tree's other statements:
+lines are parsed (after as many blank lines as precede them, so every node has its line) and
+put between the kept tree's other statements:
 Python's tokenizer starts and ends that statement in the same state as in the kept text (the
 lines around it are the same, and they parse alone), so the whole parse would give the same
 tree. Texts that split lines other than at `\\n` (`\\r`, form feeds, Unicode line separators)
@@ -65,11 +66,10 @@ def _spliced(old: list[str], tree: ast.Module, new: list[str]) -> ast.Module | N
         if before >= start or after <= end:
             return None  # the statement shares a line with another (`a = 1; b = 2`)
         try:
-            part = ast.parse("".join(new[start - 1 : end]))
+            # Blank lines before it put it in its place (cheaper than moving every node).
+            part = ast.parse("\n" * (start - 1) + "".join(new[start - 1 : end]))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-        for node in part.body:
-            ast.increment_lineno(node, start - 1)
         return ast.Module(
             body=[*body[:position], *part.body, *body[position + 1 :]], type_ignores=[]
         )
