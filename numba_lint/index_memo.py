@@ -2,12 +2,14 @@
 language server): an edit inside the body of one jitted function reuses both instead of walking
 the whole module again.
 
-`jit_index.build_index` asks `reused_index` before its walk and hands its result to
-`keep_index`; `project.collect_facts` does the same per module with `reused_facts` and
-`keep_facts`. A past index stands for the new text when nothing the index's walk reads can
-have changed:
-- the file, its module name, the project's aliases and the module's own wrappers (computed
-  afresh each time: a jitted body may be read as a wrapper's helper) are the same;
+`jit_index.build_index` asks `reused_index` before it reads the module's wrappers and again
+before its walk, and hands what it built to `keep_index`; `project.collect_facts` does the same
+per module with `reused_facts` and `keep_facts`. A past index stands for the new text when
+nothing the index's walk reads can have changed:
+- the file, its module name and the project's aliases are the same, and so are the module's own
+  wrappers (`wrappers.py`): read again and compared, unless the edited def G cannot be one
+  whatever its body says (jitted by numba's own decorator, or no own `return`, before and
+  after, gives a name, attribute, call, lambda or conditional: see `_wrappers_skip`);
 - the text and the blanked text the tree was parsed from (`reduced_parse`) differ from the
   past ones only inside the *body* of one top-level jitted def G, no line added or removed
   (the index holds every function's lines), G's decorators and signature unchanged;
@@ -25,18 +27,17 @@ scratch.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
 
-from .jit_model import JIT_DECORATORS, JitDecorator, JitIndex
-from .modules import dotted_name, module_imports
+from .body_reading import gives_nothing, inert, numba_decorated
+from .jit_model import JitDecorator, JitIndex
+from .modules import module_imports
 from .parse import ParsedModule
 from .recent import Recent
-from .wrapper_values import own_statements
 
 # Past builds kept per file: one per set of project aliases it was indexed with (a static pass
 # may index a module twice, before and after the project's aliases are known).
@@ -80,7 +81,7 @@ class _Build:
     facts: tuple[frozenset[str], frozenset[str]] | None = None
     # Each function's place in `parsed.module` (child positions), found on first reuse.
     places: list[tuple[int, ...]] | None = field(default=None, repr=False)
-    # Top-level defs of this text known to give the wrappers nothing (`_gives_nothing`).
+    # Top-level defs of this text known to give the wrappers nothing (`body_reading.gives_nothing`).
     gives_nothing: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
 
 
@@ -110,39 +111,6 @@ def _top_level_defs(module: cst.Module) -> dict[str, cst.FunctionDef]:
         if isinstance(statement, cst.FunctionDef):
             found.setdefault(statement.name.value, statement)
     return found
-
-
-# In a body, what the index's walk may read (see `_inert`): a nested def or class, a scope
-# statement, or a call whose first argument may be a bare name (then `_inert` asks the ast).
-# Returned values the wrappers' evaluation follows (see `_gives_nothing`).
-_FOLLOWED = (ast.Name, ast.Attribute, ast.IfExp, ast.Lambda, ast.Call)
-_MAY_MATTER = re.compile(r"\b(?:def|class|global|nonlocal)\b")
-_FIRST_NAME = re.compile(r"\((?:[\s\\(]|#[^\n]*)*([A-Za-z_]\w*)")
-
-
-def _inert(source: str, body: str, module_defs: frozenset[str]) -> bool:
-    """Whether a top-level def (`source`, its body `body`) holds nothing the index reads inside
-    a function body: no nested def or class, no `global`/`nonlocal`, no call whose first
-    argument names a module-level def. The text answers most; Python's ast the rest."""
-    if _MAY_MATTER.search(body) is None and not any(
-        name in module_defs for name in _FIRST_NAME.findall(body)
-    ):
-        return True
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    if len(tree.body) != 1:
-        return False
-    nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal)
-    for node in ast.walk(tree.body[0]):
-        if node is not tree.body[0] and isinstance(node, nested):
-            return False
-        if isinstance(node, ast.Call) and node.args:
-            first = node.args[0]
-            if isinstance(first, ast.Name) and first.id in module_defs:
-                return False
-    return True
 
 
 def _change(past: _Build, parsed: ParsedModule, reduced: list[str]) -> tuple[int, int] | None:
@@ -180,7 +148,7 @@ def _edited_body(past: _Build, parsed: ParsedModule, first: int, last: int) -> b
             return False
         module_defs = frozenset(new_defs)
         return all(
-            _inert("".join(text[start - 1 : end]), "".join(text[body - 1 : end]), module_defs)
+            inert("".join(text[start - 1 : end]), "".join(text[body - 1 : end]), module_defs)
             for text in (old_lines, lines)
         )
     return False
@@ -193,8 +161,8 @@ def _wrappers_skip(
     changed: they lie in the body of a top-level def that is no wrapper whatever its body
     says: one of numba's own decorators jits it (by the names the module's imports bind), or
     none of its own `return`s, before and after, gives a value the wrappers' evaluation follows
-    (`_gives_nothing`). The verdicts found for the new text's defs by name and line (empty:
-    none asked), or None: the wrappers must be read."""
+    (`body_reading.gives_nothing`). The verdicts found for the new text's defs by name and
+    line (empty: none asked), or None: the wrappers must be read."""
     if first > last:
         return {}
     if tree is None:
@@ -207,26 +175,16 @@ def _wrappers_skip(
         ):
             is_package = parsed.source.path.stem == "__init__"
             imports = module_imports(tree, parsed.module_name, is_package)
-            if any(_numba_decorator(d, imports) for d in node.decorator_list):
+            if any(numba_decorated(d, imports) for d in node.decorator_list):
                 return {}
-            if not _gives_nothing(node) or not _gave_nothing(past, node):
+            if not gives_nothing(node) or not _gave_nothing(past, node):
                 return None
             return {(node.name, node.lineno): True}
     return None
 
 
-def _gives_nothing(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Whether no own `return` of the def returns a name, attribute, call, lambda or
-    conditional: the wrappers' evaluation (`wrapper_values.Evaluator.evaluate`) gives nothing
-    for any other value, so the def is no wrapper whatever its body binds."""
-    return not any(
-        isinstance(statement, ast.Return) and isinstance(statement.value, _FOLLOWED)
-        for statement in own_statements(node.body)
-    )
-
-
 def _gave_nothing(past: _Build, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """`_gives_nothing` for the same lines of the past text (known, or parsed again)."""
+    """`gives_nothing` for the same lines of the past text (known, or parsed again)."""
     known = past.gives_nothing.get((node.name, node.lineno))
     if known is not None:
         return known
@@ -237,14 +195,7 @@ def _gave_nothing(past: _Build, node: ast.FunctionDef | ast.AsyncFunctionDef) ->
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     old = tree.body[0] if len(tree.body) == 1 else None
-    return isinstance(old, (ast.FunctionDef, ast.AsyncFunctionDef)) and _gives_nothing(old)
-
-
-def _numba_decorator(decorator: ast.expr, imports: Mapping[str, str]) -> bool:
-    name = dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
-    head, _, rest = (name or "").partition(".")
-    base = imports.get(head)
-    return base is not None and (f"{base}.{rest}" if rest else base) in JIT_DECORATORS
+    return isinstance(old, (ast.FunctionDef, ast.AsyncFunctionDef)) and gives_nothing(old)
 
 
 def _places(module: cst.Module, nodes: list[cst.FunctionDef]) -> list[tuple[int, ...]] | None:

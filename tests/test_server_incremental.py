@@ -27,7 +27,7 @@ from numba_lint.diagnostic import Diagnostic
 from numba_lint.discover import SourceFile
 from numba_lint.jit_index import IndexedModule, JitIndex
 from numba_lint.recent import Recent
-from numba_lint.server import app, settings
+from numba_lint.server import app, memory, settings
 from numba_lint.static import blanking, chunked_parse
 from numba_lint.static.indexing import parse_and_index
 
@@ -194,17 +194,9 @@ EDITS: list[tuple[str, Edit, bool, bool | None]] = [
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Path]:
     (tmp_path / "pyproject.toml").write_text("[tool.numba-lint]\n")
-    chunked_parse.remember_pieces(app.REMEMBERED_PIECES)
-    walk_memo.remember_walks(app.REMEMBERED_WALKS)
-    index_memo.remember_indexes(app.REMEMBERED_WALKS)
-    blanking.remember_passed_names(app.REMEMBERED_DEFINITIONS)
-    spliced_ast.remember_module_trees(app.REMEMBERED_WALKS)
+    memory.remember_between_checks()  # as the server does
     yield tmp_path
-    chunked_parse.remember_pieces(0)
-    walk_memo.remember_walks(0)
-    index_memo.remember_indexes(0)
-    blanking.remember_passed_names(0)
-    spliced_ast.remember_module_trees(0)
+    memory.remember_between_checks(False)
 
 
 @contextmanager
@@ -378,8 +370,7 @@ def test_unchanged_text_reuses_every_walk_and_finds_the_same(project: Path) -> N
 
 def test_walks_are_not_remembered_unless_asked(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.numba-lint]\n")
-    walk_memo.remember_walks(0)
-    index_memo.remember_indexes(0)
+    memory.remember_between_checks(False)
     _check(tmp_path / "kernels.py", SOURCE)
     assert walk_memo._PAST.get(str(tmp_path / "kernels.py")) is None
     assert index_memo._PAST.get(str(tmp_path / "kernels.py")) is None
@@ -406,7 +397,7 @@ async def test_a_real_client_sees_the_findings_of_a_check_from_scratch(
     path = tmp_path / "kernels.py"
     uri = open_document(client, path, SOURCE)
     await diagnostics_for(client, uri)
-    walk_memo.remember_walks(0)  # this process checks from scratch; the server remembers
+    memory.remember_between_checks(False)  # this process checks from scratch; the server keeps
     text = SOURCE
     for version, (what, edit, _, _) in enumerate(EDITS, start=2):
         text = edit(text)
