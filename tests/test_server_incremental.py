@@ -157,6 +157,9 @@ EDITS: list[tuple[str, Edit, bool, bool | None]] = [
     ("a nested def", _swap("    spare = len(THRESHOLDS)  # (describe)\n", NESTED), True, False),
     ("a nested def removed", _swap(NESTED, SPARE), True, False),
     ("a global in place", _swap(SPARE, "    global THRESHOLDS\n"), False, False),
+    # The `global` is on a line the edit leaves alone: the walks of the others still stand.
+    ("an assignment under a global", _swap("    count = 0\n", "    THRESHOLDS = 0\n"), True, False),
+    ("the assignment back", _swap("    THRESHOLDS = 0\n", "    count = 0\n"), True, False),
     ("a global removed", _swap("    global THRESHOLDS\n", SPARE), False, False),
     (
         "a line added to the last body",
