@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from . import index_memo
 from .index_visitor import Indexer
 from .jit_decorators import DecoratorResolver
 from .jit_model import (
@@ -50,14 +51,25 @@ __all__ = [
 
 def build_index(parsed: ParsedModule, project_aliases: ProjectAliases | None = None) -> JitIndex:
     known = project_aliases or {}
+    # The language server's memo: the last check's index when the edit cannot change it
+    # (first where it cannot change the module's wrappers either, then given them).
+    reused = index_memo.reused_index(parsed, known)
+    if reused is not None:
+        return reused
     wrappers, looked_up = module_wrappers(parsed, known)
+    reused = index_memo.reused_index(parsed, known, (wrappers, looked_up))
+    if reused is not None:
+        return reused
     prefix = len(parsed.module_name) + 1
     aliases = {name[prefix:]: decorator for name, decorator in wrappers.items()}
     indexer = Indexer(parsed, DecoratorResolver(parsed, known, aliases))
     walk_statements(parsed.module, indexer)
+    found_by_wrappers = set(looked_up)
     aliases.update(indexer.aliases)
     looked_up |= indexer.looked_up
-    return JitIndex(indexer.functions, indexer.jitclasses, aliases, frozenset(looked_up))
+    index = JitIndex(indexer.functions, indexer.jitclasses, aliases, frozenset(looked_up))
+    index_memo.keep_index(parsed, known, (wrappers, found_by_wrappers), index)
+    return index
 
 
 def project_aliases(indexes: Iterable[IndexedModule]) -> dict[str, JitDecorator]:

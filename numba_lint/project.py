@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from . import bindings as project_bindings
-from .jit_index import IndexedModule
+from . import index_memo
+from .jit_index import IndexedModule, JitIndex
+from .parse import ParsedModule
 from .recursion import deep_recursion
 from .walk import TypeDispatchVisitor, walk
 
@@ -204,17 +206,29 @@ def collect_facts(modules: Iterable[IndexedModule]) -> ProjectFacts:
         return _collect_facts(modules)
 
 
+def _own_facts(parsed: ParsedModule, index: JitIndex) -> tuple[frozenset[str], frozenset[str]]:
+    """The field names and registered names one module's own code gives."""
+    collector = _FieldCollector(frozenset(f.node for f in index.functions))
+    walk(parsed.module, collector)
+    # `fast = njit(slow)` passes `slow` as an argument too; that is not a registration.
+    collector.arguments.subtract(f.name for f in index.functions if f.form == "call")
+    registered = frozenset(name for name, count in collector.arguments.items() if count > 0)
+    return frozenset(collector.names), registered
+
+
 def _collect_facts(modules: Iterable[IndexedModule]) -> ProjectFacts:
     names: set[str] = set()
     arguments: set[str] = set()
     bindings: dict[str, dict[str, str]] = {}
     for parsed, index, module_bindings in modules:
-        collector = _FieldCollector(frozenset(f.node for f in index.functions))
-        walk(parsed.module, collector)
-        names |= collector.names
-        # `fast = njit(slow)` passes `slow` as an argument too; that is not a registration.
-        collector.arguments.subtract(f.name for f in index.functions if f.form == "call")
-        arguments.update(name for name, count in collector.arguments.items() if count > 0)
+        # The language server's memo: the last check's facts when the index was reused.
+        own = index_memo.reused_facts(parsed, index)
+        if own is None:
+            own = _own_facts(parsed, index)
+            index_memo.keep_facts(parsed, index, own)
+        module_fields, module_registered = own
+        names |= module_fields
+        arguments.update(module_registered)
         for fields in index.jitclasses.values():
             names |= fields
         # Two files with one module name (two projects in one run): neither can be trusted.

@@ -22,24 +22,17 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from .. import __version__
-from ..checks.walk_memo import remember_walks
 from ..config import Config, ConfigError
 from ..diagnostic import Diagnostic
 from ..discover import SourceFile
 from ..pipeline import Options, run
-from ..static.chunked_parse import remember_pieces
 from . import hover, notebook_sync, notebooks, settings
 from .convert import noqa_actions, to_lsp
+from .memory import remember_between_checks
 from .warm_worker import Factory, SaveCheck, SaveChecks, warm_factory
 
 log = logging.getLogger(__name__)
 CONFIGURATION_SECONDS = 5.0
-# Parse trees of module pieces kept across keystrokes (about 100 lines each): an edit re-parses
-# only the piece it touched (static/chunked_parse.py). Enough for a few large open modules.
-REMEMBERED_PIECES = 64
-# Files whose rule walks are kept per jitted function (checks/walk_memo.py): an edit inside one
-# jitted function walks only that function again.
-REMEMBERED_WALKS = 16
 
 
 @dataclass(frozen=True)
@@ -76,8 +69,7 @@ class NumbaLintServer(LanguageServer):
         # Static checks are quick and may overlap; trial compiles run one at a time.
         self.static_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="static")
         self.dynamic_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamic")
-        remember_pieces(REMEMBERED_PIECES)
-        remember_walks(REMEMBERED_WALKS)
+        remember_between_checks()
 
     # --- settings -----------------------------------------------------------------------
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from ..jit_model import JIT_DECORATORS
 from ..modules import dotted_name, module_imports
+from ..recent import Recent
+from ..spliced_ast import parse_module_text
 
 # A definition mentioning any of these may register an extension or declare record fields
 # (jitclass specs, dtypes, namedtuples, structrefs) that the rules read: it is kept whole.
@@ -94,6 +96,28 @@ def _called_with(statements: list[ast.stmt]) -> set[str]:
     return names
 
 
+# A kept definition's text -> the names passed in it (the language server's, which blanks the
+# same module on every keystroke; the CLI keeps none): `_passed_names` of the same text is the
+# same, wherever it sits.
+_PASSED: Recent[str, frozenset[str]] = Recent()
+
+
+def remember_passed_names(definitions: int) -> None:
+    """Keep the names passed in the last `definitions` kept definitions (0: none)."""
+    _PASSED.set_limit(definitions)
+
+
+def _names_passed_in(node: ast.AST, text: str) -> set[str]:
+    """`_passed_names(node)`, remembered by the definition's text when asked to."""
+    if not _PASSED.limit:
+        return _passed_names(node)
+    found = _PASSED.get(text)
+    if found is None:
+        found = frozenset(_passed_names(node))
+        _PASSED.put(text, found)
+    return set(found)
+
+
 def _passed_names(node: ast.AST) -> set[str]:
     """Names and attribute names passed as arguments anywhere in `node` (`njit(helper)`,
     `njit(self._impl)`)."""
@@ -160,7 +184,7 @@ def reduce_parsed(
     them turns out to be one of the project's decorator aliases. Otherwise every unknown
     decorator may jit."""
     try:
-        tree = ast.parse(text)
+        tree = parse_module_text(text)  # `ast.parse`, in the language server a spliced one
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return Reduced(None, None)
     imports = None
@@ -240,7 +264,7 @@ class _Reducer:
             if self._matters(node, span):
                 # Not jitted itself (a jitted function's nested defs are jitted code: never
                 # here), so its own nested definitions may be blanked.
-                changed |= self._block(node.body, _passed_names(node))
+                changed |= self._block(node.body, _names_passed_in(node, span))
             else:
                 changed |= self._blank_body(node)
         return changed

@@ -24,6 +24,10 @@ from ..recent import Recent
 
 # Pieces are cut at the first top-level statement that starts this many lines after the last cut.
 PIECE_LINES = 100
+# The same while pieces are remembered (the language server): an edit re-parses its piece, so
+# smaller pieces re-parse little more than the statement it touched (a one-line edit in umap's
+# layouts.py: a piece of 82 lines instead of 217, 5.5 instead of 9 ms of libcst).
+REMEMBERED_PIECE_LINES = 20
 
 # Piece text -> its tree (the server's; the CLI keeps none).
 _remembered: Recent[str, cst.Module] = Recent()
@@ -74,7 +78,8 @@ def parse_in_pieces(
 ) -> cst.Module:
     """libcst's Module for `text`, from `parse_module` of each piece. Raises what
     `parse_module` raises (callers then parse the whole text, for the error's position)."""
-    parts = pieces(text, statement_starts(tree))
+    size = REMEMBERED_PIECE_LINES if _remembered.limit else PIECE_LINES
+    parts = pieces(text, statement_starts(tree), size)
     if len(parts) == 1:
         return parse_module(text)
     modules = [_parse_piece(part, parse_module) for part in parts]

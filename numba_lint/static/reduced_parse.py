@@ -51,6 +51,9 @@ def parse_reduced(
         lines=text.splitlines(),
         tree=tree,
     )
+    # The text the tree was parsed from (None: `text`), for the language server's memo of
+    # the jit index (`index_memo`): an edit that changes what is blanked changes the tree.
+    parsed.__dict__["reduced_text"] = reduced.text
     return parsed, reduced.assumed_plain
 
 
