@@ -23,6 +23,7 @@ from ..jit_index import IndexedModule, listing_order
 from ..parse import SyntaxProblem
 from . import pool
 from .cache import text_digest
+from .forecast import Preparsed, files_to_parse
 from .share import ModuleShare
 from .stages import Plan, StagesResult, run_stages
 from .syntax_only import syntax_diagnostic as _syntax_diagnostic
@@ -75,7 +76,11 @@ def static_pass(
     static = static_rules(list(rules))
     files = {s.display: (text_digest(t), plan.names[s]) for s, t in texts.items()}
     replayed = None if stored is None else _still_valid(stored, texts, files)
-    to_parse = _to_parse(plan, stored, replayed)
+    preparsed: Preparsed = {}
+    to_parse = len(plan.candidates)
+    if stored is not None and replayed is not None and not keep_trees:
+        at_most = 2 * pool.MIN_FILES  # the fewest files to parse that take the pool
+        to_parse = files_to_parse(plan.candidates, stored, replayed, at_most, preparsed)
     workers = 1 if keep_trees else pool.worker_count(jobs, to_parse)
     plan.largest_first = pooled = workers >= 2 and to_parse >= 2 * pool.MIN_FILES
     result = StaticResult()
@@ -86,7 +91,7 @@ def static_pass(
             knowledge = _knowledge(static, result.notes)
             project_modules = _with_packages(plan.names.values())
             with pool.ProcessWorkers(
-                workers, static, knowledge, project_modules, (replayed, files), held
+                workers, static, knowledge, project_modules, (replayed, files), held, preparsed
             ) as processes:
                 staged = run_stages(processes, plan, before_rules=lambda: None)
                 if replayed is not None:
@@ -96,6 +101,7 @@ def static_pass(
                 static, replayed, files, reduce=not keep_trees, early_rules=False, held_text=held
             )
             share.read_knowledge = lambda: _knowledge(static, result.notes)
+            share.preparsed = preparsed
 
             def before_rules() -> None:
                 # In one process the knowledge is read only when some code is jitted (or
@@ -138,28 +144,6 @@ def _held_text(plan: Plan, keep_trees: bool) -> int | None:
     if keep_trees or sum(len(text) for text in plan.candidates.values()) <= HELD_TEXT:
         return None
     return 0
-
-
-def _to_parse(
-    plan: Plan, stored: Mapping[str, Record] | None, replayed: Mapping[str, Record] | None
-) -> int:
-    """How many candidate files this run is likely to parse: those without a valid record;
-    all of them when a file that is gone or changed gave the project decorator aliases in
-    its past run (the modules that replay their records answer only while the project's
-    aliases are as they were, so the others would all be parsed again: in the pool)."""
-    if stored is None or replayed is None:
-        return len(plan.candidates)
-    changed = [record for display, record in stored.items() if display not in replayed]
-    if any(_gave_aliases(record) for record in changed):
-        return len(plan.candidates)
-    return sum(1 for source in plan.candidates if source.display not in replayed)
-
-
-def _gave_aliases(record: Record) -> bool:
-    parse, steps = record.get("parse"), record.get("steps")
-    first = isinstance(parse, list) and len(parse) == 3 and bool(parse[2])
-    later = steps if isinstance(steps, list) else []
-    return first or any(isinstance(step, list) and bool(step[1:2] and step[1]) for step in later)
 
 
 def _still_valid(
