@@ -183,3 +183,28 @@ def test_imports_are_found_on_every_line_as_written() -> None:
     text += "\tfrom ..h import i\nimport j"
     found = imported_modules([("pkg.sub.mod", Path("pkg/sub/mod.py"), text)])
     assert found == {"a", "pkg.sub.b", "d.e", "pkg.h", "j"}
+
+
+def test_the_texts_are_hashed_once_when_the_cache_gave_their_digests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The static cache hashes every text for its slot; the engine takes those digests."""
+    from numba_lint.checks import ALL_RULES
+    from numba_lint.discover import SourceFile
+    from numba_lint.static import engine
+    from numba_lint.static.cache import text_digest
+
+    path = tmp_path / "kernel.py"
+    text = KERNEL.format(n=1)
+    source = SourceFile(path, "kernel.py")
+    digest = text_digest(text)
+
+    def hashed_again(_: str) -> str:
+        raise AssertionError("hashed again")
+
+    monkeypatch.setattr(engine, "text_digest", hashed_again)
+    found = engine.static_pass(
+        {source: text}, ALL_RULES, jobs=1, keep_trees=False, stored={},
+        digests={"kernel.py": digest},
+    )  # fmt: skip
+    assert found.records is not None and found.records["kernel.py"]["sha"] == digest

@@ -67,14 +67,19 @@ def static_pass(
     keep_trees: bool,
     checked: frozenset[str] | None = None,
     stored: Mapping[str, Record] | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> StaticResult:
     """`jobs`: the worker processes asked for (None: one per core); `keep_trees`: return
     the indexed modules, whole; `checked`: the files whose rules run (display names);
     `stored`: the static cache's records of past runs (display name -> record), to replay
-    what they hold for unchanged files and return this run's records."""
+    what they hold for unchanged files and return this run's records; `digests`: each file's
+    text digest by display name, when the caller has worked them out (the static cache)."""
     plan = Plan.of(texts, checked=checked)
     static = static_rules(list(rules))
-    files = {s.display: (text_digest(t), plan.names[s]) for s, t in texts.items()}
+    known = digests or {}
+    files = {
+        s.display: (known.get(s.display) or text_digest(t), plan.names[s]) for s, t in texts.items()
+    }
     replayed = None if stored is None else _still_valid(stored, texts, files)
     preparsed: Preparsed = {}
     to_parse = len(plan.candidates)
