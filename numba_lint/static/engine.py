@@ -23,12 +23,12 @@ from ..jit_index import IndexedModule, listing_order
 from ..parse import SyntaxProblem
 from . import pool
 from .cache import text_digest
-from .forecast import Preparsed, files_to_parse
 from .share import ModuleShare
 from .stages import Plan, StagesResult, run_stages
 from .syntax_only import syntax_diagnostic as _syntax_diagnostic
 
-if TYPE_CHECKING:  # the replay is imported by runs with the static cache only
+if TYPE_CHECKING:  # the replay and the forecast are imported by runs with the static cache only
+    from .forecast import Preparsed
     from .replay import Record
 
 # The characters of candidate text up to which a static-only pass holds every tree until its
@@ -84,6 +84,8 @@ def static_pass(
     preparsed: Preparsed = {}
     to_parse = len(plan.candidates)
     if stored is not None and replayed is not None and not keep_trees:
+        from .forecast import files_to_parse
+
         at_most = 2 * pool.MIN_FILES  # the fewest files to parse that take the pool
         to_parse = files_to_parse(plan.candidates, stored, replayed, at_most, preparsed)
     workers = 1 if keep_trees else pool.worker_count(jobs, to_parse)

@@ -16,12 +16,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ..checks.base import StaticRule
-from .forecast import Preparsed
 from .share import ModuleShare
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
+
+    from .forecast import Preparsed
 
 # multiprocessing and the replay are imported by the pool of processes only: a one-file check
 # runs on the pool of one, without the cache.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import gc
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..bindings import unparsed_bindings
 from ..checks.base import StaticRule, run_static_rules
@@ -25,9 +25,11 @@ from ..parse import ParsedModule, SyntaxProblem, parse
 from ..project import ProjectFacts, collect_facts
 from .asked import AskedFacts
 from .dropped import Dropped, RunningFacts
-from .forecast import Preparsed
 from .indexing import index_module
 from .reduced_parse import NOTHING_ASSUMED, parse_reduced, reindexed
+
+if TYPE_CHECKING:  # the forecast: runs with the static cache only
+    from .forecast import Preparsed
 
 # What a scan finds in a file that never mentions numba: its syntax error, or its top-level
 # bindings and the names it passes as call arguments (`bindings.unparsed_bindings`); a file
