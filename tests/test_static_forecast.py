@@ -208,3 +208,49 @@ def test_the_texts_are_hashed_once_when_the_cache_gave_their_digests(
         digests={"kernel.py": digest},
     )  # fmt: skip
     assert found.records is not None and found.records["kernel.py"]["sha"] == digest
+
+
+def test_what_unchanged_texts_gave_is_read_back_from_their_records(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The imports of each candidate and the second round's answer for each file that never
+    names numba (`user.py` is one: it jits with the project's wrapper) are kept in the
+    records: after a body edit only the edited file's imports are read again, and no file
+    is tested for the second round; the findings are those of a run without the cache."""
+    from numba_lint.checks import ALL_RULES
+    from numba_lint.discover import SourceFile
+    from numba_lint.static import engine, stages
+
+    def texts() -> dict[SourceFile, str]:
+        paths = sorted((project / "pkg").glob("*.py"))
+        return {SourceFile(p, p.name): p.read_text(encoding="utf-8") for p in paths}
+
+    def run(stored: dict | None) -> engine.StaticResult:
+        return engine.static_pass(texts(), ALL_RULES, jobs=1, keep_trees=False, stored=stored)
+
+    first = run({})
+    assert first.records is not None
+    assert first.records["user.py"]["text"]["late"][1] is True
+    assert first.records["kernel_1.py"]["text"]["imports"] == ["numba"]
+    edit(project, "kernel_3.py", KERNEL.format(n=3) + "\n\nvalue = kernel_3(1)\n")
+    imported, tested = [], []
+    imported_modules, may_use_numba = stages.imported_modules, stages.may_use_numba
+
+    def counted_imports(modules: list) -> set[str]:
+        imported.extend(name for name, _, _ in modules)
+        return imported_modules(modules)
+
+    def counted_test(text: str, *round_two: object) -> bool:
+        if round_two:
+            tested.append(text)
+        return may_use_numba(text, *round_two)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stages, "imported_modules", counted_imports)
+    monkeypatch.setattr(stages, "may_use_numba", counted_test)
+    cached = run(first.records)
+    assert imported == ["pkg.kernel_3"] and tested == []
+    monkeypatch.undo()
+    fresh = run(None)
+    assert cached.diagnostics and set(cached.diagnostics) == set(fresh.diagnostics)
+    assert len(cached.diagnostics) == len(fresh.diagnostics)
+    assert cached.functions == fresh.functions

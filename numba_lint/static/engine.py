@@ -24,7 +24,7 @@ from ..parse import SyntaxProblem
 from . import pool
 from .cache import text_digest
 from .share import ModuleShare
-from .stages import Plan, StagesResult, run_stages
+from .stages import Plan, StagesResult, TextFacts, run_stages
 from .syntax_only import syntax_diagnostic as _syntax_diagnostic
 
 if TYPE_CHECKING:  # the replay and the forecast are imported by runs with the static cache only
@@ -76,11 +76,13 @@ def static_pass(
     text digest by display name, when the caller has worked them out (the static cache)."""
     plan = Plan.of(texts, checked=checked)
     static = static_rules(list(rules))
-    known = digests or {}
+    given = digests or {}
     files = {
-        s.display: (known.get(s.display) or text_digest(t), plan.names[s]) for s, t in texts.items()
+        s.display: (given.get(s.display) or text_digest(t), plan.names[s]) for s, t in texts.items()
     }
     replayed = None if stored is None else _still_valid(stored, texts, files)
+    if replayed:
+        plan.known = _text_facts(texts, replayed)
     preparsed: Preparsed = {}
     to_parse = len(plan.candidates)
     if stored is not None and replayed is not None and not keep_trees:
@@ -127,7 +129,41 @@ def static_pass(
             del share, before_rules
         result.diagnostics = _diagnostics(staged, plan)
         result.functions = sorted(staged.functions, key=listing_order)
+    if result.records is not None:
+        _write_text_facts(result.records, staged.text_facts)
     return result
+
+
+def _text_facts(texts: Iterable[SourceFile], records: Mapping[str, Record]) -> dict:
+    """What the unchanged files' texts gave the last run (`stages.TextFacts`), from their
+    records' "text" part; a part that is not as written is left out (worked out again)."""
+    known = {}
+    for source in texts:
+        record = records.get(source.display)
+        part = record.get("text") if record is not None else None
+        if not isinstance(part, dict):
+            continue
+        imports, late = part.get("imports"), part.get("late")
+        if not (isinstance(imports, list) and all(isinstance(name, str) for name in imports)):
+            imports = None
+        if isinstance(late, list) and len(late) == 2 and isinstance(late[0], str):
+            late = (late[0], bool(late[1]))
+        else:
+            late = None
+        known[source] = TextFacts(imports, late)
+    return known
+
+
+def _write_text_facts(records: dict[str, Record], found: Mapping[SourceFile, TextFacts]) -> None:
+    for source, facts in found.items():
+        record = records.get(source.display)
+        if record is not None:
+            part: dict[str, Any] = {}
+            if facts.imports is not None:
+                part["imports"] = facts.imports
+            if facts.late is not None:
+                part["late"] = list(facts.late)
+            record["text"] = part
 
 
 def _share(
