@@ -254,3 +254,16 @@ def test_what_unchanged_texts_gave_is_read_back_from_their_records(
     assert cached.diagnostics and set(cached.diagnostics) == set(fresh.diagnostics)
     assert len(cached.diagnostics) == len(fresh.diagnostics)
     assert cached.functions == fresh.functions
+
+
+def test_a_damaged_text_part_is_worked_out_again(project: Path) -> None:
+    first, _ = cached(project)
+    [path] = sorted((project / ".numba-lint" / "cache" / "static").glob("*.json"))
+    for damage in (5, {"imports": [1], "late": "x"}, {"imports": "pkg", "late": [None]}):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for record in data["records"].values():
+            record["text"] = damage
+        path.write_text(json.dumps(data), encoding="utf-8")
+        edit(project, "kernel_4.py", KERNEL.format(n=4) + f"# {damage!r}\n")
+        again, pooled = cached(project)
+        assert not pooled and again == first == without_cache(project)
