@@ -13,7 +13,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-_IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import|import[ \t]+([\w.]+))", re.M)
+# Import statements at the start of a line, found after a newline (the text is read with one
+# put in front): a pattern that starts with a literal is searched for quickly, `^` in
+# multi-line mode is tried at every character (2-3 times slower on the corpus).
+_IMPORTS = re.compile(r"\n[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import|import[ \t]+([\w.]+))")
 
 
 def absolute_module_name(name: str, module_name: str, is_package: bool) -> str:
@@ -33,7 +36,7 @@ def imported_modules(modules: Iterable[tuple[str, Path, str]]) -> set[str]:
     from the text: imports anywhere, first name of `import a, b` only)."""
     imported = set()
     for module_name, path, text in modules:
-        for absolute, relative_or_plain in _IMPORTS.findall(text):
+        for absolute, relative_or_plain in _IMPORTS.findall("\n" + text):
             name = absolute or relative_or_plain
             if name.startswith("."):
                 name = absolute_module_name(name, module_name, path.stem == "__init__")

@@ -164,8 +164,15 @@ def _static_step(
     rules = [rule for rule in ALL_RULES if rule.code in selection.selected]
     keep_trees = not config.static_only  # the dynamic pass reads the trees
     stored = cache.records() if cache is not None else None
+    digests = cache.digests() if cache is not None else None  # hashed once, by the cache
     run_static = functools.partial(
-        static_pass, texts, rules, jobs=config.jobs, keep_trees=keep_trees, checked=checked
+        static_pass,
+        texts,
+        rules,
+        jobs=config.jobs,
+        keep_trees=keep_trees,
+        checked=checked,
+        digests=digests,
     )
     try:
         found = run_static(stored=stored)

@@ -26,6 +26,7 @@ HEAVY = (
     # Only the static pool of processes, the static cache's replay, or a notebook need these.
     "multiprocessing",
     "numba_lint.static.replay",
+    "numba_lint.static.forecast",
     "numba_lint.notebook.read",
 )
 PROBE = f"""
@@ -105,9 +106,8 @@ def test_checking_a_numba_file_reads_the_remembered_environment_key(tmp_path: Pa
         assert code == 0 and "1 jit function" in shown, shown
     assert {"libcst", "numba_lint.checks"} <= set(first[2]) and "numba" not in first[2]
     # One file: the pool of one, without the cache, no notebook (issue 13: one-file checks).
-    assert not {"multiprocessing", "numba_lint.static.replay", "numba_lint.notebook.read"} & set(
-        first[2]
-    )
+    cached_only = {"numba_lint.static.replay", "numba_lint.static.forecast"}
+    assert not {"multiprocessing", "numba_lint.notebook.read", *cached_only} & set(first[2])
     assert "importlib.metadata" in first[2] and "importlib.metadata" not in second[2]
 
 

@@ -68,6 +68,10 @@ class StaticCache:
         self.path = folder / "static" / f"{hashlib.sha256(slot.encode()).hexdigest()}.json"
         self._entry: dict[str, Any] | None = None
 
+    def digests(self) -> dict[str, str]:
+        """Each file's text digest, by display name."""
+        return {display: entry[0] for display, entry in self.files.items()}
+
     def _read(self) -> dict[str, Any]:
         """The slot's entry; empty if absent, corrupt or foreign (the run rewrites it)."""
         if self._entry is None:

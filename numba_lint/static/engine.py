@@ -24,10 +24,11 @@ from ..parse import SyntaxProblem
 from . import pool
 from .cache import text_digest
 from .share import ModuleShare
-from .stages import Plan, StagesResult, run_stages
+from .stages import Plan, StagesResult, TextFacts, run_stages
 from .syntax_only import syntax_diagnostic as _syntax_diagnostic
 
-if TYPE_CHECKING:  # the replay is imported by runs with the static cache only
+if TYPE_CHECKING:  # the replay and the forecast are imported by runs with the static cache only
+    from .forecast import Preparsed
     from .replay import Record
 
 # The characters of candidate text up to which a static-only pass holds every tree until its
@@ -66,16 +67,29 @@ def static_pass(
     keep_trees: bool,
     checked: frozenset[str] | None = None,
     stored: Mapping[str, Record] | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> StaticResult:
     """`jobs`: the worker processes asked for (None: one per core); `keep_trees`: return
     the indexed modules, whole; `checked`: the files whose rules run (display names);
     `stored`: the static cache's records of past runs (display name -> record), to replay
-    what they hold for unchanged files and return this run's records."""
+    what they hold for unchanged files and return this run's records; `digests`: each file's
+    text digest by display name, when the caller has worked them out (the static cache)."""
     plan = Plan.of(texts, checked=checked)
     static = static_rules(list(rules))
-    files = {s.display: (text_digest(t), plan.names[s]) for s, t in texts.items()}
+    given = digests or {}
+    files = {
+        s.display: (given.get(s.display) or text_digest(t), plan.names[s]) for s, t in texts.items()
+    }
     replayed = None if stored is None else _still_valid(stored, texts, files)
-    to_parse = _to_parse(plan, stored, replayed)
+    if replayed:
+        plan.known = _text_facts(texts, replayed)
+    preparsed: Preparsed = {}
+    to_parse = len(plan.candidates)
+    if stored is not None and replayed is not None and not keep_trees:
+        from .forecast import files_to_parse
+
+        at_most = 2 * pool.MIN_FILES  # the fewest files to parse that take the pool
+        to_parse = files_to_parse(plan.candidates, stored, replayed, at_most, preparsed)
     workers = 1 if keep_trees else pool.worker_count(jobs, to_parse)
     plan.largest_first = pooled = workers >= 2 and to_parse >= 2 * pool.MIN_FILES
     result = StaticResult()
@@ -86,7 +100,7 @@ def static_pass(
             knowledge = _knowledge(static, result.notes)
             project_modules = _with_packages(plan.names.values())
             with pool.ProcessWorkers(
-                workers, static, knowledge, project_modules, (replayed, files), held
+                workers, static, knowledge, project_modules, (replayed, files), held, preparsed
             ) as processes:
                 staged = run_stages(processes, plan, before_rules=lambda: None)
                 if replayed is not None:
@@ -96,6 +110,7 @@ def static_pass(
                 static, replayed, files, reduce=not keep_trees, early_rules=False, held_text=held
             )
             share.read_knowledge = lambda: _knowledge(static, result.notes)
+            share.preparsed = preparsed
 
             def before_rules() -> None:
                 # In one process the knowledge is read only when some code is jitted (or
@@ -114,7 +129,41 @@ def static_pass(
             del share, before_rules
         result.diagnostics = _diagnostics(staged, plan)
         result.functions = sorted(staged.functions, key=listing_order)
+    if result.records is not None:
+        _write_text_facts(result.records, staged.text_facts)
     return result
+
+
+def _text_facts(texts: Iterable[SourceFile], records: Mapping[str, Record]) -> dict:
+    """What the unchanged files' texts gave the last run (`stages.TextFacts`), from their
+    records' "text" part; a part that is not as written is left out (worked out again)."""
+    known = {}
+    for source in texts:
+        record = records.get(source.display)
+        part = record.get("text") if record is not None else None
+        if not isinstance(part, dict):
+            continue
+        imports, late = part.get("imports"), part.get("late")
+        if not (isinstance(imports, list) and all(isinstance(name, str) for name in imports)):
+            imports = None
+        if isinstance(late, list) and len(late) == 2 and isinstance(late[0], str):
+            late = (late[0], bool(late[1]))
+        else:
+            late = None
+        known[source] = TextFacts(imports, late)
+    return known
+
+
+def _write_text_facts(records: dict[str, Record], found: Mapping[SourceFile, TextFacts]) -> None:
+    for source, facts in found.items():
+        record = records.get(source.display)
+        if record is not None:
+            part: dict[str, Any] = {}
+            if facts.imports is not None:
+                part["imports"] = facts.imports
+            if facts.late is not None:
+                part["late"] = list(facts.late)
+            record["text"] = part
 
 
 def _share(
@@ -138,28 +187,6 @@ def _held_text(plan: Plan, keep_trees: bool) -> int | None:
     if keep_trees or sum(len(text) for text in plan.candidates.values()) <= HELD_TEXT:
         return None
     return 0
-
-
-def _to_parse(
-    plan: Plan, stored: Mapping[str, Record] | None, replayed: Mapping[str, Record] | None
-) -> int:
-    """How many candidate files this run is likely to parse: those without a valid record;
-    all of them when a file that is gone or changed gave the project decorator aliases in
-    its past run (the modules that replay their records answer only while the project's
-    aliases are as they were, so the others would all be parsed again: in the pool)."""
-    if stored is None or replayed is None:
-        return len(plan.candidates)
-    changed = [record for display, record in stored.items() if display not in replayed]
-    if any(_gave_aliases(record) for record in changed):
-        return len(plan.candidates)
-    return sum(1 for source in plan.candidates if source.display not in replayed)
-
-
-def _gave_aliases(record: Record) -> bool:
-    parse, steps = record.get("parse"), record.get("steps")
-    first = isinstance(parse, list) and len(parse) == 3 and bool(parse[2])
-    later = steps if isinstance(steps, list) else []
-    return first or any(isinstance(step, list) and bool(step[1:2] and step[1]) for step in later)
 
 
 def _still_valid(

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
+    from .forecast import Preparsed
+
 # multiprocessing and the replay are imported by the pool of processes only: a one-file check
 # runs on the pool of one, without the cache.
 
@@ -119,10 +121,12 @@ class ProcessWorkers:
         project_modules: frozenset[str],
         stored: tuple[Mapping[str, Any] | None, Mapping[str, Any]] = (None, {}),
         held_text: int | None = None,
+        preparsed: Preparsed | None = None,
     ) -> None:
         """`stored`: the static cache's records, to replay, and every file's digest and module
         name (`replay.ReplayingShare`); `held_text`: each share's budget of trees held
-        (`share.ModuleShare`)."""
+        (`share.ModuleShare`); `preparsed`: parses the engine has done (the workers inherit
+        them: whichever is handed the file uses its copy)."""
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -143,6 +147,7 @@ class ProcessWorkers:
                 project_modules=project_modules,
                 **options,
             )
+        share.preparsed = dict(preparsed or {})
         for _ in range(count):
             parent_end, child_end = context.Pipe()
             process = context.Process(target=_serve, args=(child_end, share), daemon=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import gc
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..bindings import unparsed_bindings
 from ..checks.base import StaticRule, run_static_rules
@@ -27,6 +27,9 @@ from .asked import AskedFacts
 from .dropped import Dropped, RunningFacts
 from .indexing import index_module
 from .reduced_parse import NOTHING_ASSUMED, parse_reduced, reindexed
+
+if TYPE_CHECKING:  # the forecast: runs with the static cache only
+    from .forecast import Preparsed
 
 # What a scan finds in a file that never mentions numba: its syntax error, or its top-level
 # bindings and the names it passes as call arguments (`bindings.unparsed_bindings`); a file
@@ -77,6 +80,8 @@ class ModuleShare:
         # Per module, its early rules, kept if the merged facts answer them alike; None: run
         # in the rules stage.
         self.early: list[EarlyRules | None] = []
+        # First-round parses done by the engine's forecast (`forecast.py`), by display name.
+        self.preparsed: Preparsed = {}
 
     def run(self, command: str, payload: Any) -> Any:
         """One stage's command, as the pool sends it."""
@@ -95,16 +100,16 @@ class ModuleShare:
     ) -> tuple[list[SyntaxProblem], dict[str, dict[str, JitDecorator]]]:
         problems, aliases = [], {}
         for source, text in share:
-            result, assumed = self._parse_one(source, text, jit_names)
+            result, assumed = self._parse_and_index(source, text, jit_names)
             if isinstance(result, SyntaxProblem):
                 problems.append(result)
             else:
-                module = index_module(result)
+                module = result
                 facts = collect_facts([module])
                 self.running.add(facts)
                 self.assumed.append(assumed)
                 self.facts.append(facts)
-                aliases[result.module_name] = dict(module.jit_index.decorator_aliases)
+                aliases[module.parsed.module_name] = dict(module.jit_index.decorator_aliases)
                 if self.held_text is None or self.held + len(text) <= self.held_text:
                     self.held += len(text)
                     self.modules.append(module)
@@ -115,6 +120,18 @@ class ModuleShare:
                 del module, result  # the tree goes before the collection below
             gc.collect(0)  # the parse's cyclic garbage (`engine.collector_paused` says why)
         return problems, aliases
+
+    def _parse_and_index(
+        self, source: SourceFile, text: str, jit_names: frozenset[str] | None
+    ) -> tuple[IndexedModule | SyntaxProblem, frozenset[str]]:
+        """`_parse_one`, indexed; the engine's forecast may have done both already."""
+        ready = self.preparsed.pop(source.display, None)
+        if ready is not None and jit_names is None and self.reduce and ready[0] == text:
+            return ready[1], ready[2]
+        result, assumed = self._parse_one(source, text, jit_names)
+        if isinstance(result, SyntaxProblem):
+            return result, assumed
+        return index_module(result), assumed
 
     def _parse_one(
         self, source: SourceFile, text: str, jit_names: frozenset[str] | None

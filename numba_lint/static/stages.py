@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -55,6 +57,8 @@ class Plan:
     # Then the modules a file imports before it (`imports_first`): runs that drop the trees
     # run each module's rules right after its parse, asking about the modules parsed so far.
     imports_first: bool = False
+    # What the text of a file unchanged since a cached run gave then (`TextFacts`), by file.
+    known: Mapping[SourceFile, TextFacts] = field(default_factory=dict)
 
     @classmethod
     def of(cls, texts: Mapping[SourceFile, str], **choices: Any) -> Plan:
@@ -66,6 +70,17 @@ class Plan:
 
 
 @dataclass
+class TextFacts:
+    """What the stages read from a file's text alone, kept in its static cache record
+    (`engine.py`): they hold while the text, path and module name do. `imports`: the modules
+    a candidate imports; `late`: whether the second round parses a file that never names
+    numba, with the digest of the inputs that answer depends on (`second_round_inputs`)."""
+
+    imports: list[str] | None = None
+    late: tuple[str, bool] | None = None
+
+
+@dataclass
 class StagesResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     problems: list[SyntaxProblem] = field(default_factory=list)
@@ -73,6 +88,8 @@ class StagesResult:
     functions: list[FunctionCoverage] = field(default_factory=list)
     # The files without numba, scanned (syntax errors, wanted bindings).
     scanned: dict[SourceFile, Scanned] = field(default_factory=dict)
+    # What this run read from each file's text (`TextFacts`), for the static cache.
+    text_facts: dict[SourceFile, TextFacts] = field(default_factory=dict)
 
 
 def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -> StagesResult:
@@ -81,7 +98,7 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
     candidates, rest, names = plan.candidates, plan.rest, plan.names
     # Only the bindings of modules the candidates import are used: the others are only
     # checked for syntax (a second-round candidate's imports are added once it is parsed).
-    imported = imported_modules([(names[s], s.path, t) for s, t in candidates.items()])
+    imported = _imports_of(candidates, plan, result.text_facts)
     others = dict(rest)
     wanted = {s: t for s, t in others.items() if is_imported(names[s], imported)}
     late: dict[SourceFile, str] = {}
@@ -92,8 +109,15 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
         # These files never mention numba: only the project's aliases can jit there.
         alias_names = frozenset(n for _, found in parsed for bound in found.values() for n in bound)
         if reexporting:
+            inputs = second_round_inputs(reexporting, alias_names)
             for source, text in list(rest.items()):
-                if may_use_numba(text, reexporting, alias_names):
+                past = plan.known.get(source)
+                if past is not None and past.late is not None and past.late[0] == inputs:
+                    is_late = past.late[1]
+                else:
+                    is_late = may_use_numba(text, reexporting, alias_names)
+                result.text_facts.setdefault(source, TextFacts()).late = (inputs, is_late)
+                if is_late:
                     late[source] = candidates[source] = rest.pop(source)
         return _parse_jobs(late, alias_names, plan)
 
@@ -108,12 +132,35 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
         for module, found in module_aliases.items():
             aliases.update((f"{module}.{name}", d) for name, d in found.items())
     facts = _settled_facts(workers, aliases)
-    late_imports = imported_modules([(names[s], s.path, t) for s, t in late.items()])
+    late_imports = _imports_of(late, plan, result.text_facts)
     facts = with_unparsed_bindings(facts, imported | late_imports, rest, names, result.scanned)
     before_rules()
     syntax_only = {s: t for s, t in others.items() if s not in wanted and s not in late}
     _rules(workers, plan, facts, syntax_only, result)
     return result
+
+
+def _imports_of(
+    files: Mapping[SourceFile, str], plan: Plan, found: dict[SourceFile, TextFacts]
+) -> set[str]:
+    """The modules `files` import (`modules.imported_modules`), from the cached run's facts
+    where a file's text is unchanged; each file's list goes into `found`."""
+    imported: set[str] = set()
+    for source, text in files.items():
+        past = plan.known.get(source)
+        own = past.imports if past is not None else None
+        if own is None:
+            own = sorted(imported_modules([(plan.names[source], source.path, text)]))
+        found.setdefault(source, TextFacts()).imports = own
+        imported.update(own)
+    return imported
+
+
+def second_round_inputs(reexporting: list[str], alias_names: frozenset[str]) -> str:
+    """What the second round's answer for a text depends on, as one digest: the modules that
+    export decorator aliases and the aliases' names (`prefilter.may_use_numba`)."""
+    data = json.dumps([sorted(set(reexporting)), sorted(alias_names)])
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _settled_facts(workers: Workers, aliases: dict[str, JitDecorator]) -> ProjectFacts:
