@@ -6,10 +6,10 @@ importlib.metadata and reads every installed distribution's entry points: about 
 one-file check, paid again on every check of the language server. The key only changes when
 what Python can import changes, so it is kept per fingerprint of the installation: the Python
 running, the modules hidden from it (NUMBA_LINT_HIDE_MODULES), and each folder on `sys.path`
-with its modification time and the names and modification times of the `.dist-info` and
-`.egg-info` entries in it. Installing, upgrading or removing a distribution (numba, numpy,
-scipy or a `numba_extensions` package) adds or removes entries there, which changes the
-folder's time and the listing. Kept in this process and in a small file in the user's cache,
+with the names and modification times of the `.dist-info` and `.egg-info` entries in it and
+the names of the numba, numpy and scipy modules there. Installing, upgrading or removing a
+distribution (numba, numpy, scipy or a `numba_extensions` package) adds or removes entries
+there, which changes the listing. Kept in this process and in a small file in the user's cache,
 next to the derived knowledge; an unreadable or foreign file counts as absent.
 """
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,10 @@ FILE_NAME = "environment-keys.json"
 # 1: the first layout. Entries kept in the file (a few environments share one cache folder).
 FORMAT, KEPT = 1, 16
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
+# Modules whose presence the key reads besides the metadata (`knowledge_build.environment`:
+# whether scipy is importable), found as a folder or file of that name (`scipy/`, `scipy.py`,
+# an extension module) even without its metadata.
+_KEY_MODULES = frozenset({"numba", "numpy", "scipy"})
 _REMEMBERED: dict[str, dict[str, Any]] = {}
 
 
@@ -40,21 +45,29 @@ def installation_fingerprint() -> str:
 
 
 def _folder_state(entry: str) -> list[Any]:
-    """A path entry's modification time and its metadata entries ([None]: it does not exist)."""
+    """What of a path entry the key can depend on: the names and modification times of its
+    metadata entries and the names of the modules the key looks for (`_KEY_MODULES`); for a
+    zip file, its time ([None]: it does not exist). Not a folder's own time: the project's
+    root is on the path (`python -m`), and any file created there (the cache folder, an
+    editor's backup) would make the next run compute the key again."""
     try:
-        folder_time = os.stat(entry).st_mtime_ns
+        state = os.stat(entry)
     except OSError:
         return [None]
+    if not stat.S_ISDIR(state.st_mode):
+        return [state.st_mtime_ns]
     try:
         with os.scandir(entry) as listing:
             found = sorted(
                 [item.name, item.stat().st_mtime_ns]
-                for item in listing
                 if item.name.endswith(_METADATA_SUFFIXES)
+                else [item.name, None]
+                for item in listing
+                if item.name.endswith(_METADATA_SUFFIXES) or item.name.split(".")[0] in _KEY_MODULES
             )
-    except OSError:  # a zip file on the path (its time says when it changed), or unreadable
-        found = []
-    return [folder_time, found]
+    except OSError:  # unreadable: its time, as for a file
+        return [state.st_mtime_ns]
+    return [found]
 
 
 def environment_key(cache_dir: Path | None = None) -> dict[str, Any]:

@@ -93,3 +93,15 @@ def test_a_read_only_cache_is_no_failure(site: Path, tmp_path: Path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("", encoding="utf-8")  # the cache folder cannot be created below it
     assert _fresh_process_key(blocked / "cache") == computed_key()
+
+
+def test_unrelated_files_on_the_path_keep_the_fingerprint(site: Path) -> None:
+    """The project's root is on the path (`python -m`): the cache folder or an editor's backup
+    created there must not make the next run compute the key again. A module the key looks
+    for (scipy copied in without its metadata) does change it."""
+    before = knowledge_key.installation_fingerprint()
+    (site / ".numba-lint").mkdir()
+    (site / "notes.txt~").write_text("", encoding="utf-8")
+    assert knowledge_key.installation_fingerprint() == before
+    (site / "scipy").mkdir()
+    assert knowledge_key.installation_fingerprint() != before
