@@ -69,3 +69,21 @@ def test_a_prestarted_factory_is_the_one_used() -> None:
     assert trial.zygote() is started and started.ready and started.startup_seconds > 0
     trial.prestart()  # running: nothing new
     assert trial._ZYGOTE is started
+
+
+def test_a_factory_killed_from_outside_is_replaced_and_the_run_completes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The factory dies between runs (the OOM killer, a user) and the next run reaches it
+    before the process is reaped (`alive()` still says yes, as right after a SIGKILL): the
+    run starts a new factory and checks its jobs there, instead of failing them."""
+    import os
+    import signal
+
+    expected = _check(tmp_path, cache=False)
+    dead = trial.zygote()
+    os.kill(dead.process.pid, signal.SIGKILL)
+    dead.process.wait()
+    monkeypatch.setattr(dead, "alive", lambda: True)
+    assert _check(tmp_path, cache=False) == expected
+    assert trial._ZYGOTE is not None and trial._ZYGOTE is not dead

@@ -100,8 +100,11 @@ class Zygote:
 
     def send(self, message: dict[str, Any]) -> None:
         assert self.process.stdin is not None
-        self.process.stdin.write((json.dumps(message) + "\n").encode())
-        self.process.stdin.flush()
+        try:
+            self.process.stdin.write((json.dumps(message) + "\n").encode())
+            self.process.stdin.flush()
+        except OSError as exc:  # its end of the pipe is gone: it died (killed from outside)
+            raise ZygoteError("the worker process ended unexpectedly") from exc
 
     def read(self, timeout: float) -> list[dict[str, Any]]:
         """Messages available within `timeout` seconds (possibly none)."""
@@ -215,11 +218,38 @@ def run_jobs(
 def _run_jobs(
     jobs: Sequence[Job], workers: int, timeout: float, memory_limit: int
 ) -> list[Outcome]:
-    try:
-        factory = zygote()
-    except (ZygoteError, OSError) as exc:
-        return [Outcome(job, None, "unavailable", str(exc)) for job in jobs]
-    batch = _Batch(factory, jobs, timeout, memory_limit, tempfile.mkdtemp(prefix="numba-lint-"))
+    """The jobs in the factory; if it dies during the run (killed from outside: the OOM
+    killer, a user, the editor's session), the jobs without an outcome run once more in a new
+    one, and fail with the reason only if that one dies too. User code never runs in the
+    factory itself, only in the workers it forks."""
+    outcomes: dict[int, Outcome] = {}
+    for attempt in range(2):
+        remaining = [number for number in range(len(jobs)) if number not in outcomes]
+        try:
+            factory = zygote()
+        except (ZygoteError, OSError) as exc:
+            outcomes.update({n: Outcome(jobs[n], None, "unavailable", str(exc)) for n in remaining})
+            break
+        batch = _Batch(
+            factory,
+            [jobs[number] for number in remaining],
+            timeout,
+            memory_limit,
+            tempfile.mkdtemp(prefix="numba-lint-"),
+        )
+        died = _run_batch(batch, workers)
+        outcomes.update({remaining[place]: found for place, found in batch.outcomes.items()})
+        if died is None:
+            break
+        _discard(factory)
+        if attempt == 1:
+            batch.fail_unfinished(died)
+            outcomes.update({remaining[place]: found for place, found in batch.outcomes.items()})
+    return [outcomes[number] for number in range(len(jobs))]
+
+
+def _run_batch(batch: _Batch, workers: int) -> str | None:
+    """Runs the batch to its end; the reason if the factory died on the way, else None."""
     try:
         while batch.pending or batch.running:
             batch.start_workers(max(1, workers))
@@ -227,7 +257,7 @@ def _run_jobs(
             batch.stop_overdue()
     except ZygoteError as exc:
         batch.kill_running()
-        batch.fail_unfinished(str(exc))
+        return str(exc)
     except BaseException:
         # Interrupted (Ctrl-C): leave no worker behind.
         batch.kill_running()
@@ -235,7 +265,17 @@ def _run_jobs(
     finally:
         batch.factories.close_all(_kill)
         shutil.rmtree(batch.folder, ignore_errors=True)
-    return [batch.outcomes[number] for number in range(len(jobs))]
+    return None
+
+
+def _discard(factory: Zygote) -> None:
+    """Forget a factory that died: the next run starts a new one, even if the dying process
+    has not been reaped yet (`alive()` could still say yes)."""
+    global _ZYGOTE
+    with _STARTING:
+        factory.close()
+        if _ZYGOTE is factory:
+            _ZYGOTE = None
 
 
 @dataclass
