@@ -148,3 +148,24 @@ def test_a_visitor_is_freed_without_the_cyclic_collector() -> None:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_entering_is_decided_as_issubclass_decides_it() -> None:
+    """`_decide` reads the method resolution order instead of asking libcst's ABCs: the same
+    answer for every libcst node type and for the values that are no nodes."""
+    from numba_lint import walk as walking
+
+    def every_subclass(base: type) -> set[type]:
+        found = set(base.__subclasses__())
+        for below in list(found):
+            found |= every_subclass(below)
+        return found
+
+    types = [*every_subclass(cst.CSTNode), str, int, type(None), tuple, cst.MaybeSentinel]
+    assert len(types) > 200
+    for node_type in types:
+        statement = issubclass(node_type, walking._STATEMENT_PARTS)
+        node = issubclass(node_type, cst.CSTNode)
+        node = node and node_type.__module__ not in walking._SKIPPED_MODULES
+        assert walking._decide({}, node_type) == node
+        assert walking._decide(walking._STATEMENTS, node_type) == statement
