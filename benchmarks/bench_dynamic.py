@@ -1,6 +1,7 @@
 """Typing-only trial compile vs Numba's own compile, on explicitly signed functions.
 
     python benchmarks/bench_dynamic.py [--repeat 3] [--no-real] [--no-generated]
+    python benchmarks/bench_dynamic.py --sixty [--repeat 3]
 
 Two sets of signed functions: (1) the explicitly signed `@njit("...")` / `@jit(sig)` functions of
 the corpus of `bench_static.py` (fetched and verified by its code) whose modules import here, found
@@ -11,6 +12,11 @@ wall and CPU time, (a) the typing-only check numba-lint runs and (b) `dispatcher
 the cost a user pays on first call, for every declared signature, and compares the verdicts. It
 also times the worker factory's start-up and numba-lint's real dynamic pass (`run_dynamic`, no
 cache, one worker).
+
+`--sixty` times instead, side by side each round, `numba-lint check` (full: static pass and trial
+compile, fresh cache) of a generated module of 60 valid signed functions against
+`python -c "import mod60"` that compiles them (empty NUMBA_CACHE_DIR), with a static-only check
+and a bare `import numba` for the breakdown.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import site
 import statistics
 import subprocess
@@ -73,17 +80,32 @@ TEMPLATES = [
 COPIES = 4  # 15 templates x 4 = 60 functions, 8 failing
 
 
-def write_corpus(folder: Path) -> Path:
+def _function_lines(templates: list[tuple[str, str]], count: int) -> list[str]:
+    """`count` functions made from `templates`, cycled; {n} and {k} make each one unique."""
     lines = ["import numpy as np", "from numba import njit", ""]
-    count = 0
-    for copy in range(COPIES):
-        for signature, body in TEMPLATES:
-            arguments = "a, b" if "], float64[" in signature.split("(", 1)[1] else "a"
-            code = body.format(n=count, k=copy % 3)
-            lines += [f'@njit("{signature}")', f"def f{count}({arguments}):", f"    {code}", ""]
-            count += 1
+    for number in range(count):
+        signature, body = templates[number % len(templates)]
+        arguments = "a, b" if "], float64[" in signature.split("(", 1)[1] else "a"
+        code = body.format(n=number, k=(number // len(templates)) % 3)
+        lines += [f'@njit("{signature}")', f"def f{number}({arguments}):", f"    {code}", ""]
+    return lines
+
+
+def write_corpus(folder: Path) -> Path:
     path = folder / "corpus.py"
+    lines = _function_lines(TEMPLATES, len(TEMPLATES) * COPIES)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+SIXTY = 60
+PASSING = TEMPLATES[:-2]  # the 13 templates that compile
+
+
+def write_sixty(folder: Path) -> Path:
+    """A module of 60 valid `@njit("sig")` functions: importing it compiles every one."""
+    path = folder / "mod60.py"
+    path.write_text("\n".join(_function_lines(PASSING, SIXTY)) + "\n", encoding="utf-8")
     return path
 
 
@@ -357,6 +379,73 @@ def report(title: str, result: dict, details: bool) -> None:
         )
 
 
+def _timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + sys of the process and every process it waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.exit(f"{command} failed:\n{done.stderr[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+# What `--sixty` times, in this order each round: the import that compiles the module (the
+# target's denominator), numba-lint's full check of it (the numerator), and for the breakdown a
+# static-only check (Python, numba-lint's imports, the static pass) and `import numba` alone.
+SIXTY_RUNS = ("import", "check", "static-only", "import numba")
+
+
+def sixty(repeat: int) -> dict[str, list[tuple[float, float]]]:
+    """`numba-lint check` of a module of 60 signed functions vs the import that compiles them."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in SIXTY_RUNS}
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_sixty(Path(folder))
+        base = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), folder]),
+            "NUMBA_COLOR_SCHEME": "no_color",
+        }
+        lint = [sys.executable, "-m", "numba_lint", "check", "--format", "json", "--exit-zero"]
+        for _ in range(repeat):
+            for name in SIXTY_RUNS:
+                # Fresh caches each time: Numba's (the import) and numba-lint's (the checks).
+                with tempfile.TemporaryDirectory() as cache:
+                    env = {**base, "NUMBA_CACHE_DIR": cache, "NUMBA_LINT_CACHE_DIR": cache}
+                    command = {
+                        "import": [sys.executable, "-c", "import mod60"],
+                        "check": [*lint, path.name],
+                        "static-only": [*lint, "--static-only", path.name],
+                        "import numba": [sys.executable, "-c", "import numba"],
+                    }[name]
+                    times[name].append(_timed(command, env, Path(folder)))
+    return times
+
+
+def report_sixty(times: dict[str, list[tuple[float, float]]]) -> None:
+    print(f"== module of {SIXTY} signed functions: full check vs the import that compiles them")
+    for name, runs in times.items():
+        walls = " ".join(f"{w:.2f}" for w, _ in runs)
+        cpus = " ".join(f"{c:.2f}" for _, c in runs)
+        print(f"{name:>13}: wall {walls} s; CPU {cpus} s")
+    ratios = [
+        (check[0] / imported[0], check[1] / imported[1])
+        for imported, check in zip(times["import"], times["check"], strict=True)
+    ]
+    print(
+        "check / import, per round: wall "
+        + " ".join(f"{w:.3f}" for w, _ in ratios)
+        + "; CPU "
+        + " ".join(f"{c:.3f}" for _, c in ratios)
+    )
+    print(
+        f"median: wall {statistics.median(w for w, _ in ratios):.3f}, "
+        f"CPU {statistics.median(c for _, c in ratios):.3f} (target <= 0.12)"
+    )
+
+
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--whole-pass":
         print(json.dumps(whole_pass(json.loads(sys.argv[2]))))
@@ -367,7 +456,16 @@ def main() -> None:
     parser.add_argument("--no-real", action="store_true", help="skip the corpus functions")
     parser.add_argument("--no-generated", action="store_true", help="skip generated functions")
     parser.add_argument("--quiet", action="store_true", help="no per-function table")
+    parser.add_argument(
+        "--sixty",
+        action="store_true",
+        help="only: numba-lint check of a module of 60 signed functions vs importing it",
+    )
     options = parser.parse_args()
+    if options.sixty:
+        print(f"{os.cpu_count()} CPUs; {options.repeat} round(s), each run in a fresh process")
+        report_sixty(sixty(options.repeat))
+        return
     print(f"{os.cpu_count()} CPUs; median of {options.repeat} fresh process(es) per mode")
     results = []
 

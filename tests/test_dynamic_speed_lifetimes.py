@@ -239,8 +239,9 @@ def test_lifetimes_are_deferred_in_typing_only_pipelines(
     with monkeypatch.context() as plain:
         _plain_numba(plain)
         _outcome(loops_and_branches, (ARRAY, numba.float64))
-    # Numba's own runs remain only where `del`s are written (closure inlining).
-    assert 0 < deferred < len(computed)
+    # Numba's own runs would remain only where `del`s are written (closure inlining), and
+    # closures.py skips that where there is nothing to inline, as here.
+    assert deferred == 0 < len(computed)
 
 
 def test_numbas_own_run_where_the_lifetimes_are_read_later(

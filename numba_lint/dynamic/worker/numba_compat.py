@@ -101,18 +101,22 @@ if CORE_PROBLEM is None:
             PassManager,
             register_pass,
         )
+        from numba.core.inline_closurecall import InlineClosureCallPass
         from numba.core.ir_utils import (  # noqa: F401
             check_and_legalize_ir,
             enforce_no_dels,
             enforce_no_phis,
         )
+        from numba.core.target_extension import get_local_target  # noqa: F401
         from numba.core.typed_passes import (  # noqa: F401
             NopythonRewrites,
             NoPythonSupportedFeatureValidation,
             NopythonTypeInference,
         )
         from numba.core.types.functions import BaseFunction, BoundFunction
+        from numba.core.typing.context import BaseContext
         from numba.misc.special import literal_unroll  # noqa: F401
+        from numba.stencils.stencil import stencil as numba_stencil  # noqa: F401
 
         _require(CompilerBase, "define_pipelines")
         _require(DefaultPassBuilder, "define_untyped_pipeline", "define_typed_pipeline")
@@ -123,6 +127,9 @@ if CORE_PROBLEM is None:
         _require(interpreter, "peep_hole_delete_with_exit", "peep_hole_fuse_dict_add_updates")
         _require(BaseFunction, "get_call_type")
         _require(BoundFunction, "get_call_type")
+        _require(BaseContext, "resolve_getattr", "_get_attribute_templates")
+        _require(InlineClosureCallPass, "run")
+        _require(types, "Module", "ClassInstanceType", "ClassType", "unliteral")
     except (ImportError, AttributeError) as exc:
         _ENGINE_IMPORT_PROBLEM = _why(exc)
 

@@ -56,7 +56,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import peepholes
+from . import attrmemo, closures, peepholes
 from .numba_compat import (
     BaseFunction,
     BoundFunction,
@@ -185,6 +185,10 @@ def _pass_manager_run(self: PassManager, state: Any) -> None:
         _LAZY_PIPELINES.pop()
 
 
+def _in_typing_only_pipeline() -> bool:
+    return bool(_LAZY_PIPELINES and _LAZY_PIPELINES[-1])
+
+
 def _holds_literal_unroll(func_ir: Any) -> bool:
     """LiteralUnroll's own test: `literal_unroll` as a global or free variable."""
     for block in func_ir.blocks.values():
@@ -235,7 +239,11 @@ def applied() -> Iterator[None]:
     young, middle, old = saved_thresholds
     gc.set_threshold(young, middle, max(old, _FULL_COLLECTION_AFTER))
     try:
-        with peepholes.skipped_where_idle():
+        with (
+            peepholes.skipped_where_idle(),
+            closures.skipped_where_idle(_in_typing_only_pipeline),
+            attrmemo.remembered(),
+        ):
             yield
     finally:
         gc.set_threshold(*saved_thresholds)
