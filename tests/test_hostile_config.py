@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -123,6 +124,16 @@ def _cached_check(root: Path, cache: Path) -> subprocess.CompletedProcess:
     return run_cli("check", "--format", "json", "m.py", cwd=root, env=env)
 
 
+@pytest.fixture(scope="module")
+def cached_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list]:
+    """(project, the cache its first run filled, that run's findings): one cold run for all the
+    damages below. Tests only read them; each damages a copy of the cache."""
+    folder = tmp_path_factory.mktemp("cached")
+    root = make_project(folder / "project")
+    cache = folder / "cache"
+    return root, cache, _findings(_cached_check(root, cache))
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -133,10 +144,12 @@ def _cached_check(root: Path, cache: Path) -> subprocess.CompletedProcess:
         '{"dependencies": {}, "result": {"failures": 3}}',
     ],
 )
-def test_a_damaged_cache_entry_is_a_miss(tmp_path: Path, damage: str) -> None:
-    root = make_project(tmp_path / "project")
+def test_a_damaged_cache_entry_is_a_miss(
+    tmp_path: Path, damage: str, cached_project: tuple[Path, Path, list]
+) -> None:
+    root, filled, expected = cached_project
     cache = tmp_path / "cache"
-    expected = _findings(_cached_check(root, cache))
+    shutil.copytree(filled, cache)
     entries = list((cache / "dynamic").glob("*.json"))
     assert entries, "the first run cached nothing: the test would prove nothing"
     for entry in entries:
