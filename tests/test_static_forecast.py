@@ -18,29 +18,11 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 from test_startup import probe
+from test_static_incremental import NOT_A_WRAPPER, USER, WRAPPER
 
 from numba_lint.modules import imported_modules
 from numba_lint.static.prefilter import may_use_numba
 
-WRAPPER = """\
-import numba
-
-
-def fast(function):
-    return numba.njit(cache=True)(function)
-"""
-NOT_A_WRAPPER = """\
-def fast(function):
-    return function
-"""
-USER = """\
-from pkg.wrappers import fast
-
-
-@fast
-def keyword_only(**options):
-    return 1
-"""
 KERNEL = """\
 from numba import njit
 
