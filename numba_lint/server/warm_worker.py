@@ -59,7 +59,7 @@ def warm_factory() -> Factory | None:
 
 def factory_in_use() -> Factory | None:
     """The factory the last check ran in (the run starts a new one when the last died)."""
-    factory = trial._ZYGOTE  # read only: trial.zygote() would start one
+    factory = trial.running_factory()
     if factory is None:
         return None
     return Factory(factory.process.pid, factory.startup_seconds)

@@ -147,6 +147,11 @@ def prestart() -> None:
             atexit.register(_ZYGOTE.close)
 
 
+def running_factory() -> Zygote | None:
+    """The factory the last run used, if one was started; never starts one (`zygote()` does)."""
+    return _ZYGOTE
+
+
 def zygote() -> Zygote:
     """The running factory, ready to fork workers (started now unless prestart() did)."""
     global _ZYGOTE
