@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 from test_startup import probe
-from test_static_incremental import NOT_A_WRAPPER, USER, WRAPPER
+from test_static_incremental import NOT_A_WRAPPER, WRAPPER, wrapper_package
 
 from numba_lint.modules import imported_modules
 from numba_lint.static.prefilter import may_use_numba
@@ -35,12 +35,7 @@ def kernel_{n}(x, **options):
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[tool.numba-lint]\n", encoding="utf-8")
-    package = tmp_path / "pkg"
-    package.mkdir()
-    (package / "__init__.py").write_text("", encoding="utf-8")
-    (package / "wrappers.py").write_text(WRAPPER, encoding="utf-8")
-    (package / "user.py").write_text(USER, encoding="utf-8")
+    package = wrapper_package(tmp_path)
     for number in range(20):
         (package / f"kernel_{number}.py").write_text(KERNEL.format(n=number), encoding="utf-8")
     return tmp_path

@@ -56,14 +56,21 @@ def fine(x):
 """
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[tool.numba-lint]\n", encoding="utf-8")
-    package = tmp_path / "pkg"
+def wrapper_package(root: Path) -> Path:
+    """A project at `root` whose package `pkg` has the wrapper module and a module that uses
+    it; the package's folder."""
+    (root / "pyproject.toml").write_text("[tool.numba-lint]\n", encoding="utf-8")
+    package = root / "pkg"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
     (package / "wrappers.py").write_text(WRAPPER, encoding="utf-8")
     (package / "user.py").write_text(USER, encoding="utf-8")
+    return package
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    package = wrapper_package(tmp_path)
     (package / "other.py").write_text(OTHER, encoding="utf-8")
     (package / "plain.py").write_text("VALUE = 1\n", encoding="utf-8")
     return tmp_path
