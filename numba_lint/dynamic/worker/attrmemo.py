@@ -27,6 +27,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .memo_support import hashable, replay
 from .numba_compat import BaseContext, get_local_target, types
 
 _ORIGINAL: Callable[..., Any] = BaseContext.resolve_getattr
@@ -51,19 +52,7 @@ def _key(context: Any, typ: Any, attr: str) -> tuple[Any, ...] | None:
     templates = tuple(context._get_attribute_templates(typ))
     # Numba asks the non-literal type's templates too when the literal one finds nothing.
     plain_templates = templates if plain is typ else tuple(context._get_attribute_templates(plain))
-    key = (context, get_local_target(context), typ, attr, templates, plain_templates)
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
-
-
-def _replay(caught: list[warnings.WarningMessage]) -> None:
-    for record in caught:
-        warnings.warn_explicit(
-            record.message, record.category, record.filename, record.lineno, source=record.source
-        )
+    return hashable((context, get_local_target(context), typ, attr, templates, plain_templates))
 
 
 def _resolve_getattr(self: Any, typ: Any, attr: str) -> Any:
@@ -80,7 +69,7 @@ def _resolve_getattr(self: Any, typ: Any, attr: str) -> Any:
             warnings.simplefilter("always")
             found = _ORIGINAL(self, typ, attr)
     finally:
-        _replay(caught)
+        replay(caught)
     if caught:
         _WARNED.add(key)
     else:

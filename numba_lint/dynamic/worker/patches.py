@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import attrmemo, closures, peepholes
+from .memo_support import hashable, replay
 from .numba_compat import (
     BaseFunction,
     BoundFunction,
@@ -103,20 +104,7 @@ def _key(fnty: Any, context: Any, args: Any, kws: Any) -> tuple[Any, ...] | None
         _mentions_dispatcher(v) for _, v in keywords
     ):
         return None
-    key = (type(fnty), fnty, context, arguments, keywords)
-    try:
-        hash(key)
-    except TypeError:  # e.g. the raw slice of a static_setitem (unhashable before Python 3.12)
-        return None
-    return key
-
-
-def _replay(caught: list[warnings.WarningMessage]) -> None:
-    """Raise recorded warnings again as raised first (same record for a catcher)."""
-    for record in caught:
-        warnings.warn_explicit(
-            record.message, record.category, record.filename, record.lineno, source=record.source
-        )
+    return hashable((type(fnty), fnty, context, arguments, keywords))
 
 
 def _resolve(owner: type, fnty: Any, context: Any, args: Any, kws: Any) -> Any:
@@ -136,7 +124,7 @@ def _resolve(owner: type, fnty: Any, context: Any, args: Any, kws: Any) -> Any:
             signature = original(fnty, context, args, kws)
     finally:
         # Outside the recorder again, also when resolving failed: the caller sees them once.
-        _replay(caught)
+        replay(caught)
     if caught:
         _WARNED.add(key)
     elif signature is not None:
