@@ -166,6 +166,7 @@ def _check(args: argparse.Namespace) -> int:
         options.stdin_source = SourceFile(path=source.path, display=name, text=decoded)
     elif "-" in (args.paths or []):
         raise ConfigError("'-' (standard input) cannot be mixed with other paths")
+    _start_factory_early(config, options)
     try:
         report = _run_with_progress(config, options, args.format)
     except Exception as exc:
@@ -197,6 +198,23 @@ def _check(args: argparse.Namespace) -> int:
     if wrote_baseline:  # a baseline run exits clean unless files could not be read
         return EXIT_USAGE if report.errors else EXIT_CLEAN
     return exit_code(report, config.fail_level, args.exit_zero)
+
+
+def _start_factory_early(config: Config, options: Any) -> None:
+    """Start the trial compile's worker factory now when the run will most likely need it: it
+    imports Numba on another core while the static pass runs (dynamic/parent/early_start.py)."""
+    if config.static_only:  # nothing of the dynamic pass imported
+        return
+    from .dynamic.parent.early_start import start_early
+
+    stdin = options.stdin_source.text if options.stdin_source is not None else None
+    if start_early(config, options.paths, stdin):
+        from .dynamic.parent.trial import prestart
+
+        try:
+            prestart()
+        except OSError:  # the dynamic pass reports it when it needs the factory
+            pass
 
 
 def _is_static_worker_failure(exc: Exception) -> bool:

@@ -27,6 +27,20 @@ run.
 
 from __future__ import annotations
 
-from .parent.run import DynamicResult, run_dynamic
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .parent.run import DynamicResult, run_dynamic
 
 __all__ = ["DynamicResult", "run_dynamic"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: the worker factory (`worker/zygote.py`) and the command line's
+    # early start of it (`parent/trial.py`) import this package, and `parent.run` pulls in
+    # libcst and every rule, which neither needs.
+    if name in __all__:
+        from .parent import run
+
+        return getattr(run, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -34,6 +34,8 @@ DEFAULT_MAX_MB = 256
 MAX_MB_VARIABLE = "NUMBA_LINT_CACHE_MAX_MB"
 # The planning's remembered call-site scans (call_site_cache.py): in the folder, under the cap.
 SITES_FOLDER = "callsites"
+# The worker results' folder in the cache folder.
+RESULTS_FOLDER = "dynamic"
 
 
 def cache_dir() -> Path:
@@ -64,7 +66,7 @@ def _digest(result: dict[str, Any]) -> str:
 
 class ResultCache:
     def __init__(self, folder: Path | None = None) -> None:
-        self.folder = (folder or cache_dir()) / "dynamic"
+        self.folder = (folder or cache_dir()) / RESULTS_FOLDER
         self.stored = 0  # entries written by this run (trim only after a run that wrote)
         # Versions that change what a worker finds.
         self.salt = json.dumps(

@@ -123,6 +123,12 @@ class Zygote:
         return messages
 
     def close(self) -> None:
+        if self.process.poll() is None and not self.ready:
+            # Started early for a run that never needed it (early_start.py): its import of
+            # Numba is of no use, and waiting for it would delay the exit.
+            self.process.kill()
+            self.process.wait(5)
+            return
         if self.process.poll() is None:
             if self.process.stdin is not None:
                 self.process.stdin.close()
