@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .baseline import SourceLines, load_baseline, new_findings, write_baseline
 from .config import Config, ConfigError
 from .diagnostic import Diagnostic, Report
 from .discover import SourceFile
@@ -69,6 +68,9 @@ def apply_baseline(
     0 unless files could not be read); --baseline drops the recorded findings from the report."""
     if request.read is None and request.write is None:
         return False
+    # Only here: most runs have no baseline (the module reads and writes its file format).
+    from .baseline import SourceLines, load_baseline, new_findings, write_baseline
+
     lines = SourceLines({stdin.display: stdin.text} if stdin and stdin.text else None)
     if request.write is not None:
         try:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import collector
 from .config import Config
 from .diagnostic import Diagnostic, FunctionCoverage, Report, Summary
 from .discover import SourceFile, discover
@@ -155,13 +156,14 @@ def _static_step(
         report.functions, report.summary.jit_functions = cached.functions, cached.jit_functions
         report.notes.extend(cached.notes)
         return list(cached.diagnostics), []
-    from .checks import ALL_RULES  # a replayed run imports neither the rules nor the engine
-    from .static.engine import static_pass
-    from .static.pool import StaticWorkerFailure
+    with collector.paused():  # imports that only create lasting objects (collector.py)
+        from .checks import STATIC_RULES  # a replayed run imports neither rules nor the engine
+        from .static.engine import static_pass
+        from .static.pool import StaticWorkerFailure
 
     # What replaying a damaged static cache record raises (in a worker: `StaticWorkerFailure`).
     damaged = (KeyError, TypeError, ValueError, IndexError, AttributeError, StaticWorkerFailure)
-    rules = [rule for rule in ALL_RULES if rule.code in selection.selected]
+    rules = [rule for rule in STATIC_RULES if rule.code in selection.selected]
     keep_trees = not config.static_only  # the dynamic pass reads the trees
     stored = cache.records() if cache is not None else None
     digests = cache.digests() if cache is not None else None  # hashed once, by the cache

@@ -28,6 +28,12 @@ HEAVY = (
     "numba_lint.static.replay",
     "numba_lint.static.forecast",
     "numba_lint.notebook.read",
+    # A static check of jitted code needs the static rules alone; a baseline only with
+    # --baseline; the dynamic pass and its worker factory only for files that may use numba.
+    "numba_lint.checks.trial_compile",
+    "numba_lint.baseline",
+    "numba_lint.dynamic.parent.run",
+    "numba_lint.dynamic.parent.trial",
 )
 PROBE = f"""
 import sys
@@ -105,6 +111,10 @@ def test_checking_a_numba_file_reads_the_remembered_environment_key(tmp_path: Pa
     for shown, code, _ in (first, second):
         assert code == 0 and "1 jit function" in shown, shown
     assert {"libcst", "numba_lint.checks"} <= set(first[2]) and "numba" not in first[2]
+    # Imported on first use only: the trial compile's rules, the baseline's file format;
+    # nothing of the dynamic pass in a static-only run.
+    later = {"numba_lint.checks.trial_compile", "numba_lint.baseline", "numba_lint.dynamic"}
+    assert not later & set(first[2])
     # One file: the pool of one, without the cache, no notebook (issue 13: one-file checks).
     cached_only = {"numba_lint.static.replay", "numba_lint.static.forecast"}
     assert not {"multiprocessing", "numba_lint.notebook.read", *cached_only} & set(first[2])
