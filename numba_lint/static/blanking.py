@@ -10,7 +10,9 @@ never changes a line that is kept.
 from __future__ import annotations
 
 import ast
+import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..jit_model import JIT_DECORATORS
@@ -36,6 +38,13 @@ _NUMBA_DECORATOR_NAMES = frozenset(name.rpartition(".")[2] for name in JIT_DECOR
     "intrinsic",
     "jit_module",
 }
+# In a jitted body: a nested definition, a decorator, or a statement that rebinds a name of an
+# enclosing scope (`_Reducer._factless_if_jitted`).
+_SCOPE_CHANGES = re.compile(
+    r"^[ \t]*(?:async[ \t]+)?(?:def|class)\b|^[ \t]*@|(?:^|[:;])[ \t]*(?:global|nonlocal)\b",
+    re.MULTILINE,
+)
+_NO_NAMES = re.compile(r"(?!)")
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 # Lines that start a decorator, or a nested definition.
@@ -73,6 +82,34 @@ _HARMLESS_DECORATORS = frozenset(
         "usefixtures",
     }
 )
+
+
+def _module_level_defs(tree: ast.Module) -> Iterator[str]:
+    """The names of the functions a module defines at its top level, in `if`/`try`/`with`/
+    loop blocks too: the ones the jit index takes `njit(f)` in a jitted body to jit."""
+    blocks = [tree.body]
+    while blocks:
+        for statement in blocks.pop():
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield statement.name
+            elif not isinstance(statement, ast.ClassDef):
+                for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                    found = getattr(statement, name, None)
+                    if isinstance(found, list):
+                        blocks.append([s for s in found if isinstance(s, ast.stmt)])
+                        for part in found:  # handlers and match cases hold blocks
+                            if not isinstance(part, ast.stmt):
+                                blocks.append(getattr(part, "body", []))
+
+
+@functools.lru_cache(maxsize=64)
+def _names_not_called(names: frozenset[str]) -> re.Pattern[str]:
+    """One of `names`, as a name (not an attribute) that is not called: where it may be the
+    first argument of a call (`njit(f)`); `_NO_NAMES` when `names` is empty."""
+    if not names:
+        return _NO_NAMES
+    alternatives = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w.])(?:{alternatives})\b(?!\s*\()")
 
 
 def _decorator_name(node: ast.expr) -> str:
@@ -166,10 +203,18 @@ class Reduced:
     tree: ast.Module | None  # None: the text does not parse
     # Decorators taken for plain Python, by their absolute names (see `reduce_parsed`).
     assumed_plain: frozenset[str] = frozenset()
+    # With `jitted_bodies`: the `def` lines of the decorated functions whose bodies were
+    # blanked on the guess that they are jitted (`reduced_parse.indexed` checks it).
+    guessed_jitted: frozenset[int] = frozenset()
 
 
 def reduce_parsed(
-    text: str, jit_names: frozenset[str] | None = None, module: tuple[str, bool] | None = None
+    text: str,
+    jit_names: frozenset[str] | None = None,
+    module: tuple[str, bool] | None = None,
+    *,
+    jitted_bodies: bool = False,
+    plain_bodies: bool = True,
 ) -> Reduced:
     """`reduce_text`, plus the ast of the original text, which `lines.Lines` reuses instead of
     parsing again.
@@ -193,7 +238,9 @@ def reduce_parsed(
     elif module is not None:
         imports = module_imports(tree, *module)
     reducer = _Reducer(text, tree, jit_names, imports)
-    return Reduced(reducer.reduce(), tree, frozenset(reducer.assumed))
+    reducer.jitted_bodies, reducer.plain_bodies = jitted_bodies, plain_bodies
+    reduced = reducer.reduce()
+    return Reduced(reduced, tree, frozenset(reducer.assumed), frozenset(reducer.guessed))
 
 
 def _first_line(node: _Definition) -> int:
@@ -214,6 +261,12 @@ class _Reducer:
         self.jit_names = jit_names
         self.imports = imports
         self.assumed: set[str] = set()
+        self.jitted_bodies = False
+        self.plain_bodies = True
+        self.guessed: set[int] = set()
+        # The names of the module's functions, where a body uses them other than by calling
+        # them (`_factless_if_jitted`).
+        self._defined: re.Pattern[str] | None = None
         functions = {
             node.name
             for node in tree.body
@@ -256,7 +309,15 @@ class _Reducer:
             if not isinstance(node, _DEFINITIONS) or node.name in wrapped:
                 continue
             if not all(self._harmless(d) for d in node.decorator_list):
-                continue  # jitted, or decorated by something that may jit it: kept whole
+                # Jitted, or decorated by something that may jit it: kept whole, unless only
+                # the project's facts are read here and its body cannot give one if jitted.
+                if self.jitted_bodies and self._factless_if_jitted(node):
+                    if self._blank_body(node):
+                        self.guessed.add(node.lineno)
+                        changed = True
+                continue
+            if not self.plain_bodies:
+                continue
             end = node.end_lineno or node.lineno
             # The header counts too (bases such as NamedTuple or StructRefProxy declare
             # fields), and so do the decorators.
@@ -268,6 +329,22 @@ class _Reducer:
             else:
                 changed |= self._blank_body(node)
         return changed
+
+    def _factless_if_jitted(self, node: _Definition) -> bool:
+        """Whether nothing the project's facts read can come from the body of `node`, if the
+        jit index finds it jitted: its facts walk skips jitted bodies, and the index reads
+        there only nested definitions, `global`/`nonlocal` (they rebind module names) and
+        calls whose first argument names a function of the module (`njit(f)`, which may jit
+        `f` once the project's aliases are known). Text tests, each a superset of what it
+        looks for (in a string or comment too): a false no only keeps a body."""
+        if not isinstance(node, ast.FunctionDef) or node.body[0].lineno <= node.lineno:
+            return False  # classes (jitclasses, structrefs), async defs, one-line defs
+        body = "".join(self.lines[node.body[0].lineno - 1 : node.end_lineno or node.lineno])
+        if _SCOPE_CHANGES.search(body):
+            return False
+        if self._defined is None:
+            self._defined = _names_not_called(frozenset(_module_level_defs(self.tree)))
+        return self._defined is _NO_NAMES or not self._defined.search(body)
 
     def _matters(self, node: _Definition, span: str) -> bool:
         """Whether a plain definition holds facts, jitted code or the call that jits a

@@ -60,6 +60,11 @@ class Plan:
     # What the text of a file unchanged since a cached run gave then (`TextFacts`), by file.
     known: Mapping[SourceFile, TextFacts] = field(default_factory=dict)
 
+    def facts_only(self, source: SourceFile) -> bool:
+        """Whether `source` is read only for the project's facts (a file of another shard:
+        its rules never run, so the bodies of its jitted functions need no parse)."""
+        return self.checked is not None and source.display not in self.checked
+
     @classmethod
     def of(cls, texts: Mapping[SourceFile, str], **choices: Any) -> Plan:
         """The plan for `texts`: the prefilter's candidates, the rest, every module name."""
@@ -135,7 +140,12 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
     late_imports = _imports_of(late, plan, result.text_facts)
     facts = with_unparsed_bindings(facts, imported | late_imports, rest, names, result.scanned)
     before_rules()
-    syntax_only = {s: t for s, t in others.items() if s not in wanted and s not in late}
+    # Another shard's files are scanned only for what the project's facts read of them.
+    syntax_only = {
+        s: t
+        for s, t in others.items()
+        if s not in wanted and s not in late and not plan.facts_only(s)
+    }
     _rules(workers, plan, facts, syntax_only, result)
     return result
 
@@ -207,7 +217,10 @@ def _parse_jobs(
         ordered.sort(key=lambda item: -len(item[1]))
     if plan.imports_first:
         ordered = imports_first(ordered, plan.names)
-    return [("parse", ([item], jit_names)) for item in ordered]
+    return [
+        ("parse", ([item], jit_names, True) if plan.facts_only(item[0]) else ([item], jit_names))
+        for item in ordered
+    ]
 
 
 def imports_first(
