@@ -31,10 +31,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / ".corpus" / "src"
+TREE = HERE.parent  # the numba-lint this benchmark belongs to
 
 
-def timed(args: list[str], cwd: Path) -> tuple[float, float, dict]:
-    """Wall seconds, CPU seconds and the JSON output of one `numba-lint` command line."""
+def timed(args: list[str], cwd: Path, tree: Path = TREE) -> tuple[float, float, dict]:
+    """Wall seconds, CPU seconds and the JSON output of one `numba-lint` command line, run
+    from the numba-lint source `tree` (its folder above `numba_lint/`)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
@@ -42,7 +44,7 @@ def timed(args: list[str], cwd: Path) -> tuple[float, float, dict]:
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_COLOR": "1"},
+        env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(tree)},
     )
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -92,6 +94,11 @@ def main() -> int:
     parser.add_argument("--full", action="store_true", help="time the full check (trial compile)")
     parser.add_argument("--check", type=int, nargs="*", default=[2, 3], help="shard counts")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another numba-lint source folder (holding numba_lint/): its runs interleaved",
+    )
     args = parser.parse_args()
     if not args.corpus.is_dir():
         raise SystemExit(f"{args.corpus}: no corpus; run benchmarks/bench_static.py first")
@@ -106,35 +113,43 @@ def measure(args: argparse.Namespace, corpus: Path) -> int:
     """The timed rounds and the checks on `corpus` (a copy with a configuration of its own)."""
     mode = [] if args.full else ["--static-only"]
     base = ["check", "--no-cache", "--exit-zero", "--format", "json", *mode, "."]
-    runs = ["one run"] + [f"{i}/{args.shards}" for i in range(1, args.shards + 1)]
+    shards = [f"{i}/{args.shards}" for i in range(1, args.shards + 1)]
+    trees = {"": TREE} if args.baseline is None else {"": TREE, "baseline ": args.baseline}
+    runs = [f"{name}{run}" for name in trees for run in ["one run", *shards]]
     times: dict[str, list[tuple[float, float]]] = {run: [] for run in runs}
     loads = [os.getloadavg()[0]]
     identical = True
     for _ in range(args.repeat):
-        outputs = {}
-        for run in runs:
-            extra = [] if run == "one run" else ["--shard", run]
-            wall, cpu, outputs[run] = timed([*base, *extra], cwd=corpus)
-            times[run].append((wall, cpu))
+        for name, tree in trees.items():
+            outputs = {}
+            for run in ["one run", *shards]:
+                extra = [] if run == "one run" else ["--shard", run]
+                wall, cpu, outputs[run] = timed([*base, *extra], cwd=corpus, tree=tree)
+                times[f"{name}{run}"].append((wall, cpu))
+            if args.full:
+                one = outputs["one run"]
+                identical &= same_as_one_run(one, [outputs[r] for r in shards], corpus)
         loads.append(os.getloadavg()[0])
-        if args.full:
-            identical &= same_as_one_run(outputs["one run"], [outputs[r] for r in runs[1:]], corpus)
     files = sum(1 for _ in corpus.rglob("*.py"))
     print(
         f"corpus: {files} files; {'full check' if args.full else 'static-only'}; "
         f"{os.cpu_count()} CPUs; median of {args.repeat} interleaved rounds; "
         f"load average {min(loads):.1f}-{max(loads):.1f}"
     )
-    wall_one = statistics.median(w for w, _ in times["one run"])
-    cpu_one = statistics.median(c for _, c in times["one run"])
-    print(f"{'run':10} {'wall s':>8} {'vs one':>7} {'CPU s':>8} {'vs one':>7}")
-    for run in runs:
-        wall = statistics.median(w for w, _ in times[run])
-        cpu = statistics.median(c for _, c in times[run])
-        label = run if run == "one run" else f"shard {run}"
-        print(f"{label:10} {wall:8.2f} {wall / wall_one:7.2f} {cpu:8.2f} {cpu / cpu_one:7.2f}")
-    slowest = max(statistics.median(w for w, _ in times[run]) for run in runs[1:])
-    print(f"slowest shard: {slowest / wall_one:.2f} of the one run's wall time")
+
+    def median(run: str, part: int) -> float:
+        return statistics.median(values[part] for values in times[run])
+
+    print(f"{'run':22} {'wall s':>8} {'vs one':>7} {'CPU s':>8} {'vs one':>7}")
+    for name in trees:
+        one = f"{name}one run"
+        for run in ["one run", *shards]:
+            label = f"{name}{run if run == 'one run' else 'shard ' + run}"
+            wall, cpu = median(f"{name}{run}", 0), median(f"{name}{run}", 1)
+            wall_ratio, cpu_ratio = wall / median(one, 0), cpu / median(one, 1)
+            print(f"{label:22} {wall:8.2f} {wall_ratio:7.2f} {cpu:8.2f} {cpu_ratio:7.2f}")
+    slowest = max(median(run, 0) for run in shards)
+    print(f"slowest shard: {slowest / median('one run', 0):.2f} of the one run's wall time")
     for count in args.check:
         check = ["check", "--no-cache", "--exit-zero", "--format", "json", "--static-only"]
         check += ["--select", "ALL", "."]

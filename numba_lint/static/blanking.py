@@ -10,15 +10,14 @@ never changes a line that is kept.
 from __future__ import annotations
 
 import ast
-import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..jit_model import JIT_DECORATORS
 from ..modules import dotted_name, module_imports
 from ..recent import Recent
 from ..spliced_ast import parse_module_text
+from .jitted_guess import FactlessIfJitted
 
 # A definition mentioning any of these may register an extension or declare record fields
 # (jitclass specs, dtypes, namedtuples, structrefs) that the rules read: it is kept whole.
@@ -38,13 +37,6 @@ _NUMBA_DECORATOR_NAMES = frozenset(name.rpartition(".")[2] for name in JIT_DECOR
     "intrinsic",
     "jit_module",
 }
-# In a jitted body: a nested definition, a decorator, or a statement that rebinds a name of an
-# enclosing scope (`_Reducer._factless_if_jitted`).
-_SCOPE_CHANGES = re.compile(
-    r"^[ \t]*(?:async[ \t]+)?(?:def|class)\b|^[ \t]*@|(?:^|[:;])[ \t]*(?:global|nonlocal)\b",
-    re.MULTILINE,
-)
-_NO_NAMES = re.compile(r"(?!)")
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 # Lines that start a decorator, or a nested definition.
@@ -82,34 +74,6 @@ _HARMLESS_DECORATORS = frozenset(
         "usefixtures",
     }
 )
-
-
-def _module_level_defs(tree: ast.Module) -> Iterator[str]:
-    """The names of the functions a module defines at its top level, in `if`/`try`/`with`/
-    loop blocks too: the ones the jit index takes `njit(f)` in a jitted body to jit."""
-    blocks = [tree.body]
-    while blocks:
-        for statement in blocks.pop():
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                yield statement.name
-            elif not isinstance(statement, ast.ClassDef):
-                for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-                    found = getattr(statement, name, None)
-                    if isinstance(found, list):
-                        blocks.append([s for s in found if isinstance(s, ast.stmt)])
-                        for part in found:  # handlers and match cases hold blocks
-                            if not isinstance(part, ast.stmt):
-                                blocks.append(getattr(part, "body", []))
-
-
-@functools.lru_cache(maxsize=64)
-def _names_not_called(names: frozenset[str]) -> re.Pattern[str]:
-    """One of `names`, as a name (not an attribute) that is not called: where it may be the
-    first argument of a call (`njit(f)`); `_NO_NAMES` when `names` is empty."""
-    if not names:
-        return _NO_NAMES
-    alternatives = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
-    return re.compile(rf"(?<![\w.])(?:{alternatives})\b(?!\s*\()")
 
 
 def _decorator_name(node: ast.expr) -> str:
@@ -204,7 +168,7 @@ class Reduced:
     # Decorators taken for plain Python, by their absolute names (see `reduce_parsed`).
     assumed_plain: frozenset[str] = frozenset()
     # With `jitted_bodies`: the `def` lines of the decorated functions whose bodies were
-    # blanked on the guess that they are jitted (`reduced_parse.indexed` checks it).
+    # blanked on the guess that they are jitted (`jitted_guess.py`).
     guessed_jitted: frozenset[int] = frozenset()
 
 
@@ -227,7 +191,12 @@ def reduce_parsed(
     helper such as `@core.non_normalized(...)`) are taken for plain Python and listed in
     `assumed_plain`; the caller must parse the text again without this assumption if one of
     them turns out to be one of the project's decorator aliases. Otherwise every unknown
-    decorator may jit."""
+    decorator may jit.
+
+    `jitted_bodies` (a file read only for the project's facts: another shard's): also blank
+    the bodies of decorated functions no fact can come from if they are jitted, and list them
+    in `guessed_jitted` (`jitted_guess.py`); `plain_bodies` False: blank no other body (a run
+    that parses whole texts, where those bodies give facts)."""
     try:
         tree = parse_module_text(text)  # `ast.parse`, in the language server a spliced one
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -238,7 +207,9 @@ def reduce_parsed(
     elif module is not None:
         imports = module_imports(tree, *module)
     reducer = _Reducer(text, tree, jit_names, imports)
-    reducer.jitted_bodies, reducer.plain_bodies = jitted_bodies, plain_bodies
+    reducer.plain_bodies = plain_bodies
+    if jitted_bodies:
+        reducer.factless = FactlessIfJitted(tree, reducer.lines)
     reduced = reducer.reduce()
     return Reduced(reduced, tree, frozenset(reducer.assumed), frozenset(reducer.guessed))
 
@@ -261,12 +232,10 @@ class _Reducer:
         self.jit_names = jit_names
         self.imports = imports
         self.assumed: set[str] = set()
-        self.jitted_bodies = False
+        # With `jitted_bodies`: which decorated functions' bodies give no fact if jitted.
+        self.factless: FactlessIfJitted | None = None
         self.plain_bodies = True
         self.guessed: set[int] = set()
-        # The names of the module's functions, where a body uses them other than by calling
-        # them (`_factless_if_jitted`).
-        self._defined: re.Pattern[str] | None = None
         functions = {
             node.name
             for node in tree.body
@@ -311,7 +280,7 @@ class _Reducer:
             if not all(self._harmless(d) for d in node.decorator_list):
                 # Jitted, or decorated by something that may jit it: kept whole, unless only
                 # the project's facts are read here and its body cannot give one if jitted.
-                if self.jitted_bodies and self._factless_if_jitted(node):
+                if self.factless is not None and self.factless(node):
                     if self._blank_body(node):
                         self.guessed.add(node.lineno)
                         changed = True
@@ -329,22 +298,6 @@ class _Reducer:
             else:
                 changed |= self._blank_body(node)
         return changed
-
-    def _factless_if_jitted(self, node: _Definition) -> bool:
-        """Whether nothing the project's facts read can come from the body of `node`, if the
-        jit index finds it jitted: its facts walk skips jitted bodies, and the index reads
-        there only nested definitions, `global`/`nonlocal` (they rebind module names) and
-        calls whose first argument names a function of the module (`njit(f)`, which may jit
-        `f` once the project's aliases are known). Text tests, each a superset of what it
-        looks for (in a string or comment too): a false no only keeps a body."""
-        if not isinstance(node, ast.FunctionDef) or node.body[0].lineno <= node.lineno:
-            return False  # classes (jitclasses, structrefs), async defs, one-line defs
-        body = "".join(self.lines[node.body[0].lineno - 1 : node.end_lineno or node.lineno])
-        if _SCOPE_CHANGES.search(body):
-            return False
-        if self._defined is None:
-            self._defined = _names_not_called(frozenset(_module_level_defs(self.tree)))
-        return self._defined is _NO_NAMES or not self._defined.search(body)
 
     def _matters(self, node: _Definition, span: str) -> bool:
         """Whether a plain definition holds facts, jitted code or the call that jits a

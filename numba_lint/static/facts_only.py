@@ -3,7 +3,7 @@
 `check --shard I/N` runs the rules on its own files only, but the project's facts (decorator
 aliases, bindings, field names, registered names) may come from any file, so the files of the
 other shards are still parsed and indexed, with the bodies of their decorated functions blanked
-where no fact can come from a jitted body (`blanking._Reducer._factless_if_jitted`,
+where no fact can come from a jitted body (`jitted_guess.py`,
 `reduced_parse.parse_reduced(facts_only=True)`). That guess is checked here, once the project's
 decorator aliases are settled (an alias from another module may be what jits a function): a
 module whose index does not record each such function as jitted by its decorator is parsed

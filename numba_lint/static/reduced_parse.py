@@ -10,10 +10,10 @@ undoes that once the project's decorator aliases are known.
 
 A file only read for the project's facts (another shard's, `check --shard`: its rules never
 run) is parsed with `facts_only`: the bodies of decorated functions are blanked too where no
-fact can come from them if the function is jitted (`blanking._Reducer._factless_if_jitted`),
-once the project's aliases are settled, `facts_only.settle_guesses` checks that guess against
-the jit index (`guess_holds`) and parses again without it where wrong, so the module's facts
-are those of the parse a single run makes.
+fact can come from them if the function is jitted (`jitted_guess.py`). Once the project's
+aliases are settled, `facts_only.settle_guesses` checks that guess against the jit index
+(`guess_holds`) and parses again without it where wrong, so the module's facts are those of
+the parse a single run makes.
 """
 
 from __future__ import annotations
