@@ -82,8 +82,11 @@ def same_as_one_run(one: dict, shards: list[dict], cwd: Path) -> bool:
         return True
     ours = {json.dumps(d, sort_keys=True) for d in joined["diagnostics"]}
     theirs = {json.dumps(d, sort_keys=True) for d in one["diagnostics"]}
-    files = {json.loads(d)["filename"] for d in ours ^ theirs}
-    print(f"  differ: {len(ours ^ theirs)} diagnostics, in {sorted(files)[:10]}")
+    for side, only in (("one run only", theirs - ours), ("shards only", ours - theirs)):
+        for text in sorted(only)[:10]:
+            d = json.loads(text)
+            where = f"{d['filename']}:{d['location']['row']}"
+            print(f"  {side}: {where} {d['code']} {d['message'][:160]}")
     return False
 
 

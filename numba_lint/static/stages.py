@@ -4,7 +4,8 @@
    they are all in, the files that import a module with decorator aliases without naming numba
    are parsed too (the second round). The bindings of the other files that the candidates
    import are read with `ast` meanwhile. A shard (`Plan.checked`) parses the other shards'
-   files only for the project's facts (`facts_only.py`), and scans none of them for syntax.
+   files only for the project's facts (`facts_only.py`), and reads their files without numba
+   only for those bindings (no syntax scan: their findings are not its own).
 2. Index again while the project's decorator aliases grow (a wrapper built on another module's
    wrapper is known one round after that one), then merge every module's facts and add the
    bindings of the files never parsed.
