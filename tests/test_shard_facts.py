@@ -25,9 +25,12 @@ def kernel(**options):
     return numba.njit(**options)
 """
 # A decorated function that is not jitted (`setup` is plain), whose body registers `helper`
-# and declares the field `weight`: the guess blanks it, the index disproves the guess.
+# and declares the field `weight`: the guess blanks it, the index disproves the guess. And a
+# structref's fields (`px`, `py`), which helpers.py reads.
 EXT = """import numba
 import numpy as np
+from numba.core import types
+from numba.experimental import structref
 from numba.extending import overload
 
 from pkg.helpers import helper
@@ -47,6 +50,18 @@ def install():
 def twice(x):
     y = helper(x)
     return 2 * x + y
+
+
+@structref.register
+class PointType(types.StructRef):
+    pass
+
+
+class PointProxy(structref.StructRefProxy):
+    pass
+
+
+structref.define_proxy(PointProxy, PointType, ["px", "py"])
 """
 HELPERS = """import numba
 
@@ -69,6 +84,11 @@ def use_helper(x):
 @numba.njit
 def use_fields(p):
     return p.weight + p.other
+
+
+@numba.njit
+def use_point(p):
+    return p.px + p.py
 """
 USE = """from pkg._jit import fast, kernel
 from pkg.ext import twice
@@ -186,14 +206,18 @@ def test_the_other_shards_files_are_parsed_for_their_facts_only(
     }
 
 
-def test_the_registration_in_a_decorated_body_is_what_the_findings_need(tmp_path: Path) -> None:
-    """The fixture can fail: without `install`'s body, helpers.py's findings change."""
+def test_the_other_files_facts_are_what_the_findings_need(tmp_path: Path) -> None:
+    """The fixture can fail: without `install`'s registration, or without the structref's
+    fields, helpers.py's findings change."""
     texts = _project(tmp_path / "a", FILES)
     bare = dict(FILES, **{"ext.py": EXT.replace("overload(helper)", "pass")})
     bare_texts = _project(tmp_path / "b", bare)
+    no_fields = dict(FILES, **{"ext.py": EXT.replace('["px", "py"]', "[]")})
+    no_fields_texts = _project(tmp_path / "c", no_fields)
     found = _by_file(static_pass(texts, ALL_RULES, jobs=1, keep_trees=False))
-    without = _by_file(static_pass(bare_texts, ALL_RULES, jobs=1, keep_trees=False))
-    assert found["pkg/helpers.py"] != without["pkg/helpers.py"]
+    for other in (bare_texts, no_fields_texts):
+        without = _by_file(static_pass(other, ALL_RULES, jobs=1, keep_trees=False))
+        assert found["pkg/helpers.py"] != without["pkg/helpers.py"]
 
 
 @pytest.mark.parametrize("keep_trees", [False, True])
