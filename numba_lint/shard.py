@@ -1,9 +1,12 @@
 """`check --shard I/N`: which of the discovered files one job of a CI matrix reports on.
 
-Called by the pipeline after discovery. Every shard still reads and indexes the whole tree
-(project decorator aliases, wrappers and bindings come from every module), so a file's
-findings are those of a one-job run; only the rules and the trial compile are limited to the
-shard's files, and the report keeps only their findings. `numba-lint merge` joins the outputs.
+Called by the pipeline after discovery. Every shard still reads the whole tree and indexes
+every file that may use numba (project decorator aliases, wrappers, bindings and registrations
+come from every module), so a file's findings are those of a one-job run; the rules, the
+syntax scan and the trial compile are limited to the shard's files, and the other shards'
+files are parsed only for the project's facts, without the bodies of their jitted functions
+(`static/facts_only.py`). The report keeps only the shard's findings. `numba-lint merge` joins
+the outputs.
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ trial compile, the language server, the HTML report):
   a rule (the pipeline asks it first); the one NB001 of a `SyntaxProblem`.
 - `blanking.py`, `reduced_parse.py`, `chunked_parse.py`: the faster parse of static-only
   runs (bodies that cannot hold jitted code blanked; the rest parsed in pieces).
+- `facts_only.py`, `jitted_guess.py`: the files of other shards (`check --shard`), parsed only
+  for the project's facts, with their jitted bodies blanked on a guess the jit index checks.
 - `unparsed.py`: the bindings of project files that were never parsed.
 - `cache.py`: a static-only run's output kept between runs (used by the pipeline);
   `replay.py` and `codec.py`: each file's record of what every stage answered, replayed while

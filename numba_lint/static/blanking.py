@@ -17,6 +17,7 @@ from ..jit_model import JIT_DECORATORS
 from ..modules import dotted_name, module_imports
 from ..recent import Recent
 from ..spliced_ast import parse_module_text
+from .jitted_guess import FactlessIfJitted
 
 # A definition mentioning any of these may register an extension or declare record fields
 # (jitclass specs, dtypes, namedtuples, structrefs) that the rules read: it is kept whole.
@@ -166,10 +167,18 @@ class Reduced:
     tree: ast.Module | None  # None: the text does not parse
     # Decorators taken for plain Python, by their absolute names (see `reduce_parsed`).
     assumed_plain: frozenset[str] = frozenset()
+    # With `jitted_bodies`: the `def` lines of the decorated functions whose bodies were
+    # blanked on the guess that they are jitted (`jitted_guess.py`).
+    guessed_jitted: frozenset[int] = frozenset()
 
 
 def reduce_parsed(
-    text: str, jit_names: frozenset[str] | None = None, module: tuple[str, bool] | None = None
+    text: str,
+    jit_names: frozenset[str] | None = None,
+    module: tuple[str, bool] | None = None,
+    *,
+    jitted_bodies: bool = False,
+    plain_bodies: bool = True,
 ) -> Reduced:
     """`reduce_text`, plus the ast of the original text, which `lines.Lines` reuses instead of
     parsing again.
@@ -182,7 +191,12 @@ def reduce_parsed(
     helper such as `@core.non_normalized(...)`) are taken for plain Python and listed in
     `assumed_plain`; the caller must parse the text again without this assumption if one of
     them turns out to be one of the project's decorator aliases. Otherwise every unknown
-    decorator may jit."""
+    decorator may jit.
+
+    `jitted_bodies` (a file read only for the project's facts: another shard's): also blank
+    the bodies of decorated functions no fact can come from if they are jitted, and list them
+    in `guessed_jitted` (`jitted_guess.py`); `plain_bodies` False: blank no other body (a run
+    that parses whole texts, where those bodies give facts)."""
     try:
         tree = parse_module_text(text)  # `ast.parse`, in the language server a spliced one
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -193,7 +207,11 @@ def reduce_parsed(
     elif module is not None:
         imports = module_imports(tree, *module)
     reducer = _Reducer(text, tree, jit_names, imports)
-    return Reduced(reducer.reduce(), tree, frozenset(reducer.assumed))
+    reducer.plain_bodies = plain_bodies
+    if jitted_bodies:
+        reducer.factless = FactlessIfJitted(tree, reducer.lines)
+    reduced = reducer.reduce()
+    return Reduced(reduced, tree, frozenset(reducer.assumed), frozenset(reducer.guessed))
 
 
 def _first_line(node: _Definition) -> int:
@@ -214,6 +232,10 @@ class _Reducer:
         self.jit_names = jit_names
         self.imports = imports
         self.assumed: set[str] = set()
+        # With `jitted_bodies`: which decorated functions' bodies give no fact if jitted.
+        self.factless: FactlessIfJitted | None = None
+        self.plain_bodies = True
+        self.guessed: set[int] = set()
         functions = {
             node.name
             for node in tree.body
@@ -256,7 +278,15 @@ class _Reducer:
             if not isinstance(node, _DEFINITIONS) or node.name in wrapped:
                 continue
             if not all(self._harmless(d) for d in node.decorator_list):
-                continue  # jitted, or decorated by something that may jit it: kept whole
+                # Jitted, or decorated by something that may jit it: kept whole, unless only
+                # the project's facts are read here and its body cannot give one if jitted.
+                if self.factless is not None and self.factless(node):
+                    if self._blank_body(node):
+                        self.guessed.add(node.lineno)
+                        changed = True
+                continue
+            if not self.plain_bodies:
+                continue
             end = node.end_lineno or node.lineno
             # The header counts too (bases such as NamedTuple or StructRefProxy declare
             # fields), and so do the decorators.

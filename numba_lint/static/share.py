@@ -25,8 +25,9 @@ from ..parse import ParsedModule, SyntaxProblem, parse
 from ..project import ProjectFacts, collect_facts
 from .asked import AskedFacts
 from .dropped import Dropped, RunningFacts
+from .facts_only import settle_guesses
 from .indexing import index_module
-from .reduced_parse import NOTHING_ASSUMED, parse_reduced, reindexed
+from .reduced_parse import NOTHING_ASSUMED, guess_holds, parse_reduced, reindexed
 
 if TYPE_CHECKING:  # the forecast: runs with the static cache only
     from .forecast import Preparsed
@@ -82,11 +83,18 @@ class ModuleShare:
         self.early: list[EarlyRules | None] = []
         # First-round parses done by the engine's forecast (`forecast.py`), by display name.
         self.preparsed: Preparsed = {}
+        # Files parsed only for the project's facts (another shard's): no rules run on them,
+        # and the positions of those whose guessed jitted bodies their first index did not
+        # confirm (`facts_only.settle_guesses`).
+        self.facts_only: set[str] = set()
+        self.unconfirmed: set[int] = set()
 
     def run(self, command: str, payload: Any) -> Any:
         """One stage's command, as the pool sends it."""
         if command == "parse":
-            return self.parse(*payload)
+            if len(payload) > 2 and payload[2]:  # another shard's files: read for facts only
+                self.facts_only.update(source.display for source, _ in payload[0])
+            return self.parse(*payload[:2])
         if command == "scan":
             return self.scan(*payload)
         if command == "reindex":
@@ -100,6 +108,7 @@ class ModuleShare:
     ) -> tuple[list[SyntaxProblem], dict[str, dict[str, JitDecorator]]]:
         problems, aliases = [], {}
         for source, text in share:
+            facts_only = source.display in self.facts_only
             result, assumed = self._parse_and_index(source, text, jit_names)
             if isinstance(result, SyntaxProblem):
                 problems.append(result)
@@ -110,13 +119,15 @@ class ModuleShare:
                 self.assumed.append(assumed)
                 self.facts.append(facts)
                 aliases[module.parsed.module_name] = dict(module.jit_index.decorator_aliases)
+                if not guess_holds(module):
+                    self.unconfirmed.add(len(self.modules))
                 if self.held_text is None or self.held + len(text) <= self.held_text:
                     self.held += len(text)
                     self.modules.append(module)
-                    self.early.append(self._early_rules(module, facts))
+                    self.early.append(None if facts_only else self._early_rules(module, facts))
                 else:  # past the budget: its rules now, with the facts known so far
                     self.modules.append(Dropped.of(module, jit_names, assumed))
-                    self.early.append(self._rules_ahead(module))
+                    self.early.append(None if facts_only else self._rules_ahead(module))
                 del module, result  # the tree goes before the collection below
             gc.collect(0)  # the parse's cyclic garbage (`engine.collector_paused` says why)
         return problems, aliases
@@ -136,11 +147,16 @@ class ModuleShare:
     def _parse_one(
         self, source: SourceFile, text: str, jit_names: frozenset[str] | None
     ) -> tuple[ParsedModule | SyntaxProblem, frozenset[str]]:
+        facts_only = source.display in self.facts_only
         if not self.reduce:
+            if facts_only:  # only jitted bodies blanked: the others give facts here
+                return parse_reduced(source, text, facts_only=True, whole=True)
             return parse(source, text), NOTHING_ASSUMED
         # Round one (no jit_names) may take project decorators for plain Python: `reindex`
         # checks that once the project's aliases are known.
-        return parse_reduced(source, text, jit_names, assume=jit_names is None)
+        return parse_reduced(
+            source, text, jit_names, assume=jit_names is None, facts_only=facts_only
+        )
 
     def _early_rules(self, module: IndexedModule, facts: ProjectFacts) -> EarlyRules | None:
         """The rules of a module that imports no module of the project, run now with its own
@@ -261,6 +277,8 @@ class ModuleShare:
     def index(self, aliases: dict[str, JitDecorator]) -> ProjectFacts:
         """Parse or index again the modules the project's aliases concern; the merged facts."""
         self.reindex(aliases)
+        if self.facts_only:
+            settle_guesses(self, aliases)
         return merge_facts(self.facts)
 
     def rules_pass(

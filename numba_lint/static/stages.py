@@ -3,7 +3,9 @@
 1. Parse and index the candidate files (`prefilter`), one job per file, largest first; when
    they are all in, the files that import a module with decorator aliases without naming numba
    are parsed too (the second round). The bindings of the other files that the candidates
-   import are read with `ast` meanwhile.
+   import are read with `ast` meanwhile. A shard (`Plan.checked`) parses the other shards'
+   files only for the project's facts (`facts_only.py`), and reads their files without numba
+   only for those bindings (no syntax scan: their findings are not its own).
 2. Index again while the project's decorator aliases grow (a wrapper built on another module's
    wrapper is known one round after that one), then merge every module's facts and add the
    bindings of the files never parsed.
@@ -59,6 +61,11 @@ class Plan:
     imports_first: bool = False
     # What the text of a file unchanged since a cached run gave then (`TextFacts`), by file.
     known: Mapping[SourceFile, TextFacts] = field(default_factory=dict)
+
+    def facts_only(self, source: SourceFile) -> bool:
+        """Whether `source` is read only for the project's facts (a file of another shard:
+        its rules never run, so the bodies of its jitted functions need no parse)."""
+        return self.checked is not None and source.display not in self.checked
 
     @classmethod
     def of(cls, texts: Mapping[SourceFile, str], **choices: Any) -> Plan:
@@ -135,7 +142,12 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
     late_imports = _imports_of(late, plan, result.text_facts)
     facts = with_unparsed_bindings(facts, imported | late_imports, rest, names, result.scanned)
     before_rules()
-    syntax_only = {s: t for s, t in others.items() if s not in wanted and s not in late}
+    # Another shard's files are scanned only for what the project's facts read of them.
+    syntax_only = {
+        s: t
+        for s, t in others.items()
+        if s not in wanted and s not in late and not plan.facts_only(s)
+    }
     _rules(workers, plan, facts, syntax_only, result)
     return result
 
@@ -207,7 +219,10 @@ def _parse_jobs(
         ordered.sort(key=lambda item: -len(item[1]))
     if plan.imports_first:
         ordered = imports_first(ordered, plan.names)
-    return [("parse", ([item], jit_names)) for item in ordered]
+    return [
+        ("parse", ([item], jit_names, True) if plan.facts_only(item[0]) else ([item], jit_names))
+        for item in ordered
+    ]
 
 
 def imports_first(
