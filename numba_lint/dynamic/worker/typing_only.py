@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
-from . import patches
+from . import passrun, patches
 from .modes import ORIGINAL_COMPILE, TypedLog, TypedResult, check, full_compile, stencils_logged
 from .numba_compat import (
     AnalysisPass,
@@ -126,6 +126,7 @@ class TypingOnlyCompiler(CompilerBase):
             manager.add_pass(_LegalIR, "ensure IR is legal prior to lowering")
         manager.add_pass(_StopBeforeLowering, "numba-lint: stop before lowering")
         manager.finalize()
+        passrun.mark(manager)
         if not state.flags.auto_parallel.enabled:
             patches.lazy_lifetimes(manager)
         return [manager]
