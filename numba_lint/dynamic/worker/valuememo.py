@@ -12,9 +12,13 @@ globals. The typing-only run took about 5 % less CPU with the answers remembered
 Only values whose type is exactly `builtin_function_or_method` are remembered, because for
 them the answer can change only through registrations: such a value has no buffer, no
 `__dict__` (so no `_numba_type_` can be set on it) and no weak references, so Numba looks it up
-in the context's globals by itself. The memo is emptied when that changes, and each key holds
-what else the answer reads from: the context, the number of `typeof` implementations and the
-cffi module registrations. An answer that raised is not remembered (Numba raises again).
+in the context's globals by itself, never through a weak reference that could die. Each key
+holds what the answer reads from besides the value: the context, the number of `typeof`
+implementations and of cffi module registrations (both only grow). The context's globals change
+an answer only by losing the value's entry (`_remove_global`, which also comes before an
+augmented type is inserted again): that empties the memo. Inserting cannot: a remembered value
+either has its entry already (a second one for it is refused) or was typed by `typeof`, which
+Numba asks first. An answer that raised is not remembered (Numba raises again).
 """
 
 from __future__ import annotations
@@ -27,7 +31,6 @@ from typing import Any
 from .numba_compat import BaseContext, cffi_utils, typeof_impl
 
 _ORIGINAL: Callable[..., Any] = BaseContext.resolve_value_type
-_ORIGINAL_INSERT: Callable[..., Any] = BaseContext._insert_global
 _ORIGINAL_REMOVE: Callable[..., Any] = BaseContext._remove_global
 _MEMO: dict[tuple[Any, ...], Any] = {}
 
@@ -55,11 +58,6 @@ def _resolve_value_type(self: Any, val: Any) -> Any:
     return found
 
 
-def _insert_global(self: Any, gv: Any, gty: Any) -> Any:
-    _MEMO.clear()
-    return _ORIGINAL_INSERT(self, gv, gty)
-
-
 def _remove_global(self: Any, gv: Any) -> Any:
     _MEMO.clear()
     return _ORIGINAL_REMOVE(self, gv)
@@ -68,19 +66,13 @@ def _remove_global(self: Any, gv: Any) -> Any:
 @contextlib.contextmanager
 def remembered() -> Iterator[None]:
     """While active, the types of builtin functions are looked up once per context."""
-    saved = (
-        BaseContext.resolve_value_type,
-        BaseContext._insert_global,
-        BaseContext._remove_global,
-    )
-    # Registrations installed while no check ran are not seen by the hooks below.
+    saved = (BaseContext.resolve_value_type, BaseContext._remove_global)
+    # Registrations changed while no check ran are not seen by the hook below.
     _MEMO.clear()
     BaseContext.resolve_value_type = _resolve_value_type  # type: ignore[method-assign]
-    BaseContext._insert_global = _insert_global  # type: ignore[method-assign]
     BaseContext._remove_global = _remove_global  # type: ignore[method-assign]
     try:
         yield
     finally:
         BaseContext.resolve_value_type = saved[0]  # type: ignore[method-assign]
-        BaseContext._insert_global = saved[1]  # type: ignore[method-assign]
-        BaseContext._remove_global = saved[2]  # type: ignore[method-assign]
+        BaseContext._remove_global = saved[1]  # type: ignore[method-assign]
