@@ -44,6 +44,9 @@ text, warnings) and only skips repeated work; measured on the corpus of bench_dy
    run computes its state variables) and in parallel functions (not marked).
 5. Two peepholes of Numba's bytecode translation skipped where they change nothing (the `with`
    exit clean-up without a `with` opcode, the dict fusion without a `build_map`): peepholes.py.
+6. The passes of typing-only pipelines run without Numba's per-pass event data and timers:
+   passrun.py. 7. The types of builtin functions (the operators above all) remembered:
+   valuememo.py.
 """
 
 from __future__ import annotations
