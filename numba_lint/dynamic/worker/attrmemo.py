@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .memo_support import hashable, replay
+from .memo_support import UNHASHABLE, look_up, replay
 from .numba_compat import BaseContext, get_local_target, types
 
 _ORIGINAL: Callable[..., Any] = BaseContext.resolve_getattr
@@ -52,17 +52,18 @@ def _key(context: Any, typ: Any, attr: str) -> tuple[Any, ...] | None:
     templates = tuple(context._get_attribute_templates(typ))
     # Numba asks the non-literal type's templates too when the literal one finds nothing.
     plain_templates = templates if plain is typ else tuple(context._get_attribute_templates(plain))
-    return hashable((context, get_local_target(context), typ, attr, templates, plain_templates))
+    return (context, get_local_target(context), typ, attr, templates, plain_templates)
 
 
 def _resolve_getattr(self: Any, typ: Any, attr: str) -> Any:
     key = _key(self, typ, attr)
-    if key is None or key in _WARNED:
+    found = look_up(_MEMO, key)
+    if key is None or found is UNHASHABLE:
         return _ORIGINAL(self, typ, attr)
-    try:
-        return _MEMO[key]
-    except KeyError:
-        pass
+    if found is not None or key in _MEMO:  # a remembered None: no such attribute
+        return found
+    if key in _WARNED:  # never in _MEMO too: asked only when the memo has no answer
+        return _ORIGINAL(self, typ, attr)
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:

@@ -93,11 +93,13 @@ if CORE_PROBLEM is None:
 # --- engine: the typing-only pipeline and its speed patches --------------------------------------
 if CORE_PROBLEM is None:
     try:
+        from numba.core import event as numba_event  # noqa: F401
         from numba.core import interpreter, postproc, transforms  # noqa: F401
         from numba.core.compiler import CompilerBase, DefaultPassBuilder  # noqa: F401
         from numba.core.compiler_lock import global_compiler_lock  # noqa: F401
         from numba.core.compiler_machinery import (  # noqa: F401
             AnalysisPass,
+            FunctionPass,
             PassManager,
             register_pass,
         )
@@ -114,13 +116,16 @@ if CORE_PROBLEM is None:
             NopythonTypeInference,
         )
         from numba.core.types.functions import BaseFunction, BoundFunction
+        from numba.core.typing import cffi_utils  # noqa: F401
         from numba.core.typing.context import BaseContext
+        from numba.core.typing.typeof import typeof_impl  # noqa: F401
         from numba.misc.special import literal_unroll  # noqa: F401
         from numba.stencils.stencil import stencil as numba_stencil  # noqa: F401
 
         _require(CompilerBase, "define_pipelines")
         _require(DefaultPassBuilder, "define_untyped_pipeline", "define_typed_pipeline")
-        _require(PassManager, "run", "add_pass", "finalize")
+        _require(PassManager, "run", "add_pass", "finalize", "_runPass", "_ENFORCING")
+        _require(numba_event, "_registered")
         _require(postproc.PostProcessor, "run")
         _require(postproc, "VariableLifetime")
         _require(transforms, "with_lifting", "canonicalize_cfg")
@@ -128,6 +133,8 @@ if CORE_PROBLEM is None:
         _require(BaseFunction, "get_call_type")
         _require(BoundFunction, "get_call_type")
         _require(BaseContext, "resolve_getattr", "_get_attribute_templates")
+        _require(BaseContext, "resolve_value_type", "_insert_global", "_remove_global")
+        _require(typeof_impl, "registry")
         _require(InlineClosureCallPass, "run")
         _require(types, "Module", "ClassInstanceType", "ClassType", "unliteral")
     except (ImportError, AttributeError) as exc:

@@ -44,6 +44,9 @@ text, warnings) and only skips repeated work; measured on the corpus of bench_dy
    run computes its state variables) and in parallel functions (not marked).
 5. Two peepholes of Numba's bytecode translation skipped where they change nothing (the `with`
    exit clean-up without a `with` opcode, the dict fusion without a `build_map`): peepholes.py.
+6. The passes of typing-only pipelines run without Numba's per-pass event data and timers:
+   passrun.py. 7. The types of builtin functions (the operators above all) remembered:
+   valuememo.py.
 """
 
 from __future__ import annotations
@@ -56,8 +59,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import attrmemo, closures, peepholes
-from .memo_support import hashable, replay
+from . import attrmemo, closures, passrun, peepholes, valuememo
+from .memo_support import UNHASHABLE, look_up, replay
 from .numba_compat import (
     BaseFunction,
     BoundFunction,
@@ -97,26 +100,29 @@ def _mentions_dispatcher(argument: Any) -> bool:
 
 
 def _key(fnty: Any, context: Any, args: Any, kws: Any) -> tuple[Any, ...] | None:
-    """The memo key of one call resolution, or None when it must not be remembered."""
+    """The memo key of one call resolution, or None when it must not be remembered. It may
+    be unhashable (the raw slice of a static_setitem): `look_up()` tells."""
     arguments = tuple(args)
     keywords = tuple(kws.items()) if kws else ()
     if any(_mentions_dispatcher(a) for a in arguments) or any(
         _mentions_dispatcher(v) for _, v in keywords
     ):
         return None
-    return hashable((type(fnty), fnty, context, arguments, keywords))
+    return (type(fnty), fnty, context, arguments, keywords)
 
 
 def _resolve(owner: type, fnty: Any, context: Any, args: Any, kws: Any) -> Any:
     original = _ORIGINALS[owner]
     key = _key(fnty, context, args, kws)
-    if key is None or key in _WARNED:
+    found = look_up(_MEMO, key)
+    if key is None or found is UNHASHABLE:
         return original(fnty, context, args, kws)
-    found = _MEMO.get(key)
     if found is not None:
         if owner is BaseFunction:
             fnty._impl_keys[found.signature.args] = found.impl_key
         return found.signature
+    if key in _WARNED:  # never in _MEMO too: asked only when the memo has no answer
+        return original(fnty, context, args, kws)
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -231,6 +237,8 @@ def applied() -> Iterator[None]:
             peepholes.skipped_where_idle(),
             closures.skipped_where_idle(_in_typing_only_pipeline),
             attrmemo.remembered(),
+            valuememo.remembered(),
+            passrun.lean(),
         ):
             yield
     finally:

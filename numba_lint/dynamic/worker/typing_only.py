@@ -5,9 +5,10 @@ so that the checked function and every jitted callee or @overload implementation
 typed but never lowered; `check()` types one (dispatcher, signature). It never loads or writes
 Numba's on-disk cache, and it leaves stubs behind: a worker that used it must not run user code.
 While active it also applies patches.py (remembered call resolutions, no colorama set-up per
-message, fewer full garbage collections, variable lifetimes computed only when read), drops
-the typed `NopythonRewrites` pass of non-parallel functions and checks IR legality without
-writing the `del`s only lowering reads: speed only, the findings stay the same.
+message, fewer full garbage collections, variable lifetimes computed only when read, passes run
+without Numba's bookkeeping, builtin functions' types remembered), drops the typed
+`NopythonRewrites` pass of non-parallel functions and checks IR legality without writing the
+`del`s only lowering reads: speed only, the findings stay the same.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
-from . import patches
+from . import passrun, patches
 from .modes import ORIGINAL_COMPILE, TypedLog, TypedResult, check, full_compile, stencils_logged
 from .numba_compat import (
     AnalysisPass,
@@ -126,6 +127,7 @@ class TypingOnlyCompiler(CompilerBase):
             manager.add_pass(_LegalIR, "ensure IR is legal prior to lowering")
         manager.add_pass(_StopBeforeLowering, "numba-lint: stop before lowering")
         manager.finalize()
+        passrun.mark(manager)
         if not state.flags.auto_parallel.enabled:
             patches.lazy_lifetimes(manager)
         return [manager]
