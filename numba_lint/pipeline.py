@@ -51,19 +51,11 @@ def known_codes() -> dict[str, bool]:
     return dict(RULE_CODES)
 
 
-def run(config: Config, options: Options) -> Report:
-    try:
-        return _run(config, options, HELD_TEXTS)
-    except TextChanged as changed:
-        # A file read again is not the one read first (`source_texts.py`): check every file
-        # again, each read once and held, so that each step sees one version of it.
-        report = _run(config, options, None)
-        report.notes.append(f"{changed}: checked again as it is now")
-        return report
-
-
-def _run(config: Config, options: Options, held_text: int | None) -> Report:
-    """`held_text`: the characters of text held in memory (None: all of them)."""
+def run(config: Config, options: Options, hold_texts: bool = False) -> Report:
+    """`hold_texts`: hold every text in memory (else only up to `HELD_TEXTS` characters: a
+    larger project's texts are read again when a step needs them, `source_texts.py`)."""
+    # No helper frame around the steps: a worker forked from here starts from this stack
+    # depth, and Python's parser limits nesting by it (tests/test_hostile_static.py).
     started = time.perf_counter()
     selection = FindingFilter(config, known_codes())
     report = Report(diagnostics=[], summary=Summary())
@@ -71,19 +63,29 @@ def _run(config: Config, options: Options, held_text: int | None) -> Report:
     report.summary.files = len(sources)
     members = shard_members(sources, options.shard)
     sources, notebooks = expand_notebooks(sources, report)  # .ipynb -> virtual modules
-    texts = read_all(sources, report.errors, held_text)
+    texts = read_all(sources, report.errors, None if hold_texts else HELD_TEXTS)
 
     checked = _checked(texts, members)
-    diagnostics, indexed = _static_step(texts, selection, config, options, checked, report)
-    diagnostics.extend(notebooks.problems)
-    if not config.static_only and report.summary.jit_functions:
-        diagnostics = _dynamic_step(indexed, checked, diagnostics, config, options, report)
+    try:
+        diagnostics, indexed = _static_step(texts, selection, config, options, checked, report)
+        diagnostics.extend(notebooks.problems)
+        if not config.static_only and report.summary.jit_functions:
+            diagnostics = _dynamic_step(indexed, checked, diagnostics, config, options, report)
 
-    # Source lines only of the files with findings (noqa comments, the text format's excerpt).
-    reported = {d.filename for d in diagnostics}
-    if options.record_types:
-        reported |= {function.filename for function in report.functions}
-    lines = {s.display: texts[s].splitlines() for s in texts if s.display in reported}
+        # Source lines only of the files with findings (noqa comments, the text format's
+        # excerpt).
+        reported = {d.filename for d in diagnostics}
+        if options.record_types:
+            reported |= {function.filename for function in report.functions}
+        lines = {s.display: texts[s].splitlines() for s in texts if s.display in reported}
+    except TextChanged as changed:
+        if hold_texts:  # nothing was read again
+            raise
+        # A file read again is not the one read first: check every file again, each read
+        # once and held, so that each step sees one version of it.
+        report = run(config, options, hold_texts=True)
+        report.notes.append(f"{changed}: checked again as it is now")
+        return report
     report.sources = lines
     paths = {source.display: source.path for source in sources}
     paths.update(notebooks.paths)
