@@ -21,7 +21,7 @@ from numba_lint.formats.json_format import as_data
 from numba_lint.parse import read_text
 from numba_lint.pipeline import Options, run
 from numba_lint.source_texts import SourceTexts, TextChanged, pairs_of, read_all, size_of
-from numba_lint.static import engine, share, stages
+from numba_lint.static import engine, pool, share, stages
 from tests.test_static_pool import make_project
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -170,3 +170,28 @@ def test_no_text_is_alive_when_the_rules_run_past_the_budget(
     report = _run(tmp_path, 1)
     assert report.diagnostics and len(texts) > 30  # every file read, some more than once
     assert alive == [0]
+
+
+def test_a_file_changed_under_a_worker_process_is_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker that parses a dropped module again reads its file again: a change found
+    there reaches the parent as `TextChanged`, not as a crash of the pool."""
+    make_project(tmp_path)
+    edited = tmp_path / "pkg" / "m0.py"
+    monkeypatch.setattr(pipeline, "HELD_TEXTS", 0)
+    monkeypatch.setattr(engine, "HELD_TEXT", 0)
+    settled = stages._settled_facts
+
+    def edit_once(workers: object, aliases: object) -> object:
+        # Every module is parsed and dropped; indexing again with the project's alias parses
+        # pkg/m0.py again, in a worker.
+        if isinstance(workers, pool.ProcessWorkers) and "# edited" not in edited.read_text():
+            edited.write_text(edited.read_text() + "# edited\n")
+        return settled(workers, aliases)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stages, "_settled_facts", edit_once)
+    report = _run(tmp_path, 2)
+    note = "pkg/m0.py: changed on disk during the check: checked again as it is now"
+    assert [n.removeprefix(f"{tmp_path}/") for n in report.notes] == [note]
+    assert not report.errors
