@@ -2,6 +2,7 @@
 
     python benchmarks/bench_scale.py                        # 1,000,000 lines
     python benchmarks/bench_scale.py --lines 250000 500000 1000000   # one row per size
+    python benchmarks/bench_scale.py --jobs 1 --no-cache --lines 500000 1000000
 
 The tree is made of the pinned corpus's modules (benchmarks/.corpus/src, fetched by
 bench_static.py; --corpus for another folder), copied whole and in a fixed order until the size
@@ -98,11 +99,12 @@ def _tree_rss(root: int) -> int:
     return sum(rss.get(pid, 0) for pid in family)
 
 
-def measure(tree: Path, jobs: int | None) -> tuple[float, float, int, int, int]:
+def measure(tree: Path, jobs: int | None, cache: bool = True) -> tuple[float, float, int, int, int]:
     """(seconds, CPU seconds (user + system, its workers included), largest process's peak RSS,
     process tree's sampled peak RSS, exit code)."""
     command = [sys.executable, "-m", "numba_lint", "check", "--static-only", "--exit-zero"]
     command += ["--format", "json", "-o", os.devnull, *(["--jobs", str(jobs)] if jobs else [])]
+    command += [] if cache else ["--no-cache"]
     started = time.perf_counter()
     process = subprocess.Popen([*command, "."], cwd=tree, stderr=subprocess.DEVNULL)
     peak = 0
@@ -131,6 +133,9 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--jobs", type=int, help="numba-lint's --jobs (default: its own)")
     parser.add_argument("--keep", type=Path, help="generate here and keep the trees")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="numba-lint's --no-cache (no records kept)"
+    )
     args = parser.parse_args()
     print(
         "| lines | files | seconds | CPU s | lines/s | largest process peak RSS | tree peak RSS |"
@@ -142,7 +147,7 @@ def main() -> int:
         try:
             shutil.rmtree(tree, ignore_errors=True)
             files, lines = generate(args.corpus, tree, size)
-            seconds, cpu, largest, peak, code = measure(tree, args.jobs)
+            seconds, cpu, largest, peak, code = measure(tree, args.jobs, not args.no_cache)
             if code != 0:
                 print(f"numba-lint exited {code} on {tree}", file=sys.stderr)
             print(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +21,9 @@ from .diagnostic import Diagnostic, FunctionCoverage, Report, Summary
 from .discover import SourceFile, discover
 from .filter import FindingFilter
 from .notebook.expand import expand_notebooks
-from .parse import Unreadable, read_text
 from .rule_codes import RULE_CODES
 from .shard import Shard, home, keep_shard, shard_members
+from .source_texts import HELD_TEXTS, TextChanged, read_all
 from .static.cache import StaticCache, StaticOutput, project_cache_dir
 from .static.syntax_only import syntax_only_findings
 
@@ -52,7 +52,11 @@ def known_codes() -> dict[str, bool]:
     return dict(RULE_CODES)
 
 
-def run(config: Config, options: Options) -> Report:
+def run(config: Config, options: Options, hold_texts: bool = False) -> Report:
+    """`hold_texts`: hold every text in memory (else only up to `HELD_TEXTS` characters: a
+    larger project's texts are read again when a step needs them, `source_texts.py`)."""
+    # No helper frame around the steps: a worker forked from here starts from this stack
+    # depth, and Python's parser limits nesting by it (tests/test_hostile_static.py).
     started = time.perf_counter()
     selection = FindingFilter(config, known_codes())
     report = Report(diagnostics=[], summary=Summary())
@@ -60,19 +64,29 @@ def run(config: Config, options: Options) -> Report:
     report.summary.files = len(sources)
     members = shard_members(sources, options.shard)
     sources, notebooks = expand_notebooks(sources, report)  # .ipynb -> virtual modules
-    texts = _read(sources, report)
+    texts = read_all(sources, report.errors, None if hold_texts else HELD_TEXTS)
 
     checked = _checked(texts, members)
-    diagnostics, indexed = _static_step(texts, selection, config, options, checked, report)
-    diagnostics.extend(notebooks.problems)
-    if not config.static_only and report.summary.jit_functions:
-        diagnostics = _dynamic_step(indexed, checked, diagnostics, config, options, report)
+    try:
+        diagnostics, indexed = _static_step(texts, selection, config, options, checked, report)
+        diagnostics.extend(notebooks.problems)
+        if not config.static_only and report.summary.jit_functions:
+            diagnostics = _dynamic_step(indexed, checked, diagnostics, config, options, report)
 
-    # Source lines only of the files with findings (noqa comments, the text format's excerpt).
-    reported = {d.filename for d in diagnostics}
-    if options.record_types:
-        reported |= {function.filename for function in report.functions}
-    lines = {s.display: t.splitlines() for s, t in texts.items() if s.display in reported}
+        # Source lines only of the files with findings (noqa comments, the text format's
+        # excerpt).
+        reported = {d.filename for d in diagnostics}
+        if options.record_types:
+            reported |= {function.filename for function in report.functions}
+        lines = {s.display: texts[s].splitlines() for s in texts if s.display in reported}
+    except TextChanged as changed:
+        if hold_texts:  # nothing was read again
+            raise
+        # A file read again is not the one read first: check every file again, each read
+        # once and held, so that each step sees one version of it.
+        report = run(config, options, hold_texts=True)
+        report.notes.append(f"{changed}: checked again as it is now")
+        return report
     report.sources = lines
     paths = {source.display: source.path for source in sources}
     paths.update(notebooks.paths)
@@ -115,18 +129,9 @@ def _discovered(config: Config, options: Options, report: Report) -> list[Source
     return found.files
 
 
-def _read(sources: list[SourceFile], report: Report) -> dict[SourceFile, str]:
-    texts: dict[SourceFile, str] = {}
-    for source in sources:
-        text = read_text(source)
-        if isinstance(text, Unreadable):
-            report.errors.append(f"{source.display}: {text.reason}")
-        else:
-            texts[source] = text
-    return texts
-
-
-def _checked(texts: dict[SourceFile, str], members: frozenset[str] | None) -> frozenset[str] | None:
+def _checked(
+    texts: Mapping[SourceFile, str], members: frozenset[str] | None
+) -> frozenset[str] | None:
     """The files a shard checks (display names), None: all of them."""
     if members is None:
         return None
@@ -134,7 +139,7 @@ def _checked(texts: dict[SourceFile, str], members: frozenset[str] | None) -> fr
 
 
 def _static_step(
-    texts: dict[SourceFile, str],
+    texts: Mapping[SourceFile, str],
     selection: FindingFilter,
     config: Config,
     options: Options,
@@ -235,7 +240,7 @@ def _dynamic_step(
 
 
 def _static_cache(
-    config: Config, options: Options, texts: dict[SourceFile, str], selected: list[str]
+    config: Config, options: Options, texts: Mapping[SourceFile, str], selected: list[str]
 ) -> StaticCache | None:
     """The static cache of a static-only run over files (not standard input: an editor's
     buffer changes with every keystroke); None with `--no-cache` or `cache = false`."""

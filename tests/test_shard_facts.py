@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from numba_lint import pipeline
 from numba_lint.checks import ALL_RULES
+from numba_lint.config import Config
 from numba_lint.discover import SourceFile
+from numba_lint.shard import Shard
 from numba_lint.static import engine, reduced_parse, share
 from numba_lint.static.blanking import reduce_parsed
 from numba_lint.static.engine import static_pass
@@ -251,3 +254,31 @@ def test_shards_with_worker_processes_and_dropped_trees(
     _each_file_alone(texts, jobs=2, keep_trees=False)
     monkeypatch.setattr(engine, "HELD_TEXT", 0)
     _each_file_alone(texts, jobs=1, keep_trees=False)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_shards_of_a_project_whose_texts_are_read_again_find_what_one_run_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Through the pipeline, past both memory budgets (every text read again from disk when a
+    step needs it, every tree dropped after its rules, `source_texts.py`): the shards' findings
+    together are the single run's, each shard's only its own files'."""
+    _project(tmp_path, FILES, copies=4)
+    monkeypatch.setattr(pipeline, "HELD_TEXTS", 0)
+    monkeypatch.setattr(engine, "HELD_TEXT", 0)
+
+    def found(shard: Shard | None) -> set[tuple]:
+        config = Config(
+            project_root=tmp_path, select=["ALL"], static_only=True, cache=False, jobs=jobs
+        )
+        report = pipeline.run(config, pipeline.Options(paths=[str(tmp_path)], shard=shard))
+        return {
+            (d.filename, d.location.row, d.location.column, d.code, d.message)
+            for d in report.diagnostics
+        }
+
+    whole = found(None)
+    parts = [found(Shard(index, 3)) for index in (1, 2, 3)]
+    assert whole and all(parts)
+    assert set().union(*parts) == whole
+    assert sum(len(part) for part in parts) == len(whole)  # no file in two shards

@@ -22,7 +22,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,9 @@ class StaticCache:
     """One slot per effective configuration (not per set of files): the last run's whole
     output with the files it stands for, and every file's record (`replay.py`)."""
 
-    def __init__(self, folder: Path, texts: dict[SourceFile, str], selected: Sequence[str]) -> None:
+    def __init__(
+        self, folder: Path, texts: Mapping[SourceFile, str], selected: Sequence[str]
+    ) -> None:
         self.root = folder
         self.files = {
             source.display: [text_digest(text), str(source.path), source.module_name]
@@ -93,7 +95,7 @@ class StaticCache:
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def rescanned(self, texts: dict[SourceFile, str]) -> StaticOutput | None:
+    def rescanned(self, texts: Mapping[SourceFile, str]) -> StaticOutput | None:
         """The output of the last run, brought up to date without the engine when the files
         that changed since were never parsed (`rescan.py`); the entry is rewritten. None when
         the engine must run."""

@@ -21,6 +21,7 @@ from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
 from ..jit_index import IndexedModule, listing_order
 from ..parse import SyntaxProblem
+from ..source_texts import size_of
 from . import pool
 from .cache import text_digest
 from .share import ModuleShare
@@ -60,7 +61,7 @@ class StaticResult:
 
 
 def static_pass(
-    texts: dict[SourceFile, str],
+    texts: Mapping[SourceFile, str],
     rules: Iterable[type[RuleInfo]],
     *,
     jobs: int | None,
@@ -78,7 +79,7 @@ def static_pass(
     static = static_rules(list(rules))
     given = digests or {}
     files = {
-        s.display: (given.get(s.display) or text_digest(t), plan.names[s]) for s, t in texts.items()
+        s.display: (given.get(s.display) or text_digest(texts[s]), plan.names[s]) for s in texts
     }
     replayed = None if stored is None else _still_valid(stored, texts, files)
     if replayed:
@@ -184,7 +185,7 @@ def _held_text(plan: Plan, keep_trees: bool) -> int | None:
     that hand the trees on or whose candidates fit in `HELD_TEXT`, else none: the rules of
     each module run right after its parse, with the facts known by then, and only the modules
     whose questions the merged facts answer otherwise are parsed again (about a third)."""
-    if keep_trees or sum(len(text) for text in plan.candidates.values()) <= HELD_TEXT:
+    if keep_trees or sum(size_of(plan.candidates, s) for s in plan.candidates) <= HELD_TEXT:
         return None
     return 0
 

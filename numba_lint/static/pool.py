@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ..checks.base import StaticRule
+from ..source_texts import TextChanged
 from .share import ModuleShare
 
 if TYPE_CHECKING:
@@ -94,6 +95,8 @@ def _serve(connection: Connection, share: ModuleShare) -> None:
             return
         try:
             connection.send(("ok", share.run(command, payload)))
+        except TextChanged as changed:  # the parent checks the project again
+            connection.send(("changed", changed.display))
         except Exception:  # noqa: BLE001 - reported by the parent as a crash of the pool
             import traceback
 
@@ -105,6 +108,8 @@ def _receive(connection: Connection) -> Any:
         status, answer = connection.recv()
     except (EOFError, OSError):
         raise StaticWorkerFailure("a static-pass worker process died") from None
+    if status == "changed":
+        raise TextChanged(answer)
     if status != "ok":
         raise StaticWorkerFailure(f"a static-pass worker failed:\n{answer}")
     return answer

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,7 +113,7 @@ class ReplayingShare(ModuleShare):
             self.writable = False
 
     def parse(
-        self, share: list[tuple[SourceFile, str]], jit_names: frozenset[str] | None
+        self, share: Iterable[tuple[SourceFile, str]], jit_names: frozenset[str] | None
     ) -> tuple[list[SyntaxProblem], dict[str, dict[str, JitDecorator]]]:
         wanted = None if jit_names is None else sorted(jit_names)
         problems, aliases = [], {}
@@ -224,7 +224,7 @@ class ReplayingShare(ModuleShare):
         return super().has_jitted_code() or any(m.record["functions"] for m in self.unparsed)
 
     def scan(
-        self, share: list[tuple[SourceFile, str]], with_bindings: bool
+        self, share: Iterable[tuple[SourceFile, str]], with_bindings: bool
     ) -> list[tuple[SourceFile, Scanned]]:
         found: list[tuple[SourceFile, Scanned]] = []
         for source, text in share:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..bindings import unparsed_bindings
@@ -104,7 +104,7 @@ class ModuleShare:
         return self.rules_pass(*payload)
 
     def parse(
-        self, share: list[tuple[SourceFile, str]], jit_names: frozenset[str] | None
+        self, share: Iterable[tuple[SourceFile, str]], jit_names: frozenset[str] | None
     ) -> tuple[list[SyntaxProblem], dict[str, dict[str, JitDecorator]]]:
         problems, aliases = [], {}
         for source, text in share:
@@ -188,14 +188,21 @@ class ModuleShare:
 
     def held_module(self, position: int) -> IndexedModule:
         """The module at `position` with its tree: a dropped one parsed and indexed again as
-        its first parse did (deterministic: the tree it had)."""
+        its first parse did, then indexed again with the aliases that did so (deterministic:
+        the tree it had)."""
         module = self.modules[position]
         if not isinstance(module, Dropped):
             return module
-        parsed, _ = self._parse_one(module.source, module.text, module.jit_names)
+        parsed, assumed = self._parse_one(module.source, module.text(), module.jit_names)
         if isinstance(parsed, SyntaxProblem):  # parsed once: the parse cannot fail now
             raise RuntimeError(f"{module.source.display}: parsed again, it does not parse")
-        return index_module(parsed)
+        rebuilt = index_module(parsed)
+        for aliases in module.reindexed_with:
+            again = reindexed(rebuilt, assumed, aliases)
+            if again.parsed is not rebuilt.parsed:
+                assumed = NOTHING_ASSUMED
+            rebuilt = again
+        return rebuilt
 
     def held_modules(self) -> list[IndexedModule]:
         """Every module with its tree (for runs that hand the trees on: they drop none)."""
@@ -224,7 +231,7 @@ class ModuleShare:
         return listed(module.parsed, module.jit_index)
 
     def scan(
-        self, share: list[tuple[SourceFile, str]], with_bindings: bool
+        self, share: Iterable[tuple[SourceFile, str]], with_bindings: bool
     ) -> list[tuple[SourceFile, Scanned]]:
         """Syntax errors of files that never mention numba (no libcst unless broken), and
         their bindings if asked."""
@@ -259,19 +266,21 @@ class ModuleShare:
     ) -> dict[str, JitDecorator] | None:
         """`reindex` for one module: its decorator aliases if it was parsed or indexed again,
         None if it stands as it was."""
-        module = self.modules[position]
-        if isinstance(module, Dropped):
-            if not module.changed_by(aliases):
-                return None
-            module = self.modules[position] = self.held_module(position)  # held from now on
+        kept = self.modules[position]
+        if isinstance(kept, Dropped) and not kept.changed_by(aliases):
+            return None
+        module = self.held_module(position)
         again = reindexed(module, self.assumed[position], aliases)
         if again is module:
             return None
-        self.modules[position] = again
         if again.parsed is not module.parsed:  # parsed again, assuming nothing
             self.assumed[position] = NOTHING_ASSUMED
         self.facts[position] = collect_facts([again])
         self.early[position] = None
+        if isinstance(kept, Dropped):  # dropped again: its tree goes with this call
+            self.modules[position] = kept.reindexed(again, aliases, self.assumed[position])
+        else:
+            self.modules[position] = again
         return dict(again.jit_index.decorator_aliases)
 
     def index(self, aliases: dict[str, JitDecorator]) -> ProjectFacts:

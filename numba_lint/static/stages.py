@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,7 @@ from ..jit_index import JitDecorator
 from ..modules import imported_modules, is_imported
 from ..parse import SyntaxProblem
 from ..project import ProjectFacts
+from ..source_texts import pairs_of, part_of, size_of
 from .pool import Job, Workers
 from .prefilter import may_use_numba
 from .share import Scanned, merge_facts
@@ -48,8 +49,9 @@ ALIAS_ROUNDS = 3
 class Plan:
     """The files of one static pass, split by the prefilter."""
 
-    candidates: dict[SourceFile, str]  # may hold jitted code: parsed in the first round
-    rest: dict[SourceFile, str]  # never name numba: scanned, or parsed in the second round
+    # Texts read when asked (`source_texts.py`: a large project's are read again from disk).
+    candidates: MutableMapping[SourceFile, str]  # may hold jitted code: parsed in round one
+    rest: MutableMapping[SourceFile, str]  # never name numba: scanned, or parsed in round two
     names: dict[SourceFile, str]  # every file's module name
     # The files whose rules run (display names; a shard's), None: all.
     checked: frozenset[str] | None = None
@@ -70,8 +72,8 @@ class Plan:
     @classmethod
     def of(cls, texts: Mapping[SourceFile, str], **choices: Any) -> Plan:
         """The plan for `texts`: the prefilter's candidates, the rest, every module name."""
-        candidates = {s: t for s, t in texts.items() if may_use_numba(t)}
-        rest = {s: t for s, t in texts.items() if s not in candidates}
+        candidates = part_of(texts, [s for s, t in texts.items() if may_use_numba(t)])
+        rest = part_of(texts, [s for s in texts if s not in candidates])
         names = {source: source.module_name for source in texts}
         return cls(candidates, rest, names, **choices)
 
@@ -106,9 +108,9 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
     # Only the bindings of modules the candidates import are used: the others are only
     # checked for syntax (a second-round candidate's imports are added once it is parsed).
     imported = _imports_of(candidates, plan, result.text_facts)
-    others = dict(rest)
-    wanted = {s: t for s, t in others.items() if is_imported(names[s], imported)}
-    late: dict[SourceFile, str] = {}
+    others = part_of(rest, rest)
+    wanted = part_of(others, [s for s in others if is_imported(names[s], imported)])
+    late = part_of(rest, ())
 
     def second_round(parsed: list[Any]) -> list[Job]:
         """Files that import a module with decorator aliases without naming numba."""
@@ -117,12 +119,12 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
         alias_names = frozenset(n for _, found in parsed for bound in found.values() for n in bound)
         if reexporting:
             inputs = second_round_inputs(reexporting, alias_names)
-            for source, text in list(rest.items()):
+            for source in list(rest):
                 past = plan.known.get(source)
                 if past is not None and past.late is not None and past.late[0] == inputs:
                     is_late = past.late[1]
                 else:
-                    is_late = may_use_numba(text, reexporting, alias_names)
+                    is_late = may_use_numba(rest[source], reexporting, alias_names)
                 result.text_facts.setdefault(source, TextFacts()).late = (inputs, is_late)
                 if is_late:
                     late[source] = candidates[source] = rest.pop(source)
@@ -143,11 +145,10 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
     facts = with_unparsed_bindings(facts, imported | late_imports, rest, names, result.scanned)
     before_rules()
     # Another shard's files are scanned only for what the project's facts read of them.
-    syntax_only = {
-        s: t
-        for s, t in others.items()
-        if s not in wanted and s not in late and not plan.facts_only(s)
-    }
+    syntax_only = part_of(
+        others,
+        [s for s in others if s not in wanted and s not in late and not plan.facts_only(s)],
+    )
     _rules(workers, plan, facts, syntax_only, result)
     return result
 
@@ -214,26 +215,32 @@ def _parse_jobs(
 ) -> list[Job]:
     """One job per file: the cost of a file (its jitted code) is not known in advance, so
     fixed shares would leave one worker idle while the other finishes."""
-    ordered = list(files.items())
+    ordered = list(files)
     if plan.largest_first:
-        ordered.sort(key=lambda item: -len(item[1]))
+        ordered.sort(key=lambda source: -size_of(files, source))
     if plan.imports_first:
-        ordered = imports_first(ordered, plan.names)
+        ordered = imports_first(ordered, files, plan.names)
+    # Each job's text is read when it is handed out (`source_texts.pairs_of`); another shard's
+    # file is marked to be parsed for the project's facts only.
     return [
-        ("parse", ([item], jit_names, True) if plan.facts_only(item[0]) else ([item], jit_names))
-        for item in ordered
+        (
+            "parse",
+            (pairs_of(files, [source]), jit_names, True)
+            if plan.facts_only(source)
+            else (pairs_of(files, [source]), jit_names),
+        )
+        for source in ordered
     ]
 
 
 def imports_first(
-    files: list[tuple[SourceFile, str]], names: Mapping[SourceFile, str]
-) -> list[tuple[SourceFile, str]]:
-    """`files` with the project modules each one imports (read from its text, `from pkg
+    files: list[SourceFile], text: Mapping[SourceFile, str], names: Mapping[SourceFile, str]
+) -> list[SourceFile]:
+    """`files` with the project modules each one imports (read from its `text`, `from pkg
     import mod` meaning every module of `pkg`) moved before it, as far as cycles allow; else
     in the order given. A depth-first walk, without recursion (import chains can be long)."""
-    text = dict(files)
     by_name: dict[str, list[SourceFile]] = {}
-    for source, _ in files:
+    for source in files:
         name = names[source]
         by_name.setdefault(name, []).append(source)
         by_name.setdefault(name.rpartition(".")[0], []).append(source)  # its package's
@@ -242,9 +249,9 @@ def imports_first(
         found = imported_modules([(names[source], source.path, text[source])])
         return (other for name in sorted(found) for other in by_name.get(name, ()))
 
-    ordered: list[tuple[SourceFile, str]] = []
+    ordered: list[SourceFile] = []
     seen: set[SourceFile] = set()
-    for root, _ in files:
+    for root in files:
         if root in seen:
             continue
         seen.add(root)
@@ -254,7 +261,7 @@ def imports_first(
             following = next((other for other in below if other not in seen), None)
             if following is None:
                 stack.pop()
-                ordered.append((source, text[source]))
+                ordered.append(source)
             else:
                 seen.add(following)
                 stack.append((following, imported(following)))
@@ -262,10 +269,10 @@ def imports_first(
 
 
 def _scan_jobs(files: Mapping[SourceFile, str], with_bindings: bool) -> list[Job]:
-    items = list(files.items())
+    sources = list(files)
     return [
-        ("scan", (items[i : i + SCAN_BATCH], with_bindings))
-        for i in range(0, len(items), SCAN_BATCH)
+        ("scan", (pairs_of(files, sources[i : i + SCAN_BATCH]), with_bindings))
+        for i in range(0, len(sources), SCAN_BATCH)
     ]
 
 
