@@ -1,12 +1,12 @@
-"""`paused()`: Python's cyclic garbage collector off while a block runs (bulk imports).
+"""`paused()`: Python's cyclic garbage collector off while a block runs (bulk imports, the static pass).
 
-Used by `pipeline` around the import of libcst, the rules and the static engine: they create
+Used by `pipeline` around the import of libcst, the rules and the static engine, and by
+`static.engine` around the static pass itself (its comment says why). The imports create
 tens of thousands of objects (libcst's ~230 node dataclasses, the rules' classes), all alive
 until the process ends, and the collector's passes over them while they are being created
 cost a few percent of a one-file check's CPU (issue 13 part 4: 69 collections in such a run,
 26 with the pause). Nothing collectable is made there, so pausing loses nothing; the
-collector runs as before afterwards. (`static.engine.collector_paused` does the same around
-the static pass itself.)
+collector runs as before afterwards.
 """
 
 from __future__ import annotations

@@ -9,12 +9,11 @@ HTML report read them) parse in this process, without blanking any body. Never i
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .. import collector
 from ..checks import RuleInfo, static_rules
 from ..checks.base import StaticRule
 from ..diagnostic import Diagnostic, FunctionCoverage
@@ -96,7 +95,15 @@ def static_pass(
     result = StaticResult()
     held = _held_text(plan, keep_trees)
     plan.imports_first = held is not None
-    with collector_paused():
+    # The static pass with Python's cyclic garbage collector off (`collector.py`): libcst
+    # builds about a million small objects for a large project and the trees stay alive until
+    # the rules have run, so every full collection walked all of them again (a third of the
+    # static pass's CPU time on the benchmark corpus). Syntax trees hold no reference cycles,
+    # so nothing is lost; the forked static workers inherit the setting. Parsing does leave
+    # cyclic garbage (about half of a worker's memory on the corpus), so each parse is followed
+    # by a collection of the youngest generation (`share.py`): it looks only at what that parse
+    # allocated, so the cost stays linear (5 % of the parse time).
+    with collector.paused():
         if pooled:
             knowledge = _knowledge(static, result.notes)
             project_modules = _with_packages(plan.names.values())
@@ -249,24 +256,3 @@ def _with_packages(module_names: Iterable[str]) -> frozenset[str]:
         parts = name.split(".")
         found.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
     return frozenset(found)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """The static pass with Python's cyclic garbage collector off (restored afterwards).
-
-    libcst builds about a million small objects for a large project and the trees stay alive
-    until the rules have run, so every full collection walked all of them again: a third of the
-    static pass's CPU time on the benchmark corpus. Syntax trees hold no reference cycles, so
-    nothing is lost; the forked static workers inherit the setting. Parsing does leave cyclic
-    garbage (about half of a worker's memory on the corpus), so each parse is followed by a
-    collection of the youngest generation: it looks only at what that parse allocated, so the
-    cost stays linear (5 % of the parse time) while memory no longer grows with it.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

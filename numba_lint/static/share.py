@@ -129,7 +129,7 @@ class ModuleShare:
                     self.modules.append(Dropped.of(module, jit_names, assumed))
                     self.early.append(None if facts_only else self._rules_ahead(module))
                 del module, result  # the tree goes before the collection below
-            gc.collect(0)  # the parse's cyclic garbage (`engine.collector_paused` says why)
+            gc.collect(0)  # the parse's cyclic garbage (`engine.static_pass` says why)
         return problems, aliases
 
     def _parse_and_index(
