@@ -1,4 +1,4 @@
-"""`paused()`: Python's cyclic garbage collector off while a block runs (bulk imports, the static pass).
+"""`paused()`: Python's cyclic garbage collector off while a block runs.
 
 Used by `pipeline` around the import of libcst, the rules and the static engine, and by
 `static.engine` around the static pass itself (its comment says why). The imports create
