@@ -255,9 +255,15 @@ async def main_async(args: argparse.Namespace) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--edits", type=int, default=50)
-    parser.add_argument("--saves", type=int, default=20)
+    parser.add_argument(
+        "--corpus", type=Path, default=CORPUS, help="the pinned corpus (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--edits", type=int, default=50, help="edits timed in part a (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--saves", type=int, default=20, help="saves timed in part b (default: %(default)s)"
+    )
     parser.add_argument("--debounce", type=float, default=0.3, help="the server's debounce (s)")
     parser.add_argument("--parts", default="ab", help="'a', 'b' or 'ab' (default)")
     parser.add_argument(

@@ -256,10 +256,24 @@ def table(results: list[Result]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("packages", nargs="*", default=list(PACKAGES), choices=list(PACKAGES))
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "nbl-bench")
     parser.add_argument(
-        "--pins", type=Path, default=REPO.parent / "shared" / "data" / "realcorpus-pins.tsv"
+        "packages",
+        nargs="*",
+        default=list(PACKAGES),
+        choices=list(PACKAGES),
+        help="the pinned packages to run, in this order (default: all of them)",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "nbl-bench",
+        help="folder for the sdists, venvs and copies (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--pins",
+        type=Path,
+        default=REPO.parent / "shared" / "data" / "realcorpus-pins.tsv",
+        help="the TSV of pinned versions and sha256 digests (default: %(default)s)",
     )
     options = parser.parse_args()
     options.work.mkdir(parents=True, exist_ok=True)

@@ -59,7 +59,9 @@ def browser_load(page_path: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="numba-lint's -j for both checks (default: 1)"
+    )
     args = parser.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"no corpus in {CORPUS}: run benchmarks/bench_static.py first")
