@@ -180,6 +180,35 @@ def test_a_registration_empties_the_memo() -> None:
             context._remove_global(os.getpid)
 
 
+def test_a_remembered_builtins_entry_cannot_be_written_over() -> None:
+    # valuememo.py relies on it: an answer changes only through `_remove_global`.
+    context = cpu_target.typing_context
+    context.refresh()
+    registered = context._lookup_global(len)
+    with valuememo.remembered():
+        assert context.resolve_value_type(len) is registered
+        with pytest.raises(AssertionError, match="already in dictionary"):
+            context.insert_global(len, types.int32)
+        assert context.resolve_value_type(len) is registered
+    assert context._lookup_global(len) is registered
+
+
+def test_answers_not_among_the_globals_are_not_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[Any] = []
+
+    def typed_elsewhere(self: Any, val: Any) -> Any:
+        # As `typeof` types a cffi function (from cffi's type map, which can change in place).
+        asked.append(val)
+        return types.int32
+
+    monkeypatch.setattr(valuememo, "_ORIGINAL", typed_elsewhere)
+    context = cpu_target.typing_context
+    with valuememo.remembered():
+        assert context.resolve_value_type(os.getpid) == types.int32
+        assert context.resolve_value_type(os.getpid) == types.int32
+    assert asked == [os.getpid, os.getpid]
+
+
 def test_the_value_memo_is_numbas_own_outside_checks() -> None:
     assert BaseContext.resolve_value_type is valuememo._ORIGINAL
     with valuememo.remembered():
