@@ -20,7 +20,7 @@ from typing import Any
 from .numba_compat import byteflow, ssa
 
 # The modules whose debug calls are per instruction or per variable.
-_MODULES = (byteflow, ssa)
+_MODULES: tuple[Any, ...] = (byteflow, ssa)
 
 
 class _NoDebug:
@@ -42,10 +42,10 @@ def quietened() -> Iterator[None]:
     saved = [(module, getattr(module, "_logger", None)) for module in _MODULES]
     for module, logger in saved:
         if isinstance(logger, logging.Logger) and not logger.isEnabledFor(logging.DEBUG):
-            setattr(module, "_logger", _NoDebug(logger))
+            module._logger = _NoDebug(logger)
     try:
         yield
     finally:
         for module, logger in saved:
             if logger is not None:
-                setattr(module, "_logger", logger)
+                module._logger = logger
