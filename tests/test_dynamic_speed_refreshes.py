@@ -44,7 +44,7 @@ def registered_during() -> None:  # pragma: no cover - typed, never run
 
 
 def norms(a):  # type: ignore[no-untyped-def]
-    return np.linalg.norm(a) + np.sort(a)[0] + a.mean()
+    return np.cumsum(a)[-1] + np.sort(a)[0] + a.mean()
 
 
 def _register_typing(function: Callable[..., Any]) -> None:
@@ -142,7 +142,7 @@ def test_checks_keep_numbas_outcome_with_fewer_refreshes(monkeypatch: pytest.Mon
     monkeypatch.setattr(refreshes, "_target_refresh", refreshes._ORIGINAL_TARGET)
     monkeypatch.setattr(refreshes, "_typing_refresh", refreshes._ORIGINAL_TYPING)
     assert _typed(sig) == skipping
-    assert skipping.endswith("-> float32")
+    assert skipping.startswith("(Array(float32, 1, ")
 
 
 def test_refreshes_are_numbas_own_outside_checks() -> None:
