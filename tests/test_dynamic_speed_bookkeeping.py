@@ -26,6 +26,7 @@ from numba_lint.dynamic.worker import (
     quietlogs,
     refreshes,
     valuememo,
+    warncatch,
 )
 from numba_lint.dynamic.worker import typing_only as engine
 
@@ -70,7 +71,8 @@ def _outcome(function: Callable[..., Any], sig: tuple[Any, ...]) -> str:
 
 
 def _numbas_own(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The patches stand aside: Numba's runner, value typing, refreshes and loggers are used."""
+    """The patches stand aside: Numba's runner, value typing, refreshes, loggers and warning
+    capture are used."""
 
     def original_runner(self: Any, index: int, pss: Any, state: Any) -> None:
         passrun._ORIGINAL(self, index, pss, state)
@@ -83,6 +85,7 @@ def _numbas_own(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(refreshes, "_typing_refresh", refreshes._ORIGINAL_TYPING)
     monkeypatch.setattr(refreshes, "_target_refresh", refreshes._ORIGINAL_TARGET)
     monkeypatch.setattr(quietlogs, "_MODULES", ())
+    monkeypatch.setattr(warncatch, "_same_as_known", lambda function: False)
 
 
 CASES = [rooted, unknown_attribute, wrong_arguments, undefined_name]

@@ -104,6 +104,7 @@ if CORE_PROBLEM is None:
             PassManager,
             register_pass,
         )
+        from numba.core.errors import WarningsFixer  # type: ignore[attr-defined]  # noqa: F401
         from numba.core.inline_closurecall import InlineClosureCallPass
         from numba.core.ir_utils import (  # noqa: F401
             check_and_legalize_ir,

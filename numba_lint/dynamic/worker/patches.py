@@ -48,6 +48,7 @@ text, warnings) and only skips repeated work; measured on the corpus of bench_dy
    passrun.py. 7. The types of builtin functions (the operators above all) remembered:
    valuememo.py. 8. Context refreshes that would install nothing skipped: refreshes.py.
    9. Numba's per-instruction debug log calls made free while nobody listens: quietlogs.py.
+   10. Type inference's per-constraint warning capture as a plain context manager: warncatch.py.
 """
 
 from __future__ import annotations
@@ -60,7 +61,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import attrmemo, closures, passrun, peepholes, quietlogs, refreshes, valuememo
+from . import (
+    attrmemo,
+    closures,
+    passrun,
+    peepholes,
+    quietlogs,
+    refreshes,
+    valuememo,
+    warncatch,
+)
 from .memo_support import UNHASHABLE, look_up, replay
 from .numba_compat import (
     BaseFunction,
@@ -242,6 +252,7 @@ def applied() -> Iterator[None]:
             passrun.lean(),
             refreshes.skipped_where_idle(),
             quietlogs.quietened(),
+            warncatch.lighter(),
         ):
             yield
     finally:
