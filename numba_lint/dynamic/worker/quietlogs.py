@@ -3,7 +3,7 @@
 Entered by patches.applied(). Numba's bytecode analysis and SSA reconstruction call their
 module logger's `debug()` for every instruction, block and variable they visit: 124,000 calls
 on the corpus of bench_dynamic.py, each a method call and a look-up of the logger's level to
-find that nobody listens (about 1.5 % of the typing-only time). While no handler would take
+find that nobody listens (about 1 % of the typing-only time). While no handler would take
 the records (the logger is not enabled for DEBUG when the checks start), those modules' loggers
 are replaced by one whose `debug()` does nothing and which hands everything else to the real
 logger; the arguments are still evaluated by the caller, as before. Only log records are lost,
