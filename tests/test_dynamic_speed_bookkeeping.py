@@ -14,11 +14,20 @@ import numba
 import pytest
 from numba import types
 from numba.core import event as numba_event
+from numba.core.compiler_lock import global_compiler_lock
 from numba.core.compiler_machinery import PassManager
 from numba.core.registry import cpu_target
 from numba.core.typing.context import BaseContext
 
-from numba_lint.dynamic.worker import memo_support, passrun, patches, valuememo
+from numba_lint.dynamic.worker import (
+    memo_support,
+    passrun,
+    patches,
+    quietlogs,
+    refreshes,
+    valuememo,
+    warncatch,
+)
 from numba_lint.dynamic.worker import typing_only as engine
 
 ARRAY = numba.float64[::1]
@@ -62,7 +71,8 @@ def _outcome(function: Callable[..., Any], sig: tuple[Any, ...]) -> str:
 
 
 def _numbas_own(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Both new patches stand aside: Numba's runner and Numba's value typing are used."""
+    """The patches stand aside: Numba's runner, value typing, refreshes, loggers and warning
+    capture are used."""
 
     def original_runner(self: Any, index: int, pss: Any, state: Any) -> None:
         passrun._ORIGINAL(self, index, pss, state)
@@ -72,6 +82,10 @@ def _numbas_own(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(passrun, "_run_pass", original_runner)
     monkeypatch.setattr(valuememo, "_resolve_value_type", original_value_type)
+    monkeypatch.setattr(refreshes, "_typing_refresh", refreshes._ORIGINAL_TYPING)
+    monkeypatch.setattr(refreshes, "_target_refresh", refreshes._ORIGINAL_TARGET)
+    monkeypatch.setattr(quietlogs, "_MODULES", ())
+    monkeypatch.setattr(warncatch, "_same_as_known", lambda function: False)
 
 
 CASES = [rooted, unknown_attribute, wrong_arguments, undefined_name]
@@ -126,6 +140,42 @@ def test_a_run_pass_listener_gets_numbas_runner(monkeypatch: pytest.MonkeyPatch)
     assert recorder.buffer, "the listener heard no pass"
 
 
+def _counted_lock(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    taken: list[int] = []
+    original = type(global_compiler_lock).acquire
+
+    def counting(self: Any) -> None:
+        taken.append(1)
+        original(self)
+
+    monkeypatch.setattr(type(global_compiler_lock), "acquire", counting)
+    return taken
+
+
+def test_passes_run_under_the_compilers_lock_without_taking_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    passes: list[bool] = []
+    original = passrun._run_lean
+
+    def locked(self: Any, pss: Any, state: Any) -> None:
+        passes.append(global_compiler_lock.is_locked())
+        original(self, pss, state)
+
+    monkeypatch.setattr(passrun, "_run_lean", locked)
+    taken = _counted_lock(monkeypatch)
+    assert _outcome(rooted, (ARRAY,)).endswith("-> float64")
+    assert len(passes) > 10 and all(passes)
+    # Taken by the compile itself (and what it does besides its passes), not once per pass.
+    assert 0 < len(taken) < len(passes)
+    with numba_event.install_recorder("numba:compiler_lock") as recorder:
+        taken.clear()
+        assert _outcome(wrong_arguments, (ARRAY,)).startswith("TypingError")
+    # A listener of the lock's events hears every pass take it, as with Numba's runner.
+    assert len(taken) > 10
+    assert len(recorder.buffer) >= 2 * len(taken)
+
+
 def test_the_runner_is_numbas_own_outside_checks() -> None:
     assert PassManager._runPass is passrun._ORIGINAL
     with passrun.lean():
@@ -178,6 +228,35 @@ def test_a_registration_empties_the_memo() -> None:
             assert context.resolve_value_type(os.getpid) == types.int64
         finally:
             context._remove_global(os.getpid)
+
+
+def test_a_remembered_builtins_entry_cannot_be_written_over() -> None:
+    # valuememo.py relies on it: an answer changes only through `_remove_global`.
+    context = cpu_target.typing_context
+    context.refresh()
+    registered = context._lookup_global(len)
+    with valuememo.remembered():
+        assert context.resolve_value_type(len) is registered
+        with pytest.raises(AssertionError, match="already in dictionary"):
+            context.insert_global(len, types.int32)
+        assert context.resolve_value_type(len) is registered
+    assert context._lookup_global(len) is registered
+
+
+def test_answers_not_among_the_globals_are_not_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[Any] = []
+
+    def typed_elsewhere(self: Any, val: Any) -> Any:
+        # As `typeof` types a cffi function (from cffi's type map, which can change in place).
+        asked.append(val)
+        return types.int32
+
+    monkeypatch.setattr(valuememo, "_ORIGINAL", typed_elsewhere)
+    context = cpu_target.typing_context
+    with valuememo.remembered():
+        assert context.resolve_value_type(os.getpid) == types.int32
+        assert context.resolve_value_type(os.getpid) == types.int32
+    assert asked == [os.getpid, os.getpid]
 
 
 def test_the_value_memo_is_numbas_own_outside_checks() -> None:

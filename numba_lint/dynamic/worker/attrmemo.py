@@ -6,9 +6,13 @@ propagate loop, and every call of a typed value asks for `typ.__call__` first (N
 bench_dynamic.py, most of them repeats, each sorting the type's attribute templates by target and
 asking them in turn (and building a fresh method template class for every `@overload_method`
 attribute). `resolve_getattr` here returns the type first found for the same (typing context,
-target, type, attribute, attribute templates): the templates are part of the key, so a template
-registered later (`refresh()` installs new registrations before every compile) is asked as
-Numba asks it.
+target, type, attribute, number of attribute templates the context holds): a template
+registered later (`refresh()` installs new registrations before every compile) makes a new key,
+so it is asked as Numba asks it. The number stands for the templates themselves because the
+context only ever appends them (`insert_attributes`, into lists that nothing else changes):
+two equal counts are the same templates. It is counted once per check and then kept up to date
+by `insert_attributes`, cheaper than the tuple of the type's templates that the key held before
+(the key was 40 % of a look-up).
 
 Not remembered, and resolved by Numba every time:
 - failures (exceptions propagate unchanged) and resolutions that raised a warning (Numba would
@@ -33,6 +37,9 @@ from .numba_compat import BaseContext, get_local_target, types
 _ORIGINAL: Callable[..., Any] = BaseContext.resolve_getattr
 # Whole worker process: a key holds its templates, so it goes stale only by no longer matching.
 _MEMO: dict[tuple[Any, ...], Any] = {}
+_ORIGINAL_INSERT: Callable[..., Any] = BaseContext.insert_attributes
+# Typing context -> how many attribute templates it holds (counted when first asked in a check).
+_TEMPLATES: dict[Any, int] = {}
 _WARNED: set[tuple[Any, ...]] = set()
 _UNSUPPORTED = (types.Module, types.Dispatcher, types.ClassInstanceType, types.ClassType)
 
@@ -45,14 +52,24 @@ def _excluded(typ: Any) -> bool:
     return False
 
 
+def _template_count(context: Any) -> int:
+    count = _TEMPLATES.get(context)
+    if count is None:
+        count = _TEMPLATES[context] = sum(map(len, context._attributes.values()))
+    return count
+
+
+def _insert_attributes(self: Any, template: Any) -> Any:
+    result = _ORIGINAL_INSERT(self, template)
+    _TEMPLATES.pop(self, None)  # counted again when next asked
+    return result
+
+
 def _key(context: Any, typ: Any, attr: str) -> tuple[Any, ...] | None:
     if _excluded(typ):
         return None
-    plain = types.unliteral(typ)
-    templates = tuple(context._get_attribute_templates(typ))
-    # Numba asks the non-literal type's templates too when the literal one finds nothing.
-    plain_templates = templates if plain is typ else tuple(context._get_attribute_templates(plain))
-    return (context, get_local_target(context), typ, attr, templates, plain_templates)
+    # Also what Numba asks when the literal type finds nothing: its non-literal type's templates.
+    return (context, get_local_target(context), typ, attr, _template_count(context))
 
 
 def _resolve_getattr(self: Any, typ: Any, attr: str) -> Any:
@@ -81,9 +98,14 @@ def _resolve_getattr(self: Any, typ: Any, attr: str) -> Any:
 @contextlib.contextmanager
 def remembered() -> Iterator[None]:
     """While active, `BaseContext.resolve_getattr` answers repeats from the memo."""
-    saved = BaseContext.resolve_getattr
+    saved = (BaseContext.resolve_getattr, BaseContext.insert_attributes)
+    # Templates inserted while no check ran are counted again.
+    _TEMPLATES.clear()
     BaseContext.resolve_getattr = _resolve_getattr  # type: ignore[method-assign]
+    BaseContext.insert_attributes = _insert_attributes  # type: ignore[method-assign]
     try:
         yield
     finally:
-        BaseContext.resolve_getattr = saved  # type: ignore[method-assign]
+        BaseContext.resolve_getattr = saved[0]  # type: ignore[method-assign]
+        BaseContext.insert_attributes = saved[1]  # type: ignore[method-assign]
+        _TEMPLATES.clear()

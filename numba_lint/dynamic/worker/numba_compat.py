@@ -93,8 +93,9 @@ if CORE_PROBLEM is None:
 # --- engine: the typing-only pipeline and its speed patches --------------------------------------
 if CORE_PROBLEM is None:
     try:
+        from numba.core import byteflow, interpreter, postproc, ssa, transforms  # noqa: F401
         from numba.core import event as numba_event  # noqa: F401
-        from numba.core import interpreter, postproc, transforms  # noqa: F401
+        from numba.core.base import BaseContext as TargetContext
         from numba.core.compiler import CompilerBase, DefaultPassBuilder  # noqa: F401
         from numba.core.compiler_lock import global_compiler_lock  # noqa: F401
         from numba.core.compiler_machinery import (  # noqa: F401
@@ -103,6 +104,7 @@ if CORE_PROBLEM is None:
             PassManager,
             register_pass,
         )
+        from numba.core.errors import WarningsFixer  # type: ignore[attr-defined]  # noqa: F401
         from numba.core.inline_closurecall import InlineClosureCallPass
         from numba.core.ir_utils import (  # noqa: F401
             check_and_legalize_ir,
@@ -132,8 +134,10 @@ if CORE_PROBLEM is None:
         _require(interpreter, "peep_hole_delete_with_exit", "peep_hole_fuse_dict_add_updates")
         _require(BaseFunction, "get_call_type")
         _require(BoundFunction, "get_call_type")
-        _require(BaseContext, "resolve_getattr", "_get_attribute_templates")
+        _require(BaseContext, "resolve_getattr", "insert_attributes")
         _require(BaseContext, "resolve_value_type", "_insert_global", "_remove_global")
+        _require(BaseContext, "refresh")
+        _require(TargetContext, "refresh")
         _require(typeof_impl, "registry")
         _require(InlineClosureCallPass, "run")
         _require(types, "Module", "ClassInstanceType", "ClassType", "unliteral")

@@ -14,7 +14,9 @@ True or False, the "Pass <name>" error context where Numba has it (0.68 adds it 
 text; 0.59 does not) and the check that a function pass left no `del`. Numba's runner is used as
 it is for every other pipeline, when a listener waits for `numba:run_pass` events, when a
 `NUMBA_DEBUG_PRINT_*` setting asks for IR dumps around passes and when Numba checks its IR
-invariants after each pass (`_ENFORCING`).
+invariants after each pass (`_ENFORCING`). Numba takes its (re-entrant) compiler lock around
+every pass; a pipeline run by a compile holds it already, so the lean runner takes it only when
+this thread does not hold it or someone listens to the lock's events.
 """
 
 from __future__ import annotations
@@ -36,14 +38,18 @@ from .numba_compat import (
 _ORIGINAL: Callable[..., Any] = PassManager._runPass
 _MARK = "_numba_lint_lean_passes"
 _EVENT = "numba:run_pass"
+_LOCK_EVENT = "numba:compiler_lock"
 _DEBUG_PRINTS = ("_print_before", "_print_after", "_print_wrap")
 # Whether this Numba's runner wraps every pass in a "Pass <name>" error context (0.68 does).
 _PASS_CONTEXT = "new_error_context" in inspect.unwrap(_ORIGINAL).__code__.co_names
 
 
 def mark(manager: PassManager) -> PassManager:
-    """Mark a typing-only pass manager: its passes run without Numba's bookkeeping."""
-    setattr(manager, _MARK, True)
+    """Mark a finalized typing-only pass manager: its passes run without Numba's bookkeeping
+    (unless a setting asks for IR dumps around its passes)."""
+    # Lists of pass names (NUMBA_DEBUG_PRINT_BEFORE, _AFTER, _WRAP), set when finalized.
+    dumps = any(getattr(manager, name, None) for name in _DEBUG_PRINTS)
+    setattr(manager, _MARK, not dumps)
     return manager
 
 
@@ -51,10 +57,14 @@ def _wants_original(manager: PassManager) -> bool:
     return (
         not getattr(manager, _MARK, False)
         or bool(numba_event._registered.get(_EVENT))
-        # Lists of pass names (NUMBA_DEBUG_PRINT_BEFORE, _AFTER, _WRAP), set when finalized.
-        or any(getattr(manager, name, None) for name in _DEBUG_PRINTS)
         or bool(manager._ENFORCING)
     )
+
+
+def _holds_lock() -> bool:
+    """Whether this thread holds Numba's compiler lock already (a compile runs the pipeline)
+    and no one listens to the lock's events: taking it again would only count up and fire them."""
+    return global_compiler_lock.is_locked() and not numba_event._registered.get(_LOCK_EVENT)
 
 
 def _checked(step: Callable[[Any], Any], state: Any, name: str) -> bool:
@@ -71,20 +81,27 @@ def _run_pass(self: PassManager, index: int, pss: Any, state: Any) -> None:
     if _wants_original(self):
         _ORIGINAL(self, index, pss, state)
         return
+    if _holds_lock():
+        _run_lean(self, pss, state)
+        return
     with global_compiler_lock:
-        name = pss.name()
-        pss.analysis = self._analysis
-        context = (
-            errors.new_error_context("Pass {name}", name=name)  # type: ignore[attr-defined]
-            if _PASS_CONTEXT
-            else contextlib.nullcontext()
-        )
-        with context:
-            _checked(pss.run_initialization, state, name)
-            _checked(pss.run_pass, state, name)
-            _checked(pss.run_finalizer, state, name)
-        if isinstance(pss, FunctionPass):
-            enforce_no_dels(state.func_ir)
+        _run_lean(self, pss, state)
+
+
+def _run_lean(self: PassManager, pss: Any, state: Any) -> None:
+    name = pss.name()
+    pss.analysis = self._analysis
+    context = (
+        errors.new_error_context("Pass {name}", name=name)  # type: ignore[attr-defined]
+        if _PASS_CONTEXT
+        else contextlib.nullcontext()
+    )
+    with context:
+        _checked(pss.run_initialization, state, name)
+        _checked(pss.run_pass, state, name)
+        _checked(pss.run_finalizer, state, name)
+    if isinstance(pss, FunctionPass):
+        enforce_no_dels(state.func_ir)
 
 
 @contextlib.contextmanager

@@ -46,7 +46,9 @@ text, warnings) and only skips repeated work; measured on the corpus of bench_dy
    exit clean-up without a `with` opcode, the dict fusion without a `build_map`): peepholes.py.
 6. The passes of typing-only pipelines run without Numba's per-pass event data and timers:
    passrun.py. 7. The types of builtin functions (the operators above all) remembered:
-   valuememo.py.
+   valuememo.py. 8. Context refreshes that would install nothing skipped: refreshes.py.
+   9. Numba's per-instruction debug log calls made free while nobody listens: quietlogs.py.
+   10. Type inference's per-constraint warning capture as a plain context manager: warncatch.py.
 """
 
 from __future__ import annotations
@@ -59,7 +61,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import attrmemo, closures, passrun, peepholes, valuememo
+from . import (
+    attrmemo,
+    closures,
+    passrun,
+    peepholes,
+    quietlogs,
+    refreshes,
+    valuememo,
+    warncatch,
+)
 from .memo_support import UNHASHABLE, look_up, replay
 from .numba_compat import (
     BaseFunction,
@@ -239,6 +250,9 @@ def applied() -> Iterator[None]:
             attrmemo.remembered(),
             valuememo.remembered(),
             passrun.lean(),
+            refreshes.skipped_where_idle(),
+            quietlogs.quietened(),
+            warncatch.lighter(),
         ):
             yield
     finally:

@@ -10,15 +10,22 @@ message with terminal markup, and then finds the type among the typing context's
 globals. The typing-only run took about 5 % less CPU with the answers remembered.
 
 Only values whose type is exactly `builtin_function_or_method` are remembered, because for
-them the answer can change only through registrations: such a value has no buffer, no
-`__dict__` (so no `_numba_type_` can be set on it) and no weak references, so Numba looks it up
-in the context's globals by itself, never through a weak reference that could die. Each key
-holds what the answer reads from besides the value: the context, the number of `typeof`
-implementations and of cffi module registrations (both only grow). The context's globals change
-an answer only by losing the value's entry (`_remove_global`, which also comes before an
-augmented type is inserted again): that empties the memo. Inserting cannot: a remembered value
-either has its entry already (a second one for it is refused) or was typed by `typeof`, which
-Numba asks first. An answer that raised is not remembered (Numba raises again).
+them the answer can change only through registrations: such a value has no buffer and no
+`__dict__` (so no `_numba_type_` can be set on it), and its entry among the context's globals
+(held through a weak reference) cannot die while the memo's key holds the value. Only answers
+found among those globals are remembered (not a cffi function's, which `typeof` makes from
+cffi's own type map, one that `register_type` changes in place). Each key holds what the answer
+reads from besides the value: the context, the number of `typeof` implementations and of cffi
+module registrations (both only grow). The context's globals change an answer only by losing
+the value's entry (`_remove_global`, which `install_registry` calls before it inserts an
+augmented type, e.g. for an `@overload(len)`): that empties the memo. Inserting cannot: the
+globals are a `UniqueDict`, which refuses a second entry for a value. An answer that raised is
+not remembered (Numba raises again).
+
+Registrations made while a check runs (a module imported by an `@overload`'s typing function)
+reach the context only through its `refresh()`, which Numba calls when each compile starts,
+callees' included, never on a look-up: until then Numba answers from the same stale globals as
+the memo. tests/test_dynamic_registrations.py checks this against Numba's own compile.
 """
 
 from __future__ import annotations
@@ -54,7 +61,8 @@ def _resolve_value_type(self: Any, val: Any) -> Any:
         return _ORIGINAL(self, val)
     if found is None:
         found = _ORIGINAL(self, val)
-        _MEMO[key] = found
+        if self._lookup_global(val) is found:
+            _MEMO[key] = found
     return found
 
 
