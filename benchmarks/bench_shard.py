@@ -20,38 +20,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / ".corpus" / "src"
 TREE = HERE.parent  # the numba-lint this benchmark belongs to
+sys.path.insert(0, str(HERE))
+
+from timing import timed_cli  # noqa: E402
 
 
 def timed(args: list[str], cwd: Path, tree: Path = TREE) -> tuple[float, float, dict]:
     """Wall seconds, CPU seconds and the JSON output of one `numba-lint` command line, run
     from the numba-lint source `tree` (its folder above `numba_lint/`)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "numba_lint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(tree)},
-    )
-    elapsed = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise SystemExit(f"numba-lint {' '.join(args)} failed:\n{done.stderr}")
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return elapsed, cpu, json.loads(done.stdout)
+    wall, cpu, output = timed_cli(args, cwd, tree)
+    return wall, cpu, json.loads(output)
 
 
 def merged(outputs: list[dict], cwd: Path) -> dict:
