@@ -1,7 +1,7 @@
 """A file's text -> an estimate of what checking it costs, the weight `shard.assign` splits by.
 
 Called by `shard.shard_members` for `check --shard I/N`. Reads the text with a few regular
-expressions (no parse: about 20 ms for the benchmark corpus's 5 MB), so every job of a CI
+expressions (no parse: 30-40 ms for the benchmark corpus's 5 MB), so every job of a CI
 matrix works out the same weights from the tree alone; never reads a cache, a clock or
 anything else that differs between machines.
 """
