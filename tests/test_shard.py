@@ -130,7 +130,7 @@ def test_sarif_shards_merge_into_the_one_run(tree: Path, tmp_path: Path) -> None
 # 1 and 2, so the alias is used from another shard's file.
 PADDING = (
     '\n\n@numba.njit("float64(float64)")\ndef padded(x):\n'
-    + ("    x = (x + 1.0) * 0.5 - (x * 0.25 + x * 0.75) * (x - 2.0) * 1.5\n" * 100)
+    + ("    x = (x + 1.0) * 0.5 - (x * 0.25 + x * 0.75) * (x - 2.0) * 1.5\n" * 250)
     + "    return x\n"
 )
 ALIAS = "import numba\n\nfast = numba.njit\n" + PADDING
