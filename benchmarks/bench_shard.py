@@ -7,7 +7,8 @@ and a check that the shards' merged outputs are the one run's, file for file.
 Each round runs, one after another (interleaved, so the machine's load falls on all alike):
 the one run, then shard 1/N ... N/N, each `numba-lint check --no-cache --format json` in a
 subprocess (`--static-only` unless `--full`; `--no-cache` also keeps the trial-compile cache
-out). CPU is user + system time of the command and the processes it waited for (its static
+out), then a check of the file the split weighs most, alone (no shard that holds it can take
+less). CPU is user + system time of the command and the processes it waited for (its static
 and trial-compile workers). The check (`--check 2 3`, the default) runs every shard of each
 count with `--select ALL --static-only` and `numba-lint merge`s them: the merged JSON must be
 the one run's (seconds aside). With `--full`, the timed rounds' outputs are checked the same
@@ -20,38 +21,43 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / ".corpus" / "src"
 TREE = HERE.parent  # the numba-lint this benchmark belongs to
+sys.path.insert(0, str(HERE))
+
+sys.path.insert(0, str(TREE))
+
+from timing import timed_cli  # noqa: E402
+
+from numba_lint.shard_cost import FULL, STATIC, cost  # noqa: E402
+
+HEAVIEST = "heaviest file alone"
 
 
 def timed(args: list[str], cwd: Path, tree: Path = TREE) -> tuple[float, float, dict]:
     """Wall seconds, CPU seconds and the JSON output of one `numba-lint` command line, run
     from the numba-lint source `tree` (its folder above `numba_lint/`)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "numba_lint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(tree)},
-    )
-    elapsed = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise SystemExit(f"numba-lint {' '.join(args)} failed:\n{done.stderr}")
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return elapsed, cpu, json.loads(done.stdout)
+    wall, cpu, output = timed_cli(args, cwd, tree)
+    return wall, cpu, json.loads(output)
+
+
+def heaviest_file(corpus: Path, full: bool) -> str:
+    """The corpus's file the split weighs most (`numba_lint/shard_cost.py`): checked alone, it
+    is the least any shard that holds it can take, whatever the split."""
+    weights = FULL if full else STATIC
+    weighed = []
+    for path in sorted(corpus.rglob("*.py")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        weighed.append((cost(text, weights), str(path.relative_to(corpus))))
+    return max(weighed)[1]
 
 
 def merged(outputs: list[dict], cwd: Path) -> dict:
@@ -119,7 +125,8 @@ def measure(args: argparse.Namespace, corpus: Path) -> int:
     shards = [f"{i}/{args.shards}" for i in range(1, args.shards + 1)]
     trees = {"": TREE} if args.baseline is None else {"": TREE, "baseline ": args.baseline}
     runs = [f"{name}{run}" for name in trees for run in ["one run", *shards]]
-    times: dict[str, list[tuple[float, float]]] = {run: [] for run in runs}
+    times: dict[str, list[tuple[float, float]]] = {run: [] for run in [*runs, HEAVIEST]}
+    heaviest = heaviest_file(corpus, full=args.full)
     loads = [os.getloadavg()[0]]
     identical = True
     for _ in range(args.repeat):
@@ -132,6 +139,8 @@ def measure(args: argparse.Namespace, corpus: Path) -> int:
             if args.full:
                 one = outputs["one run"]
                 identical &= same_as_one_run(one, [outputs[r] for r in shards], corpus)
+        alone = timed([*base[:-1], heaviest], cwd=corpus)
+        times[HEAVIEST].append(alone[:2])
         loads.append(os.getloadavg()[0])
     files = sum(1 for _ in corpus.rglob("*.py"))
     print(
@@ -151,6 +160,9 @@ def measure(args: argparse.Namespace, corpus: Path) -> int:
             wall, cpu = median(f"{name}{run}", 0), median(f"{name}{run}", 1)
             wall_ratio, cpu_ratio = wall / median(one, 0), cpu / median(one, 1)
             print(f"{label:22} {wall:8.2f} {wall_ratio:7.2f} {cpu:8.2f} {cpu_ratio:7.2f}")
+    wall, cpu = median(HEAVIEST, 0), median(HEAVIEST, 1)
+    wall_ratio, cpu_ratio = wall / median("one run", 0), cpu / median("one run", 1)
+    print(f"{HEAVIEST:22} {wall:8.2f} {wall_ratio:7.2f} {cpu:8.2f} {cpu_ratio:7.2f}  {heaviest}")
     slowest = max(median(run, 0) for run in shards)
     print(f"slowest shard: {slowest / median('one run', 0):.2f} of the one run's wall time")
     for count in args.check:

@@ -185,8 +185,8 @@ def _add_shard_and_display(check: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--shard",
         metavar="I/N",
-        help="check only shard I of N (a CI matrix job; files split by size); join the "
-        "outputs with 'numba-lint merge' (docs/ci.md)",
+        help="check only shard I of N (a CI matrix job; files split by estimated cost); join "
+        "the outputs with 'numba-lint merge' (docs/ci.md)",
     )
     check.add_argument(
         "--color",

@@ -62,12 +62,15 @@ def run(config: Config, options: Options, hold_texts: bool = False) -> Report:
     report = Report(diagnostics=[], summary=Summary())
     sources = _discovered(config, options, report)
     report.summary.files = len(sources)
-    members = shard_members(sources, options.shard)
+    discovered = [source.display for source in sources]
     sources, notebooks = expand_notebooks(sources, report)  # .ipynb -> virtual modules
     texts = read_all(sources, report.errors, None if hold_texts else HELD_TEXTS)
 
-    checked = _checked(texts, members)
     try:
+        # A shard's files, split by what the texts say each costs (`TextChanged` when a text
+        # read again is not the one read first).
+        members = shard_members(discovered, texts, options.shard, full=not config.static_only)
+        checked = _checked(texts, members)
         diagnostics, indexed = _static_step(texts, selection, config, options, checked, report)
         diagnostics.extend(notebooks.problems)
         if not config.static_only and report.summary.jit_functions:

@@ -1,6 +1,7 @@
 """`check --shard I/N`: which of the discovered files one job of a CI matrix reports on.
 
-Called by the pipeline after discovery. Every shard still reads the whole tree and indexes
+Called by the pipeline once the files are read. The split is by each file's estimated cost
+(`shard_cost.py`), not its size. Every shard still reads the whole tree and indexes
 every file that may use numba (project decorator aliases, wrappers, bindings and registrations
 come from every module), so a file's findings are those of a one-job run; the rules, the
 syntax scan and the trial compile are limited to the shard's files, and the other shards'
@@ -12,9 +13,10 @@ the outputs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from . import shard_cost
 from .diagnostic import Report
 from .discover import SourceFile
 
@@ -43,35 +45,43 @@ def parse_shard(text: str) -> Shard:
     return Shard(index, count)
 
 
-def assign(sizes: Iterable[tuple[str, int]], shard: Shard) -> frozenset[str]:
-    """The names (display paths) shard `shard` checks, from every file's (name, size in bytes).
+def assign(weights: Iterable[tuple[str, float]], shard: Shard) -> frozenset[str]:
+    """The names (display paths) shard `shard` checks, from every file's (name, weight).
 
-    Greedy by size over a stable order (largest first, then by name): each file goes to the
-    shard with the fewest bytes so far, the lowest-numbered on a tie. Depends only on the names
-    and sizes, so every job of the matrix computes the same split without talking to the others.
-    """
-    totals = [0] * shard.count
+    Greedy over a stable order (heaviest first, then by name): each file goes to the shard
+    with the least weight so far, the lowest-numbered on a tie. Depends only on the names and
+    weights, so every job of the matrix computes the same split without talking to the
+    others. A file heavier than a shard's fair share gets a shard to itself."""
+    totals = [0.0] * shard.count
     mine: set[str] = set()
-    for name, size in sorted(sizes, key=lambda item: (-item[1], item[0])):
+    for name, weight in sorted(weights, key=lambda item: (-item[1], item[0])):
         lightest = min(range(shard.count), key=lambda position: (totals[position], position))
-        totals[lightest] += max(size, 1)
+        totals[lightest] += weight
         if lightest == shard.index - 1:
             mine.add(name)
     return frozenset(mine)
 
 
-def shard_members(sources: list[SourceFile], shard: Shard | None) -> frozenset[str] | None:
-    """The display names of the discovered files this shard reports on; None: every file."""
+def shard_members(
+    discovered: Iterable[str],
+    texts: Mapping[SourceFile, str],
+    shard: Shard | None,
+    full: bool = False,
+) -> frozenset[str] | None:
+    """The display names of the `discovered` files this shard reports on; None: every file.
+
+    Each file weighs what its `texts` (a notebook's: its modules') are estimated to cost
+    (`shard_cost.cost`; `full`: the trial compile too); a file that could not be read weighs
+    nothing, and is still some shard's."""
     if shard is None:
         return None
-    sizes = []
-    for source in sources:
-        try:
-            size = len(source.text) if source.text is not None else source.path.stat().st_size
-        except OSError:
-            size = 0  # unreadable: reported by the pipeline, and still someone's file
-        sizes.append((source.display, size))
-    return assign(sizes, shard)
+    weights = shard_cost.FULL if full else shard_cost.STATIC
+    totals = dict.fromkeys(discovered, 0.0)
+    for source, text in texts.items():
+        name = home(source.display)
+        if name in totals:
+            totals[name] += shard_cost.cost(text, weights)
+    return assign(totals.items(), shard)
 
 
 def home(display: str) -> str:

@@ -13,7 +13,9 @@ import jsonschema
 import pytest
 from conftest import ROOT, run_cli
 
-from numba_lint.shard import Shard, assign, home, parse_shard
+from numba_lint.discover import discover
+from numba_lint.shard import Shard, assign, home, parse_shard, shard_members
+from numba_lint.source_texts import read_all
 
 SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
 
@@ -26,8 +28,8 @@ def test_parse_shard_accepts_i_of_n_and_rejects_the_rest() -> None:
             parse_shard(bad)
 
 
-def test_split_is_disjoint_covering_and_balanced_by_size() -> None:
-    sizes = [(f"f{i}.py", size) for i, size in enumerate([900, 50, 400, 400, 30, 700, 10, 5])]
+def test_split_is_disjoint_covering_and_balanced_by_weight() -> None:
+    sizes = [(f"f{i}.py", float(w)) for i, w in enumerate([900, 50, 400, 400, 30, 700, 10, 5])]
     for count in (1, 2, 3, 5, 9):
         shards = [assign(sizes, Shard(i, count)) for i in range(1, count + 1)]
         assert sum(len(s) for s in shards) == len(sizes)
@@ -38,7 +40,7 @@ def test_split_is_disjoint_covering_and_balanced_by_size() -> None:
         ]
     weight = dict(sizes)
     two = [sum(weight[n] for n in assign(sizes, Shard(i, 2))) for i in (1, 2)]
-    # Largest first, each to the lighter shard: 900+400 and 700+400+50+30+10+5 bytes.
+    # Heaviest first, each to the lighter shard: 900+400 and 700+400+50+30+10+5.
     assert two == [1300, 1195]
 
 
@@ -123,9 +125,18 @@ def test_sarif_shards_merge_into_the_one_run(tree: Path, tmp_path: Path) -> None
     assert merged == whole
 
 
-# Padded so that it is the largest file: the split puts it alone, away from its users.
-ALIAS = "import numba\n\nfast = numba.njit\n" + "# padding\n" * 2000
-USES = """from pkg._jit import fast
+# A long jitted function in each, so that the alias's module and its user are the two heaviest
+# files by the split's estimate (numba_lint/shard_cost.py): the first two files go to shards
+# 1 and 2, so the alias is used from another shard's file.
+PADDING = (
+    '\n\n@numba.njit("float64(float64)")\ndef padded(x):\n'
+    + ("    x = (x + 1.0) * 0.5 - (x * 0.25 + x * 0.75) * (x - 2.0) * 1.5\n" * 250)
+    + "    return x\n"
+)
+ALIAS = "import numba\n\nfast = numba.njit\n" + PADDING
+USES = """import numba
+
+from pkg._jit import fast
 
 
 @fast("float64(float64)")
@@ -136,12 +147,12 @@ def twice(x):
 @fast("float64(float64)")
 def broken(x):
     return x.nope
-"""
+""" + PADDING.replace("(x - 2.0)", "(x - 3.0)")
 
 
 @pytest.fixture(scope="module")
 def trial_tree(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    """The determinism fixtures with a package whose decorator alias sits in its largest file,
+    """The determinism fixtures with a package whose decorator alias sits in its heaviest file,
     and the one-job run over it (each shard count below compares its merged shards with it)."""
     where = tmp_path_factory.mktemp("trial-shards") / "tree"
     shutil.copytree(ROOT / "tests" / "fixtures" / "determinism", where)
@@ -158,7 +169,7 @@ def trial_tree(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
 @pytest.mark.parametrize("count", [2, 3])
 def test_trial_compile_shards_merge_into_the_one_run(
-    trial_tree: tuple[Path, dict], tmp_path: Path, count: int
+    trial_tree: tuple[Path, dict], tmp_path: Path, count: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The trial compile too: each shard compiles only its modules, and a module that imports
     the project's decorator alias from another shard's file is still compiled alike."""
@@ -166,8 +177,10 @@ def test_trial_compile_shards_merge_into_the_one_run(
     shards = [
         _check(where, "--format", "json", "--shard", f"{i}/{count}") for i in range(1, count + 1)
     ]
-    sizes = [(p.relative_to(where).as_posix(), p.stat().st_size) for p in where.rglob("*.py")]
-    split = [assign(sizes, Shard(i, count)) for i in range(1, count + 1)]
+    monkeypatch.chdir(where)  # the display names the command's split saw
+    sources = discover(["."], [], where).files
+    names, texts = [source.display for source in sources], read_all(sources, [])
+    split = [shard_members(names, texts, Shard(i, count), full=True) for i in range(1, count + 1)]
     holder = {name: i for i, names in enumerate(split) for name in names}
     assert holder["pkg/_jit.py"] != holder["pkg/use.py"]
     for output, names in zip(shards, split, strict=True):

@@ -27,7 +27,8 @@ fast = numba.njit(cache=True)
 def kernel(**options):
     return numba.njit(**options)
 """
-# A decorated function that is not jitted (`setup` is plain), whose body registers `helper`
+# A decorated function that is not jitted (`setup_jit` is plain, though named like a decorator
+# that jits), whose body registers `helper`
 # and declares the field `weight`: the guess blanks it, the index disproves the guess. And a
 # structref's fields (`px`, `py`), which helpers.py reads.
 EXT = """import numba
@@ -39,11 +40,11 @@ from numba.extending import overload
 from pkg.helpers import helper
 
 
-def setup(function):
+def setup_jit(function):
     return function
 
 
-@setup
+@setup_jit
 def install():
     overload(helper)
     return np.dtype([("weight", np.float64)])
@@ -179,11 +180,16 @@ def rebinds(x):
 class Holder:
     def __init__(self):
         pass
+
+
+@memoize
+def not_named_to_jit(x):
+    return top(x) + 2
 """
     reduced = reduce_parsed(text, None, ("m", False), jitted_bodies=True)
     assert reduced.guessed_jitted == frozenset({10})
     assert reduced.text is not None and "top(x) + 1" not in reduced.text
-    for kept in ("apply(top, x)", "def inner", "global top", "def __init__"):
+    for kept in ("apply(top, x)", "def inner", "global top", "def __init__", "top(x) + 2"):
         assert kept in reduced.text
     assert reduce_parsed(text, None, ("m", False)).guessed_jitted == frozenset()
 
