@@ -23,9 +23,11 @@ from ..checks.base import StaticRule
 from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
 from ..jit_index import JitDecorator
-from ..parse import SyntaxProblem
+from ..parse import SyntaxProblem, Unreadable, read_text
 from ..project import ProjectFacts
+from ..source_texts import TextChanged
 from . import codec
+from .cache import text_digest
 from .share import ModuleShare, Scanned, merge_facts
 
 Record = dict[str, Any]
@@ -45,10 +47,10 @@ def aliases_digest(aliases: Mapping[str, JitDecorator]) -> str | None:
 
 @dataclass
 class _Unparsed:
-    """A module answered from its past record so far."""
+    """A module answered from its past record so far: not its text, which a project's many
+    unchanged files would hold all run long (read again if it is parsed for real)."""
 
     source: SourceFile
-    text: str
     record: Record
 
     def step(self, number: int) -> list[Any] | None:
@@ -126,7 +128,7 @@ class ReplayingShare(ModuleShare):
                 if problem is not None:
                     problems.append(codec.problem(problem, source, text))
                 else:
-                    self.unparsed.append(_Unparsed(source, text, past))
+                    self.unparsed.append(_Unparsed(source, past))
                     aliases[past["module"]] = codec.aliases_from_data(found)
                 continue
             own_problems, own_aliases = super().parse([(source, text)], jit_names)
@@ -145,12 +147,23 @@ class ReplayingShare(ModuleShare):
         self.unparsed.remove(module)
         wanted = module.record["parse"][0]
         jit_names = None if wanted is None else frozenset(wanted)
-        problems, _ = super().parse([(module.source, module.text)], jit_names)
+        text = self._text_again(module.source)
+        problems, _ = super().parse([(module.source, text)], jit_names)
         if problems:  # parsing is deterministic: the record was not written by this code
             raise RuntimeError(f"{module.source.display}: the static cache disagrees")
-        self.live.append(self._record(module.source, module.text))
+        self.live.append(self._record(module.source, text))
         for digest, aliases in self.history[:rounds]:
             self._step(len(self.modules) - 1, digest, aliases)
+
+    def _text_again(self, source: SourceFile) -> str:
+        """The text this run read first (`files`' digest): from memory when it was not read
+        from disk, else read again (`source_texts.TextChanged` if the file changed since)."""
+        if source.text is not None:
+            return source.text
+        text = read_text(source)
+        if isinstance(text, Unreadable) or text_digest(text) != self.files[source.display][0]:
+            raise TextChanged(source.display)
+        return text
 
     def _step(
         self, position: int, digest: str | None, aliases: dict[str, JitDecorator]
