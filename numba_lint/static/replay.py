@@ -110,7 +110,7 @@ class ReplayingShare(ModuleShare):
     def _write(self, record: Record, part: str, encode: Any, value: Any) -> None:
         """`record[part] = encode(value)`, or no records at all if it cannot be written."""
         try:
-            record[part] = encode(value)
+            record[part] = _Encoded.of(encode(value))
         except codec.Uncacheable:
             self.writable = False
 
@@ -129,17 +129,18 @@ class ReplayingShare(ModuleShare):
                     problems.append(codec.problem(problem, source, text))
                 else:
                     self.unparsed.append(_Unparsed(source, past))
-                    aliases[past["module"]] = codec.aliases_from_data(found)
+                    if found:
+                        aliases[past["module"]] = codec.aliases_from_data(found)
                 continue
             own_problems, own_aliases = super().parse([(source, text)], jit_names)
             problems.extend(own_problems)
             aliases.update(own_aliases)
             if own_problems:
-                record["parse"] = [wanted, codec.problem_data(own_problems[0]), None]
+                record["parse"] = _Encoded.of([wanted, codec.problem_data(own_problems[0]), None])
             else:
                 self.live.append(record)
                 module = self.module_name_at(-1)
-                self._write(record, "parse", _parse_data, (wanted, own_aliases[module]))
+                self._write(record, "parse", _parse_data, (wanted, own_aliases.get(module, {})))
         return problems, aliases
 
     def _parse_for_real(self, module: _Unparsed, rounds: int) -> None:
@@ -225,12 +226,14 @@ class ReplayingShare(ModuleShare):
             record = self.live[position]
             entries = self.listing_at(position)
             listing.extend(entries)
-            record["listing"] = [codec.function_data(f) for f in entries]
+            record["listing"] = _Encoded.of([codec.function_data(f) for f in entries])
             if checked is None or self.display_at(position) in checked:
                 found, asked = self.rules_at(position, facts)
                 diagnostics.extend(found)
                 questions = [[*question, answer] for question, answer in asked.asked.items()]
-                record["rules"] = [[codec.diagnostic_data(d) for d in found], questions]
+                record["rules"] = _Encoded.of(
+                    [[codec.diagnostic_data(d) for d in found], questions]
+                )
         return diagnostics, listing
 
     def has_jitted_code(self) -> bool:
@@ -250,7 +253,8 @@ class ReplayingShare(ModuleShare):
                 )
                 continue
             answer = super().scan([(source, text)], with_bindings)
-            record["scan"] = [with_bindings, [codec.scanned_data(scanned) for _, scanned in answer]]
+            data = [with_bindings, [codec.scanned_data(scanned) for _, scanned in answer]]
+            record["scan"] = _Encoded.of(data)
             found.extend(answer)
         return found
 
@@ -258,6 +262,10 @@ class ReplayingShare(ModuleShare):
         """This run's records (None if some value could not be written down)."""
         if not self.writable:
             return None
+        for record in self.made.values():
+            for part, value in record.items():
+                if isinstance(value, _Encoded):
+                    record[part] = json.loads(value)
         for module in self.unparsed:
             record = self.made[module.source.display]
             record.update(
@@ -265,6 +273,18 @@ class ReplayingShare(ModuleShare):
             )
             record["steps"] = module.record["steps"][: len(self.history)]
         return self.made
+
+
+class _Encoded(str):
+    """A part of this run's record as JSON text, until `records` hands the records on: a run
+    without past records keeps every file's record all run long, and as text a part takes a
+    third of the lists and dicts it stands for (it is read back only in `records`)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, data: Any) -> _Encoded:
+        return cls(json.dumps(data, default=str))  # as the cache writes it (`cache.store`)
 
 
 def _parse_data(answer: tuple[list[str] | None, dict[str, JitDecorator]]) -> list[Any]:

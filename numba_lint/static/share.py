@@ -119,7 +119,9 @@ class ModuleShare:
                 facts = kept_facts(collect_facts([module]))
                 self.running.add(facts)
                 self.facts.append(facts)
-                aliases[module.parsed.module_name] = dict(module.jit_index.decorator_aliases)
+                if module.jit_index.decorator_aliases:  # most have none: no entry (the
+                    # stages keep every parse's answer until the aliases settle)
+                    aliases[module.parsed.module_name] = dict(module.jit_index.decorator_aliases)
                 if not guess_holds(module):
                     self.unconfirmed.add(len(self.modules))
                 if self.held_text is None or self.held + len(text) <= self.held_text:
