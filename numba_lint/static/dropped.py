@@ -17,8 +17,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from types import MappingProxyType
 
+from .. import bindings as project_bindings
 from ..diagnostic import FunctionCoverage
 from ..discover import SourceFile
 from ..jit_index import IndexedModule, JitDecorator, listed
@@ -103,24 +103,66 @@ class Dropped:
         )
 
 
-# What a module's facts share when they have none of a kind (`kept_facts`).
-_NO_NAMES: frozenset[str] = frozenset()
-_NO_MODULES: Mapping[str, frozenset[str]] = MappingProxyType({})
+class ModuleFacts:
+    """One module's own facts (`project.collect_facts` of that module alone) as a share keeps
+    them until the merge, for every module it parsed: its name, its bindings (names and kinds
+    interned: `numpy`, `import:numpy.float64` are one string, not one a module), its field
+    and registered names as tuples (a frozenset of 5 names takes 728 bytes, a tuple 96).
+    Answers the rules' questions (`checks.base.ProjectQuestions`) as those facts do."""
+
+    __slots__ = ("module_name", "names", "fields", "registrations")
+
+    def __init__(self, module_name: str, names: Mapping[str, str], facts: ProjectFacts) -> None:
+        self.module_name = module_name
+        self.names = {sys.intern(name): sys.intern(kind) for name, kind in names.items()}
+        self.fields = _interned(facts.field_names)
+        self.registrations = _interned(facts.registered)
+
+    @property
+    def field_names(self) -> frozenset[str]:
+        return frozenset(self.fields)
+
+    @property
+    def registered(self) -> frozenset[str]:
+        return frozenset(self.registrations)
+
+    @property
+    def bindings(self) -> Mapping[str, Mapping[str, str]]:
+        return {self.module_name: self.names}
+
+    def is_field(self, attribute: str) -> bool:
+        return attribute in self.fields
+
+    def is_registered(self, name: str) -> bool:
+        return name in self.registrations
+
+    def resolve(self, module: str, qualified: str) -> str | None:
+        return project_bindings.resolve(self.bindings, module, qualified)
+
+    def as_project_facts(self) -> ProjectFacts:
+        return ProjectFacts(
+            field_names=self.field_names, bindings=self.bindings, registered=self.registered
+        )
 
 
-def kept_facts(facts: ProjectFacts) -> ProjectFacts:
-    """One module's `facts` as a share keeps them until the merge (every module's, all run
-    long): its empty sets the one shared empty set (216 bytes each otherwise), the bindings'
-    names and kinds interned (`numpy`, `import:numpy.float64`: one string, not one a module)."""
-    return ProjectFacts(
-        field_names=facts.field_names or _NO_NAMES,
-        module_names=facts.module_names or _NO_MODULES,
-        bindings={
-            module: {sys.intern(name): sys.intern(kind) for name, kind in names.items()}
-            for module, names in facts.bindings.items()
-        },
-        registered=facts.registered or _NO_NAMES,
-    )
+def _interned(found: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(sys.intern(name) for name in found))
+
+
+# A module's facts as a share keeps them (`kept_facts`).
+KeptFacts = ProjectFacts | ModuleFacts
+
+
+def kept_facts(facts: ProjectFacts) -> KeptFacts:
+    """The facts of one module (`collect_facts([module])`) as a share keeps them."""
+    if len(facts.bindings) != 1 or facts.module_names:  # not one module's: kept as they are
+        return facts
+    ((module_name, names),) = facts.bindings.items()
+    return ModuleFacts(module_name, names, facts)
+
+
+def as_project_facts(facts: KeptFacts) -> ProjectFacts:
+    return facts.as_project_facts() if isinstance(facts, ModuleFacts) else facts
 
 
 class RunningFacts(AnswersProjectQuestions):
@@ -133,9 +175,13 @@ class RunningFacts(AnswersProjectQuestions):
         self.registered: set[str] = set()
         self.bindings: dict[str, Mapping[str, str]] = {}
 
-    def add(self, facts: ProjectFacts) -> None:
-        self.field_names |= facts.field_names
-        self.registered |= facts.registered
+    def add(self, facts: KeptFacts) -> None:
+        self.field_names.update(
+            facts.fields if isinstance(facts, ModuleFacts) else facts.field_names
+        )
+        self.registered.update(
+            facts.registrations if isinstance(facts, ModuleFacts) else facts.registered
+        )
         for module, names in facts.bindings.items():
             self.bindings[module] = {} if module in self.bindings else names
 

@@ -28,6 +28,7 @@ from ..project import ProjectFacts
 from ..source_texts import TextChanged
 from . import codec
 from .cache import text_digest
+from .dropped import as_project_facts
 from .share import ModuleShare, Scanned, merge_facts
 
 Record = dict[str, Any]
@@ -205,7 +206,7 @@ class ReplayingShare(ModuleShare):
                 self._parse_for_real(module, rounds)
         pieces = [codec.facts(module.record["facts"]) for module in self.unparsed]
         for position, record in enumerate(self.live):
-            self._write(record, "facts", codec.facts_data, self.facts[position])
+            self._write(record, "facts", codec.facts_data, as_project_facts(self.facts[position]))
             record["functions"] = self.has_functions_at(position)
         return merge_facts([*self.facts, *pieces])
 

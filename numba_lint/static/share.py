@@ -24,7 +24,7 @@ from ..modules import imported_modules
 from ..parse import ParsedModule, SyntaxProblem, parse
 from ..project import ProjectFacts, collect_facts
 from .asked import AskedFacts
-from .dropped import Answers, Dropped, RunningFacts, kept_facts
+from .dropped import Answers, Dropped, KeptFacts, RunningFacts, kept_facts
 from .facts_only import settle_guesses
 from .indexing import index_module
 from .reduced_parse import NOTHING_ASSUMED, guess_holds, parse_reduced, reindexed
@@ -79,7 +79,7 @@ class ModuleShare:
         self.assumed: list[frozenset[str]] = []
         # Each module's own facts, collected right after its parse: parses are handed out to
         # whichever worker is free, so work done there is shared evenly; later stages are not.
-        self.facts: list[ProjectFacts] = []
+        self.facts: list[KeptFacts] = []
         # Per module, its early rules, kept if the merged facts answer them alike; None: run
         # in the rules stage.
         self.early: list[EarlyRules | None] = []
@@ -163,7 +163,7 @@ class ModuleShare:
             source, text, jit_names, assume=jit_names is None, facts_only=facts_only
         )
 
-    def _early_rules(self, module: IndexedModule, facts: ProjectFacts) -> EarlyRules | None:
+    def _early_rules(self, module: IndexedModule, facts: KeptFacts) -> EarlyRules | None:
         """The rules of a module that imports no module of the project, run now with its own
         facts: its questions about the project (a field name, a registered name, a binding
         of its own) are likely answered alike by the merged facts. Rules are the only work
@@ -330,7 +330,7 @@ class ModuleShare:
         return any(self.has_functions_at(position) for position in range(len(self.modules)))
 
 
-def merge_facts(parts: list[ProjectFacts]) -> ProjectFacts:
+def merge_facts(parts: Sequence[ProjectFacts | KeptFacts]) -> ProjectFacts:
     bindings: dict = {}
     for part in parts:
         for module, names in part.bindings.items():
