@@ -249,3 +249,23 @@ def test_what_a_share_keeps_of_a_dropped_module_is_small(tmp_path: Path) -> None
         skip = [kept.source, *kept.listing, worker.running, knowledge, *early[0]]
         size = sum(_deep_size(item, skip) for item in (kept, answers, facts))
         assert size < 2_400, (kept.module_name, size)
+
+
+def test_answers_keep_every_question_and_check_them_as_asked_facts_do() -> None:
+    """`Answers` (what a share keeps of its early rules' questions) gives back the questions in
+    the order asked, and holds against facts exactly when each answer is the same."""
+    from numba_lint.project import ProjectFacts
+    from numba_lint.static.asked import AskedFacts
+    from numba_lint.static.dropped import Answers
+
+    first = ProjectFacts(field_names=frozenset({"x"}), bindings={"pkg.a": {"f": "plain-function"}})
+    asked = AskedFacts(first)
+    asked.resolve("pkg.b", "pkg.a.f")
+    asked.is_field("x")
+    asked.is_registered("helper")
+    kept = Answers(asked.asked)
+    assert list(kept.asked.items()) == list(asked.asked.items())
+    assert kept.answers_hold(first)
+    other = ProjectFacts(field_names=frozenset({"x"}), bindings={"pkg.a": {"f": "jitted"}})
+    assert not kept.answers_hold(other) and not asked.answers_hold(other)
+    assert not kept.answers_hold(ProjectFacts(bindings=first.bindings))  # x no field now

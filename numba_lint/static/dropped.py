@@ -186,21 +186,18 @@ class RunningFacts(AnswersProjectQuestions):
             self.bindings[module] = {} if module in self.bindings else names
 
 
-# The questions rules ask the project (`checks.base.ProjectQuestions`) and their arguments.
-_ARITY = {"is_field": 1, "is_registered": 1, "resolve": 2}
-
-
 class Answers:
     """The questions one module's early rules asked (`asked.AskedFacts.asked`) and the answers
-    they got, kept from its parse to the rules stage in one flat tuple (the question's name,
-    its arguments, the answer; strings interned): about 40 bytes a question instead of 180 in
-    the dict the rules filled, and a module that runs early asks 25 of them."""
+    they got, kept from its parse to the rules stage in one flat tuple (per question: its
+    length, the question, the answer; strings interned): about 40 bytes a question instead of
+    180 in the dict the rules filled, and a module whose rules run early asks about 25."""
 
     __slots__ = ("_flat",)
 
     def __init__(self, asked: Mapping[tuple[str, ...], object]) -> None:
         flat: list[object] = []
         for question, answer in asked.items():
+            flat.append(len(question))
             flat.extend(sys.intern(part) for part in question)
             flat.append(sys.intern(answer) if isinstance(answer, str) else answer)
         self._flat = tuple(flat)
@@ -208,8 +205,8 @@ class Answers:
     def _questions(self) -> Iterator[tuple[tuple[str, ...], object]]:
         flat, at = self._flat, 0
         while at < len(flat):
-            end = at + 1 + _ARITY[flat[at]]  # type: ignore[index]
-            yield flat[at:end], flat[end]  # type: ignore[misc]
+            end = at + 1 + flat[at]  # type: ignore[operator]
+            yield flat[at + 1 : end], flat[end]  # type: ignore[misc]
             at = end + 1
 
     @property
