@@ -3,6 +3,7 @@ run's records as JSON text until they are handed on (numba_lint/static/replay.py
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 
 from numba_lint.checks import ALL_RULES
 from numba_lint.discover import SourceFile
-from numba_lint.static import engine, replay
+from numba_lint.static import engine, replay, stages
 from tests.test_static_pool import make_project
 
 
@@ -64,3 +65,23 @@ def test_unchanged_files_are_replayed_without_their_texts(
         for value in record.values():
             assert type(value) is not replay._Encoded
     assert json.loads(json.dumps(again.records)) == again.records
+
+
+def test_only_a_run_with_the_cache_keeps_what_each_text_gave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file's imports (`stages.TextFacts`) are kept for the cache's records only: a run
+    without the cache would hold them for every file of the project until its end."""
+    make_project(tmp_path)
+    texts = _texts(tmp_path)
+    alive: list[int] = []
+    rules = stages._rules
+
+    def counted(*args: Any) -> Any:  # inside the stages, every part of them still alive
+        alive.append(sum(type(item) is stages.TextFacts for item in gc.get_objects()))
+        return rules(*args)
+
+    monkeypatch.setattr(stages, "_rules", counted)
+    without, with_cache = _run(texts, None), _run(texts, {})
+    assert alive[0] == 0 and alive[1] >= 20
+    assert with_cache.records and _found(without) == _found(with_cache)

@@ -110,7 +110,7 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
     candidates, rest, names = plan.candidates, plan.rest, plan.names
     # Only the bindings of modules the candidates import are used: the others are only
     # checked for syntax (a second-round candidate's imports are added once it is parsed).
-    text_facts = result.text_facts if plan.keep_text_facts else {}
+    text_facts = result.text_facts if plan.keep_text_facts else None
     imported = _imports_of(candidates, plan, text_facts)
     others = part_of(rest, rest)
     wanted = part_of(others, [s for s in others if is_imported(names[s], imported)])
@@ -129,7 +129,8 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
                     is_late = past.late[1]
                 else:
                     is_late = may_use_numba(rest[source], reexporting, alias_names)
-                text_facts.setdefault(source, TextFacts()).late = (inputs, is_late)
+                if text_facts is not None:
+                    text_facts.setdefault(source, TextFacts()).late = (inputs, is_late)
                 if is_late:
                     late[source] = candidates[source] = rest.pop(source)
         return _parse_jobs(late, alias_names, plan)
@@ -158,17 +159,18 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
 
 
 def _imports_of(
-    files: Mapping[SourceFile, str], plan: Plan, found: dict[SourceFile, TextFacts]
+    files: Mapping[SourceFile, str], plan: Plan, found: dict[SourceFile, TextFacts] | None
 ) -> set[str]:
     """The modules `files` import (`modules.imported_modules`), from the cached run's facts
-    where a file's text is unchanged; each file's list goes into `found`."""
+    where a file's text is unchanged; each file's list goes into `found` (None: kept nowhere)."""
     imported: set[str] = set()
     for source, text in files.items():
         past = plan.known.get(source)
         own = past.imports if past is not None else None
         if own is None:
             own = sorted(imported_modules([(plan.names[source], source.path, text)]))
-        found.setdefault(source, TextFacts()).imports = own
+        if found is not None:
+            found.setdefault(source, TextFacts()).imports = own
         imported.update(own)
     return imported
 
