@@ -1,4 +1,4 @@
-"""A module whose libcst tree a static worker let go, and the facts its early rules ask.
+"""A module whose libcst tree a static worker let go, and what a worker keeps of every module.
 
 Used by `share.ModuleShare` once the texts of the trees it holds pass its budget: a module
 parsed after that is indexed, its facts collected and its rules run at once, then only what
@@ -9,7 +9,10 @@ the project's aliases change its index, or the merged facts answer its rules' qu
 otherwise than the facts known at its parse (`RunningFacts`). A module the aliases index again
 is dropped again, with the aliases of each re-index, to be rebuilt through the same steps.
 Parsing is deterministic, so the tree parsed again is the one dropped, and the findings stay
-the same.
+the same. Every module a worker parsed is also kept until the rules stage as its own facts
+(`ModuleFacts`) and its early rules' questions (`Answers`): records per file, so they are
+slots, tuples and interned strings (issue 13: memory that grows with the files no more than
+it must; `tests/test_static_dropped.py` holds them to a size).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from ..project import AnswersProjectQuestions, ProjectFacts
 from ..source_texts import digest_of, text_again
 
 
-def names(found: Iterable[str]) -> tuple[str, ...]:
+def interned_names(found: Iterable[str]) -> tuple[str, ...]:
     """`found` as a tuple of interned strings, the shared empty tuple if none: a dropped
     module's names, kept till the rules stage. A frozenset of 7 names takes 728 bytes, a tuple
     120; interned, the names most modules look up (`numba.njit`, `numpy.float64`) are one string
@@ -46,7 +49,7 @@ class Dropped:
     jit_names: frozenset[str] | None
     # The decorators its blanked parse took for plain Python, and the qualified names its
     # index looked up as possible project aliases: what decides whether new aliases change it
-    # (`names`: sorted, interned).
+    # (`interned_names`: sorted, interned).
     assumed: tuple[str, ...]
     looked_up: tuple[str, ...]
     has_functions: bool
@@ -66,8 +69,8 @@ class Dropped:
             digest=digest_of(parsed.text),
             module_name=parsed.module_name,
             jit_names=jit_names,
-            assumed=names(assumed),
-            looked_up=names(index.looked_up),
+            assumed=interned_names(assumed),
+            looked_up=interned_names(index.looked_up),
             has_functions=bool(index.functions),
             listing=tuple(listed(parsed, index)),
         )
@@ -88,8 +91,8 @@ class Dropped:
         parsed, index, _ = module
         return replace(
             self,
-            assumed=names(assumed),
-            looked_up=names(index.looked_up),
+            assumed=interned_names(assumed),
+            looked_up=interned_names(index.looked_up),
             has_functions=bool(index.functions),
             listing=tuple(listed(parsed, index)),
             reindexed_with=(*self.reindexed_with, aliases),
@@ -115,8 +118,8 @@ class ModuleFacts:
     def __init__(self, module_name: str, names: Mapping[str, str], facts: ProjectFacts) -> None:
         self.module_name = module_name
         self.names = {sys.intern(name): sys.intern(kind) for name, kind in names.items()}
-        self.fields = _interned(facts.field_names)
-        self.registrations = _interned(facts.registered)
+        self.fields = interned_names(facts.field_names)
+        self.registrations = interned_names(facts.registered)
 
     @property
     def field_names(self) -> frozenset[str]:
@@ -143,10 +146,6 @@ class ModuleFacts:
         return ProjectFacts(
             field_names=self.field_names, bindings=self.bindings, registered=self.registered
         )
-
-
-def _interned(found: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(sys.intern(name) for name in found))
 
 
 # A module's facts as a share keeps them (`kept_facts`).
