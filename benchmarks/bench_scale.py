@@ -3,6 +3,7 @@
     python benchmarks/bench_scale.py                        # 1,000,000 lines
     python benchmarks/bench_scale.py --lines 250000 500000 1000000   # one row per size
     python benchmarks/bench_scale.py --jobs 1 --no-cache --lines 500000 1000000
+    python benchmarks/bench_scale.py --jobs 1 --warm --lines 500000 1000000   # + a warm re-run
 
 The tree is made of the pinned corpus's modules (benchmarks/.corpus/src, fetched by
 bench_static.py; --corpus for another folder), copied whole and in a fixed order until the size
@@ -12,6 +13,8 @@ import statements too), so module names stay unique as in a real repository. Gen
 temporary folder (--keep to keep it), never committed. Reports wall time, CPU time (user and
 system, the workers included), lines per second, the largest process's peak RSS (getrusage) and
 the peak RSS of the whole process tree, the workers included (sampled from /proc on Linux).
+With --warm, each size gets a second row: the run again, its static cache kept, after one
+jitted file was edited (a comment added), so that every other file is replayed from its record.
 Never part of the test suite.
 """
 
@@ -127,6 +130,25 @@ def measure(tree: Path, jobs: int | None, cache: bool = True) -> tuple[float, fl
     return seconds, cpu, usage.ru_maxrss * 1024, peak, process.returncode  # ru_maxrss: KiB
 
 
+def _row(
+    label: str, files: int, lines: int, seconds: float, cpu: float, largest: int, peak: int
+) -> None:
+    print(
+        f"| {label} | {files:,} | {seconds:.1f} | {cpu:.1f} | {lines / seconds:,.0f} | "
+        f"{largest / 2**20:,.0f} MiB | {peak / 2**20:,.0f} MiB |",
+        flush=True,
+    )
+
+
+def _touch_one_jitted_file(tree: Path) -> None:
+    """Add a comment to the first file (in sorted order) that jits something."""
+    for path in sorted(tree.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "@njit" in text or "@jit" in text:
+            path.write_text(text + "\n# edited by bench_scale.py --warm\n", encoding="utf-8")
+            return
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, nargs="+", default=[1_000_000])
@@ -135,6 +157,12 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="generate here and keep the trees")
     parser.add_argument(
         "--no-cache", action="store_true", help="numba-lint's --no-cache (no records kept)"
+    )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="then run again after editing one jitted file: the other files replay their "
+        "static cache records (a second row per size; not with --no-cache)",
     )
     args = parser.parse_args()
     print(
@@ -150,11 +178,11 @@ def main() -> int:
             seconds, cpu, largest, peak, code = measure(tree, args.jobs, not args.no_cache)
             if code != 0:
                 print(f"numba-lint exited {code} on {tree}", file=sys.stderr)
-            print(
-                f"| {lines:,} | {files:,} | {seconds:.1f} | {cpu:.1f} | {lines / seconds:,.0f} | "
-                f"{largest / 2**20:,.0f} MiB | {peak / 2**20:,.0f} MiB |",
-                flush=True,
-            )
+            _row(f"{lines:,}", files, lines, seconds, cpu, largest, peak)
+            if args.warm and not args.no_cache:
+                _touch_one_jitted_file(tree)
+                seconds, cpu, largest, peak, code = measure(tree, args.jobs, True)
+                _row(f"{lines:,} (warm, 1 file edited)", files, lines, seconds, cpu, largest, peak)
         finally:
             if args.keep is None:
                 shutil.rmtree(base, ignore_errors=True)

@@ -210,3 +210,62 @@ def test_runs_that_drop_trees_parse_the_imported_modules_first(tmp_path: Path) -
     assert ordered.index("pkg/base.py") < ordered.index("pkg/core.py") < ordered.index("app.py")
     assert ordered.index("pkg/tools.py") < ordered.index("app.py")
     assert ordered[-1] == "alone.py"  # imports nothing of the project: where it was
+
+
+def _deep_size(root: object, skip: list[object]) -> int:
+    """The bytes of `root` and every object it reaches, but for `skip` and what they reach."""
+    seen, size, stack = {id(s) for s in skip}, 0, [root]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or isinstance(item, (type, type(sys), type(_deep_size))):
+            continue
+        seen.add(id(item))
+        size += sys.getsizeof(item)
+        stack.extend(gc.get_referents(item))
+    return size
+
+
+def test_what_a_share_keeps_of_a_dropped_module_is_small(tmp_path: Path) -> None:
+    """Every module a large project's worker parsed is kept until the rules stage as its
+    `Dropped` record, its early rules' answers and its own facts: bookkeeping that grows with
+    the number of files, so it is held to a few compact objects (issue 13: memory that does not
+    grow with the files beyond the findings). On this project's modules: 2,006 bytes each, their
+    listing and findings aside (3,079 before: dicts, frozensets, a ProjectFacts per module)."""
+    make_project(tmp_path)
+    files = [(s, t) for s, t in _texts(tmp_path).items() if s.display.startswith("pkg/m")]
+    knowledge, _ = load_knowledge()
+    worker = share.ModuleShare(static_rules(ALL_RULES), knowledge, held_text=0)
+    worker.parse(files, None)
+    assert len(worker.modules) == len(files) == 24
+    for position, kept in enumerate(worker.modules):
+        assert isinstance(kept, Dropped)
+        early = worker.early[position]
+        assert early is not None and early[1].asked  # its rules ran, asked, and are kept
+        answers, facts = early[1], worker.facts[position]
+        for item in (kept, answers, facts):
+            assert not hasattr(item, "__dict__")  # slots: no dict per module
+        assert isinstance(kept.looked_up, tuple) and isinstance(kept.assumed, tuple)
+        # Shared with the listing (the output), the worker's running facts and the knowledge.
+        skip = [kept.source, *kept.listing, worker.running, knowledge, *early[0]]
+        size = sum(_deep_size(item, skip) for item in (kept, answers, facts))
+        assert size < 2_400, (kept.module_name, size)
+
+
+def test_answers_keep_every_question_and_check_them_as_asked_facts_do() -> None:
+    """`Answers` (what a share keeps of its early rules' questions) gives back the questions in
+    the order asked, and holds against facts exactly when each answer is the same."""
+    from numba_lint.project import ProjectFacts
+    from numba_lint.static.asked import AskedFacts
+    from numba_lint.static.dropped import Answers
+
+    first = ProjectFacts(field_names=frozenset({"x"}), bindings={"pkg.a": {"f": "plain-function"}})
+    asked = AskedFacts(first)
+    asked.resolve("pkg.b", "pkg.a.f")
+    asked.is_field("x")
+    asked.is_registered("helper")
+    kept = Answers(asked.asked)
+    assert list(kept.asked.items()) == list(asked.asked.items())
+    assert kept.answers_hold(first)
+    other = ProjectFacts(field_names=frozenset({"x"}), bindings={"pkg.a": {"f": "jitted"}})
+    assert not kept.answers_hold(other) and not asked.answers_hold(other)
+    assert not kept.answers_hold(ProjectFacts(bindings=first.bindings))  # x no field now

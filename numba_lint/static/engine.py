@@ -74,11 +74,14 @@ def static_pass(
     `stored`: the static cache's records of past runs (display name -> record), to replay
     what they hold for unchanged files and return this run's records; `digests`: each file's
     text digest by display name, when the caller has worked them out (the static cache)."""
-    plan = Plan.of(texts, checked=checked)
+    plan = Plan.of(texts, checked=checked, keep_text_facts=stored is not None)
     static = static_rules(list(rules))
+    # Each file's digest and module name, for the static cache's records only: without them a
+    # large project's texts would all be read again to be hashed, the digests kept all run.
     given = digests or {}
     files = {
-        s.display: (given.get(s.display) or text_digest(texts[s]), plan.names[s]) for s in texts
+        s.display: (given.get(s.display) or text_digest(texts[s]), plan.names[s])
+        for s in (texts if stored is not None else ())
     }
     replayed = None if stored is None else _still_valid(stored, texts, files)
     if replayed:

@@ -23,9 +23,12 @@ from ..checks.base import StaticRule
 from ..diagnostic import Diagnostic, FunctionCoverage
 from ..discover import SourceFile
 from ..jit_index import JitDecorator
-from ..parse import SyntaxProblem
+from ..parse import SyntaxProblem, Unreadable, read_text
 from ..project import ProjectFacts
+from ..source_texts import TextChanged
 from . import codec
+from .cache import text_digest
+from .dropped import as_project_facts
 from .share import ModuleShare, Scanned, merge_facts
 
 Record = dict[str, Any]
@@ -45,10 +48,10 @@ def aliases_digest(aliases: Mapping[str, JitDecorator]) -> str | None:
 
 @dataclass
 class _Unparsed:
-    """A module answered from its past record so far."""
+    """A module answered from its past record so far: not its text, which a project's many
+    unchanged files would hold all run long (read again if it is parsed for real)."""
 
     source: SourceFile
-    text: str
     record: Record
 
     def step(self, number: int) -> list[Any] | None:
@@ -108,7 +111,7 @@ class ReplayingShare(ModuleShare):
     def _write(self, record: Record, part: str, encode: Any, value: Any) -> None:
         """`record[part] = encode(value)`, or no records at all if it cannot be written."""
         try:
-            record[part] = encode(value)
+            record[part] = _Encoded.of(encode(value))
         except codec.Uncacheable:
             self.writable = False
 
@@ -126,18 +129,19 @@ class ReplayingShare(ModuleShare):
                 if problem is not None:
                     problems.append(codec.problem(problem, source, text))
                 else:
-                    self.unparsed.append(_Unparsed(source, text, past))
-                    aliases[past["module"]] = codec.aliases_from_data(found)
+                    self.unparsed.append(_Unparsed(source, past))
+                    if found:
+                        aliases[past["module"]] = codec.aliases_from_data(found)
                 continue
             own_problems, own_aliases = super().parse([(source, text)], jit_names)
             problems.extend(own_problems)
             aliases.update(own_aliases)
             if own_problems:
-                record["parse"] = [wanted, codec.problem_data(own_problems[0]), None]
+                record["parse"] = _Encoded.of([wanted, codec.problem_data(own_problems[0]), None])
             else:
                 self.live.append(record)
                 module = self.module_name_at(-1)
-                self._write(record, "parse", _parse_data, (wanted, own_aliases[module]))
+                self._write(record, "parse", _parse_data, (wanted, own_aliases.get(module, {})))
         return problems, aliases
 
     def _parse_for_real(self, module: _Unparsed, rounds: int) -> None:
@@ -145,12 +149,23 @@ class ReplayingShare(ModuleShare):
         self.unparsed.remove(module)
         wanted = module.record["parse"][0]
         jit_names = None if wanted is None else frozenset(wanted)
-        problems, _ = super().parse([(module.source, module.text)], jit_names)
+        text = self._text_again(module.source)
+        problems, _ = super().parse([(module.source, text)], jit_names)
         if problems:  # parsing is deterministic: the record was not written by this code
             raise RuntimeError(f"{module.source.display}: the static cache disagrees")
-        self.live.append(self._record(module.source, module.text))
+        self.live.append(self._record(module.source, text))
         for digest, aliases in self.history[:rounds]:
             self._step(len(self.modules) - 1, digest, aliases)
+
+    def _text_again(self, source: SourceFile) -> str:
+        """The text this run read first (`files`' digest): from memory when it was not read
+        from disk, else read again (`source_texts.TextChanged` if the file changed since)."""
+        if source.text is not None:
+            return source.text
+        text = read_text(source)
+        if isinstance(text, Unreadable) or text_digest(text) != self.files[source.display][0]:
+            raise TextChanged(source.display)
+        return text
 
     def _step(
         self, position: int, digest: str | None, aliases: dict[str, JitDecorator]
@@ -191,7 +206,7 @@ class ReplayingShare(ModuleShare):
                 self._parse_for_real(module, rounds)
         pieces = [codec.facts(module.record["facts"]) for module in self.unparsed]
         for position, record in enumerate(self.live):
-            self._write(record, "facts", codec.facts_data, self.facts[position])
+            self._write(record, "facts", codec.facts_data, as_project_facts(self.facts[position]))
             record["functions"] = self.has_functions_at(position)
         return merge_facts([*self.facts, *pieces])
 
@@ -212,12 +227,14 @@ class ReplayingShare(ModuleShare):
             record = self.live[position]
             entries = self.listing_at(position)
             listing.extend(entries)
-            record["listing"] = [codec.function_data(f) for f in entries]
+            record["listing"] = _Encoded.of([codec.function_data(f) for f in entries])
             if checked is None or self.display_at(position) in checked:
                 found, asked = self.rules_at(position, facts)
                 diagnostics.extend(found)
                 questions = [[*question, answer] for question, answer in asked.asked.items()]
-                record["rules"] = [[codec.diagnostic_data(d) for d in found], questions]
+                record["rules"] = _Encoded.of(
+                    [[codec.diagnostic_data(d) for d in found], questions]
+                )
         return diagnostics, listing
 
     def has_jitted_code(self) -> bool:
@@ -237,7 +254,8 @@ class ReplayingShare(ModuleShare):
                 )
                 continue
             answer = super().scan([(source, text)], with_bindings)
-            record["scan"] = [with_bindings, [codec.scanned_data(scanned) for _, scanned in answer]]
+            data = [with_bindings, [codec.scanned_data(scanned) for _, scanned in answer]]
+            record["scan"] = _Encoded.of(data)
             found.extend(answer)
         return found
 
@@ -245,6 +263,10 @@ class ReplayingShare(ModuleShare):
         """This run's records (None if some value could not be written down)."""
         if not self.writable:
             return None
+        for record in self.made.values():
+            for part, value in record.items():
+                if isinstance(value, _Encoded):
+                    record[part] = json.loads(value)
         for module in self.unparsed:
             record = self.made[module.source.display]
             record.update(
@@ -252,6 +274,18 @@ class ReplayingShare(ModuleShare):
             )
             record["steps"] = module.record["steps"][: len(self.history)]
         return self.made
+
+
+class _Encoded(str):
+    """A part of this run's record as JSON text, until `records` hands the records on: a run
+    without past records keeps every file's record all run long, and as text a part takes a
+    third of the lists and dicts it stands for (it is read back only in `records`)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, data: Any) -> _Encoded:
+        return cls(json.dumps(data, default=str))  # as the cache writes it (`cache.store`)
 
 
 def _parse_data(answer: tuple[list[str] | None, dict[str, JitDecorator]]) -> list[Any]:

@@ -24,7 +24,7 @@ from ..modules import imported_modules
 from ..parse import ParsedModule, SyntaxProblem, parse
 from ..project import ProjectFacts, collect_facts
 from .asked import AskedFacts
-from .dropped import Dropped, RunningFacts
+from .dropped import Answers, Dropped, KeptFacts, RunningFacts, kept_facts
 from .facts_only import settle_guesses
 from .indexing import index_module
 from .reduced_parse import NOTHING_ASSUMED, guess_holds, parse_reduced, reindexed
@@ -38,7 +38,9 @@ if TYPE_CHECKING:  # the forecast: runs with the static cache only
 Scanned = SyntaxProblem | tuple[dict[str, str], set[str]]
 # Per module, the rules run right after its parse: their diagnostics and the questions they
 # asked about the project.
-EarlyRules = tuple[list[Diagnostic], AskedFacts]
+# Kept compactly (`dropped.Answers`) from the parse on; a rules run of the rules stage hands on
+# its `AskedFacts` as they are.
+EarlyRules = tuple[list[Diagnostic], AskedFacts | Answers]
 
 
 class ModuleShare:
@@ -73,11 +75,11 @@ class ModuleShare:
         self.read_knowledge: Callable[[], Any] | None = None
         self.modules: list[IndexedModule | Dropped] = []
         # Per module, the decorators its blanked parse took for plain Python (`reindex` checks
-        # them against the project's aliases).
+        # them against the project's aliases); a `Dropped` keeps its own (here: none).
         self.assumed: list[frozenset[str]] = []
         # Each module's own facts, collected right after its parse: parses are handed out to
         # whichever worker is free, so work done there is shared evenly; later stages are not.
-        self.facts: list[ProjectFacts] = []
+        self.facts: list[KeptFacts] = []
         # Per module, its early rules, kept if the merged facts answer them alike; None: run
         # in the rules stage.
         self.early: list[EarlyRules | None] = []
@@ -114,18 +116,21 @@ class ModuleShare:
                 problems.append(result)
             else:
                 module = result
-                facts = collect_facts([module])
+                facts = kept_facts(collect_facts([module]))
                 self.running.add(facts)
-                self.assumed.append(assumed)
                 self.facts.append(facts)
-                aliases[module.parsed.module_name] = dict(module.jit_index.decorator_aliases)
+                if module.jit_index.decorator_aliases:  # most have none: no entry (the
+                    # stages keep every parse's answer until the aliases settle)
+                    aliases[module.parsed.module_name] = dict(module.jit_index.decorator_aliases)
                 if not guess_holds(module):
                     self.unconfirmed.add(len(self.modules))
                 if self.held_text is None or self.held + len(text) <= self.held_text:
                     self.held += len(text)
+                    self.assumed.append(assumed or NOTHING_ASSUMED)
                     self.modules.append(module)
                     self.early.append(None if facts_only else self._early_rules(module, facts))
                 else:  # past the budget: its rules now, with the facts known so far
+                    self.assumed.append(NOTHING_ASSUMED)  # the `Dropped` keeps its own
                     self.modules.append(Dropped.of(module, jit_names, assumed))
                     self.early.append(None if facts_only else self._rules_ahead(module))
                 del module, result  # the tree goes before the collection below
@@ -158,7 +163,7 @@ class ModuleShare:
             source, text, jit_names, assume=jit_names is None, facts_only=facts_only
         )
 
-    def _early_rules(self, module: IndexedModule, facts: ProjectFacts) -> EarlyRules | None:
+    def _early_rules(self, module: IndexedModule, facts: KeptFacts) -> EarlyRules | None:
         """The rules of a module that imports no module of the project, run now with its own
         facts: its questions about the project (a field name, a registered name, a binding
         of its own) are likely answered alike by the merged facts. Rules are the only work
@@ -172,7 +177,8 @@ class ModuleShare:
         if not imported.isdisjoint(self.project_modules):
             return None
         asked = AskedFacts(facts)
-        return run_static_rules(parsed, index, self.rules, self.knowledge, asked), asked
+        found = run_static_rules(parsed, index, self.rules, self.knowledge, asked)
+        return found, Answers(asked.asked)
 
     def _rules_ahead(self, module: IndexedModule) -> EarlyRules | None:
         """The rules of a module whose tree is about to be dropped, asking the facts of every
@@ -184,7 +190,7 @@ class ModuleShare:
             self.knowledge = self.read_knowledge()
         asked = AskedFacts(self.running)
         found = run_static_rules(parsed, index, self.rules, self.knowledge, asked)
-        return found, asked
+        return found, Answers(asked.asked)
 
     def held_module(self, position: int) -> IndexedModule:
         """The module at `position` with its tree: a dropped one parsed and indexed again as
@@ -270,16 +276,18 @@ class ModuleShare:
         if isinstance(kept, Dropped) and not kept.changed_by(aliases):
             return None
         module = self.held_module(position)
-        again = reindexed(module, self.assumed[position], aliases)
+        assumed = kept.assumed_plain() if isinstance(kept, Dropped) else self.assumed[position]
+        again = reindexed(module, assumed, aliases)
         if again is module:
             return None
         if again.parsed is not module.parsed:  # parsed again, assuming nothing
-            self.assumed[position] = NOTHING_ASSUMED
-        self.facts[position] = collect_facts([again])
+            assumed = NOTHING_ASSUMED
+        self.facts[position] = kept_facts(collect_facts([again]))
         self.early[position] = None
         if isinstance(kept, Dropped):  # dropped again: its tree goes with this call
-            self.modules[position] = kept.reindexed(again, aliases, self.assumed[position])
+            self.modules[position] = kept.reindexed(again, aliases, assumed)
         else:
+            self.assumed[position] = assumed
             self.modules[position] = again
         return dict(again.jit_index.decorator_aliases)
 
@@ -322,7 +330,7 @@ class ModuleShare:
         return any(self.has_functions_at(position) for position in range(len(self.modules)))
 
 
-def merge_facts(parts: list[ProjectFacts]) -> ProjectFacts:
+def merge_facts(parts: Sequence[ProjectFacts | KeptFacts]) -> ProjectFacts:
     bindings: dict = {}
     for part in parts:
         for module, names in part.bindings.items():

@@ -63,6 +63,9 @@ class Plan:
     imports_first: bool = False
     # What the text of a file unchanged since a cached run gave then (`TextFacts`), by file.
     known: Mapping[SourceFile, TextFacts] = field(default_factory=dict)
+    # Keep what each text gives (`StagesResult.text_facts`): for the static cache's records
+    # only, else a large project would hold every file's imports all run.
+    keep_text_facts: bool = True
 
     def facts_only(self, source: SourceFile) -> bool:
         """Whether `source` is read only for the project's facts (a file of another shard:
@@ -107,7 +110,8 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
     candidates, rest, names = plan.candidates, plan.rest, plan.names
     # Only the bindings of modules the candidates import are used: the others are only
     # checked for syntax (a second-round candidate's imports are added once it is parsed).
-    imported = _imports_of(candidates, plan, result.text_facts)
+    text_facts = result.text_facts if plan.keep_text_facts else None
+    imported = _imports_of(candidates, plan, text_facts)
     others = part_of(rest, rest)
     wanted = part_of(others, [s for s in others if is_imported(names[s], imported)])
     late = part_of(rest, ())
@@ -125,7 +129,8 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
                     is_late = past.late[1]
                 else:
                     is_late = may_use_numba(rest[source], reexporting, alias_names)
-                result.text_facts.setdefault(source, TextFacts()).late = (inputs, is_late)
+                if text_facts is not None:
+                    text_facts.setdefault(source, TextFacts()).late = (inputs, is_late)
                 if is_late:
                     late[source] = candidates[source] = rest.pop(source)
         return _parse_jobs(late, alias_names, plan)
@@ -141,7 +146,7 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
         for module, found in module_aliases.items():
             aliases.update((f"{module}.{name}", d) for name, d in found.items())
     facts = _settled_facts(workers, aliases)
-    late_imports = _imports_of(late, plan, result.text_facts)
+    late_imports = _imports_of(late, plan, text_facts)
     facts = with_unparsed_bindings(facts, imported | late_imports, rest, names, result.scanned)
     before_rules()
     # Another shard's files are scanned only for what the project's facts read of them.
@@ -154,17 +159,18 @@ def run_stages(workers: Workers, plan: Plan, before_rules: Callable[[], None]) -
 
 
 def _imports_of(
-    files: Mapping[SourceFile, str], plan: Plan, found: dict[SourceFile, TextFacts]
+    files: Mapping[SourceFile, str], plan: Plan, found: dict[SourceFile, TextFacts] | None
 ) -> set[str]:
     """The modules `files` import (`modules.imported_modules`), from the cached run's facts
-    where a file's text is unchanged; each file's list goes into `found`."""
+    where a file's text is unchanged; each file's list goes into `found` (None: kept nowhere)."""
     imported: set[str] = set()
     for source, text in files.items():
         past = plan.known.get(source)
         own = past.imports if past is not None else None
         if own is None:
             own = sorted(imported_modules([(plan.names[source], source.path, text)]))
-        found.setdefault(source, TextFacts()).imports = own
+        if found is not None:
+            found.setdefault(source, TextFacts()).imports = own
         imported.update(own)
     return imported
 
