@@ -254,20 +254,21 @@ def table(results: list[Result]) -> str:
     return "\n".join(rows)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def package_options(
+    description: str, packages: list[str], work: Path, work_holds: str
+) -> argparse.Namespace:
+    """The command line both package benchmarks take (this one and bench_realworld.py): the
+    packages to run, the work folder (`work_holds`: what goes in it) and the pins file."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "packages",
         nargs="*",
-        default=list(PACKAGES),
-        choices=list(PACKAGES),
+        default=packages,
+        choices=packages,
         help="the pinned packages to run, in this order (default: all of them)",
     )
     parser.add_argument(
-        "--work",
-        type=Path,
-        default=Path(tempfile.gettempdir()) / "nbl-bench",
-        help="folder for the sdists, venvs and copies (default: %(default)s)",
+        "--work", type=Path, default=work, help=f"folder for {work_holds} (default: %(default)s)"
     )
     parser.add_argument(
         "--pins",
@@ -275,7 +276,16 @@ def main() -> int:
         default=REPO.parent / "shared" / "data" / "realcorpus-pins.tsv",
         help="the TSV of pinned versions and sha256 digests (default: %(default)s)",
     )
-    options = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    options = package_options(
+        __doc__.splitlines()[0],
+        list(PACKAGES),
+        Path(tempfile.gettempdir()) / "nbl-bench",
+        "the sdists, venvs and copies",
+    )
     options.work.mkdir(parents=True, exist_ok=True)
     results = [bench(name, options.work, options.pins) for name in options.packages]
     (options.work / "results.json").write_text(

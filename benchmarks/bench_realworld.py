@@ -20,7 +20,6 @@ benchmarks/README.md; every function left unchecked, with its reason, to WORK/NA
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -36,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench_harvest import fetch, fresh_copy, pinned, timed  # noqa: E402
+from bench_harvest import fetch, fresh_copy, package_options, pinned, timed  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -212,28 +211,12 @@ def table(rows: list[Row]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "packages",
-        nargs="*",
-        default=list(PACKAGES),
-        choices=list(PACKAGES),
-        help="the pinned packages to run, in this order (default: all of them)",
+    options = package_options(
+        __doc__.splitlines()[0],
+        list(PACKAGES),
+        HERE / ".cache" / "realworld",
+        "the sdists, venvs, copies and the findings/unchecked JSON files",
     )
-    parser.add_argument(
-        "--work",
-        type=Path,
-        default=HERE / ".cache" / "realworld",
-        help="folder for the sdists, venvs, copies and the findings/unchecked JSON files "
-        "(default: %(default)s)",
-    )
-    parser.add_argument(
-        "--pins",
-        type=Path,
-        default=REPO.parent / "shared" / "data" / "realcorpus-pins.tsv",
-        help="the TSV of pinned versions and sha256 digests (default: %(default)s)",
-    )
-    options = parser.parse_args()
     options.work.mkdir(parents=True, exist_ok=True)
     rows = []
     for name in options.packages:
